@@ -1,0 +1,62 @@
+"""The schema in tracks/schema.py, docs/schema.md and every loader's output must agree."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from tests.helpers import REPO, make_track
+from tracks import schema
+from tracks.formats import all_formats
+
+
+def documented_columns() -> dict[str, tuple[str, str]]:
+    """name -> (dtype, unit) from the table in docs/schema.md."""
+    text = (REPO / "docs" / "schema.md").read_text()
+    rows = re.findall(r"^\|\s*`(\w+)`\s*\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|", text, flags=re.M)
+    return {name: (dtype, unit) for name, dtype, unit in rows}
+
+
+def test_docs_list_every_column_with_its_dtype_and_unit() -> None:
+    documented = documented_columns()
+    assert list(documented) == list(schema.COLUMN_NAMES)
+    for c in schema.COLUMNS:
+        dtype, unit = documented[c.name]
+        assert dtype == c.dtype_name, c.name
+        assert unit == c.unit, c.name
+
+
+def test_docs_list_every_source_type() -> None:
+    text = (REPO / "docs" / "schema.md").read_text()
+    for s in schema.SOURCE_TYPES:
+        assert f"`{s}`" in text
+
+
+def test_every_format_is_documented() -> None:
+    text = (REPO / "docs" / "formats.md").read_text()
+    for f in all_formats():
+        assert f"`{f.name}`" in text, f.name
+
+
+def test_conform_gives_exact_dtypes_and_defaults() -> None:
+    frame = pd.DataFrame({"time": ["2025-11-29T01:00:00Z"], "lat": [4.5], "lon": ["-61.1"], "icao24": ["0d8373"]})
+    out = schema.conform(frame)
+    assert schema.check(out) == []
+    assert out.loc[0, "source"] == "unknown"
+    assert out.loc[0, "lon"] == -61.1
+    assert not out.loc[0, "stale"]
+    assert pd.isna(out.loc[0, "on_ground"])
+    assert frame.columns.tolist() == ["time", "lat", "lon", "icao24"]  # input untouched
+
+
+def test_check_reports_drift() -> None:
+    good = schema.conform(pd.DataFrame({"time": ["2025-01-01T00:00Z"], "lat": [1.0], "lon": [2.0], "icao24": ["abcdef"]}))
+    assert schema.check(good.drop(columns=["squawk"]))
+    assert schema.check(good.assign(lat=good["lat"].astype("float32")))
+    assert any("icao24" in p for p in schema.check(good.assign(icao24=pd.Series(["ABCDEF"], dtype="string"))))
+
+
+def test_track_conforms() -> None:
+    t = make_track(["2025-11-29T01:00:00Z", "2025-11-29T01:00:10Z"], [4.5, 4.6], [-61.1, -61.2])
+    assert schema.check(t.data) == []

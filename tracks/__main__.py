@@ -1,0 +1,5 @@
+"""`python -m tracks` is the same as the `tracks` command."""
+
+from tracks.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Fetching tracks from public sources into an evidence archive (see fetch/archive.py)."""

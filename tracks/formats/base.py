@@ -1,0 +1,125 @@
+"""What every format module provides, and the small helpers they share.
+
+A format module defines one or more `Format` objects: a `sniff` that looks at the *content* (never the file
+name) and a `read` that turns bytes into canonical columns. The loader (`tracks.loader`) does the rest:
+hashing, gunzip, validation of impossible values, schema conformance and provenance.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from tracks.errors import TrackFormatError
+
+
+@dataclass
+class RawFile:
+    """One input file. `data` is decompressed; `sha256` and `size` describe the bytes as stored on disk."""
+
+    path: str
+    data: bytes
+    sha256: str
+    size: int
+    gzipped: bool = False
+    _text: str | None = field(default=None, repr=False)
+    _json: Any = field(default=None, repr=False)
+    _json_tried: bool = field(default=False, repr=False)
+
+    @property
+    def head(self) -> bytes:
+        """The first 4 KiB, for sniffing."""
+        return self.data[:4096]
+
+    def text(self) -> str:
+        """The content decoded as UTF-8 (with BOM removed); TrackFormatError if it is not text."""
+        if self._text is None:
+            try:
+                self._text = self.data.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                try:
+                    self._text = self.data.decode("latin-1") if b"\x00" not in self.data else None
+                except UnicodeDecodeError:
+                    self._text = None
+                if self._text is None:
+                    raise TrackFormatError(self.path, "not a text file", where=f"byte {e.start}") from None
+        return self._text
+
+    def json(self) -> Any:
+        """The content parsed as JSON; TrackFormatError naming line and column when it is not valid JSON."""
+        if not self._json_tried:
+            self._json_tried = True
+            try:
+                self._json = json.loads(self.data)
+            except json.JSONDecodeError as e:
+                raise TrackFormatError(
+                    self.path, f"invalid JSON: {e.msg}", where=f"line {e.lineno} column {e.colno}",
+                    expected="complete JSON (the file may be truncated)",
+                ) from None
+            except (UnicodeDecodeError, RecursionError) as e:
+                raise TrackFormatError(self.path, f"not JSON text ({type(e).__name__})") from None
+        return self._json
+
+    def try_json(self) -> Any:
+        """The parsed JSON, or None when the content is not JSON (for sniffing)."""
+        stripped = self.head.lstrip()
+        if stripped[:1] not in (b"{", b"["):
+            return None
+        try:
+            return self.json()
+        except TrackFormatError:
+            return None
+
+
+@dataclass
+class Parsed:
+    """What a format's `read` returns.
+
+    `frame` has canonical column names (any subset; see tracks.schema) and must include `record`.
+    `rejected` lists records the parser could not use: (record, reason, values-as-text).
+    `records_read` counts every record the file holds (kept + rejected).
+    """
+
+    frame: pd.DataFrame
+    records_read: int
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    illustrative: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Format:
+    """A readable export format."""
+
+    name: str
+    description: str
+    sniff: Callable[[RawFile], bool]
+    read: Callable[..., Parsed]  # read(raw: RawFile, **options) -> Parsed
+    priority: int = 50  # sniffing order: lower first; generic formats use 90+
+    multi_aircraft: bool = False  # the format usually holds many aircraft (aircraft.json, OpenSky states)
+
+
+def readsb_source(kind: object) -> str:
+    """Fold readsb / dump1090 `type` strings into the schema's source vocabulary."""
+    if not isinstance(kind, str):
+        return "unknown"
+    k = kind.lower()
+    if k.startswith("adsb"):
+        return "adsb"
+    if k == "mlat":
+        return "mlat"
+    if k.startswith("tisb"):
+        return "tisb"
+    if k.startswith("adsr"):
+        return "adsr"
+    if k == "adsc":
+        return "adsc"
+    if k == "mode_s":
+        return "modes"
+    if k == "unknown":
+        return "unknown"
+    return "other"
