@@ -1,0 +1,109 @@
+"""Verdicts: the answer to one claim, with everything needed to check it again.
+
+Status is one of SUPPORTED, CONTRADICTED, NOT_VERIFIABLE. `measured` holds the numbers (km, seconds, times
+as ISO 8601 UTC strings), `evidence` the samples, gaps, geographic points and lines that decided it and the
+sources (with sha256), and `sentence` one plain sentence a reporter can quote.
+Everything here is JSON-ready through `to_dict()`; `render/` reads only these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["supported", "contradicted", "not_verifiable"]
+SUPPORTED: Status = "supported"
+CONTRADICTED: Status = "contradicted"
+NOT_VERIFIABLE: Status = "not_verifiable"
+STATUSES: tuple[Status, ...] = (SUPPORTED, CONTRADICTED, NOT_VERIFIABLE)
+STATUS_LABELS: dict[str, str] = {
+    SUPPORTED: "supported",
+    CONTRADICTED: "contradicted",
+    NOT_VERIFIABLE: "not verifiable",
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One observed sample cited as evidence."""
+
+    time: str  # ISO 8601 UTC
+    lat: float
+    lon: float
+    alt_ft: float | None = None
+    source: str = "unknown"  # position source type (adsb, mlat, ...)
+    file: str = ""
+    record: int = -1
+    role: str = ""  # why it is cited: "closest", "before crossing", "last before gap", ...
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    """A computed point shown on the map: a crossing, the nearest border point, an airport."""
+
+    label: str
+    lat: float
+    lon: float
+    time: str = ""  # ISO 8601 UTC, "" when not a moment in time
+    kind: str = ""  # "crossing", "closest", "border", "airport", "takeoff", "landing"
+
+
+@dataclass(frozen=True)
+class GapRef:
+    """A coverage gap a verdict depends on."""
+
+    id: str  # "gap-3"
+    start: str  # ISO 8601 UTC of the last sample before the gap
+    end: str  # ISO 8601 UTC of the first sample after
+    duration_s: float
+    start_lat: float
+    start_lon: float
+    end_lat: float
+    end_lon: float
+    reaches_region: bool | None = None  # whether its reachability ellipse can reach the claim's region
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    path: str
+    sha256: str
+    format: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    samples: tuple[Sample, ...] = ()
+    points: tuple[GeoPoint, ...] = ()
+    lines: tuple[tuple[tuple[float, float], ...], ...] = ()  # each a sequence of (lat, lon), e.g. closest approach
+    gaps: tuple[GapRef, ...] = ()
+    regions: tuple[str, ...] = ()  # region codes used (VE, BR-RR, border:VE|BR-RR)
+    sources: tuple[SourceRef, ...] = ()
+
+    def latlons(self) -> list[tuple[float, float]]:
+        """Every (lat, lon) this evidence mentions, for fitting a map view."""
+        pts = [(s.lat, s.lon) for s in self.samples] + [(p.lat, p.lon) for p in self.points]
+        pts += [pt for line in self.lines for pt in line]
+        pts += [(g.start_lat, g.start_lon) for g in self.gaps] + [(g.end_lat, g.end_lon) for g in self.gaps]
+        return pts
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim_id: str
+    quote: str
+    predicate: str  # the test's predicate name, e.g. "approached"
+    status: Status
+    sentence: str
+    measured: dict[str, Any] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=Evidence)
+    source: str = ""  # who made the claim (from the case file)
+    notes: tuple[str, ...] = ()  # caveats: tolerance, MLAT-only, illustrative data
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["id"] = d.pop("claim_id")
+        return d
