@@ -1,0 +1,84 @@
+"""The `tracks` command through its real entry points: help, formats, info, export and error paths."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import tracks
+from tests.formats.test_readsb_trace import TRACE, write
+from tracks.cli import cli
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m tracks ARGS` in a subprocess, like a user's shell would."""
+    return subprocess.run([sys.executable, "-m", "tracks", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_help_lists_every_command_with_examples() -> None:
+    r = run("--help")
+    assert r.returncode == 0
+    for command in ("demo", "check", "info", "map", "fetch", "regions", "export", "archive", "formats"):
+        assert command in r.stdout
+    runner = CliRunner()
+    for command in ("demo", "check", "info", "map", "fetch", "export"):
+        out = runner.invoke(cli, [command, "--help"]).output
+        assert "Example" in out, command
+    for group, sub in (("regions", "list"), ("regions", "show"), ("regions", "download"), ("archive", "verify")):
+        assert "Example" in runner.invoke(cli, [group, sub, "--help"]).output, (group, sub)
+
+
+def test_formats_lists_readsb_trace() -> None:
+    r = run("formats")
+    assert r.returncode == 0 and "readsb-trace" in r.stdout
+
+
+def test_missing_file_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
+    r = run("info", str(tmp_path / "nope.json"))
+    assert r.returncode == 1
+    assert "no such file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
+    p = tmp_path / "garbage.bin"
+    p.write_bytes(b"\x00\x01\x02 not a track at all")
+    r = run("info", str(p))
+    assert r.returncode == 1
+    assert str(p) in r.stderr and "cannot tell what format" in r.stderr and "Traceback" not in r.stderr
+    r = run("info", "--format", "nonsense", str(write(tmp_path, TRACE)))
+    assert r.returncode == 1 and "unknown format 'nonsense'" in r.stderr
+
+
+def test_bad_usage_exits_2() -> None:
+    r = run("export", "x.json")
+    assert r.returncode == 2
+
+
+@pytest.mark.parametrize("to", ["csv", "geojson", "kml", "parquet"])
+def test_export_round_trips(tmp_path: Path, to: str) -> None:
+    src = write(tmp_path, TRACE)
+    out = tmp_path / f"out.{to}"
+    r = run("export", str(src), "--to", to, "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    original = tracks.load(src).data
+    if to == "kml":
+        text = out.read_text()
+        assert text.count("<when>") == len(original) and "2025-11-29T00:01:05.500Z" in text
+        assert "<gx:coord>-66.9000000 10.7000000 502.9</gx:coord>" in text  # 1650 ft geometric -> m
+        return
+    if to == "geojson":
+        doc = json.loads(out.read_text())
+        props = doc["features"][0]["properties"]
+        assert props["times"][1] == "2025-11-29T00:01:05.500Z" and props["callsign"] == "VCV2984"
+        assert doc["features"][0]["geometry"]["coordinates"][1][:2] == [-66.9, 10.7]
+        return
+    back = pd.read_csv(out) if to == "csv" else pd.read_parquet(out)
+    assert len(back) == len(original)
+    assert pd.to_datetime(back["time"], utc=True).tolist() == original["time"].tolist()
+    assert back["lat"].tolist() == original["lat"].tolist()

@@ -1,0 +1,352 @@
+"""The `tracks` command line. Thin: parses arguments, calls the library, prints.
+
+Exit codes: 0 done (whatever the verdicts), 1 bad input (file, case, region), 2 bad usage (options),
+3 internal error (a bug: run again with --debug and report it), 4 download failed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from tracks import __version__
+from tracks.errors import FetchError, TracksError
+
+EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_FETCH = 1, 2, 3, 4
+STATUS_COLOURS = {"supported": "green", "contradicted": "red", "not_verifiable": "yellow"}
+DEMO_CASE = "venezuela-2025-11"
+
+
+class _Cli(click.Group):
+    """Turns library errors into one clear line on stderr instead of a traceback (unless --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            _fail(e)
+
+
+def _fail(e: BaseException) -> NoReturn:
+    if isinstance(e, FetchError):
+        click.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(EXIT_FETCH)
+    if isinstance(e, (TracksError, FileNotFoundError, PermissionError, IsADirectoryError)):
+        click.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
+    click.secho(f"internal error: {type(e).__name__}: {e}", fg="red", err=True)
+    click.echo("This is a bug in tracks. Run the same command with --debug and report the traceback.", err=True)
+    sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tracks")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Cross-check claims about flights against public ADS-B tracks and borders.
+
+    \b
+    Start here:
+      tracks demo                       run the bundled Caracas-Roraima case
+      tracks info trace_full_0d8373.json
+      tracks check case.yaml --out out/
+    Exit codes: 0 done, 1 bad input, 2 bad usage, 3 internal error, 4 download failed.
+    """
+    ctx.obj = {"debug": debug}
+
+
+# -- demo / check ------------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help=f"Output folder [default: out/{DEMO_CASE}].")
+def demo(out_dir: str | None) -> None:
+    """Run the bundled Caracas-Roraima case: writes map.html, report.md and report.json.
+
+    \b
+    Example:
+      tracks demo && xdg-open out/venezuela-2025-11/map.html
+    """
+    from tracks.paths import data_dir
+
+    case = data_dir() / "cases" / DEMO_CASE / "case.yaml"
+    _run_check(case, Path(out_dir or Path("out") / DEMO_CASE), tiles=False)
+
+
+@cli.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
+              help="Folder for report.json, report.md and map.html.")
+@click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
+def check(case_file: str, out_dir: str, tiles: bool) -> None:
+    """Check every claim of a case file against its tracks.
+
+    Exits 0 whatever the verdicts; non-zero only on errors.
+
+    \b
+    Example:
+      tracks check data/cases/venezuela-2025-11/case.yaml --out out/ve
+    """
+    _run_check(Path(case_file), Path(out_dir), tiles=tiles)
+
+
+def _run_check(case_file: Path, out_dir: Path, *, tiles: bool) -> None:
+    from tracks.claims.engine import check as run_check
+    from tracks.render.report import write_outputs
+
+    result = run_check(case_file)
+    paths = write_outputs(result, out_dir, tiles=tiles)
+    _print_verdicts(result)
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+def _print_verdicts(result: Any) -> None:
+    if result.track.illustrative:
+        click.secho("ILLUSTRATIVE TRACK: synthetic data built from reported facts, not a recording.",
+                    fg="magenta", bold=True)
+    click.secho(result.case.title, bold=True)
+    width = max((len(v.claim_id) for v in result.verdicts), default=5)
+    for v in result.verdicts:
+        badge = click.style(f"{v.label:<15}", fg=STATUS_COLOURS.get(v.status, "white"), bold=True)
+        click.echo(f"  {v.claim_id:<{width}}  {badge} {v.sentence}")
+
+
+# -- info / map / export --------------------------------------------------------------------------------------
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", default=None, help="Force a format (see `tracks formats`).")
+@click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
+def info(files: tuple[str, ...], fmt: str | None, tz: str | None) -> None:
+    """Describe track files: format, aircraft, time span, points, gaps, legs with airports.
+
+    \b
+    Example:
+      tracks info trace_full_0d8373.json
+      tracks info 'history/2025/11/29/traces/**/*.json'
+    """
+    import tracks
+    from tracks.track import Track
+
+    options = {"tz": tz} if tz else {}
+    table = tracks.load(list(files), format=fmt, **options)
+    for s in table.sources:
+        click.echo(f"{s.path}\n  format {s.format}, sha256 {s.sha256}, {s.size:,} bytes")
+        click.echo(f"  records read {s.records_read:,}, kept {s.records_kept:,}, rejected {s.records_rejected:,}")
+        for reason, n in s.rejected_reasons.items():
+            click.echo(f"    rejected {n:,}: {reason}")
+        if s.illustrative:
+            click.secho(f"  ILLUSTRATIVE: {s.note}", fg="magenta")
+    aircraft = [table] if isinstance(table, Track) else list(table)
+    click.echo(f"{len(aircraft)} aircraft, {len(table):,} points")
+    for t in aircraft[:50]:
+        _describe_track(t)
+    if len(aircraft) > 50:
+        click.echo(f"... and {len(aircraft) - 50} more aircraft")
+
+
+def _describe_track(t: Any) -> None:
+    click.secho(f"{t.icao24} {t.callsign or '-'} {t.registration or '-'}", bold=True)
+    if t.empty:
+        click.echo("  no positions")
+        return
+    click.echo(f"  {t.start:%Y-%m-%d %H:%M:%SZ} -> {t.stop:%Y-%m-%d %H:%M:%SZ}, {len(t):,} points")
+    src = t.data["source"].value_counts()
+    click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in src.items() if v))
+    gaps = t.gaps()
+    click.echo(f"  gaps over {gaps.max_gap_s:.0f} s: {len(gaps)}" + (
+        f", longest {gaps.frame['duration_s'].max() / 60:.1f} min" if len(gaps) else ""))
+    for leg in t.legs():
+        click.echo(f"  leg: {leg.takeoff.sentence} / {leg.landing.sentence}")
+
+
+@cli.command(name="map")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--regions", "region_codes", default="", help="Comma-separated region codes to draw, e.g. VE,BR-RR.")
+@click.option("-o", "--output", default="map.html", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
+@click.option("--format", "fmt", default=None, help="Force a format.")
+def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: bool, fmt: str | None) -> None:
+    """Draw tracks (and regions) on a self-contained HTML map.
+
+    \b
+    Example:
+      tracks map trace_full_0d8373.json --regions VE,BR-RR -o map.html
+    """
+    import tracks
+    from tracks.geo.regions import get_region
+    from tracks.render.map import render_map
+
+    table = tracks.load(list(files), format=fmt)
+    regions = tuple(get_region(c.strip()) for c in region_codes.split(",") if c.strip())
+    render_map(table, regions=regions, tiles=tiles).save(output)
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--to", "to", type=click.Choice(["kml", "geojson", "csv", "parquet"]), required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", default=None, help="Force the input format.")
+def export(files: tuple[str, ...], to: str, output: str, fmt: str | None) -> None:
+    """Convert tracks to KML (replayable in Google Earth), GeoJSON, CSV or Parquet.
+
+    \b
+    Example:
+      tracks export trace_full_0d8373.json --to kml -o flight.kml
+    """
+    import tracks
+    from tracks.export import export as do_export
+
+    do_export(tracks.load(list(files), format=fmt), output, to=to)
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+def formats() -> None:
+    """List the file formats `tracks` reads."""
+    from tracks.formats import all_formats
+
+    for f in all_formats():
+        click.echo(f"{f.name:<22} {f.description}")
+
+
+# -- regions ------------------------------------------------------------------------------------------------
+@cli.group()
+def regions() -> None:
+    """Bundled and downloaded borders: list, show, download."""
+
+
+@regions.command(name="list")
+@click.option("--kind", default=None, help="Only this kind (country, state).")
+def regions_list(kind: str | None) -> None:
+    """List region codes and names.
+
+    \b
+    Example:
+      tracks regions list --kind state
+    """
+    from tracks.geo.regions import list_regions
+
+    for r in list_regions():
+        if kind and r.kind != kind:
+            continue
+        click.echo(f"{r.code:<8} {r.kind:<8} {r.name}")
+
+
+@regions.command(name="show")
+@click.argument("code")
+def regions_show(code: str) -> None:
+    """Show one region: name, source, tolerance, bounds.
+
+    \b
+    Example:
+      tracks regions show BR-RR
+    """
+    from tracks.geo.regions import get_region
+
+    r = get_region(code)
+    w, s, e, n = r.geometry.bounds
+    click.echo(f"{r.code}  {r.name}\n  kind {r.kind}\n  source {r.source}\n  tolerance {r.tolerance_km} km")
+    click.echo(f"  bounds lon {w:.3f}..{e:.3f}, lat {s:.3f}..{n:.3f}")
+
+
+@regions.command(name="download")
+@click.option("--cache-dir", default=None, type=click.Path(file_okay=False), help="Where to keep the files.")
+@click.option("--base-url", default=None, help="Mirror of the Natural Earth files.")
+def regions_download(cache_dir: str | None, base_url: str | None) -> None:
+    """Download full Natural Earth 10m countries and states (all states worldwide).
+
+    \b
+    Example:
+      tracks regions download
+    """
+    from tracks.geo.regions import download_natural_earth
+
+    kwargs: dict[str, Any] = {"cache_dir": cache_dir}
+    if base_url:
+        kwargs["base_url"] = base_url
+    for p in download_natural_earth(**kwargs):
+        click.echo(f"saved {p}")
+
+
+# -- fetch / archive -----------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--source", required=True, help="adsbx, adsblol, airplaneslive, adsbfi, opensky, ...")
+@click.option("--hex", "hex_", default=None, help="ICAO 24-bit address, e.g. 0d8373.")
+@click.option("--registration", default=None)
+@click.option("--callsign", default=None)
+@click.option("--date", default=None, help="UTC date YYYY-MM-DD (history sources).")
+@click.option("--point", default=None, help="LAT,LON for a live search around a point.")
+@click.option("--radius-km", type=float, default=None)
+@click.option("--base-url", default=None, help="Use a mirror or a test server instead of the public host.")
+@click.option("--archive", "archive_dir", default=None, type=click.Path(file_okay=False),
+              help="Evidence archive folder [default: the user's cache dir].")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also copy the file here.")
+def fetch(source: str, hex_: str | None, registration: str | None, callsign: str | None, date: str | None,
+          point: str | None, radius_km: float | None, base_url: str | None, archive_dir: str | None,
+          output: str | None) -> None:
+    """Download a track into the evidence archive (every byte kept, with sha256 and URL).
+
+    \b
+    Examples:
+      tracks fetch --source adsbx --hex 0d8373 --date 2025-11-29
+      tracks fetch --source adsblol --callsign VCV2984
+      tracks fetch --source adsbfi --point 4.55,-61.15 --radius-km 50
+    """
+    import shutil
+
+    from tracks.fetch import fetch as do_fetch
+
+    pt = None
+    if point:
+        try:
+            lat_s, lon_s = point.split(",")
+            pt = (float(lat_s), float(lon_s))
+        except ValueError:
+            raise click.BadParameter(f"expected LAT,LON, got {point!r}", param_hint="--point") from None
+    result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=pt,
+                      radius_km=radius_km, base_url=base_url, archive=archive_dir)
+    for entry in result.entries:
+        how = "from archive" if result.offline else "downloaded"
+        click.echo(f"{how}: {entry.url}\n  {entry.path}\n  sha256 {entry.sha256}")
+    if output and result.paths:
+        shutil.copyfile(result.paths[0], output)
+        click.echo(f"wrote {output}")
+
+
+@cli.group()
+def archive() -> None:
+    """The evidence archive of fetched files."""
+
+
+@archive.command(name="verify")
+@click.option("--archive", "archive_dir", default=None, type=click.Path(file_okay=False))
+def archive_verify(archive_dir: str | None) -> None:
+    """Re-hash every archived file and report any change. Exit 1 when something changed.
+
+    \b
+    Example:
+      tracks archive verify --archive evidence/
+    """
+    from tracks.fetch import verify_archive
+
+    report = verify_archive(archive_dir)
+    click.echo(str(report))
+    if not report.ok:
+        sys.exit(EXIT_INPUT)
+
+
+def main() -> None:
+    cli(prog_name="tracks")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Write a Track or Traffic to KML (Google Earth replay), GeoJSON, CSV or Parquet.
+
+KML uses one `gx:Track` per aircraft with a `<when>` per sample, so Google Earth's time slider replays it;
+altitudes are written in metres (KML's unit) from `alt_geom_ft`, else `alt_baro_ft`, else clamped to ground.
+GeoJSON writes one LineString Feature per aircraft with ISO 8601 UTC `times` in its properties (the layout
+`tracks.load` reads back). CSV and Parquet write the canonical table as is.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tracks.errors import TracksError
+from tracks.track import Track, Traffic
+
+FORMATS = ("kml", "geojson", "csv", "parquet")
+FT_TO_M = 0.3048
+
+
+def export(table: Track | Traffic, path: str | Path, to: str | None = None) -> Path:
+    """Write `table` to `path` in format `to` (default: from the file extension). Returns the path."""
+    path = Path(path)
+    fmt = (to or path.suffix.lstrip(".")).lower()
+    if fmt == "json":
+        fmt = "geojson"
+    if fmt not in FORMATS:
+        raise TracksError(f"{path}: cannot export to {fmt!r}; choose one of {', '.join(FORMATS)}")
+    data = table.data
+    if fmt == "csv":
+        out = data.copy()
+        out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        out.to_csv(path, index=False)
+    elif fmt == "parquet":
+        data.to_parquet(path, index=False)
+    elif fmt == "geojson":
+        path.write_text(json.dumps(to_geojson(table), ensure_ascii=False))
+    else:
+        path.write_text(to_kml(table), encoding="utf-8")
+    return path
+
+
+def _groups(table: Track | Traffic) -> list[pd.DataFrame]:
+    return [g for _, g in table.data.groupby("icao24", sort=True)] if len(table) else []
+
+
+def _iso(times: pd.Series) -> list[str]:
+    return times.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ").str.replace(r"\.(\d{3})\d{3}Z$", r".\1Z", regex=True).tolist()
+
+
+def _alt_m(g: pd.DataFrame) -> np.ndarray:
+    alt = g["alt_geom_ft"].to_numpy(dtype=float)
+    alt = np.where(np.isnan(alt), g["alt_baro_ft"].to_numpy(dtype=float), alt)
+    return np.nan_to_num(alt, nan=0.0) * FT_TO_M
+
+
+def to_geojson(table: Track | Traffic) -> dict[str, object]:
+    """A FeatureCollection: one LineString per aircraft with `times` (UTC ISO 8601) and altitudes."""
+    features = []
+    for g in _groups(table):
+        coords = np.column_stack([g["lon"].to_numpy(), g["lat"].to_numpy(), _alt_m(g)]).round(7).tolist()
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {
+                    "icao24": str(g["icao24"].iloc[0]),
+                    "callsign": _first(g["callsign"]),
+                    "registration": _first(g["registration"]),
+                    "times": _iso(g["time"]),
+                    "altitude_unit": "m",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_kml(table: Track | Traffic) -> str:
+    """KML 2.2 with one gx:Track per aircraft (replayable in Google Earth)."""
+    placemarks = []
+    for g in _groups(table):
+        name = " ".join(x for x in (str(g["icao24"].iloc[0]), _first(g["callsign"]), _first(g["registration"])) if x)
+        whens = "\n".join(f"<when>{t}</when>" for t in _iso(g["time"]))
+        coords = "\n".join(
+            f"<gx:coord>{lon:.7f} {lat:.7f} {alt:.1f}</gx:coord>"
+            for lon, lat, alt in zip(g["lon"].to_numpy(), g["lat"].to_numpy(), _alt_m(g), strict=True)
+        )
+        placemarks.append(
+            f"<Placemark><name>{html.escape(name)}</name><styleUrl>#track</styleUrl>"
+            f"<gx:Track><altitudeMode>absolute</altitudeMode>\n{whens}\n{coords}\n</gx:Track></Placemark>"
+        )
+    sources = "; ".join(f"{s.path} sha256 {s.sha256}" for s in table.sources)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'
+        f"<Document><name>tracks export</name><description>{html.escape(sources)}</description>"
+        '<Style id="track"><LineStyle><color>ff0000ff</color><width>3</width></LineStyle></Style>\n'
+        + "\n".join(placemarks)
+        + "\n</Document></kml>\n"
+    )
+
+
+def _first(s: pd.Series) -> str:
+    s = s.dropna()
+    return str(s.iloc[0]) if len(s) else ""
