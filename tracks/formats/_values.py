@@ -1,0 +1,81 @@
+"""Unit constants and vectorised value converters shared by the aircraft.json, OpenSky and SBS readers.
+
+Not a format module (the leading underscore keeps it out of format discovery).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tracks import schema
+
+#: Exact conversion factors to the canonical units (1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
+FT_PER_M = 1.0 / 0.3048
+KT_PER_MS = 3600.0 / 1852.0
+FPM_PER_MS = 60.0 / 0.3048
+
+_NAT = np.iinfo(np.int64).min
+_MAX_ABS_S = 1.0e10  # |Unix seconds| beyond this (year 2286) cannot be a real time; it becomes NaT
+
+
+def numeric(values: Sequence[Any]) -> np.ndarray:
+    """JSON numbers as float64; None, strings, booleans and anything else as NaN."""
+    return np.fromiter(
+        (v if type(v) is float else float(v) if type(v) is int else np.nan for v in values),
+        dtype="float64",
+        count=len(values),
+    )
+
+
+def text(values: Sequence[Any]) -> list[str | None]:
+    """JSON strings stripped of padding; empty strings and non-strings become None."""
+    return [v.strip() or None if isinstance(v, str) else None for v in values]
+
+
+def seconds_to_time(seconds: np.ndarray, decimals: int = 6) -> pd.Series:
+    """Unix seconds (float64, NaN = unknown) -> datetime64[ns, UTC], rounded to 10**-decimals s.
+
+    Rounding in integer units avoids float artefacts (1643816699.932 s -> .932000000, not .931999922).
+    Non-finite or absurd values become NaT (the loader then rejects the row with a reason).
+    """
+    s = np.asarray(seconds, dtype="float64")
+    ok = np.isfinite(s) & (np.abs(s) < _MAX_ABS_S)
+    scale = 10**decimals
+    units = np.round(np.where(ok, s, 0.0) * scale).astype(np.int64)
+    ns = np.where(ok, units * (10**9 // scale), _NAT)
+    return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
+
+
+def strings(array: pa.ChunkedArray | pa.Array, strip: bool = False) -> pd.Series:
+    """An Arrow column as the schema's string dtype (empty strings -> <NA>), without a Python loop."""
+    arr = array if array.type == pa.string() or array.type == pa.large_string() else pc.cast(array, pa.string())
+    if strip:
+        arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 0:
+        return pd.Series([], dtype=schema.STRING_DTYPE)
+    if arr.type == pa.large_string():
+        arr = pc.cast(arr, pa.string())
+    return pd.Series(pd.array(arr, dtype=schema.STRING_DTYPE))
+
+
+def floats(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """An Arrow numeric column as float64 with NaN for nulls."""
+    arr = pc.cast(array, pa.float64())
+    return np.asarray(pc.fill_null(arr, np.nan).to_numpy(zero_copy_only=False), dtype="float64")
+
+
+def nullable_bool(array: pa.ChunkedArray | pa.Array) -> pd.Series:
+    """An Arrow boolean column as the pandas nullable "boolean" dtype."""
+    arr = pc.cast(array, pa.bool_())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.bool_())
+    values = np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+    mask = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    return pd.Series(pd.arrays.BooleanArray(values, mask))
