@@ -1,0 +1,375 @@
+"""Airports: lookup, nearest-airport search, and the wording of take-off and landing events.
+
+Airport data comes from the `airportsdata` package (about 28,000 ICAO-coded aerodromes, derived from
+OurAirports; elevation in feet above mean sea level). Distances are geodesic WGS84 (pyproj.Geod), in km.
+
+Wording follows the evidence (see `describe_event`):
+- "landed at SVSE 01:09Z" only when ground samples, or samples on final approach (low above the airport
+  and close to it), were observed at the airport;
+- "last seen 12 km from SVSE at 3,100 ft, 01:02Z" otherwise. A sample 3,000 ft above a helipad is never
+  "landed at" it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from tracks.geo.reach import GEOD
+
+#: Aerodrome types inferred from the airport name (airportsdata has no type column).
+AIRPORT_TYPES: tuple[str, ...] = ("airport", "heliport", "seaplane_base")
+
+#: Event kinds.
+EVENT_KINDS: tuple[str, ...] = ("takeoff", "landing", "touch_and_go")
+
+EARTH_RADIUS_KM = 6371.0088
+
+# Defaults for attribution (documented in describe_event).
+GROUND_RADIUS_KM = 6.0
+APPROACH_RADIUS_KM = 12.0
+APPROACH_HEIGHT_FT = 1_500.0
+CANDIDATE_RADIUS_KM = 30.0
+SEARCH_RADIUS_KM = 150.0
+
+
+@dataclass(frozen=True)
+class Airport:
+    """One aerodrome from airportsdata. `elevation_ft` above mean sea level; `type` see AIRPORT_TYPES."""
+
+    icao: str
+    iata: str
+    name: str
+    city: str
+    subd: str
+    country: str
+    elevation_ft: float
+    lat: float
+    lon: float
+    tz: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An airport near an event: geodesic distance (km) and height of the sample above its elevation (ft)."""
+
+    icao: str
+    name: str
+    type: str
+    distance_km: float
+    elevation_ft: float
+    height_above_ft: float
+
+
+@dataclass(frozen=True)
+class Event:
+    """A take-off, landing or touch-and-go, with the airport the evidence supports and a quotable sentence.
+
+    `observed` is True only when the moment itself was seen (samples on both sides, no coverage gap between
+    them). `time` is the event time when observed, else the time of the sample nearest to the unseen event
+    (last seen before a landing, first seen after a take-off). `last_sample_time` is the time of the last
+    sample before the event. `lat`/`lon`/`alt_ft` are of the sample the attribution rests on. `airport` is ""
+    when the evidence names no airport; `nearest_airport` is the nearest one within the search radius (equal
+    to `airport` when attributed) and `distance_km`/`height_above_airport_ft` refer to it (NaN when none). `evidence`: "ground", "final_approach", "initial_climb", "airborne" (only seen
+    in flight) or "none". `candidates`: airports within the candidate radius, nearest first.
+    """
+
+    kind: str
+    observed: bool
+    time: pd.Timestamp
+    lat: float
+    lon: float
+    alt_ft: float
+    airport: str
+    airport_name: str
+    distance_km: float
+    height_above_airport_ft: float
+    candidates: tuple[Candidate, ...]
+    sentence: str
+    evidence: str = "none"
+    last_sample_time: pd.Timestamp = pd.NaT
+    index: int = -1
+    gap_id: str = ""
+    nearest_airport: str = ""
+
+    @property
+    def n_candidates(self) -> int:
+        """How many airports lie within the candidate radius."""
+        return len(self.candidates)
+
+
+# -- the airport table ------------------------------------------------------------------------------------
+
+def _type_from_name(name: str) -> str:
+    n = name.lower()
+    if any(w in n for w in ("heliport", "helipad", "helistop", "heliponto", "helipuerto")):
+        return "heliport"
+    if any(w in n for w in ("seaplane", "sea plane", "water aerodrome", "floatplane")):
+        return "seaplane_base"
+    return "airport"
+
+
+@cache
+def airport_table() -> pd.DataFrame:
+    """All airports as a DataFrame (icao, iata, name, city, subd, country, elevation_ft, lat, lon, tz, lid, type)."""
+    import airportsdata
+
+    rows = airportsdata.load("ICAO")
+    frame = pd.DataFrame.from_records(list(rows.values()))
+    frame = frame.rename(columns={"elevation": "elevation_ft"})
+    frame["elevation_ft"] = pd.to_numeric(frame["elevation_ft"], errors="coerce").astype(float)
+    frame["lat"] = frame["lat"].astype(float)
+    frame["lon"] = frame["lon"].astype(float)
+    frame["type"] = [_type_from_name(n) for n in frame["name"]]
+    return frame.reset_index(drop=True)
+
+
+@cache
+def _arrays() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t = airport_table()
+    lat = np.radians(t["lat"].to_numpy(float))
+    lon = np.radians(t["lon"].to_numpy(float))
+    return lat, lon, np.cos(lat)
+
+
+def airport(code: str) -> Airport:
+    """The airport with this ICAO code (or IATA / FAA LID code); KeyError naming the code when unknown."""
+    t = airport_table()
+    c = code.strip().upper()
+    for col in ("icao", "iata", "lid"):
+        hit = t.index[t[col] == c]
+        if len(hit):
+            return _airport(int(hit[0]))
+    raise KeyError(f"no airport with code {code!r} in airportsdata (ICAO, IATA or FAA LID)")
+
+
+def _airport(i: int) -> Airport:
+    r = airport_table().iloc[i]
+    return Airport(
+        icao=str(r["icao"]), iata=str(r["iata"]), name=str(r["name"]), city=str(r["city"]),
+        subd=str(r["subd"]), country=str(r["country"]), elevation_ft=float(r["elevation_ft"]),
+        lat=float(r["lat"]), lon=float(r["lon"]), tz=str(r["tz"]), type=str(r["type"]),
+    )
+
+
+def nearest_airports(
+    lat: float,
+    lon: float,
+    within_km: float = 50.0,
+    types: tuple[str, ...] | list[str] | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Airports within `within_km` (geodesic) of (lat, lon), nearest first.
+
+    Columns: icao, iata, name, type, country, elevation_ft, lat, lon, distance_km. `types` restricts to some
+    of AIRPORT_TYPES. A spherical pre-filter over all airports (numpy) is refined with exact WGS84 distances.
+    """
+    if types is not None:
+        unknown = set(types) - set(AIRPORT_TYPES)
+        if unknown:
+            raise ValueError(f"unknown airport type(s) {sorted(unknown)}; choose from {AIRPORT_TYPES}")
+    t = airport_table()
+    alat, alon, acos = _arrays()
+    p_lat, p_lon = np.radians(lat), np.radians(lon)
+    h = np.sin((alat - p_lat) / 2) ** 2 + np.cos(p_lat) * acos * np.sin((alon - p_lon) / 2) ** 2
+    approx = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    idx = np.flatnonzero(approx <= within_km * 1.01 + 1.0)
+    cols = ["icao", "iata", "name", "type", "country", "elevation_ft", "lat", "lon"]
+    sub = t.iloc[idx][cols].copy()
+    if types is not None:
+        sub = sub[sub["type"].isin(list(types))]
+    if len(sub):
+        _, _, d = GEOD.inv(np.full(len(sub), lon), np.full(len(sub), lat),
+                           sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
+        sub["distance_km"] = np.asarray(d, float) / 1000.0
+    else:
+        sub["distance_km"] = pd.Series([], dtype=float)
+    sub = sub[sub["distance_km"] <= within_km].sort_values("distance_km", kind="stable")
+    if limit is not None:
+        sub = sub.head(limit)
+    return sub.reset_index(drop=True)
+
+
+def candidates_near(lat: float, lon: float, alt_ft: float, within_km: float = CANDIDATE_RADIUS_KM,
+                    on_ground: bool = False, limit: int = 20) -> tuple[Candidate, ...]:
+    """Candidate airports within `within_km`, with the sample's height above each (0 when on the ground)."""
+    near = nearest_airports(lat, lon, within_km, limit=limit)
+    out = []
+    for r in near.itertuples(index=False):
+        elev = float(r.elevation_ft)
+        height = 0.0 if on_ground else (alt_ft - elev if np.isfinite(alt_ft) and np.isfinite(elev) else np.nan)
+        out.append(Candidate(str(r.icao), str(r.name), str(r.type), float(r.distance_km), elev, float(height)))
+    return tuple(out)
+
+
+# -- events -------------------------------------------------------------------------------------------------
+
+def fmt_time(t: pd.Timestamp, with_date: bool = False) -> str:
+    """'01:09Z', or '29 Nov 01:09Z' with the date (UTC, minutes truncated)."""
+    if pd.isna(t):
+        return "unknown time"
+    t = pd.Timestamp(t).tz_convert("UTC")
+    return t.strftime("%d %b %H:%MZ").lstrip("0") if with_date else t.strftime("%H:%MZ")
+
+
+def fmt_km(d: float) -> str:
+    """'12 km', '2.1 km', '0.4 km'."""
+    return f"{d:.0f} km" if d >= 9.95 else f"{d:.1f} km"
+
+
+def fmt_ft(a: float) -> str:
+    """'3,100 ft' (rounded to 100 ft; below 1,000 ft to 50 ft)."""
+    if not np.isfinite(a):
+        return "unknown altitude"
+    step = 50 if abs(a) < 1000 else 100
+    return f"{round(a / step) * step:,.0f} ft"
+
+
+def _fmt_gap(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _pick(cands: tuple[Candidate, ...], within_km: float) -> Candidate | None:
+    """Nearest candidate within `within_km`, preferring airports over heliports when both qualify."""
+    ok = [c for c in cands if c.distance_km <= within_km]
+    if not ok:
+        return None
+    fixed = [c for c in ok if c.type != "heliport"]
+    return (fixed or ok)[0]
+
+
+def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float]:
+    row = frame.iloc[i]
+    alt = row["alt_geom_ft"] if np.isfinite(row["alt_geom_ft"]) else row["alt_baro_ft"]
+    return row["time"], float(row["lat"]), float(row["lon"]), float(alt)
+
+
+def describe_event(
+    kind: str,
+    frame: pd.DataFrame,
+    air: int | None,
+    ground: int | None,
+    observed: bool,
+    *,
+    ground_radius_km: float = GROUND_RADIUS_KM,
+    approach_radius_km: float = APPROACH_RADIUS_KM,
+    approach_height_ft: float = APPROACH_HEIGHT_FT,
+    candidate_radius_km: float = CANDIDATE_RADIUS_KM,
+    search_radius_km: float = SEARCH_RADIUS_KM,
+    with_date: bool = False,
+    boundary: str = "",
+) -> Event:
+    """Attribute one event to an airport from the samples around it and word it by the evidence.
+
+    `air` is the row (position in `frame`) of the airborne sample next to the event (last airborne before a
+    landing, first airborne after a take-off); `ground` the ground sample on the other side (first on the
+    ground after a landing, last on the ground before a take-off), or None when no ground sample was seen.
+    `observed` says the pair was seen without a coverage gap between them. `boundary` names what hides an
+    unobserved event ("the start of the track", "a 2.3 h gap").
+
+    Evidence, strongest first:
+    - ground: a ground sample within `ground_radius_km` of an airport -> "landed at X" / "took off from X";
+    - final approach / initial climb: the airborne sample is within `approach_radius_km` of an airport and at
+      most `approach_height_ft` above its elevation -> "landed at X" / "took off from X", not observed;
+    - otherwise "last seen D km from X at A ft, T" / "first seen ...", naming the nearest airport within
+      `search_radius_km`. Height uses the geometric altitude when known, else the barometric one.
+    """
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}; expected one of {EVENT_KINDS}")
+    if air is None and ground is None:
+        raise ValueError("describe_event needs at least one sample")
+    landing = kind in ("landing", "touch_and_go")
+    t_air = lat_a = lon_a = alt_a = None
+    if air is not None:
+        t_air, lat_a, lon_a, alt_a = _sample(frame, air)
+    t_gnd = None
+    if ground is not None:
+        t_gnd, lat_g, lon_g, _ = _sample(frame, ground)
+    if landing:
+        last_before = t_air if t_air is not None else pd.NaT
+    else:
+        last_before = t_gnd if t_gnd is not None else pd.NaT
+    verb = {"landing": "landed at", "takeoff": "took off from", "touch_and_go": "touch-and-go at"}[kind]
+
+    # 1. ground evidence
+    if ground is not None:
+        cands = candidates_near(lat_g, lon_g, np.nan, candidate_radius_km, on_ground=True)
+        best = _pick(cands, ground_radius_km)
+        if observed:
+            t_evt = t_gnd if landing else t_air
+            when = fmt_time(t_evt, with_date)
+        else:
+            t_evt = t_air if t_air is not None else t_gnd
+            lo, hi = (t_air, t_gnd) if landing else (t_gnd, t_air)
+            if lo is not None and hi is not None:
+                gap_s = (hi - lo).total_seconds()
+                when = (f"between {fmt_time(lo, with_date)} and {fmt_time(hi, with_date)} "
+                        f"(not observed: inside a {_fmt_gap(gap_s)} gap)")
+            else:
+                what = boundary or "the edge of the track"
+                when = (f"before {fmt_time(t_gnd, with_date)}" if landing else f"after {fmt_time(t_gnd, with_date)}")
+                when += f" (not observed: {what})"
+        if best is not None:
+            sentence = f"{verb} {best.icao} {when}"
+            return Event(kind, observed, t_evt, lat_g, lon_g, np.nan, best.icao, best.name, best.distance_km,
+                         0.0, cands, sentence, "ground", last_before, ground, "", best.icao)
+        near = nearest_airports(lat_g, lon_g, search_radius_km, limit=1)
+        where = (f"{fmt_km(float(near['distance_km'].iloc[0]))} from {near['icao'].iloc[0]}" if len(near)
+                 else f"at {_fmt_latlon(lat_g, lon_g)}, no airport within {search_radius_km:.0f} km")
+        noun = {"landing": "landed", "takeoff": "took off", "touch_and_go": "touch-and-go"}[kind]
+        sentence = f"{noun} on the ground {where} (no airport within {ground_radius_km:g} km) {when}"
+        dist = float(near["distance_km"].iloc[0]) if len(near) else np.nan
+        return Event(kind, observed, t_evt, lat_g, lon_g, np.nan, "", "", dist, np.nan, cands, sentence,
+                     "ground", last_before, ground, "", str(near["icao"].iloc[0]) if len(near) else "")
+
+    # 2. final approach / initial climb
+    assert air is not None and t_air is not None
+    cands = candidates_near(lat_a, lon_a, alt_a, candidate_radius_km)
+    low = tuple(c for c in cands if c.distance_km <= approach_radius_km and np.isfinite(c.height_above_ft)
+                and -500.0 <= c.height_above_ft <= approach_height_ft)
+    best = _pick(low, approach_radius_km)
+    if best is not None:
+        hidden = boundary or "a coverage gap"
+        if landing:
+            sentence = (f"{verb} {best.icao} after {fmt_time(t_air, with_date)} (last seen on final approach "
+                        f"{fmt_km(best.distance_km)} out, {fmt_ft(best.height_above_ft)} above the airport; "
+                        f"touchdown not observed: {hidden})")
+            evidence = "final_approach"
+        else:
+            sentence = (f"{verb} {best.icao} before {fmt_time(t_air, with_date)} (first seen climbing "
+                        f"{fmt_km(best.distance_km)} out, {fmt_ft(best.height_above_ft)} above the airport; "
+                        f"lift-off not observed: {hidden})")
+            evidence = "initial_climb"
+        return Event(kind, False, t_air, lat_a, lon_a, alt_a, best.icao, best.name, best.distance_km,
+                     best.height_above_ft, cands, sentence, evidence, last_before, air, "", best.icao)
+
+    # 3. only airborne samples: say where it was last (first) seen, never "landed at"
+    seen = "last seen" if landing else "first seen"
+    near = nearest_airports(lat_a, lon_a, search_radius_km, limit=1)
+    if len(near):
+        r = near.iloc[0]
+        elev = float(r["elevation_ft"])
+        height = alt_a - elev if np.isfinite(alt_a) else np.nan
+        where = f"{fmt_km(float(r['distance_km']))} from {r['icao']}"
+        dist = float(r["distance_km"])
+        nearest = str(r["icao"])
+    else:
+        height, dist, nearest = np.nan, np.nan, ""
+        where = f"at {_fmt_latlon(lat_a, lon_a)} (no airport within {search_radius_km:.0f} km)"
+    sentence = f"{seen} {where} at {fmt_ft(alt_a)}, {fmt_time(t_air, with_date)}"
+    if boundary:
+        sentence += f" ({kind.replace('_', '-')} not observed: {boundary})"
+    return Event(kind, False, t_air, lat_a, lon_a, alt_a, "", "", dist, height, cands, sentence, "airborne",
+                 last_before, air, "", nearest)
+
+
+def _fmt_latlon(lat: float, lon: float) -> str:
+    return f"{abs(lat):.3f}°{'N' if lat >= 0 else 'S'} {abs(lon):.3f}°{'E' if lon >= 0 else 'W'}"
