@@ -67,7 +67,7 @@ def strings(array: pa.ChunkedArray | pa.Array, strip: bool = False) -> pd.Series
 
 def floats(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """An Arrow numeric column as float64 with NaN for nulls."""
-    arr = pc.cast(array, pa.float64())
+    arr = pc.cast(array, pa.float64(), safe=False)
     return np.asarray(pc.fill_null(arr, np.nan).to_numpy(zero_copy_only=False), dtype="float64")
 
 

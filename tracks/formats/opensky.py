@@ -1,0 +1,459 @@
+"""OpenSky Network: REST `/tracks/all` and `/states/all` JSON, historical state vectors as CSV and Parquet.
+
+Units: OpenSky gives altitudes in **metres** and speeds / vertical rates in **m/s**; they are converted
+exactly to ft (/ 0.3048), kt (x 3600 / 1852) and ft/min (x 60 / 0.3048).
+
+- `/tracks/all`: ``{"icao24", "startTime", "endTime", "callsign", "path": [[time s, lat, lon, baro_altitude m,
+  true_track deg, on_ground], ...]}`` (lat before lon). The waypoints are *simplified* by OpenSky (>= 1 per
+  15 min, plus turns > 2.5 deg, altitude changes > 100 m, ground changes): a border can be crossed between them.
+- `/states/all`: ``{"time": s, "states": [[icao24, callsign, origin_country, time_position, last_contact,
+  **lon, lat**, baro_altitude m, on_ground, velocity m/s, true_track, vertical_rate m/s, sensors,
+  geo_altitude m, squawk, spi, position_source(, category)], ...] | null}``. The row time is
+  ``time_position`` (when the position was received), not ``last_contact`` nor the response ``time``.
+  Vectors without a position are rejected with a reason. 18-element vectors from before ~2018 have
+  ``alert`` at 15 (so ``position_source`` at 17); they are told apart from ``extended=1`` vectors
+  (``category`` at 17) by ``spi`` being a boolean at 16. ``position_source`` 0 ADS-B -> adsb, 2 MLAT -> mlat,
+  1 ASTERIX and 3 FLARM -> other.
+- Historical state vectors (Trino/Impala ``state_vectors_data4``; weekly CSV dumps; pyopensky/traffic Parquet
+  caches): one row per aircraft per second, carrying the *last known* position, which OpenSky repeats for up
+  to 300 s after the last contact. The row time is ``lastposupdate`` (the time the position was received,
+  rounded to the microsecond), not ``time``. With ``repeats="drop"`` (default) every later row with the same
+  (icao24, lastposupdate) is removed and counted in `rejected` with reason "repeated position (lastposupdate
+  unchanged)"; with ``repeats="keep"`` those rows are kept (same time and position) with ``stale`` True. Files
+  without a ``lastposupdate`` column fall back to ``time`` and treat rows more than 15 s after
+  ``lastcontact`` as repeats (reason "no contact for > 15 s (position repeated)"). Historical vectors do not
+  say how a position was obtained: ``source`` is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from itertools import zip_longest
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from tracks.errors import TrackFormatError
+from tracks.formats._values import (
+    FPM_PER_MS,
+    FT_PER_M,
+    KT_PER_MS,
+    floats,
+    nullable_bool,
+    numeric,
+    seconds_to_time,
+    strings,
+    text,
+)
+from tracks.formats.base import Format, Parsed, RawFile
+
+REPEAT_REASON = "repeated position (lastposupdate unchanged)"
+NO_CONTACT_REASON = "no contact for > 15 s (position repeated)"
+CONTACT_TIMEOUT_S = 15.0  # OpenSky: a vector more than 15 s after last contact is a repeat of the last position
+_POSITION_SOURCE = {0: "adsb", 1: "other", 2: "mlat", 3: "other"}
+
+# Historical state-vector columns we read, with their Arrow types (None = infer: `time` may be epoch or text).
+_HIST_TYPES: dict[str, pa.DataType | None] = {
+    "time": None, "icao24": pa.string(), "lat": pa.float64(), "lon": pa.float64(), "velocity": pa.float64(),
+    "heading": pa.float64(), "vertrate": pa.float64(), "callsign": pa.string(), "onground": pa.bool_(),
+    "squawk": pa.string(), "baroaltitude": pa.float64(), "geoaltitude": pa.float64(),
+    "lastposupdate": None, "lastcontact": None,
+}
+_HIST_REQUIRED = ("time", "icao24", "lat", "lon")
+_HIST_MARKERS = ("lastposupdate", "lastcontact", "baroaltitude", "geoaltitude", "vertrate")
+_BOOLS = {"true": True, "t": True, "1": True, "false": False, "f": False, "0": False}
+_NULLS = ["", "NaN", "nan", "NULL", "null", "None", "\\N"]
+
+
+# --------------------------------------------------------------------------------------------- REST JSON
+def _json_doc(raw: RawFile, key: bytes) -> Any:
+    if raw.head.lstrip()[:1] != b"{" or key not in raw.data:
+        return None
+    return raw.try_json()
+
+
+def sniff_tracks(raw: RawFile) -> bool:
+    doc = _json_doc(raw, b'"path"')
+    return isinstance(doc, dict) and isinstance(doc.get("path"), list) and "icao24" in doc
+
+
+def sniff_states(raw: RawFile) -> bool:
+    doc = _json_doc(raw, b'"states"')
+    return isinstance(doc, dict) and "states" in doc and (doc["states"] is None or isinstance(doc["states"], list)) and "time" in doc
+
+
+def _columns(rows: list[list[Any]], width: int) -> list[tuple[Any, ...]]:
+    cols = list(zip_longest(*rows, fillvalue=None)) if rows else []
+    return cols + [(None,) * len(rows)] * (width - len(cols))
+
+
+def _on_ground(values: tuple[Any, ...]) -> pd.arrays.BooleanArray:
+    return pd.array([v if isinstance(v, bool) else pd.NA for v in values], dtype="boolean")
+
+
+def read_tracks(raw: RawFile) -> Parsed:
+    """`/tracks/all` waypoints; see the module docstring."""
+    doc = raw.json()
+    if not isinstance(doc, dict) or not isinstance(doc.get("path"), list):
+        raise TrackFormatError(raw.path, "no 'path' array", expected="an OpenSky /tracks/all response")
+    icao = doc.get("icao24")
+    if not isinstance(icao, str) or not _is_hex(icao.strip().lower()):
+        raise TrackFormatError(raw.path, f"bad 'icao24' {icao!r}", expected="6 hex digits")
+    path: list[Any] = doc["path"]
+    ok = [isinstance(p, list) and len(p) >= 3 for p in path]
+    rejected = [(i, "waypoint is not an array [time, lat, lon, baro_altitude, true_track, on_ground]", repr(p)[:200])
+                for i, p in enumerate(path) if not ok[i]]
+    records = np.flatnonzero(ok) if rejected else np.arange(len(path))
+    rows = [path[i] for i in records] if rejected else path
+    cols = _columns(rows, 6)
+    callsign = doc.get("callsign", doc.get("calllsign"))
+    frame = pd.DataFrame(
+        {
+            "time": seconds_to_time(numeric(cols[0])),
+            "icao24": icao.strip().lower(),
+            "callsign": callsign.strip() or None if isinstance(callsign, str) else None,
+            "lat": numeric(cols[1]),
+            "lon": numeric(cols[2]),
+            "alt_baro_ft": numeric(cols[3]) * FT_PER_M,
+            "track_deg": numeric(cols[4]),
+            "on_ground": _on_ground(cols[5]),
+            "record": records.astype("int64"),
+        }
+    )
+    note = "OpenSky /tracks waypoints are simplified (>= 1 per 15 min, turns, altitude and ground changes)"
+    return Parsed(frame=frame, records_read=len(path), rejected=rejected, note=note)
+
+
+def read_states(raw: RawFile) -> Parsed:
+    """`/states/all` (or `/states/own`) state vectors; see the module docstring."""
+    doc = raw.json()
+    if not isinstance(doc, dict) or "states" not in doc:
+        raise TrackFormatError(raw.path, "no 'states' array", expected="an OpenSky /states/all response")
+    states = doc["states"] if doc["states"] is not None else []
+    if not isinstance(states, list):
+        raise TrackFormatError(raw.path, f"'states' is a {type(states).__name__}", expected="an array of state vectors")
+    rejected: list[tuple[int, str, str]] = []
+    keep: list[int] = []
+    for i, s in enumerate(states):
+        if not isinstance(s, list) or len(s) < 17:
+            n = len(s) if isinstance(s, list) else type(s).__name__
+            rejected.append((i, "state vector is not an array of 17 or 18 values", f"{n}: {repr(s)[:200]}"))
+        elif not (isinstance(s[0], str) and _is_hex(s[0].strip().lower())):
+            rejected.append((i, "bad icao24 (expected 6 hex digits)", f"icao24={s[0]!r}"))
+        elif s[5] is None or s[6] is None:
+            rejected.append((i, "no position (longitude/latitude null)", f"icao24={s[0]}, last_contact={s[4]}"))
+        elif s[3] is None:
+            rejected.append((i, "no position time (time_position null)", f"icao24={s[0]}, lat={s[6]}, lon={s[5]}"))
+        else:
+            keep.append(i)
+    rows = [states[i] for i in keep]
+    cols = _columns(rows, 18)
+    legacy = [len(r) >= 18 and isinstance(r[16], bool) for r in rows]  # 2017 layout: alert, spi, position_source
+    source = [_POSITION_SOURCE.get(r[17] if old else r[16], "unknown") if type(r[17] if old else r[16]) is int else "unknown"
+              for r, old in zip(rows, legacy, strict=True)]
+    frame = pd.DataFrame(
+        {
+            "time": seconds_to_time(numeric(cols[3])),
+            "icao24": [r[0].strip().lower() for r in rows],
+            "callsign": text(cols[1]),
+            "lat": numeric(cols[6]),
+            "lon": numeric(cols[5]),
+            "alt_baro_ft": numeric(cols[7]) * FT_PER_M,
+            "alt_geom_ft": numeric(cols[13]) * FT_PER_M,
+            "on_ground": _on_ground(cols[8]),
+            "gs_kt": numeric(cols[9]) * KT_PER_MS,
+            "track_deg": numeric(cols[10]),
+            "vrate_fpm": numeric(cols[11]) * FPM_PER_MS,
+            "squawk": text(cols[14]),
+            "source": source,
+            "record": np.asarray(keep, dtype="int64"),
+        }
+    )
+    return Parsed(frame=frame, records_read=len(states), rejected=rejected)
+
+
+# ----------------------------------------------------------------------------------- historical vectors
+def _header_names(raw: RawFile) -> list[str]:
+    line = raw.head.split(b"\n", 1)[0].strip()
+    try:
+        text_line = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []
+    return [c.strip().strip('"').strip().lower() for c in text_line.split(",")]
+
+
+def _looks_historical(names: list[str]) -> bool:
+    s = set(names)
+    return all(c in s for c in _HIST_REQUIRED) and any(c in s for c in _HIST_MARKERS)
+
+
+def sniff_csv(raw: RawFile) -> bool:
+    return raw.head[:1] not in (b"{", b"[", b"<") and _looks_historical(_header_names(raw))
+
+
+def sniff_parquet(raw: RawFile) -> bool:
+    if raw.data[:4] != b"PAR1":
+        return False
+    try:
+        names = pq.read_schema(pa.BufferReader(raw.data)).names
+    except (pa.ArrowException, OSError, ValueError):
+        return False
+    return _looks_historical([n.lower() for n in names])
+
+
+def read_csv(raw: RawFile, repeats: str = "drop") -> Parsed:
+    """Historical state vectors as CSV (OpenSky dumps, Trino/Impala exports); see the module docstring."""
+    _check_repeats(raw, repeats)
+    names = _header_names(raw)
+    if not _looks_historical(names):
+        raise TrackFormatError(raw.path, f"header {','.join(names)[:200]!r} lacks OpenSky columns", where="line 1",
+                               expected="time, icao24, lat, lon and lastposupdate/baroaltitude/...")
+    original = {n: c for n, c in zip(names, _raw_header(raw), strict=False)}
+    wanted = [original[n] for n in _HIST_TYPES if n in original]
+    types = {original[n]: t for n, t in _HIST_TYPES.items() if n in original and t is not None}
+    convert = pacsv.ConvertOptions(
+        include_columns=wanted, column_types=types, null_values=_NULLS, strings_can_be_null=True,
+        quoted_strings_can_be_null=True, true_values=["true", "True", "TRUE", "t", "1"],
+        false_values=["false", "False", "FALSE", "f", "0"],
+    )
+    rejected: list[tuple[int, str, str]] = []
+    try:
+        table = pacsv.read_csv(pa.BufferReader(raw.data), convert_options=convert)
+    except pa.ArrowInvalid as e:
+        if "CSV parse error" in str(e):
+            raise _parse_error(raw, e) from None
+        table, rejected = _read_csv_leniently(raw, wanted, types)
+    table = table.rename_columns([c.lower() for c in table.column_names])
+    parsed = _historical(table, raw, repeats)
+    if rejected:
+        parsed.rejected = rejected + parsed.rejected
+        parsed.records_read += len(rejected)
+    return parsed
+
+
+def read_parquet(raw: RawFile, repeats: str = "drop") -> Parsed:
+    """Historical state vectors as Parquet (pyopensky / traffic cache, Trino export); see the module docstring."""
+    _check_repeats(raw, repeats)
+    try:
+        schema = pq.read_schema(pa.BufferReader(raw.data))
+        lower = {n.lower(): n for n in schema.names}
+        if not _looks_historical(list(lower)):
+            raise TrackFormatError(raw.path, f"columns {schema.names[:20]} lack OpenSky columns",
+                                   expected="time, icao24, lat, lon and lastposupdate/baroaltitude/...")
+        table = pq.read_table(pa.BufferReader(raw.data), columns=[lower[n] for n in _HIST_TYPES if n in lower])
+    except (pa.ArrowException, OSError) as e:
+        raise TrackFormatError(raw.path, f"unreadable Parquet file ({e})", expected="a complete Parquet file") from None
+    table = table.rename_columns([c.lower() for c in table.column_names])
+    return _historical(table, raw, repeats)
+
+
+def _check_repeats(raw: RawFile, repeats: str) -> None:
+    if repeats not in ("drop", "keep"):
+        raise TrackFormatError(raw.path, f"option repeats={repeats!r} not understood", expected='"drop" or "keep"')
+
+
+def _raw_header(raw: RawFile) -> list[str]:
+    line = raw.head.split(b"\n", 1)[0].rstrip(b"\r")
+    return [c.strip().strip('"') for c in line.decode("utf-8-sig", "replace").split(",")]
+
+
+def _parse_error(raw: RawFile, error: Exception) -> TrackFormatError:
+    """A TrackFormatError naming the line of the first malformed CSV row."""
+    bad: list[tuple[int | None, int, int]] = []
+
+    def handler(row: Any) -> str:
+        bad.append((row.number, row.expected_columns, row.actual_columns))
+        return "error"
+
+    with contextlib.suppress(pa.ArrowInvalid):
+        pacsv.read_csv(pa.BufferReader(raw.data), read_options=pacsv.ReadOptions(use_threads=False),
+                       parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
+                       convert_options=pacsv.ConvertOptions(column_types={}, include_columns=[]))
+    if bad:
+        number, expected, actual = bad[0]
+        where = f"line {number}" if number is not None else None
+        return TrackFormatError(raw.path, f"{actual} fields instead of {expected}", where=where,
+                                expected="every row with the header's columns")
+    return TrackFormatError(raw.path, f"malformed CSV ({error})", expected="OpenSky state vectors CSV")
+
+
+def _read_csv_leniently(raw: RawFile, wanted: list[str], types: dict[str, pa.DataType]) -> tuple[pa.Table, list[tuple[int, str, str]]]:
+    """Slow path when some value cannot be converted: rows with unreadable numbers or booleans are rejected."""
+    convert = pacsv.ConvertOptions(include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
+                                   null_values=_NULLS, strings_can_be_null=True, quoted_strings_can_be_null=True)
+    table = pacsv.read_csv(pa.BufferReader(raw.data), convert_options=convert)
+    frame = table.to_pandas()
+    bad = np.zeros(len(frame), dtype=bool)
+    rejected: list[tuple[int, str, str]] = []
+    for name, t in types.items():
+        col = frame[name]
+        if pa.types.is_floating(t):
+            conv = pd.to_numeric(col, errors="coerce")
+        elif pa.types.is_boolean(t):
+            conv = col.str.lower().map(_BOOLS)
+        else:
+            continue
+        new = (col.notna() & conv.isna()).to_numpy() & ~bad
+        rejected += [(int(i), f"unreadable value in column {name}", f"{name}={v!r} (line {i + 2})")
+                     for i, v in zip(np.flatnonzero(new), col[new], strict=True)]
+        bad |= new
+    rejected.sort()
+    good = frame.loc[~bad]
+    arrays = {}
+    for name in frame.columns:
+        t = types.get(name)
+        if t is not None and pa.types.is_floating(t):
+            arrays[name] = pa.array(pd.to_numeric(good[name], errors="coerce"), pa.float64())
+        elif t is not None and pa.types.is_boolean(t):
+            arrays[name] = pa.array(good[name].str.lower().map(_BOOLS), pa.bool_(), from_pandas=True)
+        elif name.lower() in ("time", "lastposupdate", "lastcontact"):
+            num = pd.to_numeric(good[name], errors="coerce")
+            arrays[name] = pa.array(num, pa.float64()) if num.notna().sum() == good[name].notna().sum() else pa.array(good[name], pa.string(), from_pandas=True)
+        else:
+            arrays[name] = pa.array(good[name], pa.string(), from_pandas=True)
+    out = pa.table(arrays)
+    records = np.flatnonzero(~bad)
+    return out.append_column("__record", pa.array(records, pa.int64())), rejected
+
+
+def _seconds(col: pa.ChunkedArray) -> np.ndarray:
+    """A time column (epoch seconds, Arrow timestamp, or ISO text; naive = UTC) as float Unix seconds."""
+    t = col.type
+    if pa.types.is_timestamp(t):
+        per_s = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[t.unit]
+        ints = pc.cast(col, pa.int64())
+        out = np.asarray(pc.fill_null(ints, 0).to_numpy(zero_copy_only=False), dtype="int64") / per_s
+        out[np.asarray(ints.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = np.nan
+        return out
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        return floats(col)
+    texts = pd.Series(col.to_pandas(), dtype=object)
+    number = pd.to_numeric(texts, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    stamps = pd.to_datetime(texts.where(np.isnan(number)), utc=True, errors="coerce", format="ISO8601")
+    parsed = stamps.astype("int64").to_numpy().astype("float64") / 1e9
+    parsed[stamps.isna().to_numpy()] = np.nan
+    return np.where(np.isnan(number), parsed, number)
+
+
+def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
+    n = table.num_rows
+    names = set(table.column_names)
+    records = table["__record"].to_numpy() if "__record" in names else np.arange(n, dtype="int64")
+    icao = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(table["icao24"], pa.string())))
+    row_time = _seconds(table["time"])
+    note = ""
+    if "lastposupdate" in names:
+        lpu = _seconds(table["lastposupdate"])
+        pos_time = np.where(np.isnan(lpu), row_time, lpu)
+        repeated = _repeated(icao, lpu)
+        reason = REPEAT_REASON
+    else:
+        contact = _seconds(table["lastcontact"]) if "lastcontact" in names else np.full(n, np.nan)
+        pos_time = row_time
+        repeated = row_time - contact > CONTACT_TIMEOUT_S
+        reason = NO_CONTACT_REASON
+        note = "no lastposupdate column: times are the vectors' `time`, not the position times"
+
+    def col(name: str, factor: float = 1.0) -> np.ndarray:
+        return floats(table[name]) * factor if name in names else np.full(n, np.nan)
+
+    frame = pd.DataFrame(
+        {
+            "time": seconds_to_time(pos_time),
+            "icao24": strings(icao),
+            "callsign": strings(table["callsign"], strip=True) if "callsign" in names else None,
+            "lat": col("lat"),
+            "lon": col("lon"),
+            "alt_baro_ft": col("baroaltitude", FT_PER_M),
+            "alt_geom_ft": col("geoaltitude", FT_PER_M),
+            "on_ground": nullable_bool(table["onground"]) if "onground" in names else pd.NA,
+            "gs_kt": col("velocity", KT_PER_MS),
+            "track_deg": col("heading"),
+            "vrate_fpm": col("vertrate", FPM_PER_MS),
+            "squawk": strings(table["squawk"], strip=True) if "squawk" in names else None,
+            "source": pd.Categorical.from_codes(np.full(n, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
+            "stale": repeated,
+            "record": records,
+        }
+    )
+    rejected: list[tuple[int, str, str]] = []
+    if repeats == "drop" and repeated.any():
+        idx = np.flatnonzero(repeated)
+        values = pc.binary_join_element_wise(
+            "icao24=", pc.take(icao, pa.array(idx)), ", time=", pa.array(row_time[idx]).cast(pa.string()),
+            ", lastposupdate=" if "lastposupdate" in names else ", lastcontact=",
+            pa.array(pos_time[idx] if "lastposupdate" in names else row_time[idx]).cast(pa.string()), "",
+        ).to_pylist()
+        rejected = list(zip(records[idx].tolist(), [reason] * len(idx), values, strict=True))
+        frame = frame.loc[~repeated].reset_index(drop=True)
+    return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
+
+
+def _repeated(icao: pa.ChunkedArray | pa.Array, lpu: np.ndarray) -> np.ndarray:
+    """True for every row whose (icao24, lastposupdate) already occurred in an earlier row of the file."""
+    n = len(lpu)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    enc = pc.dictionary_encode(icao)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+    codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
+    order = np.lexsort((np.arange(n), lpu, codes))  # by aircraft, position time, then file order
+    c, t = codes[order], lpu[order]
+    dup_sorted = np.zeros(n, dtype=bool)
+    dup_sorted[1:] = (c[1:] == c[:-1]) & (t[1:] == t[:-1])  # NaN never equals NaN: unknown times never repeat
+    out = np.empty(n, dtype=bool)
+    out[order] = dup_sorted
+    return out
+
+
+def _is_hex(s: str) -> bool:
+    return len(s) == 6 and all(c in "0123456789abcdef" for c in s)
+
+
+def _source_dtype() -> tuple[pd.CategoricalDtype, int]:
+    from tracks.schema import SOURCE_DTYPE
+
+    return SOURCE_DTYPE, list(SOURCE_DTYPE.categories).index("unknown")
+
+
+_SOURCE_DTYPE, _UNKNOWN_CODE = _source_dtype()
+
+FORMATS = [
+    Format(
+        name="opensky-tracks-json",
+        description="OpenSky REST /tracks/all response (simplified waypoints; metres)",
+        sniff=sniff_tracks,
+        read=read_tracks,
+        priority=22,
+    ),
+    Format(
+        name="opensky-states-json",
+        description="OpenSky REST /states/all or /states/own response (state vectors; lon before lat; metres, m/s)",
+        sniff=sniff_states,
+        read=read_states,
+        priority=23,
+        multi_aircraft=True,
+    ),
+    Format(
+        name="opensky-states-csv",
+        description="OpenSky historical state vectors as CSV (weekly dumps, Trino/Impala state_vectors_data4 exports)",
+        sniff=sniff_csv,
+        read=read_csv,
+        priority=24,
+        multi_aircraft=True,
+    ),
+    Format(
+        name="opensky-states-parquet",
+        description="OpenSky historical state vectors as Parquet (pyopensky / traffic cache, Trino exports)",
+        sniff=sniff_parquet,
+        read=read_parquet,
+        priority=25,
+        multi_aircraft=True,
+    ),
+]
