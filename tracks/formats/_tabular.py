@@ -1,0 +1,251 @@
+"""Delimited-text reading and per-record rejection, shared by the FR24 CSV formats and the generic table format.
+
+`read_delimited` reads a CSV with pyarrow (fast path) and falls back to the stdlib csv module only when the
+file has malformed rows, so that each malformed row becomes a rejected record naming its line instead of
+failing the whole file. Record numbers are 0-based data rows (blank lines are not records).
+`Rejections` collects one reason per record (first reason wins) and splits a frame into kept rows and
+`Parsed.rejected` tuples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from tracks.errors import TrackFormatError
+from tracks.formats._timeparse import clean_text
+from tracks.formats.base import RawFile
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+@dataclass
+class Table:
+    """A delimited file read as text: `frame` has one column per header cell (names made unique)."""
+
+    header: list[str]
+    frame: pd.DataFrame
+    records: np.ndarray
+    rejected: list[tuple[int, str, str]] = field(default_factory=list)
+    delimiter: str = ","
+
+
+def first_line(raw: RawFile) -> str:
+    """The first non-blank line of the file (decoded leniently; '' for binary content)."""
+    head = raw.head
+    if b"\x00" in head:
+        return ""
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def sniff_delimiter(line: str) -> str:
+    """The most frequent of , ; TAB | in a header line (',' on ties or when none occurs)."""
+    counts = {d: line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def header_cells(line: str, delimiter: str) -> list[str]:
+    """The header line split into stripped cells (quotes understood)."""
+    try:
+        return [c.strip() for c in next(csv.reader([line], delimiter=delimiter))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names made unique and non-empty ('' -> '_2', repeated 'a' -> 'a_2'), order kept."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, n in enumerate(names):
+        base = n if n else f"_{i}"
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        out.append(base if k == 0 else f"{base}_{k + 1}")
+    return out
+
+
+def read_delimited(
+    raw: RawFile,
+    *,
+    delimiter: str | None = None,
+    typed: bool = False,
+    min_columns: int | None = None,
+) -> Table:
+    """Read a delimited text file with a header line.
+
+    `typed`: let pyarrow infer numbers and timestamps (else every column is text).
+    `min_columns`: rows may have any number of cells >= this (FR24 granular KEY:VALUE tails); otherwise a row
+    with a different cell count than the header is a rejected record.
+    """
+    line = first_line(raw)
+    if not line:
+        raise TrackFormatError(raw.path, "no header line", where="line 1", expected="a delimited text file with a header")
+    delim = delimiter or sniff_delimiter(line)
+    header = header_cells(line, delim)
+    if len(header) < 2:
+        raise TrackFormatError(raw.path, f"the header {line[:80]!r} has fewer than 2 columns", where="line 1",
+                               expected="a delimited text file with a header")
+    names = unique_names(header)
+    fast = _read_arrow(raw, names, delim, typed)
+    if fast is not None:
+        return Table(header=header, frame=fast, records=np.arange(len(fast), dtype="int64"), delimiter=delim)
+    return _read_stdlib(raw, header, names, delim, min_columns)
+
+
+def _read_arrow(raw: RawFile, names: list[str], delim: str, typed: bool) -> pd.DataFrame | None:
+    """pyarrow fast path; None when any row is malformed or the bytes are not UTF-8 (then use the slow path)."""
+    data = raw.data[3:] if raw.data[:3] == b"\xef\xbb\xbf" else raw.data
+    data = data.lstrip(b" \t\r\n")  # so that the header is the first row
+    read = pacsv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], skip_rows=1, block_size=1 << 24)
+    parse = pacsv.ParseOptions(delimiter=delim, newlines_in_values=False)
+    attempts = [True, False] if typed else [False]
+    for infer in attempts:
+        types = None if infer else {f"c{i}": pa.string() for i in range(len(names))}
+        convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
+        try:
+            table = pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            continue
+        except pa.ArrowException:
+            return None
+        frame = table.to_pandas()
+        frame.columns = names
+        return frame
+    return None
+
+
+def _read_stdlib(raw: RawFile, header: list[str], names: list[str], delim: str, min_columns: int | None) -> Table:
+    """Exact slow path: every malformed row becomes a rejected record naming its line."""
+    text = raw.text()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    records: list[int] = []
+    rejected: list[tuple[int, str, str]] = []
+    width = len(header)
+    record = -1
+    in_header = True
+    try:
+        for row in reader:
+            if in_header:  # the header is the first non-blank row
+                in_header = not any(c.strip() for c in row)
+                continue
+            if not row:
+                continue
+            record += 1
+            if len(row) == width or (min_columns is not None and len(row) >= min_columns):
+                rows.append(row)
+                records.append(record)
+            else:
+                rejected.append((record, f"line {reader.line_num}: expected {width} fields, got {len(row)}",
+                                 delim.join(row)[:200]))
+    except csv.Error as e:
+        raise TrackFormatError(raw.path, f"unreadable CSV ({e})", where=f"line {reader.line_num}",
+                               expected="delimited text with balanced quotes") from None
+    ncols = max([width, *map(len, rows)]) if rows else width
+    all_names = names + [f"_{i}" for i in range(len(names), ncols)]
+    padded = [r + [""] * (ncols - len(r)) if len(r) < ncols else r for r in rows]
+    frame = pd.DataFrame(padded, columns=all_names, dtype=object) if padded else pd.DataFrame(columns=all_names, dtype=object)
+    return Table(header=header, frame=frame, records=np.asarray(records, dtype="int64"), rejected=rejected, delimiter=delim)
+
+
+def to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Column -> (float64 values, mask of present-but-unreadable cells). Null tokens ('', 'NA', ...) are NaN."""
+    v = values.reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(v.dtype):
+        return v.astype("float64").to_numpy(), np.zeros(len(v), dtype=bool)
+    if pd.api.types.is_numeric_dtype(v.dtype):
+        return v.to_numpy(dtype="float64", na_value=np.nan), np.zeros(len(v), dtype=bool)
+    text = clean_text(v)
+    nums = pd.to_numeric(text, errors="coerce")
+    out = nums.to_numpy(dtype="float64", na_value=np.nan)
+    return out, (text.notna().to_numpy() & np.isnan(out))
+
+
+class Rejections:
+    """One reason per record ('' = keep); the first reason given to a record wins."""
+
+    def __init__(self, n: int) -> None:
+        self.reason = np.full(n, "", dtype=object)
+
+    def add(self, mask: np.ndarray, reason: str | np.ndarray) -> None:
+        """Give `reason` (one string, or one per row) to the rows in `mask` that have no reason yet."""
+        m = np.asarray(mask, dtype=bool) & (self.reason == "")
+        if isinstance(reason, np.ndarray):
+            self.reason[m] = reason[m]
+        else:
+            self.reason[m] = reason
+
+    def add_reasons(self, reasons: np.ndarray) -> None:
+        """Merge an array of per-row reasons ('' = none)."""
+        self.add(reasons != "", reasons)
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self.reason != ""
+
+    def split(
+        self, frame: pd.DataFrame, records: np.ndarray, shown: pd.DataFrame | None = None
+    ) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
+        """(kept rows of `frame` with their `record` column, rejected tuples showing the `shown` columns)."""
+        bad = self.bad
+        frame = frame.reset_index(drop=True).assign(record=np.asarray(records, dtype="int64"))
+        if not bad.any():
+            return frame, []
+        src = (shown if shown is not None else frame).reset_index(drop=True)
+        idx = np.flatnonzero(bad)
+        rows = src.iloc[idx]
+        cols = list(rows.columns)
+        values = [", ".join(f"{c}={v}" for c, v in zip(cols, r, strict=True))[:300] for r in rows.itertuples(index=False)]
+        rejected = [(int(records[i]), str(self.reason[i]), values[k]) for k, i in enumerate(idx)]
+        return frame.loc[~bad].reset_index(drop=True), rejected
+
+
+def null_island(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Rows at exactly 0,0: exporters' placeholder for 'no position', never a real fix."""
+    return (lat == 0.0) & (lon == 0.0)
+
+
+NULL_ISLAND_REASON = "position 0,0 is a placeholder for 'no position'"
+
+
+def squawk_text(values: pd.Series) -> pd.Series:
+    """Mode A codes as four octal digits ('416' -> '0416'); '0', empty and non-octal values -> <NA>."""
+    text = clean_text(values.astype("string")).str.replace(r"\.0$", "", regex=True)
+    ok = mask(text.str.fullmatch(r"[0-7]{1,4}")) & mask(text.str.lstrip("0") != "")
+    return text.where(ok).str.zfill(4)
+
+
+def icao_text(values: pd.Series) -> pd.Series:
+    """ICAO 24-bit addresses as lowercase 6-hex text ('0x8467D8' -> '8467d8'); anything else -> <NA>."""
+    text = clean_text(values.astype("string")).str.lower().str.replace(r"^0x", "", regex=True)
+    text = text.where(mask(text.str.len() <= 6)).str.zfill(6)
+    return text.where(mask(text.str.fullmatch(r"~?[0-9a-f]{6}")))
+
+
+def mask(values: pd.Series) -> np.ndarray:
+    """A nullable boolean Series as a numpy bool array (<NA> -> False)."""
+    return values.fillna(False).to_numpy(dtype=bool)
+
+
+def check_icao_option(path: str, icao24: str | None) -> str | None:
+    """Validate an `icao24=` option (for formats that do not carry the address)."""
+    if icao24 is None:
+        return None
+    h = str(icao24).strip().lower()
+    if h.startswith("0x"):
+        h = h[2:]
+    if not (len(h) == 6 and all(c in "0123456789abcdef" for c in h)):
+        raise TrackFormatError(path, f"icao24 option {icao24!r} is not an ICAO address", where="options",
+                               expected="6 hex digits such as '0d8373'")
+    return h
