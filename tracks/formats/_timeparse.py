@@ -109,24 +109,24 @@ def iso_times(
     if zoned.any():
         out[zoned] = pd.to_datetime(t[zoned], utc=True, format="ISO8601", errors="coerce")
     if naive.any():
-        if tz is None and not naive_is_utc:
-            i = int(np.flatnonzero(naive)[0])
+        local = pd.to_datetime(t[naive], format="ISO8601", errors="coerce")
+        if isinstance(local.dtype, pd.DatetimeTZDtype):  # cannot happen for text without a zone; be safe
+            local = local.dt.tz_convert(None)
+        readable = local.notna().to_numpy()
+        if readable.any() and tz is None and not naive_is_utc:
+            i = int(np.flatnonzero(naive)[np.flatnonzero(readable)[0]])
             rec = int(records[i]) if records is not None else i
             raise TrackFormatError(
                 path, f"the time {t.iloc[i]!r} in {column!r} has no time zone",
                 where=f"record {rec}",
                 expected="ISO 8601 with 'Z' or an offset; or pass tz='UTC' (or the zone the times are in)",
             )
-        local = pd.to_datetime(t[naive], format="ISO8601", errors="coerce")
-        if isinstance(local.dtype, pd.DatetimeTZDtype):  # cannot happen for naive text; be safe
-            local = local.dt.tz_convert("UTC")
-        else:
-            zone = "UTC" if tz is None else tz
-            try:
-                local = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-            except Exception as e:  # unknown zone name (pytz/zoneinfo errors differ)
-                raise TrackFormatError(path, f"unknown time zone tz={tz!r} ({type(e).__name__})",
-                                       expected="an IANA zone name such as 'America/Caracas' or 'UTC'") from None
+        zone = "UTC" if tz is None else tz
+        try:
+            local = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        except Exception as e:  # unknown zone name (pytz/zoneinfo errors differ)
+            raise TrackFormatError(path, f"unknown time zone tz={tz!r} ({type(e).__name__})",
+                                   expected="an IANA zone name such as 'America/Caracas' or 'UTC'") from None
         out[naive] = local
     reasons = np.full(len(t), "", dtype=object)
     bad = present & out.isna().to_numpy()
