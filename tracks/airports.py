@@ -32,8 +32,12 @@ EARTH_RADIUS_KM = 6371.0088
 GROUND_RADIUS_KM = 6.0
 APPROACH_RADIUS_KM = 12.0
 APPROACH_HEIGHT_FT = 1_500.0
+#: Pressure altitude can read this far below the airport elevation on a high-pressure day (ft).
+APPROACH_BELOW_FT = 1_500.0
 CANDIDATE_RADIUS_KM = 30.0
 SEARCH_RADIUS_KM = 150.0
+#: "last seen" names an airport with an IATA code rather than the nearest one if at most this much further.
+PREFER_SERVED_KM = 25.0
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class Event:
     `observed` is True only when the moment itself was seen (samples on both sides, no coverage gap between
     them). `time` is the event time when observed, else the time of the sample nearest to the unseen event
     (last seen before a landing, first seen after a take-off). `last_sample_time` is the time of the last
-    sample before the event. `lat`/`lon`/`alt_ft` are of the sample the attribution rests on. `airport` is ""
+    sample before the event. `lat`/`lon`/`alt_ft` are of the sample the attribution rests on (`alt_ft` is
+    the barometric altitude trackers display, else the geometric one; NaN on the ground). `airport` is ""
     when the evidence names no airport; `nearest_airport` is the nearest one within the search radius (equal
     to `airport` when attributed) and `distance_km`/`height_above_airport_ft` refer to it (NaN when none). `evidence`: "ground", "final_approach", "initial_climb", "airborne" (only seen
     in flight) or "none". `candidates`: airports within the candidate radius, nearest first.
@@ -246,10 +251,28 @@ def _pick(cands: tuple[Candidate, ...], within_km: float) -> Candidate | None:
     return (fixed or ok)[0]
 
 
-def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float]:
+def _heading_fits(frame: pd.DataFrame, i: int, c: Candidate, landing: bool, max_off_deg: float = 60.0) -> bool:
+    """On final approach the track points at the airport (after take-off, away from it); True when unknown."""
+    track = float(frame["track_deg"].iloc[i])
+    if not np.isfinite(track) or c.distance_km < 2.0:
+        return True
+    a = airport(c.icao)
+    lat, lon = float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i])
+    if landing:
+        az, _, _ = GEOD.inv(lon, lat, a.lon, a.lat)
+    else:
+        az, _, _ = GEOD.inv(a.lon, a.lat, lon, lat)
+    off = abs((float(az) - track + 180.0) % 360.0 - 180.0)
+    return off <= max_off_deg
+
+
+def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float, float]:
+    """time, lat, lon, displayed altitude (barometric, else geometric) and altitude for heights (the reverse)."""
     row = frame.iloc[i]
-    alt = row["alt_geom_ft"] if np.isfinite(row["alt_geom_ft"]) else row["alt_baro_ft"]
-    return row["time"], float(row["lat"]), float(row["lon"]), float(alt)
+    baro, geom = float(row["alt_baro_ft"]), float(row["alt_geom_ft"])
+    shown = baro if np.isfinite(baro) else geom
+    for_height = geom if np.isfinite(geom) else baro
+    return row["time"], float(row["lat"]), float(row["lon"]), shown, for_height
 
 
 def describe_event(
@@ -277,22 +300,25 @@ def describe_event(
 
     Evidence, strongest first:
     - ground: a ground sample within `ground_radius_km` of an airport -> "landed at X" / "took off from X";
-    - final approach / initial climb: the airborne sample is within `approach_radius_km` of an airport and at
-      most `approach_height_ft` above its elevation -> "landed at X" / "took off from X", not observed;
+    - final approach / initial climb: the airborne sample is within `approach_radius_km` of an airport, at
+      most `approach_height_ft` above its elevation, and (when the track angle is known) heading towards it
+      (away from it after a take-off) -> "landed at X" / "took off from X", not observed;
     - otherwise "last seen D km from X at A ft, T" / "first seen ...", naming the nearest airport within
-      `search_radius_km`. Height uses the geometric altitude when known, else the barometric one.
+      `search_radius_km`, or one with an IATA code if at most PREFER_SERVED_KM further away.
+    Height uses the geometric altitude when known (ellipsoid height: off by the geoid separation, up to
+    ~300 ft), else the barometric one (pressure altitude: off by up to ~1,000 ft with the weather).
     """
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}; expected one of {EVENT_KINDS}")
     if air is None and ground is None:
         raise ValueError("describe_event needs at least one sample")
     landing = kind in ("landing", "touch_and_go")
-    t_air = lat_a = lon_a = alt_a = None
+    t_air = lat_a = lon_a = alt_a = alt_h = None
     if air is not None:
-        t_air, lat_a, lon_a, alt_a = _sample(frame, air)
+        t_air, lat_a, lon_a, alt_a, alt_h = _sample(frame, air)
     t_gnd = None
     if ground is not None:
-        t_gnd, lat_g, lon_g, _ = _sample(frame, ground)
+        t_gnd, lat_g, lon_g, _, _ = _sample(frame, ground)
     if landing:
         last_before = t_air if t_air is not None else pd.NaT
     else:
@@ -312,7 +338,7 @@ def describe_event(
             if lo is not None and hi is not None:
                 gap_s = (hi - lo).total_seconds()
                 when = (f"between {fmt_time(lo, with_date)} and {fmt_time(hi, with_date)} "
-                        f"(not observed: inside a {_fmt_gap(gap_s)} gap)")
+                        f"(not observed: {boundary or 'inside a gap of ' + _fmt_gap(gap_s)})")
             else:
                 what = boundary or "the edge of the track"
                 when = (f"before {fmt_time(t_gnd, with_date)}" if landing else f"after {fmt_time(t_gnd, with_date)}")
@@ -332,9 +358,10 @@ def describe_event(
 
     # 2. final approach / initial climb
     assert air is not None and t_air is not None
-    cands = candidates_near(lat_a, lon_a, alt_a, candidate_radius_km)
+    cands = candidates_near(lat_a, lon_a, alt_h, candidate_radius_km)
     low = tuple(c for c in cands if c.distance_km <= approach_radius_km and np.isfinite(c.height_above_ft)
-                and -500.0 <= c.height_above_ft <= approach_height_ft)
+                and -APPROACH_BELOW_FT <= c.height_above_ft <= approach_height_ft
+                and _heading_fits(frame, air, c, landing))
     best = _pick(low, approach_radius_km)
     if best is not None:
         hidden = boundary or "a coverage gap"
@@ -353,11 +380,15 @@ def describe_event(
 
     # 3. only airborne samples: say where it was last (first) seen, never "landed at"
     seen = "last seen" if landing else "first seen"
-    near = nearest_airports(lat_a, lon_a, search_radius_km, limit=1)
+    near = nearest_airports(lat_a, lon_a, search_radius_km)
     if len(near):
-        r = near.iloc[0]
+        # name an airport with an IATA code when one is almost as close as the nearest (private strips
+        # mean little to a reader); else the nearest
+        served = near[(near["iata"].astype(str) != "")
+                      & (near["distance_km"] <= near["distance_km"].iloc[0] + PREFER_SERVED_KM)]
+        r = (served if len(served) else near).iloc[0]
         elev = float(r["elevation_ft"])
-        height = alt_a - elev if np.isfinite(alt_a) else np.nan
+        height = alt_h - elev if np.isfinite(alt_h) else np.nan
         where = f"{fmt_km(float(r['distance_km']))} from {r['icao']}"
         dist = float(r["distance_km"])
         nearest = str(r["icao"])
@@ -366,9 +397,12 @@ def describe_event(
         where = f"at {_fmt_latlon(lat_a, lon_a)} (no airport within {search_radius_km:.0f} km)"
     sentence = f"{seen} {where} at {fmt_ft(alt_a)}, {fmt_time(t_air, with_date)}"
     if boundary:
-        sentence += f" ({kind.replace('_', '-')} not observed: {boundary})"
+        sentence += f" ({_NOUN[kind]} not observed: {boundary})"
     return Event(kind, False, t_air, lat_a, lon_a, alt_a, "", "", dist, height, cands, sentence, "airborne",
                  last_before, air, "", nearest)
+
+
+_NOUN = {"takeoff": "take-off", "landing": "landing", "touch_and_go": "touch-and-go"}
 
 
 def _fmt_latlon(lat: float, lon: float) -> str:

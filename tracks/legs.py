@@ -8,14 +8,25 @@ lasts longer than `max_gap_s` or sample i+1 is stale. Each gap carries its reach
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from shapely import MultiPolygon, Polygon
 
+from tracks.airports import (
+    APPROACH_BELOW_FT,
+    GROUND_RADIUS_KM,
+    Event,
+    describe_event,
+    fmt_ft,
+    fmt_km,
+    fmt_time,
+    nearest_airports,
+)
 from tracks.geo.reach import GEOD, reachability_ellipses
-from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s
+from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s, times_s
 
 if TYPE_CHECKING:
     from tracks.track import Track
@@ -193,3 +204,512 @@ def find_gaps(
     out["start_time"] = pd.to_datetime(out["start_time"], utc=True)
     out["end_time"] = pd.to_datetime(out["end_time"], utc=True)
     return Gaps(out, max_gap_s, vmax, n)
+
+
+# -- legs ------------------------------------------------------------------------------------------------------
+
+#: Ground speed (kt) below which a sample without an air/ground flag is taken to be on the ground.
+GROUND_SPEED_KT = 40.0
+#: A ground run at least this fast throughout and at most this long is a touch-and-go, not a full stop.
+TOUCH_AND_GO_MAX_S = 90.0
+TOUCH_AND_GO_MIN_KT = 40.0
+#: An airborne-to-airborne gap splits a leg when at least this long with both ends low (or readsb says so).
+SPLIT_GAP_S = 1800.0
+LOW_HEIGHT_FT = 10_000.0
+#: Go-around: lowest point at most this high above an airport within this distance, then a climb of at least.
+GO_AROUND_HEIGHT_FT = 1_000.0
+GO_AROUND_RADIUS_KM = 8.0
+GO_AROUND_CLIMB_FT = 800.0
+#: Assumed descent/climb rate and minimum turnaround (s) when asking whether a gap could hide a landing.
+HIDDEN_RATE_FPM = 3_000.0
+HIDDEN_TURNAROUND_S = 600.0
+
+LEG_SUMMARY_COLUMNS: tuple[str, ...] = (
+    "leg_id", "start_index", "end_index", "start_time", "end_time", "callsign",
+    "takeoff_airport", "takeoff_observed", "takeoff_evidence", "takeoff_time", "takeoff",
+    "landing_airport", "landing_observed", "landing_evidence", "landing_time", "landing",
+    "touch_and_goes", "go_arounds", "flags",
+)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One flight: samples start_index..end_index (inclusive, rows of the track), take-off and landing events.
+
+    `flags` are short machine-readable facts: "takeoff_not_observed", "landing_not_observed",
+    "starts_with_track", "ends_with_track", "split_at_gap", "touch_and_go", "go_around",
+    "landing_may_hide_in_gap". `notes` say the same for people. `gap_ids` are the coverage gaps inside the leg.
+    """
+
+    leg_id: str
+    start_index: int
+    end_index: int
+    start_time: pd.Timestamp
+    end_time: pd.Timestamp
+    takeoff: Event
+    landing: Event
+    touch_and_goes: tuple[Event, ...] = ()
+    go_arounds: tuple[Event, ...] = ()
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    gap_ids: tuple[str, ...] = ()
+    callsign: str = ""
+
+    @property
+    def duration(self) -> pd.Timedelta:
+        return self.end_time - self.start_time
+
+    def sentence(self) -> str:
+        """'took off from SVMI 23:12Z; landed at SVSE 01:09Z' and any touch-and-go / go-around."""
+        parts = [self.takeoff.sentence] + [e.sentence for e in self.touch_and_goes + self.go_arounds]
+        return "; ".join([*parts, self.landing.sentence])
+
+
+class Legs:
+    """The legs of a track: a list of `Leg`, a `summary` table, and where the split disagrees with the
+    exporter's own new-leg flags (`flag_disagreements`: index, time, kind, note)."""
+
+    def __init__(self, legs: list[Leg], track: Track, gaps: Gaps, flag_disagreements: pd.DataFrame,
+                 notes: tuple[str, ...] = ()) -> None:
+        self.legs = legs
+        self._track = track
+        self.gaps = gaps
+        self.flag_disagreements = flag_disagreements
+        self.notes = notes
+        self.summary = _summary(legs)
+
+    def __len__(self) -> int:
+        return len(self.legs)
+
+    def __iter__(self) -> Iterator[Leg]:
+        return iter(self.legs)
+
+    def __getitem__(self, i: int) -> Leg:
+        return self.legs[i]
+
+    def __repr__(self) -> str:
+        lines = [f"<Legs: {len(self)}>"] + [f"  {leg.leg_id}: {leg.sentence()}" for leg in self.legs]
+        return "\n".join(lines)
+
+    def track(self, i: int) -> Track:
+        """The samples of leg `i` (0-based) as a Track."""
+        leg = self.legs[i]
+        return self._track.filter(self._track.data.index.to_series().between(leg.start_index, leg.end_index))
+
+
+def _summary(legs: list[Leg]) -> pd.DataFrame:
+    rows = [
+        {
+            "leg_id": g.leg_id, "start_index": g.start_index, "end_index": g.end_index,
+            "start_time": g.start_time, "end_time": g.end_time, "callsign": g.callsign,
+            "takeoff_airport": g.takeoff.airport, "takeoff_observed": g.takeoff.observed,
+            "takeoff_evidence": g.takeoff.evidence, "takeoff_time": g.takeoff.time, "takeoff": g.takeoff.sentence,
+            "landing_airport": g.landing.airport, "landing_observed": g.landing.observed,
+            "landing_evidence": g.landing.evidence, "landing_time": g.landing.time, "landing": g.landing.sentence,
+            "touch_and_goes": len(g.touch_and_goes), "go_arounds": len(g.go_arounds),
+            "flags": ",".join(g.flags),
+        }
+        for g in legs
+    ]
+    frame = pd.DataFrame(rows, columns=list(LEG_SUMMARY_COLUMNS))
+    for c in ("start_time", "end_time", "takeoff_time", "landing_time"):
+        frame[c] = pd.to_datetime(frame[c], utc=True)
+    return frame
+
+
+def _ground_state(frame: pd.DataFrame) -> np.ndarray:
+    """Boolean per sample: on the ground. The export's flag when given; else ground speed below
+    GROUND_SPEED_KT; else the previous (or next) known state; else airborne."""
+    flag = frame["on_ground"]
+    state = pd.Series(flag.to_numpy(dtype=object, na_value=None), dtype=object)
+    unknown = state.isna().to_numpy()
+    if unknown.any():
+        gs = frame["gs_kt"].to_numpy(float)
+        alt = frame["alt_baro_ft"].to_numpy(float)
+        inferred = np.where(np.isfinite(gs), gs < GROUND_SPEED_KT, np.where(np.isfinite(alt), False, np.nan))
+        filled = pd.Series(np.where(unknown, inferred, state.astype(float)), dtype=float)
+        state = filled.ffill().bfill().fillna(0.0)
+        return state.to_numpy() > 0.5
+    return state.to_numpy(dtype=bool)
+
+
+def _runs(values: np.ndarray) -> list[tuple[int, int, bool]]:
+    """(first, last, value) of each run of equal booleans."""
+    if not len(values):
+        return []
+    edges = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = np.r_[0, edges]
+    ends = np.r_[edges - 1, len(values) - 1]
+    return [(int(a), int(b), bool(values[a])) for a, b in zip(starts, ends, strict=True)]
+
+
+def _alt(frame: pd.DataFrame) -> np.ndarray:
+    geom = frame["alt_geom_ft"].to_numpy(float)
+    return np.where(np.isfinite(geom), geom, frame["alt_baro_ft"].to_numpy(float))
+
+
+def _height_above_nearby(lat: float, lon: float, alt: float, within_km: float = 50.0) -> float:
+    """Altitude minus the elevation of the nearest airport within `within_km` (else minus 0)."""
+    near = nearest_airports(lat, lon, within_km, limit=1)
+    return alt - (float(near["elevation_ft"].iloc[0]) if len(near) else 0.0)
+
+
+def _fmt_duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+@dataclass(frozen=True)
+class _Connector:
+    """What separates two flights: a full stop on the ground, a touch-and-go, or a splitting gap."""
+
+    kind: str  # "stop", "touch_and_go", "gap"
+    first: int  # ground run first..last, or the gap segment (first = last = i: samples i, i+1)
+    last: int
+
+
+def split_legs(
+    track: Track,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    split_gap_s: float = SPLIT_GAP_S,
+    low_height_ft: float = LOW_HEIGHT_FT,
+    touch_and_go_max_s: float = TOUCH_AND_GO_MAX_S,
+    use_leg_flags: bool = True,
+    max_speed_kt: float | None = None,
+    **event_options: float,
+) -> Legs:
+    """Split `track` into legs (flights) with take-off, landing, touch-and-go and go-around events.
+
+    - Ground state comes from the export's air/ground flag (else ground speed, see `_ground_state`). Short
+      flickers (at most 2 samples and 10 s) are ignored and noted.
+    - A ground run between two airborne runs is a touch-and-go (same leg) when it lasts at most
+      `touch_and_go_max_s` without dropping below TOUCH_AND_GO_MIN_KT and without a coverage gap; else a
+      full stop (new leg), split where the exporter flags a new leg or at the longest pause on the ground.
+    - An airborne-to-airborne gap splits the leg when the sample after it carries the exporter's new-leg
+      flag (`use_leg_flags`), or when it lasts at least `split_gap_s` with both ends below `low_height_ft`
+      above the nearest airport. Unsplit gaps long enough to hide a landing are flagged.
+    - A go-around (low approach, then a climb, no ground contact) stays in its leg and is reported.
+    Events are worded by `tracks.airports.describe_event`; `event_options` are passed to it (radii, heights).
+    """
+    frame = track.data
+    n = len(frame)
+    gaps = find_gaps(track, max_gap_s=max_gap_s, max_speed_kt=max_speed_kt)
+    notes: list[str] = []
+    if n == 0:
+        return Legs([], track, gaps, _empty_disagreements(), ("the track is empty",))
+    tsec = times_s(frame)
+    gapseg = gap_mask(frame, max_gap_s)
+    gap_at = dict(zip(gaps.frame["start_index"].tolist(), gaps.frame["gap_id"].tolist(), strict=True))
+    alt = _alt(frame)
+    gs = frame["gs_kt"].to_numpy(float)
+    flags_new = frame["new_leg"].to_numpy(bool)
+    times = frame["time"]
+    with_date = times.iloc[0].date() != times.iloc[-1].date()
+    ground = _ground_state(frame)
+    ground = _drop_flickers(frame, ground, tsec, gapseg, notes, with_date)
+
+    runs = _runs(ground)
+    air_runs = [(a, b) for a, b, g in runs if not g]
+    if not air_runs:
+        _note_missing_flights(frame, ground, gapseg, gap_at, notes, with_date)
+        notes.append("on the ground throughout: no flight observed")
+        return Legs([], track, gaps, _disagreements(frame, [], [], use_leg_flags), tuple(notes))
+
+    # 1. flights = airborne runs cut at splitting gaps; connectors between consecutive flights
+    flights: list[tuple[int, int]] = []
+    connectors: list[_Connector] = []
+    for k, (a, b) in enumerate(air_runs):
+        if k > 0:
+            g0, g1 = air_runs[k - 1][1] + 1, a - 1
+            kind = "touch_and_go" if _is_touch_and_go(g0, g1, tsec, gs, gapseg, flags_new,
+                                                      touch_and_go_max_s, use_leg_flags) else "stop"
+            connectors.append(_Connector(kind, g0, g1))
+        start = a
+        for i in np.flatnonzero(gapseg[a:b]) + a:
+            if _gap_splits(frame, int(i), tsec, alt, flags_new, split_gap_s, low_height_ft, use_leg_flags):
+                flights.append((start, int(i)))
+                connectors.append(_Connector("gap", int(i), int(i)))
+                start = int(i) + 1
+        flights.append((start, b))
+
+    # 2. legs = flights joined by touch-and-goes
+    groups: list[list[int]] = [[0]]
+    for k, c in enumerate(connectors):
+        if c.kind == "touch_and_go":
+            groups[-1].append(k + 1)
+        else:
+            groups.append([k + 1])
+    bounds = [_boundary(c, frame, tsec, flags_new) for c in connectors if c.kind != "touch_and_go"]
+    starts = [0, *bounds]
+    ends = [b - 1 for b in bounds] + [n - 1]
+
+    opts = dict(event_options)
+    legs: list[Leg] = []
+    for j, members in enumerate(groups):
+        fa = flights[members[0]][0]
+        la = flights[members[-1]][1]
+        before = connectors[members[0] - 1] if members[0] > 0 else None
+        after = connectors[members[-1]] if members[-1] < len(connectors) else None
+        takeoff = _event("takeoff", frame, fa, before, ground, gapseg, gap_at, tsec, with_date, opts)
+        landing = _event("landing", frame, la, after, ground, gapseg, gap_at, tsec, with_date, opts)
+        tgs = tuple(
+            _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts) for m in members[1:]
+        )
+        gas = _go_arounds(frame, flights, members, alt, tsec, with_date)
+        leg_flags: list[str] = []
+        leg_notes: list[str] = []
+        if not takeoff.observed:
+            leg_flags.append("takeoff_not_observed")
+        if not landing.observed:
+            leg_flags.append("landing_not_observed")
+        if fa == 0:
+            leg_flags.append("starts_with_track")
+        if la == n - 1:
+            leg_flags.append("ends_with_track")
+        if (before is not None and before.kind == "gap") or (after is not None and after.kind == "gap"):
+            leg_flags.append("split_at_gap")
+        if tgs:
+            leg_flags.append("touch_and_go")
+        if gas:
+            leg_flags.append("go_around")
+        s0, s1 = starts[j], ends[j]
+        hidden = _hidden_landings(frame, gaps, fa, la, alt)
+        if hidden:
+            leg_flags.append("landing_may_hide_in_gap")
+            leg_notes.extend(hidden)
+        inside = gaps.frame[(gaps.frame["start_index"] >= s0) & (gaps.frame["end_index"] <= s1)]
+        callsign = _mode_str(frame["callsign"].iloc[s0:s1 + 1])
+        legs.append(Leg(
+            leg_id=f"leg-{j + 1}", start_index=s0, end_index=s1,
+            start_time=times.iloc[s0], end_time=times.iloc[s1],
+            takeoff=takeoff, landing=landing, touch_and_goes=tgs, go_arounds=gas,
+            flags=tuple(leg_flags), notes=tuple(leg_notes), gap_ids=tuple(inside["gap_id"]), callsign=callsign,
+        ))
+    _note_missing_flights(frame, ground, gapseg, gap_at, notes, with_date)
+    stops = [c for c in connectors if c.kind != "touch_and_go"]
+    disagreements = _disagreements(frame, stops, bounds, use_leg_flags)
+    if use_leg_flags and not flags_new.any():
+        notes.append("the export carries no new-leg flags to compare the split with")
+    return Legs(legs, track, gaps, disagreements, tuple(notes))
+
+
+def _drop_flickers(frame: pd.DataFrame, ground: np.ndarray, tsec: np.ndarray, gapseg: np.ndarray,
+                   notes: list[str], with_date: bool) -> np.ndarray:
+    """Ignore air/ground flickers: runs of at most 2 samples and 10 s between two runs of the other state,
+    when the neighbours contradict them (ground flagged while clearly flying; airborne while taxiing)."""
+    ground = ground.copy()
+    alt = _alt(frame)
+    gs = frame["gs_kt"].to_numpy(float)
+    lat = frame["lat"].to_numpy(float)
+    lon = frame["lon"].to_numpy(float)
+    for a, b, g in _runs(ground):
+        if a == 0 or b == len(ground) - 1 or b - a > 1 or tsec[b] - tsec[a] > 10.0:
+            continue
+        if gapseg[a - 1] or gapseg[b]:
+            continue
+        if g:  # ground flag amid flight: ignore when both neighbours are well above the nearest airport
+            h_prev = _height_above_nearby(lat[a - 1], lon[a - 1], alt[a - 1])
+            h_next = _height_above_nearby(lat[b + 1], lon[b + 1], alt[b + 1])
+            if np.isfinite(h_prev) and np.isfinite(h_next) and min(h_prev, h_next) > 2_000.0:
+                ground[a:b + 1] = False
+                notes.append(f"ignored a ground flag at {fmt_time(frame['time'].iloc[a], with_date)} "
+                             f"(neighbours {min(h_prev, h_next):,.0f} ft or more above the nearest airport)")
+        else:  # airborne flag while taxiing
+            speeds = gs[a - 1:b + 2]
+            if np.isfinite(speeds).all() and speeds.max() < 80.0:
+                ground[a:b + 1] = True
+                notes.append(f"ignored an airborne flag at {fmt_time(frame['time'].iloc[a], with_date)} "
+                             f"(taxiing at {speeds.max():.0f} kt)")
+    return ground
+
+
+def _is_touch_and_go(g0: int, g1: int, tsec: np.ndarray, gs: np.ndarray, gapseg: np.ndarray,
+                     flags_new: np.ndarray, max_s: float, use_leg_flags: bool) -> bool:
+    """Ground run g0..g1 between two airborne runs: a touch-and-go when short, fast and fully observed."""
+    if gapseg[g0 - 1: g1 + 1].any():
+        return False
+    if use_leg_flags and flags_new[g0: g1 + 2].any():
+        return False
+    if tsec[g1 + 1] - tsec[g0 - 1] > max_s:
+        return False
+    speeds = gs[g0: g1 + 1]
+    speeds = speeds[np.isfinite(speeds)]
+    return bool(len(speeds)) and bool(speeds.min() >= TOUCH_AND_GO_MIN_KT)
+
+
+def _gap_splits(frame: pd.DataFrame, i: int, tsec: np.ndarray, alt: np.ndarray, flags_new: np.ndarray,
+                split_gap_s: float, low_height_ft: float, use_leg_flags: bool) -> bool:
+    """Whether the airborne gap on segment i (samples i, i+1) separates two legs."""
+    if use_leg_flags and flags_new[i + 1]:
+        return True
+    if tsec[i + 1] - tsec[i] < split_gap_s:
+        return False
+    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    h1 = _height_above_nearby(lat[i], lon[i], alt[i])
+    h2 = _height_above_nearby(lat[i + 1], lon[i + 1], alt[i + 1])
+    return bool(np.isfinite(h1) and np.isfinite(h2) and h1 < low_height_ft and h2 < low_height_ft)
+
+
+def _boundary(c: _Connector, frame: pd.DataFrame, tsec: np.ndarray, flags_new: np.ndarray) -> int:
+    """Index of the first sample of the next leg."""
+    if c.kind == "gap":
+        return c.last + 1
+    flagged = np.flatnonzero(flags_new[c.first: c.last + 2]) + c.first
+    if len(flagged):
+        return int(flagged[0])
+    if c.last == c.first:
+        return c.last + 1  # a single ground sample stays with the landing
+    pause = np.diff(tsec[c.first: c.last + 1])
+    return int(c.first + np.argmax(pause) + 1)
+
+
+def _gap_label(gap_at: dict[int, str], i: int, tsec: np.ndarray) -> tuple[str, str]:
+    gid = gap_at.get(i, "")
+    dur = _fmt_duration(float(tsec[i + 1] - tsec[i]))
+    return gid, f"inside a gap of {dur} ({gid})" if gid else f"inside a gap of {dur}"
+
+
+def _event(kind: str, frame: pd.DataFrame, air: int, conn: _Connector | None, ground: np.ndarray,
+           gapseg: np.ndarray, gap_at: dict[int, str], tsec: np.ndarray, with_date: bool,
+           opts: dict[str, float]) -> Event:
+    """Take-off before airborne sample `air` (kind "takeoff") or landing after it ("landing")."""
+    n = len(frame)
+    takeoff = kind == "takeoff"
+    other = air - 1 if takeoff else air + 1
+    seg = air - 1 if takeoff else air  # the segment between `air` and `other`
+    if other < 0 or other >= n:
+        boundary = "the start of the track" if takeoff else "the end of the track"
+        return describe_event(kind, frame, air, None, False, with_date=with_date, boundary=boundary, **opts)
+    gid, label = _gap_label(gap_at, seg, tsec) if gapseg[seg] else ("", "")
+    if ground[other]:
+        e = describe_event(kind, frame, air, other, not gapseg[seg], with_date=with_date,
+                           boundary=label, **opts)
+    else:  # split at an airborne gap
+        e = describe_event(kind, frame, air, None, False, with_date=with_date, boundary=label, **opts)
+    return replace(e, gap_id=gid) if gid else e
+
+
+def _touch_and_go(frame: pd.DataFrame, c: _Connector, gapseg: np.ndarray, gap_at: dict[int, str],
+                  with_date: bool, opts: dict[str, float]) -> Event:
+    return describe_event("touch_and_go", frame, c.first - 1, c.first, not gapseg[c.first - 1],
+                          with_date=with_date, **opts)
+
+
+def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], members: list[int], alt: np.ndarray,
+                tsec: np.ndarray, with_date: bool) -> tuple[Event, ...]:
+    """Low points near an airport followed by a climb, without touching the ground."""
+    out: list[Event] = []
+    for m in members:
+        a, b = flights[m]
+        if b - a < 2:
+            continue
+        seg = pd.Series(alt[a:b + 1], index=pd.to_datetime(tsec[a:b + 1], unit="s"))
+        lowest = seg.rolling("300s", center=True, min_periods=1).min().to_numpy()
+        earlier_max = seg.rolling("600s", min_periods=1).max().to_numpy()
+        rev = pd.Series(seg.to_numpy()[::-1], index=pd.to_datetime(-tsec[a:b + 1][::-1], unit="s"))
+        later_max = rev.rolling("600s", min_periods=1).max().to_numpy()[::-1]
+        v = seg.to_numpy()
+        cand = np.flatnonzero((v == lowest) & np.isfinite(v) & (v < 15_000.0)
+                              & (earlier_max >= v + GO_AROUND_CLIMB_FT) & (later_max >= v + GO_AROUND_CLIMB_FT))
+        last_t = -np.inf
+        for c in cand:
+            i = a + int(c)
+            if i in (a, b) or tsec[i] - last_t < 300.0:
+                continue
+            lat, lon = float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i])
+            near = nearest_airports(lat, lon, GO_AROUND_RADIUS_KM)
+            if not len(near):
+                continue
+            height = alt[i] - near["elevation_ft"].to_numpy(float)
+            ok = (height <= GO_AROUND_HEIGHT_FT) & (height >= -APPROACH_BELOW_FT)
+            if not ok.any():
+                continue
+            r = near[ok].iloc[0]
+            h = float(alt[i] - r["elevation_ft"])
+            last_t = tsec[i]
+            sentence = (f"go-around at {r['icao']} {fmt_time(frame['time'].iloc[i], with_date)} (lowest "
+                        f"{fmt_ft(h)} above the airport, {fmt_km(float(r['distance_km']))} out; no ground contact)")
+            out.append(Event("go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]),
+                             str(r["name"]), float(r["distance_km"]), h, (), sentence, "airborne",
+                             frame["time"].iloc[i - 1], i, "", str(r["icao"])))
+    return tuple(out)
+
+
+def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int, alt: np.ndarray) -> list[str]:
+    """Unsplit airborne gaps in fa..la long enough to descend, land, turn around and climb back unseen."""
+    f = gaps.frame
+    sub = f[(f["start_index"] >= fa) & (f["end_index"] <= la) & (f["duration_s"] >= HIDDEN_TURNAROUND_S)]
+    out = []
+    for r in sub.itertuples(index=False):
+        i, j = int(r.start_index), int(r.end_index)
+        h1 = _height_above_nearby(float(r.start_lat), float(r.start_lon), alt[i])
+        h2 = _height_above_nearby(float(r.end_lat), float(r.end_lon), alt[j])
+        if not (np.isfinite(h1) and np.isfinite(h2)):
+            continue
+        need = (max(h1, 0) + max(h2, 0)) / HIDDEN_RATE_FPM * 60.0 + HIDDEN_TURNAROUND_S
+        need += r.distance_km * 1000.0 / (r.max_speed_kt / KT_PER_MS)
+        if r.duration_s >= need:
+            out.append(f"{r.gap_id} ({_fmt_duration(r.duration_s)}) is long enough to land and take off again "
+                       f"unseen (would need {_fmt_duration(need)})")
+    return out
+
+
+def _note_missing_flights(frame: pd.DataFrame, ground: np.ndarray, gapseg: np.ndarray, gap_at: dict[int, str],
+                          notes: list[str], with_date: bool) -> None:
+    """A gap between two ground samples far apart hides at least one whole flight."""
+    idx = np.flatnonzero(gapseg & ground[:-1] & ground[1:])
+    if not len(idx):
+        return
+    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    _, _, d = GEOD.inv(lon[idx], lat[idx], lon[idx + 1], lat[idx + 1])
+    t = frame["time"]
+    for i, dist in zip(idx, np.asarray(d) / 1000.0, strict=True):
+        if dist > 2 * GROUND_RADIUS_KM:
+            notes.append(f"on the ground at {fmt_time(t.iloc[i], with_date)} and {dist:,.0f} km away on the ground "
+                         f"at {fmt_time(t.iloc[i + 1], with_date)} ({gap_at.get(int(i), 'gap')}): "
+                         "at least one flight is missing from the data")
+
+
+def _empty_disagreements() -> pd.DataFrame:
+    return pd.DataFrame({"index": pd.Series([], dtype="int64"), "time": pd.Series([], dtype="datetime64[ns, UTC]"),
+                         "kind": pd.Series([], dtype=object), "note": pd.Series([], dtype=object)})
+
+
+def _disagreements(frame: pd.DataFrame, stops: list[_Connector], bounds: list[int],
+                   use_leg_flags: bool) -> pd.DataFrame:
+    """Where our leg boundaries and the exporter's new-leg flags differ (only when the export has flags)."""
+    flags = np.flatnonzero(frame["new_leg"].to_numpy(bool))
+    flags = flags[flags > 0]
+    if not len(np.flatnonzero(frame["new_leg"].to_numpy(bool))):
+        return _empty_disagreements()
+    rows = []
+    covered: set[int] = set()
+    for c, b in zip(stops, bounds, strict=True):
+        window = set(range(c.first, c.last + 2)) if c.kind == "stop" else {c.last + 1}
+        hit = [int(f) for f in flags if int(f) in window]
+        covered.update(hit)
+        if not hit:
+            why = "a full stop on the ground" if c.kind == "stop" else "a long gap between low samples"
+            rows.append((b, "split_without_flag", f"split here after {why}; the export marks no new leg"))
+    t = frame["time"]
+    for f in flags:
+        if int(f) not in covered:
+            note = "the export marks a new leg here; " + (
+                "ignored: leg flags not used" if not use_leg_flags else "no landing or splitting gap found here")
+            rows.append((int(f), "flag_without_split", note))
+    if not rows:
+        return _empty_disagreements()
+    rows.sort()
+    out = pd.DataFrame(rows, columns=["index", "kind", "note"])
+    out.insert(1, "time", t.iloc[out["index"]].to_numpy())
+    out["time"] = pd.to_datetime(out["time"], utc=True)
+    return out
+
+
+def _mode_str(s: pd.Series) -> str:
+    s = s.dropna()
+    s = s[s != ""]
+    return str(s.value_counts().index[0]) if len(s) else ""
