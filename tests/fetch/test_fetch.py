@@ -292,3 +292,37 @@ def test_result_citations(server: HTTPServer, client: Client, archive: Archive) 
     (line,) = result.citations()
     assert hashlib.sha256(TRACE_GZ).hexdigest() in line and TRACE_PATH in line
     assert datetime.fromisoformat(result.entries[0].retrieved_at).tzinfo == UTC
+
+
+@pytest.mark.parametrize(("body", "headers", "what"), [
+    (b"<!DOCTYPE html><html><title>Just a moment...</title></html>", {"Content-Type": "text/html"}, "HTML"),
+    (gzip.compress(b"<html>challenge</html>"), {"Content-Encoding": "gzip"}, "HTML"),
+    (b"", {}, "an empty body"),
+    (b"Rate limit exceeded", {"Content-Type": "text/plain"}, "not JSON"),
+])
+def test_a_web_page_instead_of_a_trace_is_not_archived(server: HTTPServer, client: Client, archive: Archive,
+                                                       body: bytes, headers: dict[str, str], what: str) -> None:
+    server.expect_request(TRACE_PATH).respond_with_data(body, headers=headers)
+    with pytest.raises(FetchError, match=f"answered HTTP 200 with .*{what}.*nothing was archived"):
+        fetch("adsbx", hex="0d8373", date=DAY, base_url=base(server), archive=archive, session=client)
+    assert not archive.manifest_path.exists()
+    assert [p for p in archive.root.rglob("*") if p.is_file()] == []
+
+
+def test_aircraft_db_body_is_checked(server: HTTPServer, client: Client, archive: Archive) -> None:
+    server.expect_request("/aircraft.csv.gz").respond_with_data(gzip.compress(b"<html>moved</html>"))
+    with pytest.raises(FetchError, match="something other than hex;registration"):
+        fetch("aircraft-db", base_url=base(server), archive=archive, session=client)
+
+
+def test_a_plain_requests_session_can_be_shared(server: HTTPServer, archive: Archive) -> None:
+    import requests
+
+    import tracks as tr
+
+    sess = requests.Session()
+    server.expect_request(TRACE_PATH, headers={"User-Agent": f"tracks/{tr.__version__} (+https://example.org/tracks)"}
+                          ).respond_with_data(TRACE_GZ)
+    result = fetch("adsbx", hex="0d8373", date=DAY, base_url=base(server), archive=archive, session=sess)
+    assert result.paths[0].read_bytes() == TRACE_GZ
+    assert "tracks/" not in sess.headers.get("User-Agent", "")  # the caller's session is left as it was

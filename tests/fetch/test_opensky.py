@@ -213,3 +213,15 @@ def test_credentials_config_errors(tmp_path: Path) -> None:
     assert SECRET not in str(err.value)
     with pytest.raises(FetchError, match="only one of"):
         OpenSkyCredentials.from_env({"OPENSKY_CLIENT_ID": "x"}, bad)
+
+
+def test_one_token_serves_several_fetches_on_one_client(server: HTTPServer, client: Client, archive: Archive,
+                                                        creds: OpenSkyCredentials) -> None:
+    tokens = TokenServer()
+    server.expect_request("/token", method="POST").respond_with_handler(tokens)
+    server.expect_request("/api/states/all").respond_with_json({"time": 1764378600, "states": None})
+    for _ in range(3):
+        fetch("opensky", hex="0d8373", kind="states", base_url=api(server), archive=archive, session=client,
+              credentials=creds)
+    assert tokens.calls == 1
+    assert all(req.headers["Authorization"] == f"Bearer {TOKENS[0]}" for req, _ in server.log[1:])

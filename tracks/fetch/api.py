@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +23,7 @@ from tqdm.auto import tqdm
 from tracks.errors import FetchError
 from tracks.fetch.archive import Archive, ManifestEntry
 from tracks.fetch.auth import OpenSkyAuth, OpenSkyCredentials
-from tracks.fetch.session import Client, FetchConfig, strip_credentials
+from tracks.fetch.session import Client, FetchConfig, fetch_error, strip_credentials, user_agent
 from tracks.fetch.sources import (
     Planned,
     SourceInfo,
@@ -211,11 +212,16 @@ class _Runner:
         self.problems: list[str] = []
 
     def auth(self) -> OpenSkyAuth | None:
+        """The token source for these credentials, shared by every fetch on the same Client."""
         if self._auth is None:
             creds = self._credentials or OpenSkyCredentials.from_env()
             if creds is None:
                 return None
-            self._auth = OpenSkyAuth(creds, self.client)
+            with _default_lock:
+                cache = self.client.auth_cache
+                if creds not in cache:
+                    cache[creds] = OpenSkyAuth(creds, self.client)
+                self._auth = cache[creds]  # type: ignore[assignment]
         return self._auth
 
     def get(self, plan: Planned) -> tuple[ManifestEntry, bool]:
@@ -232,8 +238,13 @@ class _Runner:
         auth = self.auth() if plan.auth else None
         got = self.client.download(plan.url, self.archive, hints=plan.hints, auth=auth,
                                    min_interval_s=plan.min_interval_s, progress=self.progress)
-        from tracks.fetch.session import user_agent
-
+        problem = body_problem(got.temp_path, plan.expect)
+        if problem:
+            got.temp_path.unlink(missing_ok=True)
+            kind = got.headers.get("Content-Type", "no Content-Type")
+            raise fetch_error(f"{plan.hints.what}: {strip_credentials(plan.url)} answered HTTP {got.status} with "
+                              f"{problem} ({kind}), not the data asked for; nothing was archived. A web page "
+                              "usually means bot protection or a wrong --base-url", url=plan.url, status=got.status)
         request = dict(plan.request)
         requested = strip_credentials(plan.url)
         if got.url != requested:
@@ -312,6 +323,28 @@ class _Runner:
             raise FetchError(f"registration {registration} is not in the aircraft database {path}; give the hex "
                              "address instead (--hex), or use a live API that searches registrations")
         return found
+
+
+def body_problem(path: Path, expect: str) -> str:
+    """'' when the start of the body (gunzipped if gzip) looks like `expect`, else what it looks like."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 14)
+        except zlib.error:
+            return "a damaged gzip body"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text:
+        return "an empty body"
+    if expect == "aircraft-db":
+        ok = re.match(rb"~?[0-9A-Fa-f]{6};", text) is not None
+        return "" if ok else "something other than hex;registration;type;... lines"
+    if text[:1] in (b"{", b"["):
+        return ""
+    if text[:1] == b"<":
+        return "an HTML/XML page"
+    return "a body that is not JSON"
 
 
 def lookup_registration(path: str | os.PathLike[str], registration: str) -> tuple[str, ...]:

@@ -202,8 +202,8 @@ class Client:
                  sleep: Callable[[float], None] = time.sleep):
         self.config = config or FetchConfig()
         self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = self.config.user_agent
         self._sleep = sleep
+        self.auth_cache: dict[object, Auth] = {}  # token sources shared by the fetches using this client
         self._lock = threading.Lock()
         self._next_slot: dict[str, float] = {}  # host -> monotonic time of the next allowed request
 
@@ -245,7 +245,7 @@ class Client:
         attempt = 0
         while True:
             self._wait_turn(url, min_interval_s)
-            send_headers = dict(headers or {})
+            send_headers = {"User-Agent": self.config.user_agent, **(headers or {})}
             if auth is not None:
                 send_headers.update(auth.headers())
             log.debug("%s %s (attempt %d/%d)", method, safe, attempt + 1, attempts)

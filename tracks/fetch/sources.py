@@ -105,6 +105,7 @@ class Planned:
     auth: bool = False
     min_interval_s: float = 1.0
     request: dict[str, Any] = field(default_factory=dict)
+    expect: str = "json"  # what the body must look like: "json" or "aircraft-db" (hex;registration;... lines)
 
     @property
     def key(self) -> str:
@@ -374,7 +375,7 @@ def aircraft_db_plan(info: SourceInfo, base: str) -> Planned:
     hints = ErrorHints(info.title, "the aircraft database is not at this address (check --base-url)",
                        info.credentials)
     return Planned(info.name, _join(base, "aircraft.csv.gz"), "aircraft.csv.gz", hints, True, "aircraft-db",
-                   False, info.min_interval_s, {"kind": "aircraft-db"})
+                   False, info.min_interval_s, {"kind": "aircraft-db"}, expect="aircraft-db")
 
 
 def flight_times(body: bytes, source_label: str) -> list[tuple[int, int]]:
