@@ -63,6 +63,7 @@ def test_verify_clean_then_detects_modified_missing_unlisted_and_bad_lines(archi
     e2 = put(archive, b"second body", url="https://h.example/2", name="b.json")
     report = verify_archive(archive.root)
     assert report.ok and report.entries == 2 and report.files_checked == 2 and report.problems == ()
+    assert str(report) == f"{archive.root}: 2 manifest line(s), 2 file(s) re-hashed: OK"
 
     archive.path_of(e1).write_bytes(b"first b0dy")  # same size, one byte changed
     archive.path_of(e2).unlink()
@@ -79,6 +80,10 @@ def test_verify_clean_then_detects_modified_missing_unlisted_and_bad_lines(archi
     assert [p.path for p in report.by_kind("unlisted")] == ["files/adsbx/stray.json"]
     assert [p.line for p in report.by_kind("bad-line")] == [3, 4]
     assert "outside the archive" in report.by_kind("bad-line")[1].detail
+    text = str(report).splitlines()
+    assert text[0].endswith("re-hashed: CHANGED") and len(text) == 1 + len(report.problems)
+    assert any(line.startswith(f"  changed: {e1.path}: sha256") for line in text)
+    assert "manifest.jsonl line 3" in str(report)
 
 
 def test_unlisted_alone_is_not_failure(archive: Archive) -> None:
@@ -98,6 +103,7 @@ def test_resolve_by_sha_prefix_url_and_path(archive: Archive) -> None:
     expected = archive.path_of(entry)
     assert resolve(entry.sha256, archive.root) == expected
     assert resolve(entry.sha256[:10].upper(), archive) == expected
+    assert resolve("sha256:" + entry.sha256, archive) == expected
     assert archive.resolve("https://h.example/t.json") == expected
     assert archive.resolve(entry.path) == expected
     with pytest.raises(FetchError, match="no archived fetch matches"):

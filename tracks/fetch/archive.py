@@ -135,6 +135,15 @@ class VerifyReport:
     def by_kind(self, kind: str) -> tuple[VerifyProblem, ...]:
         return tuple(p for p in self.problems if p.kind == kind)
 
+    def __str__(self) -> str:
+        """A readable summary: one line, then one line per problem."""
+        verdict = "OK" if self.ok else "CHANGED"
+        lines = [f"{self.root}: {self.entries} manifest line(s), {self.files_checked} file(s) re-hashed: {verdict}"]
+        for p in self.problems:
+            where = f"{MANIFEST} line {p.line}" if p.kind == "bad-line" else p.path
+            lines.append(f"  {p.kind}: {where}: {p.detail}")
+        return "\n".join(lines)
+
 
 class Archive:
     """An evidence archive folder (created on first write). Safe for concurrent threads and processes."""
@@ -255,9 +264,11 @@ class Archive:
         return path
 
     def find(self, ref: str) -> tuple[ManifestEntry, ...]:
-        """Entries matching `ref`: a sha256 (or a prefix of at least 8 hex digits), a URL, a request key,
-        or a path relative to the archive root. Newest first."""
+        """Entries matching `ref`: a sha256 (or a prefix of at least 8 hex digits, 'sha256:' optional), a URL,
+        a request key, or a path relative to the archive root. Newest first."""
         ref = ref.strip()
+        if ref.lower().startswith("sha256:"):
+            ref = ref[len("sha256:"):]
         low = ref.lower()
         hexlike = len(low) >= 8 and all(c in "0123456789abcdef" for c in low)
         hits = [e for e in self.entries()
