@@ -78,8 +78,8 @@ def epoch_times(values: np.ndarray, *, path: str, column: str, unit: str | None 
         raise TrackFormatError(path, f"time_unit {unit!r} not understood", expected="one of 's', 'ms', 'us', 'ns'")
     row_unit = epoch_unit(f)
     seconds = f / _UNIT_SCALE[unit]
-    wrong = finite & (row_unit != unit)
-    early = finite & ~wrong & (np.abs(seconds) < EPOCH_MIN_S)
+    early = finite & ((np.abs(f) < EPOCH_MIN_S) | ((row_unit == unit) & (np.abs(seconds) < EPOCH_MIN_S)))
+    wrong = finite & ~early & (row_unit != unit)
     reasons[wrong] = f"epoch value magnitude differs from the column {column!r} (which is in {unit})"
     reasons[early] = f"epoch value in column {column!r} is before 1980 (a placeholder, not a time)"
     f = np.where(wrong | early, np.nan, f)
@@ -150,8 +150,9 @@ def to_utc(
         return v.dt.tz_convert("UTC"), np.full(len(v), "", dtype=object)
     if pd.api.types.is_datetime64_dtype(v.dtype):
         if tz is None and not naive_is_utc:
+            first = int(records[0]) if records is not None and len(records) else 0
             raise TrackFormatError(
-                path, f"the times in {column!r} have no time zone", where="column",
+                path, f"the times in {column!r} have no time zone", where=f"record {first}",
                 expected="UTC timestamps, or tz='UTC' (or the zone the times are in)",
             )
         try:
@@ -169,7 +170,15 @@ def to_utc(
         return epoch_times(v.to_numpy(dtype="float64", na_value=np.nan), path=path, column=column, unit=time_unit)
     text = clean_text(v)
     nums = pd.to_numeric(text, errors="coerce")
-    present = text.notna()
-    if present.any() and (nums.notna() | ~present).all():
+    numeric = nums.notna().to_numpy()
+    present = text.notna().to_numpy()
+    if present.any() and (numeric | ~present).all():
         return epoch_times(nums.to_numpy(dtype="float64", na_value=np.nan), path=path, column=column, unit=time_unit)
-    return iso_times(text, path=path, column=column, tz=tz, naive_is_utc=naive_is_utc, records=records)
+    times, reasons = iso_times(text.where(~numeric), path=path, column=column, tz=tz, naive_is_utc=naive_is_utc,
+                               records=records)
+    if numeric.any():  # a column mixing epoch numbers and ISO text (e.g. GeoJSON from several converters)
+        epoch, epoch_reasons = epoch_times(np.where(numeric, nums.to_numpy(dtype="float64", na_value=np.nan), np.nan),
+                                           path=path, column=column, unit=time_unit)
+        times = times.where(~numeric, epoch)
+        reasons = np.where(numeric, epoch_reasons, reasons)
+    return times, reasons
