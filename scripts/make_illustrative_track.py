@@ -360,7 +360,7 @@ def build(seed: int = SEED) -> dict[str, object]:
     rows.sort(key=lambda r: r["time"])  # type: ignore[arg-type,return-value]
     t_ref = rows[0]["time"]
     assert isinstance(t_ref, pd.Timestamp)
-    timestamp = round(t_ref.timestamp(), 3)
+    timestamp = float(np.floor(t_ref.timestamp()))  # whole seconds: point times are then exact to 10 ms
     trace = []
     for k, r in enumerate(rows):
         t = r["time"]

@@ -275,10 +275,17 @@ def test_cycle_through_after(tmp_path: Path) -> None:
     assert e.line == line_of(text, "- id: departed")
 
 
-def test_cycle_through_sequence(tmp_path: Path) -> None:
-    text = BASE.replace("after: departed", "after: order")
+def test_longer_cycle(tmp_path: Path) -> None:
+    text = BASE.replace("""    test: {departed_from: [SVMI, SVFM]}
+""", """    test: {departed_from: [SVMI, SVFM]}
+    after: landed
+""") + """  - id: landed
+    quote: q
+    test: {landed_at: SVSE}
+    after: border
+"""
     e = error(tmp_path, text)
-    assert "cycle" in e.problem and "order" in e.problem and "border" in e.problem
+    assert "cycle: departed -> landed -> border -> departed" in e.problem
 
 
 def test_claim_after_itself(tmp_path: Path) -> None:
@@ -412,3 +419,17 @@ def test_not_a_mapping_at_top(tmp_path: Path) -> None:
 def test_parse_case_names_text_without_a_file() -> None:
     with pytest.raises(CaseFileError, match="<case>"):
         parse_case("title: x\n")
+
+
+def test_after_needs_a_claim_with_a_moment(tmp_path: Path) -> None:
+    text = BASE + """  - id: stayed
+    quote: q
+    test: {never_entered: BR}
+  - id: later
+    quote: q
+    test: {landed_at: SVMI}
+    after: stayed
+"""
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, "after: stayed")
+    assert "claim 'stayed' (never_entered) has no moment in time" in e.problem

@@ -929,12 +929,23 @@ def _claims(y: _Y, ctx: _Ctx) -> tuple[Claim, ...]:
     return tuple(claims)
 
 
+#: Predicates whose verdict has a moment in time (measured "time"), which `after` and `sequence` need.
+MOMENT_PREDICATES: tuple[str, ...] = ("departed_from", "landed_at", "visited", "approached", "entered", "crossed",
+                                      "event_time_within", "present")
+
+
 def _check_references(claims: tuple[Claim, ...], ctx: _Ctx, y: _Y) -> None:
     ids = [c.id for c in claims]
+    by_id = {c.id: c for c in claims}
     for ref, node in ctx.refs:
         if ref not in ids:
             raise node.error(_unknown(ref, ids, "claim id"))
-    by_id = {c.id: c for c in claims}
+        target = by_id[ref]
+        if target.predicate not in MOMENT_PREDICATES:
+            raise node.error(
+                f"claim {ref!r} ({target.predicate}) has no moment in time to order by; 'after' and 'sequence' "
+                f"need one of: {', '.join(MOMENT_PREDICATES)}"
+            )
     for c in claims:
         if c.id in c.depends_on:
             raise CaseFileError(y.file, f"claim {c.id!r} refers to itself", line=c.line, key=f"claims[{c.index}]")
@@ -974,3 +985,16 @@ def evaluation_order(case: Case) -> tuple[Claim, ...]:
     for c in case.claims:
         add(c)
     return tuple(out)
+
+
+def format_time(ts: pd.Timestamp, timezone: str = "UTC", *, seconds: bool = False) -> str:
+    """'29 Nov 2025 01:10Z (28 Nov 21:10 America/Caracas)': UTC first, then the case's local time."""
+    if pd.isna(ts):
+        return "an unknown time"
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    t = pd.Timestamp(ts).tz_convert("UTC")
+    text = f"{t.day} {t.strftime('%b %Y ' + clock)}Z"
+    if timezone and timezone.upper() != "UTC":
+        local = t.tz_convert(zone(timezone))
+        text += f" ({local.day} {local.strftime('%b ' + clock)} {timezone})"
+    return text

@@ -26,3 +26,18 @@ class CaseResult:
     regions: tuple[Region, ...] = ()  # every region/border the claims used, for the map
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(EVENT_COLUMNS)))
     tool: dict[str, Any] = field(default_factory=dict)  # {"name": "tracks", "version": ...}
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)  # tracks.legs.GAP_COLUMNS, one row per coverage gap
+    legs: pd.DataFrame = field(default_factory=pd.DataFrame)  # tracks.legs.LEG_SUMMARY_COLUMNS, one row per leg
+    notes: tuple[str, ...] = ()  # case-level caveats: illustrative data, rejected records, aircraft not found
+
+    @property
+    def illustrative(self) -> bool:
+        """True when any track file says it is synthetic (illustrative), not a recording."""
+        return self.track.illustrative
+
+    def verdict(self, claim_id: str) -> Verdict:
+        """The verdict of one claim; KeyError naming the known ids when absent."""
+        for v in self.verdicts:
+            if v.claim_id == claim_id:
+                return v
+        raise KeyError(f"no claim {claim_id!r} (claims: {', '.join(v.claim_id for v in self.verdicts)})")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+import pandas as pd
+
 Status = Literal["supported", "contradicted", "not_verifiable"]
 SUPPORTED: Status = "supported"
 CONTRADICTED: Status = "contradicted"
@@ -21,6 +23,19 @@ STATUS_LABELS: dict[str, str] = {
     CONTRADICTED: "contradicted",
     NOT_VERIFIABLE: "not verifiable",
 }
+
+
+def iso_utc(ts: Any) -> str:
+    """A time as ISO 8601 UTC text: '2025-11-29T01:10:00Z' (milliseconds when not whole seconds); '' for NaT."""
+    if ts is None or pd.isna(ts):
+        return ""
+    t = pd.Timestamp(ts)
+    if t.tzinfo is None:
+        raise ValueError(f"naive time {ts!r}: times in verdicts are tz-aware UTC")
+    t = t.tz_convert("UTC")
+    text = t.strftime("%Y-%m-%dT%H:%M:%S")
+    ms = t.microsecond // 1000
+    return text + (f".{ms:03d}Z" if ms else "Z")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,309 @@
+"""`tracks.check(path)`: load a case file, its tracks and regions, and decide every claim.
+
+Steps: validate the case (tracks.claims.case) -> load the track files -> pick the case's aircraft -> keep the
+window -> clean (nothing dropped silently; removed samples are listed in the result's notes and the track's
+`rejected`) -> gaps and legs once -> each claim in dependency order (`after`, `sequence`) -> CaseResult.
+
+`after: X` restricts a claim to the samples from the earliest possible time of X's moment on (plus the
+sample just before it when a coverage gap spans that time, so that the gap is not lost). If X has no moment
+(it is contradicted or not verifiable), the dependent claim is not verifiable.
+Verdicts are decided by the data only: the case file says what to test, never what the answer is.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import tracks
+from tracks.claims.case import Case, Claim, RegionRef, TrackSpec, evaluation_order, load_case
+from tracks.claims.predicates import PREDICATES, moment
+from tracks.claims.result import EVENT_COLUMNS, CaseResult
+from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
+from tracks.errors import CaseFileError, RegionError
+from tracks.legs import Gaps, Legs, find_gaps, split_legs
+from tracks.segments import gap_mask
+from tracks.track import Track, Traffic
+
+ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
+
+
+def check(path: str | os.PathLike[str]) -> CaseResult:
+    """Check every claim of the case file at `path`; CaseFileError / TrackFormatError on bad input."""
+    return run(load_case(path))
+
+
+# -- loading -----------------------------------------------------------------------------------------------------
+
+
+def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
+    frames: list[Track | Traffic] = []
+    for spec in specs:
+        frames.append(tracks.load(list(spec.files), format=spec.format))
+    if len(frames) == 1:
+        return frames[0]
+    data = pd.concat([f.data for f in frames], ignore_index=True)
+    sources = tuple(s for f in frames for s in f.sources)
+    rejected = pd.concat([f.rejected for f in frames], ignore_index=True)
+    return Traffic(data, sources, rejected) if data["icao24"].nunique() > 1 else Track(data, sources, rejected)
+
+
+def select_aircraft(loaded: Track | Traffic, case: Case) -> tuple[Track, list[str]]:
+    """The case aircraft's samples: by ICAO address, else registration, else callsign. Empty when absent."""
+    ac = case.aircraft
+    notes: list[str] = []
+    traffic = loaded if isinstance(loaded, Traffic) else Traffic(loaded.data, loaded.sources, loaded.rejected)
+    for key in (ac.icao24, ac.registration, ac.callsign):
+        if key and key in traffic:
+            track = traffic.select(key)
+            break
+    else:
+        notes.append(f"no samples of {ac.label} in the track files (found: {', '.join(traffic.icao24s[:10]) or 'none'})")
+        return Track(loaded.data.iloc[0:0], loaded.sources, loaded.rejected), notes
+    if ac.icao24 and track.icao24 != ac.icao24:
+        notes.append(f"the case gives ICAO {ac.icao24} but the files hold {ac.registration or ac.callsign} "
+                     f"as {track.icao24}; using {track.icao24}")
+    if ac.registration and track.registration and track.registration.upper() != ac.registration.upper():
+        notes.append(f"the files give registration {track.registration} for {track.icao24}, the case {ac.registration}")
+    # keep only the sources that hold this aircraft
+    files = set(track.data["file"].dropna().unique())
+    srcs = tuple(s for s in track.sources if s.path in files) or track.sources
+    return Track(track.data, srcs, track.rejected), notes
+
+
+# -- regions -----------------------------------------------------------------------------------------------------
+
+
+class RegionResolver:
+    """Turns a claim's RegionRef into a Region (cached), naming the claim's line when it cannot."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.cache: dict[RegionRef, Any] = {}
+        self._user: dict[str, Any] | None = None
+
+    def _user_regions(self) -> dict[str, Any]:
+        if self._user is None:
+            self._user = {}
+            if self.case.regions:
+                from tracks.geo import regions as geo_regions
+
+                for path in self.case.regions:
+                    try:
+                        for r in geo_regions.load_regions(path):
+                            self._user[r.code] = r
+                    except RegionError as e:
+                        raise CaseFileError(self.case.path, f"region file {path}: {e}") from None
+        return self._user
+
+    def __call__(self, ref: RegionRef, claim: Claim, param: str) -> Any:
+        if ref in self.cache:
+            return self.cache[ref]
+        from tracks.geo import regions as geo_regions
+
+        user = self._user_regions()
+        try:
+            if ref.kind == "code":
+                region = user.get(ref.args[0]) or geo_regions.get_region(ref.args[0])
+            elif ref.kind == "border":
+                a, b = (user.get(x) or x for x in ref.args)
+                region = geo_regions.border(a, b)
+            elif ref.kind == "territorial_sea":
+                code, nm = ref.args
+                region = geo_regions.territorial_sea(user.get(code) or code, nm=nm)
+            else:
+                lat, lon, r = ref.args
+                region = geo_regions.circle(lat, lon, r)
+        except (RegionError, KeyError, ValueError) as e:
+            raise CaseFileError(self.case.path, str(e).strip("'\""), line=claim.lines.get(param, claim.line),
+                                key=f"claims[{claim.index}].test.{claim.predicate}.{param}") from None
+        self.cache[ref] = region
+        return region
+
+
+# -- analysis of one (sub)track ------------------------------------------------------------------------------------
+
+
+class Analysis:
+    """A track with its gaps and legs, computed once."""
+
+    def __init__(self, track: Track, max_gap_s: float, max_speed_kt: float | None) -> None:
+        self.track = track
+        self.gaps: Gaps = find_gaps(track, max_gap_s=max_gap_s, max_speed_kt=max_speed_kt)
+        self.max_gap_s = max_gap_s
+        self.max_speed_kt = max_speed_kt
+        self._legs: Legs | None = None
+
+    @property
+    def legs(self) -> Legs:
+        if self._legs is None:
+            self._legs = split_legs(self.track, max_gap_s=self.max_gap_s, max_speed_kt=self.gaps.max_speed_kt)
+        return self._legs
+
+
+def since(track: Track, t0: pd.Timestamp, max_gap_s: float) -> Track:
+    """Samples at or after `t0`, plus the one before when the segment spanning `t0` is a coverage gap."""
+    t = track.data["time"]
+    keep = (t >= t0).to_numpy()
+    first = int(np.argmax(keep)) if keep.any() else len(t)
+    if 0 < first < len(t) and gap_mask(track.data.iloc[first - 1:first + 1], max_gap_s)[0]:
+        keep[first - 1] = True
+    return track.filter(keep)
+
+
+# -- claims --------------------------------------------------------------------------------------------------------
+
+
+def _accepts(fn: Callable[..., Verdict]) -> set[str]:
+    return set(inspect.signature(fn).parameters)
+
+
+def _not_verifiable_after(claim: Claim, ref: Verdict) -> Verdict:
+    why = "has no moment in time" if ref.status == SUPPORTED else f"is {ref.label}"
+    return Verdict(
+        claim_id=claim.id, quote=claim.quote, predicate=claim.predicate, status=NOT_VERIFIABLE,
+        sentence=f"Not verifiable: this claim is tested after claim {claim.after!r}, which {why}, so there is "
+                 "no moment to start from.",
+        measured={"after": claim.after}, source=claim.source,
+    )
+
+
+class _Runner:
+    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic]) -> None:
+        self.case = case
+        self.track = track
+        self.traffic = traffic
+        self.regions = RegionResolver(case)
+        s = case.settings
+        self.base = Analysis(track, s.max_gap_s, s.max_speed_kt)
+        self._since: dict[pd.Timestamp, Analysis] = {}
+        self.verdicts: dict[str, Verdict] = {}
+
+    def analysis(self, t0: pd.Timestamp | None) -> Analysis:
+        if t0 is None:
+            return self.base
+        if t0 not in self._since:
+            s = self.case.settings
+            self._since[t0] = Analysis(since(self.track, t0, s.max_gap_s), s.max_gap_s,
+                                       self.base.gaps.max_speed_kt if s.max_speed_kt is None else s.max_speed_kt)
+        return self._since[t0]
+
+    def evaluate(self, claim: Claim) -> Verdict:
+        t0 = None
+        if claim.after:
+            ref = self.verdicts[claim.after]
+            m = moment(ref) if ref.status == SUPPORTED else None
+            if m is None:
+                return _not_verifiable_after(claim, ref)
+            lo, _ = m
+            t0 = lo if not pd.isna(lo) else pd.Timestamp(ref.measured["time"])
+        a = self.analysis(t0)
+        fn = PREDICATES[claim.predicate]
+        accepted = _accepts(fn)
+        kwargs: dict[str, Any] = {}
+        for k, v in claim.params.items():
+            if isinstance(v, RegionRef):
+                v = self.regions(v, claim, k)
+            kwargs[k] = v
+        if claim.predicate in ("present", "absent"):  # the window's edges are unobserved time too
+            kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
+            kwargs.setdefault("end", self.case.window.end)
+        if claim.predicate == "sequence":
+            verdict = fn([self.verdicts[c] for c in claim.params["claims"]], tz=self.case.timezone)
+        elif claim.predicate == "traffic_count":
+            verdict = fn(self.traffic(), **kwargs, tz=self.case.timezone)
+        else:
+            common = {"tz": self.case.timezone, "gaps": a.gaps}
+            if "legs" in accepted:
+                common["legs"] = a.legs
+            self._check_airports(claim)
+            verdict = fn(a.track, **kwargs, **{k: v for k, v in common.items() if k in accepted})
+        notes = list(verdict.notes)
+        if t0 is not None:
+            notes.insert(0, f"tested on samples from {iso_utc(t0)} on (after claim {claim.after!r})")
+        if self.track.illustrative:
+            notes.append(ILLUSTRATIVE_NOTE)
+        return replace(verdict, claim_id=claim.id, quote=claim.quote, source=claim.source, notes=tuple(notes))
+
+    def _check_airports(self, claim: Claim) -> None:
+        from tracks.airports import airport
+
+        for code in claim.params.get("airports", ()):
+            try:
+                airport(code)
+            except KeyError:
+                raise CaseFileError(
+                    self.case.path, f"unknown airport code {code!r} (not in airportsdata; give an ICAO code such as "
+                    "SVMI, or a point [lat, lon])", line=claim.lines.get("airports", claim.line),
+                    key=f"claims[{claim.index}].test.{claim.predicate}.airports") from None
+
+
+def _events(a: Analysis, verdicts: tuple[Verdict, ...]) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    if len(a.track):
+        for leg in a.legs:
+            for e in (leg.takeoff, leg.landing, *leg.touch_and_goes):
+                rows.append({"kind": e.kind, "time": e.time, "lat": e.lat, "lon": e.lon, "label": e.sentence,
+                             "observed": bool(e.observed)})
+    for v in verdicts:
+        for p in v.evidence.points:
+            if p.kind in ("crossing", "closest") and p.time:
+                rows.append({"kind": p.kind, "time": pd.Timestamp(p.time), "lat": p.lat, "lon": p.lon,
+                             "label": f"{v.claim_id}: {p.label}", "observed": "unobserved" not in p.label})
+    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame.sort_values("time", kind="stable").reset_index(drop=True)
+
+
+def run(case: Case) -> CaseResult:
+    """Decide every claim of an already validated Case."""
+    loaded = _load(case.tracks, case)
+    raw, notes = select_aircraft(loaded, case)
+    windowed = raw.between(case.window.start, case.window.end)
+    if len(raw) and not len(windowed):
+        notes.append(f"the files hold {len(raw)} samples of {case.aircraft.label}, none in the case window")
+    cleaned = windowed.clean()
+    track = cleaned.track
+    removed = len(cleaned.rejected)
+    if removed:
+        notes.append(f"cleaning removed {removed} sample value(s); each is listed with its reason in the track's "
+                     "rejected table")
+    notes.extend(cleaned.notes)
+    n_rejected_files = int(sum(s.records_rejected for s in track.sources))
+    if n_rejected_files:
+        notes.append(f"{n_rejected_files} record(s) in the files could not be read (see sources)")
+    if track.illustrative:
+        notes.insert(0, "ILLUSTRATIVE: the track is synthetic, built from reported facts; it is not a recording")
+
+    traffic_cache: list[Traffic] = []
+
+    def traffic() -> Traffic:
+        if not traffic_cache:
+            src = _load(case.traffic, case) if case.traffic else loaded
+            traffic_cache.append(src if isinstance(src, Traffic) else Traffic(src.data, src.sources, src.rejected))
+        return traffic_cache[0]
+
+    runner = _Runner(case, track, traffic)
+    for claim in evaluation_order(case):
+        runner.verdicts[claim.id] = runner.evaluate(claim)
+    verdicts = tuple(runner.verdicts[c.id] for c in case.claims)
+    regions = tuple(runner.regions.cache.values())
+    base = runner.base
+    return CaseResult(
+        case=case,
+        track=track,
+        verdicts=verdicts,
+        regions=regions,
+        events=_events(base, verdicts),
+        tool={"name": "tracks", "version": tracks.__version__},
+        gaps=base.gaps.frame,
+        legs=base.legs.summary if len(track) else pd.DataFrame(),
+        notes=tuple(notes),
+    )
+

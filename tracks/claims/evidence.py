@@ -1,0 +1,170 @@
+"""Small builders shared by the predicates: evidence samples, gap references, places, wording.
+
+Nothing here decides a verdict; it turns rows of a Track and rows of a Gaps table into the JSON-ready
+evidence types of `tracks.claims.verdict`, and words numbers the same way in every sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tracks.claims.case import format_time
+from tracks.claims.verdict import (
+    Evidence,
+    GapRef,
+    GeoPoint,
+    Sample,
+    SourceRef,
+    Status,
+    Verdict,
+    iso_utc,
+)
+from tracks.geo.reach import geodesic_km
+from tracks.track import Track
+
+KT_TO_KM_S = 1.852 / 3600.0  # km per second at one knot
+
+
+def name(track: Track) -> str:
+    """How sentences name the aircraft: registration, else ICAO address, else 'the aircraft'."""
+    return track.registration or (track.icao24 and f"ICAO {track.icao24}") or "the aircraft"
+
+
+def sources(track: Track) -> tuple[SourceRef, ...]:
+    return tuple(SourceRef(s.path, s.sha256, s.format) for s in track.sources)
+
+
+def sample(track: Track, i: int, role: str) -> Sample:
+    """Row `i` (position) of the track as an evidence Sample."""
+    r = track.data.iloc[int(i)]
+    alt = r["alt_baro_ft"]
+    if not np.isfinite(alt):
+        alt = r["alt_geom_ft"]
+    on_ground = r["on_ground"]
+    return Sample(
+        time=iso_utc(r["time"]),
+        lat=float(r["lat"]),
+        lon=float(r["lon"]),
+        alt_ft=None if not np.isfinite(alt) else float(alt),
+        source=str(r["source"]) + (" (ground)" if on_ground is True else "") + (" stale" if bool(r["stale"]) else ""),
+        file=str(r["file"]) if not pd.isna(r["file"]) else "",
+        record=int(r["record"]),
+        role=role,
+    )
+
+
+def gap_ref(row: Any, reaches: bool | None = None) -> GapRef:
+    """A row of `Gaps.frame` as a GapRef."""
+    return GapRef(
+        id=str(row["gap_id"]),
+        start=iso_utc(row["start_time"]),
+        end=iso_utc(row["end_time"]),
+        duration_s=float(row["duration_s"]),
+        start_lat=float(row["start_lat"]),
+        start_lon=float(row["start_lon"]),
+        end_lat=float(row["end_lat"]),
+        end_lon=float(row["end_lon"]),
+        reaches_region=reaches,
+    )
+
+
+def km(d: float) -> str:
+    """'12.3 km' (one decimal below 100 km, none above)."""
+    if not math.isfinite(d):
+        return "an unknown distance"
+    return f"{d:.1f} km" if d < 100 else f"{d:.0f} km"
+
+
+def duration(seconds: float) -> str:
+    """'45 s', '12 min', '1 h 05 min'."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = round(seconds / 60.0)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def when(ts: pd.Timestamp, tz: str) -> str:
+    return format_time(ts, tz)
+
+
+def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
+    """'gap-2 (12 min from 2025-11-29 00:38Z ...)' for up to three gaps."""
+    refs = list(refs)
+    parts = [f"{g.id} ({duration(g.duration_s)} from {format_time(pd.Timestamp(g.start), tz)})" for g in refs[:3]]
+    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
+    return ", ".join(parts) + more
+
+
+def verdict(predicate: str, status: Status, sentence: str, *, track: Track, measured: dict[str, Any] | None = None,
+            samples: Iterable[Sample] = (), points: Iterable[GeoPoint] = (), gaps: Iterable[GapRef] = (),
+            lines: Iterable[tuple[tuple[float, float], ...]] = (), regions: Iterable[str] = (),
+            notes: Iterable[str] = ()) -> Verdict:
+    """A Verdict with the track's sources attached (claim id and quote are set by the engine)."""
+    return Verdict(
+        claim_id="",
+        quote="",
+        predicate=predicate,
+        status=status,
+        sentence=sentence,
+        measured=dict(measured or {}),
+        evidence=Evidence(
+            samples=tuple(samples), points=tuple(points), lines=tuple(lines), gaps=tuple(gaps),
+            regions=tuple(regions), sources=sources(track),
+        ),
+        notes=tuple(notes),
+    )
+
+
+# -- places ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an event is claimed: airports (ICAO codes, positions, elevations) or a point, and a radius."""
+
+    codes: tuple[str, ...]
+    lats: tuple[float, ...]
+    lons: tuple[float, ...]
+    elevations_ft: tuple[float, ...]
+    within_km: float
+    label: str
+
+    @classmethod
+    def of(cls, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
+           within_km: float = 5.0) -> Place:
+        """From airport codes (ICAO/IATA; KeyError when unknown) or a (lat, lon) point."""
+        codes = tuple(airports)
+        if bool(codes) == (point is not None):
+            raise ValueError("give airports or a point (one of them)")
+        if point is not None:
+            lat, lon = float(point[0]), float(point[1])
+            return cls(("",), (lat,), (lon,), (0.0,), float(within_km), f"({lat:.4f}, {lon:.4f})")
+        from tracks.airports import airport
+
+        found = [airport(c) for c in codes]
+        return cls(
+            tuple(a.icao for a in found), tuple(a.lat for a in found), tuple(a.lon for a in found),
+            tuple(a.elevation_ft for a in found), float(within_km), " or ".join(a.icao for a in found),
+        )
+
+    def distances_km(self, lat: float, lon: float) -> np.ndarray:
+        return geodesic_km(np.full(len(self.lats), lat), np.full(len(self.lons), lon),
+                           np.asarray(self.lats), np.asarray(self.lons))
+
+    def nearest(self, lat: float, lon: float) -> tuple[int, float]:
+        """Index of the nearest target and its distance (km)."""
+        d = self.distances_km(lat, lon)
+        k = int(np.argmin(d))
+        return k, float(d[k])
+
+    def points(self) -> tuple[GeoPoint, ...]:
+        return tuple(GeoPoint(label=c or self.label, lat=la, lon=lo, kind="airport" if c else "point")
+                     for c, la, lo in zip(self.codes, self.lats, self.lons, strict=True))

@@ -1,0 +1,378 @@
+"""report.json and report.md: the verdicts of a case with their evidence, for machines and for people.
+
+`report_dict(result)` builds the JSON document (schema documented field by field in docs/report.md),
+`report_markdown(result)` the Markdown page, and `write_outputs(result, out_dir)` writes both plus map.html
+when the map renderer (`tracks.render.map`) is installed. Both files say prominently when the track is
+ILLUSTRATIVE (synthetic), and both are deterministic: the same result gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tracks.claims.case import Case, Claim, RegionRef, TimeRange, format_time
+from tracks.claims.result import CaseResult
+from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
+
+#: Version of the report.json layout; bumped when a field changes meaning or disappears.
+REPORT_VERSION = 1
+ILLUSTRATIVE_BANNER = (
+    "ILLUSTRATIVE TRACK: this report is built from a synthetic track made from reported facts, "
+    "not from a recording. The verdicts show how the method works; they are not evidence about the real flight."
+)
+
+
+# -- JSON ----------------------------------------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values: Timestamps as ISO 8601 UTC, Timedeltas as seconds, NaN as null, regions by label.
+
+    Raises TypeError for anything it does not know, so that a new value type fails loudly, not silently.
+    """
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return jsonable(value.item())
+    if isinstance(value, pd.Timestamp):
+        return iso_utc(value) or None
+    if isinstance(value, (pd.Timedelta, timedelta)):
+        return None if pd.isna(value) else pd.Timedelta(value).total_seconds()
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, RegionRef):
+        return {"kind": value.kind, "args": list(value.args), "label": value.label}
+    if isinstance(value, TimeRange):
+        return {"start": iso_utc(value.start), "end": iso_utc(value.end)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [jsonable(v) for v in value]
+    raise TypeError(f"cannot put a {type(value).__name__} into report.json: {value!r}")
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    if frame is None or not len(frame):
+        return []
+    return [jsonable(dict(row)) for row in frame.to_dict(orient="records")]
+
+
+def _relpath(path: str, base: Path) -> str:
+    """`path` relative to `base` when it lies below it (portable reports), else as given."""
+    try:
+        rel = os.path.relpath(Path(path).resolve(), base)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _claim_dict(v: Verdict, claim: Claim | None, base: Path) -> dict[str, Any]:
+    d = jsonable(v.to_dict())
+    for s in d["evidence"]["sources"]:
+        s["path"] = _relpath(s["path"], base)
+    for s in d["evidence"]["samples"]:
+        if s.get("file"):
+            s["file"] = _relpath(s["file"], base)
+    out: dict[str, Any] = {
+        "id": d.pop("id"),
+        "quote": d.pop("quote"),
+        "source": d.pop("source"),
+        "predicate": d.pop("predicate"),
+        "test": jsonable(dict(claim.params)) if claim else {},
+        "after": claim.after if claim else "",
+        "line": claim.line if claim else 0,
+        "status": d.pop("status"),
+        "label": v.label,
+        "sentence": d.pop("sentence"),
+        "measured": d.pop("measured"),
+        "evidence": d.pop("evidence"),
+        "notes": d.pop("notes"),
+    }
+    out.update(d)
+    return out
+
+
+def _case_dict(case: Case) -> dict[str, Any]:
+    w = case.window
+    return {
+        "title": case.title,
+        "description": case.description,
+        "path": case.path,
+        "article": {k: getattr(case.article, k) for k in ("publisher", "title", "url", "published", "language")},
+        "aircraft": {k: getattr(case.aircraft, k) for k in ("icao24", "registration", "callsign", "type")},
+        "timezone": case.timezone,
+        "window": {
+            "start": iso_utc(w.start),
+            "end": iso_utc(w.end),
+            "start_local": pd.Timestamp(w.start).tz_convert(case.timezone).isoformat(),
+            "end_local": pd.Timestamp(w.end).tz_convert(case.timezone).isoformat(),
+        },
+    }
+
+
+def _sources(result: CaseResult, base: Path) -> list[dict[str, Any]]:
+    out = []
+    for s in result.track.sources:
+        d = jsonable(s.to_dict())
+        d["path"] = _relpath(s.path, base)
+        d["records"] = s.records_kept
+        out.append(d)
+    return out
+
+
+def _regions(result: CaseResult) -> list[dict[str, Any]]:
+    out = []
+    for r in result.regions:
+        out.append(jsonable({
+            "code": getattr(r, "code", ""),
+            "name": getattr(r, "name", ""),
+            "kind": getattr(r, "kind", ""),
+            "source": getattr(r, "source", ""),
+            "tolerance_km": getattr(r, "tolerance_km", None),
+        }))
+    return out
+
+
+def _track_dict(result: CaseResult) -> dict[str, Any]:
+    t = result.track
+    return {
+        "icao24": t.icao24,
+        "registration": t.registration,
+        "callsign": t.callsign,
+        "points": len(t),
+        "start": iso_utc(t.start) if len(t) else "",
+        "end": iso_utc(t.stop) if len(t) else "",
+        "illustrative": t.illustrative,
+        "rejected": len(t.rejected),
+    }
+
+
+def report_dict(result: CaseResult) -> dict[str, Any]:
+    """The report.json document (see docs/report.md)."""
+    case = result.case
+    base = case.directory
+    claims = {c.id: c for c in case.claims}
+    counts = {s: sum(v.status == s for v in result.verdicts) for s in STATUSES}
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": dict(result.tool),
+        "illustrative": result.illustrative,
+        "case": _case_dict(case),
+        "summary": counts,
+        "claims": [_claim_dict(v, claims.get(v.claim_id), base) for v in result.verdicts],
+        "track": _track_dict(result),
+        "gaps": _frame_records(result.gaps),
+        "legs": _frame_records(result.legs),
+        "events": _frame_records(result.events),
+        "regions": _regions(result),
+        "sources": _sources(result, base),
+        "notes": list(result.notes),
+    }
+
+
+def report_json(result: CaseResult) -> str:
+    """report.json text: indented, keys in a fixed order, ending with a newline."""
+    return json.dumps(report_dict(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# -- Markdown ------------------------------------------------------------------------------------------------
+
+
+def md(text: Any) -> str:
+    """Text from a case or data file made safe inside Markdown (tables, no raw HTML)."""
+    s = "" if text is None else str(text)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = s.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    for ch in "*_`[]":
+        s = s.replace(ch, "\\" + ch)
+    return s
+
+
+def _link(title: str, url: str) -> str:
+    if url.startswith(("https://", "http://")) and not any(c in url for c in " <>()"):
+        return f"[{md(title or url)}]({url})"
+    return md(title) + (f" ({md(url)})" if url else "")
+
+
+def _fmt_value(key: str, value: Any) -> str:
+    if isinstance(value, float):
+        if key.endswith("_km"):
+            return f"{value:.2f} km"
+        if key.endswith("_s") or key == "seconds":
+            return f"{value:.0f} s ({value / 60:.1f} min)"
+        if key.endswith("_ft"):
+            return f"{value:,.0f} ft"
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        if value and isinstance(value[0], Mapping):
+            return "; ".join(", ".join(f"{k}={v}" for k, v in item.items()) for item in value)
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if value is None:
+        return "n/a"
+    return str(value)
+
+
+def _test_text(claim: Claim | None) -> str:
+    if claim is None:
+        return ""
+    parts = []
+    for k, v in claim.params.items():
+        j = jsonable(v)
+        if isinstance(j, dict) and "label" in j:
+            j = j["label"]
+        elif isinstance(j, dict) and set(j) == {"start", "end"}:
+            j = f"{j['start']} .. {j['end']}"
+        parts.append(f"{k}={j}")
+    text = f"{claim.predicate}: " + ", ".join(parts)
+    if claim.after:
+        text += f"; after {claim.after}"
+    return text
+
+
+def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path) -> list[str]:
+    lines = [f"### {n}. {md(v.claim_id)}: {v.label}", ""]
+    quote = f"> “{md(v.quote)}”"
+    if v.source:
+        quote += f" (source: {md(v.source)})"
+    lines += [quote, "", f"**Finding:** {md(v.sentence)}", "", f"**Test:** `{_test_text(claim).replace('`', '')}`", ""]
+    if v.measured:
+        lines += ["| measured | value |", "|---|---|"]
+        lines += [f"| {md(k)} | {md(_fmt_value(k, val))} |" for k, val in v.measured.items()]
+        lines.append("")
+    ev = v.evidence
+    if ev.samples:
+        lines += ["| sample | time (UTC) | lat | lon | altitude | source | file:record |", "|---|---|---|---|---|---|---|"]
+        for s in ev.samples:
+            alt = f"{s.alt_ft:,.0f} ft" if s.alt_ft is not None and math.isfinite(s.alt_ft) else "n/a"
+            where = f"{_relpath(s.file, base)}:{s.record}" if s.file else ""
+            lines.append(f"| {md(s.role)} | {md(s.time)} | {s.lat:.5f} | {s.lon:.5f} | {alt} | {md(s.source)} | {md(where)} |")
+        lines.append("")
+    if ev.points:
+        lines += ["| point | time (UTC) | lat | lon |", "|---|---|---|---|"]
+        lines += [f"| {md(p.label)} | {md(p.time)} | {p.lat:.5f} | {p.lon:.5f} |" for p in ev.points]
+        lines.append("")
+    if ev.gaps:
+        lines += ["| gap | from (UTC) | to (UTC) | duration | ellipse reaches the region |", "|---|---|---|---|---|"]
+        for g in ev.gaps:
+            reach = {True: "yes", False: "no", None: "n/a"}[g.reaches_region]
+            lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {g.duration_s / 60:.1f} min | {reach} |")
+        lines.append("")
+    if ev.regions:
+        lines += [f"Regions: {', '.join(md(r) for r in ev.regions)}", ""]
+    for note in v.notes:
+        lines.append(f"- {md(note)}")
+    if v.notes:
+        lines.append("")
+    return lines
+
+
+def report_markdown(result: CaseResult) -> str:
+    """report.md: banner, case, verdict table, each claim with its evidence, gaps, sources."""
+    case = result.case
+    tz = case.timezone
+    base = case.directory
+    claims = {c.id: c for c in case.claims}
+    out = [f"# {md(case.title)}", ""]
+    if result.illustrative:
+        out += [f"> **{ILLUSTRATIVE_BANNER}**", ""]
+        out += [f"> {md(s.note)}" for s in result.track.sources if s.illustrative and s.note]
+        out.append("")
+    if case.description:
+        out += [md(case.description), ""]
+    a = case.article
+    if a.title or a.url or a.publisher:
+        meta = ", ".join(md(x) for x in (a.publisher, a.published, a.language) if x)
+        out.append(f"- **Article:** {_link(a.title, a.url)}" + (f" ({meta})" if meta else ""))
+    ac = case.aircraft
+    out.append(f"- **Aircraft:** {md(ac.label)}" + (f", {md(ac.type)}" if ac.type else "")
+               + (f", callsign {md(ac.callsign)}" if ac.callsign else ""))
+    out.append(f"- **Window:** {format_time(case.window.start, tz)} to {format_time(case.window.end, tz)}")
+    t = result.track
+    if len(t):
+        out.append(f"- **Track:** {len(t)} samples from {format_time(t.start, tz)} to {format_time(t.stop, tz)}; "
+                   f"{len(result.gaps)} coverage gap(s)")
+    else:
+        out.append("- **Track:** no samples of this aircraft in the window")
+    out.append("")
+    counts = {s: sum(v.status == s for v in result.verdicts) for s in STATUSES}
+    out += ["## Verdicts", "", ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items()), ""]
+    out += ["| # | claim | quote | verdict | finding |", "|---|---|---|---|---|"]
+    for n, v in enumerate(result.verdicts, 1):
+        out.append(f"| {n} | {md(v.claim_id)} | {md(v.quote)} | **{v.label}** | {md(v.sentence)} |")
+    out += ["", "## Claims and evidence", ""]
+    for n, v in enumerate(result.verdicts, 1):
+        out += _claim_section(n, v, claims.get(v.claim_id), tz, base)
+    if len(result.gaps):
+        out += ["## Coverage gaps", "", "| gap | from | to | duration | distance | max speed |",
+                "|---|---|---|---|---|---|"]
+        for g in result.gaps.to_dict(orient="records"):
+            out.append(f"| {md(g['gap_id'])} | {format_time(g['start_time'], tz, seconds=True)} | "
+                       f"{format_time(g['end_time'], tz, seconds=True)} | {g['duration_s'] / 60:.1f} min | "
+                       f"{g['distance_km']:.1f} km | {g['max_speed_kt']:.0f} kt |")
+        out.append("")
+    if result.notes:
+        out += ["## Notes", ""] + [f"- {md(n)}" for n in result.notes] + [""]
+    out += ["## Sources", "", "| file | format | records kept / read | illustrative | sha256 |", "|---|---|---|---|---|"]
+    for s in t.sources:
+        out.append(f"| {md(_relpath(s.path, base))} | {md(s.format)} | {s.records_kept} / {s.records_read} | "
+                   f"{'yes' if s.illustrative else 'no'} | `{s.sha256}` |")
+    out.append("")
+    if result.regions:
+        out += ["Boundary data: " + "; ".join(
+            f"{md(getattr(r, 'code', ''))} ({md(getattr(r, 'source', ''))}, tolerance "
+            f"{getattr(r, 'tolerance_km', float('nan')):.1f} km)" for r in result.regions), ""]
+    tool = result.tool
+    out += [f"Made with {md(tool.get('name', 'tracks'))} {md(tool.get('version', ''))}. "
+            "Times are UTC, with the case's local time in brackets. How verdicts are decided: docs/method.md.", ""]
+    return "\n".join(out)
+
+
+# -- files ---------------------------------------------------------------------------------------------------
+
+
+def _map_module() -> Any:
+    """tracks.render.map when it exists; None when it is not installed. A broken map module raises."""
+    try:
+        return import_module("tracks.render.map")
+    except ModuleNotFoundError as e:
+        if e.name == "tracks.render.map":
+            return None
+        raise
+
+
+def write_outputs(result: CaseResult, out_dir: str | os.PathLike[str], *, tiles: bool = False) -> list[Path]:
+    """Write report.json, report.md and (when the map renderer exists) map.html into `out_dir`.
+
+    Returns the paths written. `tiles` asks the map for online tiles. The folder is created if needed;
+    nothing else in it is touched.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    p = out / "report.json"
+    p.write_text(report_json(result), encoding="utf-8")
+    paths.append(p)
+    p = out / "report.md"
+    p.write_text(report_markdown(result), encoding="utf-8")
+    paths.append(p)
+    module = _map_module()
+    if module is not None:
+        m = module.render_map(result, tiles=tiles) if tiles else module.render_map(result)
+        p = out / "map.html"
+        m.save(str(p))
+        paths.append(p)
+    return paths
