@@ -1,0 +1,134 @@
+"""Geometry for the map: the regions the claims used, and a vector basemap (land and country borders).
+
+The basemap replaces tiles in self-contained maps: the bundled Natural Earth countries (through
+`tracks.geo.regions`) around the track, clipped and simplified for display. Coordinates are rounded to 5
+decimals (regions used by claims, ~1 m) or 3 decimals (basemap, ~100 m).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from tracks.render.content import attr, esc
+
+#: Display simplification of claim regions (degrees, ~11 m) and of the basemap (fraction of the view span).
+REGION_TOLERANCE_DEG = 1e-4
+BASEMAP_TOLERANCE_FRACTION = 1 / 2500
+
+
+def _geometry(region: Any) -> BaseGeometry | None:
+    for name in ("geometry", "geom", "shape"):
+        g = attr(region, name, None)
+        if isinstance(g, BaseGeometry):
+            return g
+    return None
+
+
+def _rounded_geojson(geom: BaseGeometry, tolerance: float, decimals: int) -> dict[str, Any]:
+    if tolerance > 0:
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    geom = shapely.transform(geom, lambda c: np.round(c, decimals))
+    return json.loads(shapely.to_geojson(geom))
+
+
+def is_border(region: Any) -> bool:
+    """A border (line) rather than an area: kind 'border', or line geometry."""
+    if str(attr(region, "kind", "")).lower() == "border":
+        return True
+    g = _geometry(region)
+    return g is not None and g.geom_type in ("LineString", "MultiLineString", "LinearRing")
+
+
+def regions_payload(regions: Iterable[Any]) -> list[dict[str, Any]]:
+    """The regions claims used: code, escaped tooltip, border flag and GeoJSON geometry."""
+    out = []
+    for r in regions:
+        g = _geometry(r)
+        if g is None or g.is_empty:
+            continue
+        code = str(attr(r, "code", "") or attr(r, "name", ""))
+        name = str(attr(r, "name", "") or code)
+        kind = str(attr(r, "kind", "") or ("border" if is_border(r) else "region"))
+        tol = attr(r, "tolerance_km", None)
+        tip = f"<b>{esc(name)}</b> ({esc(code)})<br>{esc(kind)}"
+        if isinstance(tol, int | float) and math.isfinite(tol):
+            tip += f" · position tolerance {esc(f'{tol:g}')} km"
+        src = attr(r, "source", "")
+        if src:
+            tip += f"<br>{esc(src)}"
+        out.append({"code": esc(code), "border": is_border(r), "tip": tip,
+                    "geojson": _rounded_geojson(g, REGION_TOLERANCE_DEG, 5)})
+    return out
+
+
+def view_bbox(latlons: Sequence[tuple[float, float]], pad_fraction: float = 1.5,
+              min_span_deg: float = 10.0) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) around the points, padded; the whole world when there are none."""
+    if not latlons:
+        return (-180.0, -85.0, 180.0, 85.0)
+    a = np.asarray(latlons, dtype=float)
+    lat0, lat1 = float(np.nanmin(a[:, 0])), float(np.nanmax(a[:, 0]))
+    lon0, lon1 = float(np.nanmin(a[:, 1])), float(np.nanmax(a[:, 1]))
+    pad_lat = max((lat1 - lat0) * pad_fraction, (min_span_deg - (lat1 - lat0)) / 2, 0)
+    pad_lon = max((lon1 - lon0) * pad_fraction, (min_span_deg - (lon1 - lon0)) / 2, 0)
+    return (max(lon0 - pad_lon, -180.0), max(lat0 - pad_lat, -85.0),
+            min(lon1 + pad_lon, 180.0), min(lat1 + pad_lat, 85.0))
+
+
+def country_shapes() -> list[tuple[str, BaseGeometry]]:
+    """(name, polygon) of the bundled countries; empty when tracks.geo.regions is not available."""
+    try:
+        from tracks.geo import regions as geo_regions
+    except ImportError:
+        return []
+    getter = getattr(geo_regions, "countries", None) or getattr(geo_regions, "basemap_countries", None)
+    if getter is None:
+        return []
+    out = []
+    for r in getter():
+        g = _geometry(r)
+        if g is not None and not g.is_empty:
+            out.append((str(attr(r, "name", "") or attr(r, "code", "")), g))
+    return out
+
+
+def basemap_payload(bbox: tuple[float, float, float, float],
+                    shapes: Sequence[tuple[str, BaseGeometry]] | None = None) -> dict[str, Any]:
+    """Land polygons clipped to `bbox` (a FeatureCollection) and country name labels inside the view."""
+    shapes = country_shapes() if shapes is None else shapes
+    if not shapes:
+        return {"land": None, "labels": []}
+    names = np.array([n for n, _ in shapes], dtype=object)
+    geoms = np.array([g for _, g in shapes], dtype=object)
+    hits = shapely.intersects(geoms, shapely.box(*bbox))
+    names, geoms = names[hits], geoms[hits]
+    span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    clipped = shapely.simplify(shapely.clip_by_rect(geoms, *bbox), span * BASEMAP_TOLERANCE_FRACTION,
+                               preserve_topology=True)
+    clipped = shapely.transform(clipped, lambda c: np.round(c, 3))
+    keep = ~shapely.is_empty(clipped)
+    features = [{"type": "Feature", "properties": {}, "geometry": json.loads(text)}
+                for text in shapely.to_geojson(clipped[keep])]
+    # a label for each country with a fair share of land inside the central part of the view
+    visible = shapely.intersection(geoms, shapely.box(*_shrink(bbox, 0.12)))
+    labels = []
+    for name, part in zip(names, visible, strict=True):
+        if part.is_empty or part.area <= (span * 0.04) ** 2:
+            continue
+        if part.geom_type in ("MultiPolygon", "GeometryCollection"):
+            part = max(part.geoms, key=lambda x: x.area)
+        p = part.point_on_surface()
+        labels.append({"lat": round(p.y, 3), "lon": round(p.x, 3), "label": f"<span>{esc(name)}</span>"})
+    return {"land": {"type": "FeatureCollection", "features": features}, "labels": labels}
+
+
+def _shrink(bbox: tuple[float, float, float, float], fraction: float) -> tuple[float, float, float, float]:
+    dx, dy = (bbox[2] - bbox[0]) * fraction, (bbox[3] - bbox[1]) * fraction
+    return (bbox[0] + dx, bbox[1] + dy, bbox[2] - dx, bbox[3] - dy)

@@ -1,0 +1,355 @@
+"""What the map draws, as one JSON-ready dict (the page's script draws it; `render/map.py` assembles the page).
+
+Every text in here that comes from data or a case file is already HTML-escaped (fields named `html`/`tip`/
+`label`); numbers stay numbers. Coordinates are rounded to 5 decimals (about 1 m).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from tracks import schema
+from tracks.claims.verdict import Evidence, Verdict
+from tracks.render import fmt
+from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
+from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, times_s
+from tracks.track import Track
+
+GEOD = Geod(ellps="WGS84")
+
+#: Altitude classes of the track colour: (upper bound ft, label, colour). Class 0 is "unknown", 1 "on ground".
+ALT_CLASSES: tuple[tuple[float, str, str, str], ...] = (
+    (float("nan"), "altitude unknown", "#9e9e9e", "unknown"),
+    (float("nan"), "on ground", "#6d4c41", "ground"),
+    (1_000, "below 1,000 ft", "#0d0887", "<1k"),
+    (5_000, "1,000–5,000 ft", "#5c01a6", "1–5k"),
+    (10_000, "5,000–10,000 ft", "#9c179e", "5–10k"),
+    (20_000, "10,000–20,000 ft", "#cc4778", "10–20k"),
+    (30_000, "20,000–30,000 ft", "#ed7953", "20–30k"),
+    (40_000, "30,000–40,000 ft", "#fdb42f", "30–40k"),
+    (float("inf"), "above 40,000 ft", "#f0f921", ">40k"),
+)
+_ALT_EDGES = np.array([c[0] for c in ALT_CLASSES[2:-1]], dtype=float)
+
+#: Gaps labelled permanently on the map (the longest ones, and those a verdict depends on).
+PERMANENT_GAP_LABELS = 12
+MIN_LABELLED_GAP_S = 300.0
+
+EVENT_TITLES = {
+    "takeoff": "Take-off",
+    "landing": "Landing",
+    "crossing": "Border crossing",
+    "closest": "Closest approach",
+    "border": "Nearest border point",
+    "airport": "Airport",
+}
+
+
+def esc(value: Any) -> str:
+    """HTML-escaped text of `value` (quotes too)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def attr(obj: Any, name: str, default: Any = "") -> Any:
+    """`obj.name` or `obj[name]`, else `default` (case objects may be dataclasses or mappings)."""
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    value = getattr(obj, name, default)
+    return default if value is None else value
+
+
+@dataclass(frozen=True)
+class MapInput:
+    """Everything the map shows, normalised from a CaseResult or a bare Track/Traffic."""
+
+    tracks: tuple[Track, ...]
+    verdicts: tuple[Verdict, ...] = ()
+    regions: tuple[Any, ...] = ()
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    case: Any = None
+    tool: dict[str, Any] = field(default_factory=dict)
+    tz: ZoneInfo | None = None
+    max_gap_s: float = DEFAULT_MAX_GAP_S
+
+    @property
+    def illustrative(self) -> bool:
+        return any(t.illustrative for t in self.tracks)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Unique sources of all tracks and evidence: name (basename), sha256, format, illustrative, note."""
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
+        for t in self.tracks:
+            for s in t.sources:
+                key = (s.path, s.sha256)
+                seen.setdefault(key, {"path": s.path, "sha256": s.sha256, "format": s.format,
+                                      "illustrative": s.illustrative, "note": s.note, "url": s.url})
+        for v in self.verdicts:
+            for s in v.evidence.sources:
+                seen.setdefault((s.path, s.sha256), {"path": s.path, "sha256": s.sha256, "format": s.format,
+                                                     "illustrative": False, "note": "", "url": ""})
+        return list(seen.values())
+
+
+def _r5(a: np.ndarray) -> list[float]:
+    return np.round(np.asarray(a, dtype=float), 5).tolist()
+
+
+def track_name(track: Track) -> str:
+    """'CONVIASA1 · YV2984 · 0d8373' (whatever is known)."""
+    parts = [p for p in (track.callsign, track.registration, track.icao24) if p]
+    return " · ".join(dict.fromkeys(parts)) or "track"
+
+
+def altitude_class(alt_ft: np.ndarray, on_ground: np.ndarray) -> np.ndarray:
+    """ALT_CLASSES index per sample: 0 unknown, 1 on ground, 2.. by altitude."""
+    cls = np.digitize(alt_ft, _ALT_EDGES, right=False) + 2
+    cls = np.where(np.isnan(alt_ft), 0, cls)
+    return np.where(on_ground, 1, cls).astype(np.int8)
+
+
+def _keep_around(times: np.ndarray, at: Iterable[Any]) -> np.ndarray:
+    """Indices of the samples just before and just after (or at) each time in `at`."""
+    secs = [ts.value / 1e9 for ts in (fmt.to_utc(a) for a in at) if ts is not None]
+    if not secs or not len(times):
+        return np.zeros(0, dtype=np.int64)
+    pos = np.searchsorted(times, np.asarray(secs), side="left")
+    both = np.concatenate([pos - 1, pos])
+    return np.unique(both[(both >= 0) & (both < len(times))])
+
+
+def track_payload(
+    track: Track,
+    *,
+    keep_times: Sequence[Any] = (),
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+    max_points: int = DEFAULT_MAX_POINTS,
+    labelled_gap_starts: Iterable[Any] = (),
+) -> dict[str, Any]:
+    """Display samples of one track: positions, seconds since t0, altitude, class, source, stale, gaps.
+
+    `keep_times` are moments evidence rests on: the samples around each are always drawn.
+    Gaps use `tracks.segments.gap_mask` (the shared definition) on the full track; both ends are always drawn.
+    """
+    d = track.data
+    n = len(d)
+    if n == 0:
+        return {"name": esc(track_name(track)), "t0": 0, "lat": [], "lon": [], "t": [], "alt": [], "cls": [],
+                "src": [], "stale": [], "gaps": [], "gapLabels": [], "n": 0, "shown": 0}
+    lat = d["lat"].to_numpy(dtype=float)
+    lon = d["lon"].to_numpy(dtype=float)
+    t = times_s(d)
+    gaps = gap_mask(d, max_gap_s)
+    src = d["source"].cat.codes.to_numpy() if isinstance(d["source"].dtype, pd.CategoricalDtype) else np.zeros(n)
+    stale = d["stale"].to_numpy(dtype=bool)
+
+    must = np.zeros(n, dtype=bool)
+    gap_i = np.flatnonzero(gaps)
+    must[gap_i] = True
+    must[gap_i + 1] = True
+    must[_keep_around(t, keep_times)] = True
+    prefer = stale | d["new_leg"].to_numpy(dtype=bool)
+    change = np.flatnonzero(src[1:] != src[:-1])
+    prefer[change] = True
+    prefer[change + 1] = True
+    idx = display_indices(lat, lon, must, prefer, max_points)
+
+    alt = d["alt_baro_ft"].to_numpy(dtype=float)
+    alt = np.where(np.isnan(alt), d["alt_geom_ft"].to_numpy(dtype=float), alt)
+    ground = d["on_ground"].fillna(False).to_numpy(dtype=bool)
+    cls = altitude_class(alt, ground)
+
+    # display segment j joins idx[j] and idx[j+1]; it is a gap when it contains an original gap segment
+    cum = np.concatenate([[0], np.cumsum(gaps)])
+    seg_gap = np.flatnonzero(cum[idx[1:]] - cum[idx[:-1]] > 0)
+    t0 = float(t[0])
+    ts = t[idx] - t0
+    durations = ts[seg_gap + 1] - ts[seg_gap]
+    labelled = _labelled_gaps(seg_gap, durations, t[idx[seg_gap]], labelled_gap_starts)
+    alt_shown = alt[idx]
+    return {
+        "name": esc(track_name(track)),
+        "n": n,
+        "shown": len(idx),
+        "t0": t0,
+        "lat": _r5(lat[idx]),
+        "lon": _r5(lon[idx]),
+        "t": np.round(ts, 1).tolist(),
+        "alt": [None if np.isnan(a) else round(a) for a in alt_shown.tolist()],
+        "cls": cls[idx].tolist(),
+        "src": np.asarray(src)[idx].astype(int).tolist(),
+        "stale": np.flatnonzero(stale[idx]).tolist(),
+        "gaps": np.column_stack([seg_gap, np.round(durations, 1)]).ravel().tolist(),
+        "gapLabels": labelled,
+    }
+
+
+def _labelled_gaps(seg: np.ndarray, durations: np.ndarray, starts: np.ndarray, referenced: Iterable[Any]) -> list[int]:
+    """Display segment indices of the gaps labelled permanently: the longest, and those verdicts cite."""
+    if not len(seg):
+        return []
+    order = np.argsort(-durations, kind="stable")
+    long_ = [int(seg[i]) for i in order[:PERMANENT_GAP_LABELS] if durations[i] >= MIN_LABELLED_GAP_S]
+    ref_s = [ts.value / 1e9 for ts in (fmt.to_utc(r) for r in referenced) if ts is not None]
+    cited = [int(seg[i]) for i in range(len(seg)) if ref_s and np.min(np.abs(np.asarray(ref_s) - starts[i])) < 1.0]
+    return sorted(set(long_) | set(cited))
+
+
+def geodesic_length_km(line: Sequence[tuple[float, float]]) -> float:
+    """Geodesic WGS84 length of a (lat, lon) polyline in km."""
+    if len(line) < 2:
+        return 0.0
+    lats, lons = zip(*line, strict=True)
+    return float(GEOD.line_length(lons, lats)) / 1000.0
+
+
+def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInfo | None,
+           observed: bool = True, extra: str = "") -> dict[str, Any]:
+    """One event/evidence marker with an escaped short label (permanent) and tip (on click)."""
+    title = EVENT_TITLES.get(kind, kind.replace("_", " ").capitalize() or "Point")
+    short = fmt.time_short(when, tz)
+    full = fmt.time_both(when, tz)
+    label = str(label or "").strip()
+    if label.lower() == title.lower():
+        label = ""
+    label_text = " ".join(p for p in (title, label) if p)
+    tip = f"<b>{esc(title)}</b>"
+    if label:
+        tip += f" {esc(label)}"
+    if full:
+        tip += f"<br>{esc(full)}"
+    if extra:
+        tip += f"<br>{esc(extra)}"
+    if not observed:
+        tip += "<br><i>inferred: no sample observed it (inside a coverage gap)</i>"
+    ts = fmt.to_utc(when)
+    return {
+        "kind": kind,
+        "lat": round(float(lat), 5),
+        "lon": round(float(lon), 5),
+        "observed": bool(observed),
+        "label": esc(label_text + (f" · {short}" if short else "")),
+        "tip": tip,
+        "claims": [],
+        "_parts": (esc(title), esc(label), esc(short), ts.value if ts is not None else 0),
+    }
+
+
+def merge_place_labels(markers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One permanent label per place for take-offs/landings at the same airport (they would overlap)."""
+    places: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    for m in markers:
+        if m["kind"] in ("takeoff", "landing", "airport"):
+            places.setdefault((round(m["lat"], 2), round(m["lon"], 2)), []).append(m)
+    for m in markers:
+        what, name, when, _ = m["_parts"]
+        m["label"] = f"<b>{what}</b> {name}" + (f"<br>{when}" if when else "")
+    for group in places.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda m: m["_parts"][3])
+        name = next((m["_parts"][1] for m in group if m["_parts"][1]), "")
+        lines = [f"{m['_parts'][0]}: {m['_parts'][2]}" if m["_parts"][2] else m["_parts"][0] for m in group]
+        group[0]["label"] = (f"<b>{name}</b><br>" if name else "") + "<br>".join(lines)
+        for m in group[1:]:
+            m["label"] = ""
+    for m in markers:
+        m.pop("_parts", None)
+    return markers
+
+
+def events_markers(events: pd.DataFrame, tz: ZoneInfo | None) -> list[dict[str, Any]]:
+    """Markers of CaseResult.events rows (take-offs, landings, crossings, closest approaches)."""
+    if events is None or events.empty or not {"kind", "lat", "lon"} <= set(events.columns):
+        return []
+    out = []
+    for row in events.to_dict("records"):
+        lat, lon = row.get("lat"), row.get("lon")
+        if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+            continue
+        observed = row.get("observed", True)
+        observed = True if observed is None or observed is pd.NA else bool(observed)
+        out.append(marker(str(row.get("kind", "")), lat, lon, row.get("time"), str(row.get("label", "") or ""),
+                          tz, observed))
+    return out
+
+
+def _key(m: dict[str, Any]) -> tuple[Any, ...]:
+    return (m["kind"], round(m["lat"], 4), round(m["lon"], 4))
+
+
+def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz: ZoneInfo | None,
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(markers, evidence, claims): markers deduplicated with the events; per-claim evidence drawings and bounds."""
+    markers = {_key(m): m for m in events}
+    evidence: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
+    for ci, v in enumerate(verdicts):
+        ev: Evidence = v.evidence
+        for p in ev.points:
+            m = marker(p.kind or "point", p.lat, p.lon, p.time, p.label, tz)
+            m = markers.setdefault(_key(m), m)
+            if ci not in m["claims"]:
+                m["claims"].append(ci)
+        for line in ev.lines:
+            pts = [(float(a), float(b)) for a, b in line]
+            if len(pts) < 2:
+                continue
+            km = geodesic_length_km(pts)
+            evidence.append({"type": "line", "claim": ci, "latlons": [[round(a, 5), round(b, 5)] for a, b in pts],
+                             "label": esc(f"{km:,.1f} km")})
+        for s in ev.samples:
+            alt = "" if s.alt_ft is None else f" · {s.alt_ft:,.0f} ft"
+            where = f" · {s.file}#{s.record}" if s.file else ""
+            tip = (f"<b>Cited sample</b> {esc(s.role)}<br>{esc(fmt.time_both(s.time, tz))}"
+                   f"<br>{esc(s.source)}{esc(alt)}{esc(where)}")
+            evidence.append({"type": "sample", "claim": ci, "lat": round(s.lat, 5), "lon": round(s.lon, 5),
+                             "tip": tip, "source": esc(s.source)})
+        for g in ev.gaps:
+            reach = {True: "its reachable area touches the region", False: "its reachable area cannot reach the region",
+                     None: ""}.get(g.reaches_region, "")
+            tip = (f"<b>{esc(g.id)}</b>: no data for {esc(fmt.duration(g.duration_s))}<br>"
+                   f"{esc(fmt.time_both(g.start, tz))} → {esc(fmt.time_both(g.end, tz))}"
+                   + (f"<br>{esc(reach)}" if reach else "") + f"<br>claim “{esc(v.claim_id)}” depends on it")
+            evidence.append({"type": "gap", "claim": ci,
+                             "latlons": [[round(g.start_lat, 5), round(g.start_lon, 5)],
+                                         [round(g.end_lat, 5), round(g.end_lon, 5)]],
+                             "label": esc(f"{g.id}: {fmt.duration(g.duration_s)}"), "tip": tip})
+        pts = ev.latlons()
+        claims.append({
+            "id": esc(v.claim_id),
+            "status": v.status,
+            "bounds": [[round(a, 5), round(b, 5)] for a, b in pts if np.isfinite(a) and np.isfinite(b)],
+            "regions": [esc(r) for r in ev.regions],
+        })
+    return merge_place_labels(list(markers.values())), evidence, claims
+
+
+def evidence_times(verdicts: Sequence[Verdict], events: pd.DataFrame) -> list[Any]:
+    """Every moment evidence rests on (samples, timed points, gap ends, event rows): kept when simplifying."""
+    times: list[Any] = []
+    for v in verdicts:
+        ev = v.evidence
+        times += [s.time for s in ev.samples] + [p.time for p in ev.points if p.time]
+        times += [g.start for g in ev.gaps] + [g.end for g in ev.gaps]
+    if events is not None and not events.empty and "time" in events.columns:
+        times += [t for t in events["time"].tolist() if t is not None and not pd.isna(t)]
+    return times
+
+
+def source_vocabulary() -> list[str]:
+    """Position source names in the order of the `source` categorical codes."""
+    return list(schema.SOURCE_TYPES)
+
+
+def alt_classes() -> list[dict[str, str]]:
+    return [{"label": label, "color": color} for _, label, color, _ in ALT_CLASSES]

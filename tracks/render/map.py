@@ -1,0 +1,176 @@
+"""The HTML map investigators publish: track, borders, evidence and the article's claims side by side.
+
+    >>> m = render_map(result)          # a tracks.claims.result.CaseResult
+    >>> m.save("map.html")              # one self-contained file: opens offline, years later
+    >>> render_map(track, regions=[tracks.region("VE")], timezone="America/Caracas")
+
+Self-contained by default: Leaflet and jQuery are embedded from the xstatic packages, the basemap is drawn
+from the bundled country shapes, and nothing in the page refers to the network (`tiles=True` adds online
+OpenStreetMap tiles). Every text from data or a case file is HTML-escaped; the data the page script draws
+travels as JSON inside <script type="application/json"> with `<`, `>`, `&` escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from tracks.claims.result import CaseResult
+from tracks.render import assets, basemap, content, page
+from tracks.render.content import MapInput, attr
+from tracks.render.fmt import zone
+from tracks.render.script import PAGE_JS
+from tracks.render.simplify import DEFAULT_MAX_POINTS
+from tracks.segments import DEFAULT_MAX_GAP_S
+from tracks.track import Track, Traffic
+
+__all__ = ["DEFAULT_MAX_POINTS", "render_map", "to_html"]
+
+#: Layer names in the layer control, in drawing order (bottom to top).
+LAYERS = (
+    ("basemap", "Land and country borders"),
+    ("regions", "Regions used by the claims"),
+    ("borders", "Borders used by the claims"),
+    ("track", "Track (colour = altitude)"),
+    ("gaps", "Coverage gaps (no data)"),
+    ("points", "MLAT / estimated / stale positions"),
+    ("evidence", "Claim evidence"),
+    ("events", "Take-offs, landings, crossings"),
+    ("replay", "Replay position"),
+)
+
+
+class _PageScript(MacroElement):
+    """Calls the page script once the map and its feature groups exist."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+tracksMapInit({{ this._parent.get_name() }}, {
+{%- for key, fg in this.groups.items() %}{{ key|tojson }}: {{ fg.get_name() }},{% endfor -%}
+}, {{ this.data_id|tojson }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, groups: dict[str, folium.FeatureGroup], data_id: str) -> None:
+        super().__init__()
+        self._name = "TracksPage"
+        self.groups = groups
+        self.data_id = data_id
+
+
+def _normalise(
+    result: CaseResult | Track | Traffic,
+    regions: Iterable[Any],
+    timezone: str | None,
+    max_gap_s: float | None,
+) -> MapInput:
+    if isinstance(result, CaseResult):
+        case = result.case
+        settings = attr(case, "settings", None)
+        gap_s = max_gap_s if max_gap_s is not None else float(attr(settings, "max_gap_s", DEFAULT_MAX_GAP_S))
+        tz_name = timezone if timezone is not None else str(attr(case, "timezone", "") or "")
+        events = result.events if isinstance(result.events, pd.DataFrame) else pd.DataFrame()
+        return MapInput(tracks=(result.track,), verdicts=tuple(result.verdicts),
+                        regions=tuple(result.regions) + tuple(regions), events=events, case=case,
+                        tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s)
+    if isinstance(result, Track):
+        tracks: tuple[Track, ...] = (result,)
+    elif isinstance(result, Traffic):
+        tracks = tuple(result)
+    else:
+        raise TypeError(f"render_map expects a CaseResult, Track or Traffic, got {type(result).__name__}")
+    return MapInput(tracks=tracks, regions=tuple(regions), tz=zone(timezone or ""),
+                    max_gap_s=DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s)
+
+
+def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False) -> dict[str, Any]:
+    """The JSON-ready description of everything the page script draws."""
+    events = content.events_markers(inp.events, inp.tz)
+    markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz)
+    keep = content.evidence_times(inp.verdicts, inp.events)
+    cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps]
+    live = [t for t in inp.tracks if not t.empty]
+    total = sum(len(t) for t in live) or 1
+    tracks = [
+        content.track_payload(t, keep_times=keep, max_gap_s=inp.max_gap_s,
+                              max_points=max(1000, int(max_points * len(t) / total)),
+                              labelled_gap_starts=cited_gaps)
+        for t in live
+    ]
+    pts: list[tuple[float, float]] = [(a, b) for t in tracks for a, b in zip(t["lat"], t["lon"], strict=True)]
+    pts += [(m["lat"], m["lon"]) for m in markers]
+    return {
+        "tz": inp.tz.key if inp.tz is not None else "",
+        "tiles": tiles,
+        "illustrative": inp.illustrative,
+        "altClasses": content.alt_classes(),
+        "sources": content.source_vocabulary(),
+        "icons": page.icons_payload(),
+        "tracks": tracks,
+        "markers": markers,
+        "evidence": evidence,
+        "claims": claims,
+        "regions": basemap.regions_payload(inp.regions),
+        "basemap": basemap.basemap_payload(basemap.view_bbox(pts)),
+    }
+
+
+def render_map(
+    result: CaseResult | Track | Traffic,
+    *,
+    regions: Sequence[Any] = (),
+    tiles: bool = False,
+    timezone: str | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_gap_s: float | None = None,
+) -> folium.Map:
+    """A folium map of a case result (track, evidence, claims panel) or of a bare Track/Traffic.
+
+    regions: extra regions to draw (a CaseResult brings its own). tiles: add online OpenStreetMap tiles (the
+    page then needs the network for them; everything else stays embedded). timezone: IANA zone for local
+    times (default: the case's). max_points: samples drawn per map (display only; evidence samples and gap
+    ends are always drawn). max_gap_s: coverage-gap threshold in seconds (default: the case's, else 60).
+    """
+    inp = _normalise(result, regions, timezone, max_gap_s)
+    payload = build_payload(inp, max_points=max_points, tiles=tiles)
+
+    m = folium.Map(location=[0, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
+                   world_copy_jump=False, zoom_snap=0.25)
+    m.default_js = assets.offline_js()  # per instance: never the class-level CDN lists
+    m.default_css = assets.offline_css()
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=False,
+                         control=True).add_to(m)
+
+    groups = {key: folium.FeatureGroup(name=name, show=True, control=key != "replay") for key, name in LAYERS}
+    for fg in groups.values():
+        fg.add_to(m)
+
+    uid = m.get_name()
+    data_id, legend_id = f"tracks-data-{uid}", f"tracks-legend-{uid}"
+    payload["legendId"] = legend_id
+    figure = m.get_root()
+    figure.title = content.esc(page.title_of(inp))
+    figure.header.add_child(Element(f"<style>{assets.PAGE_CSS}</style>"), name="tracks_css")
+    figure.header.add_child(Element(f"<script>{PAGE_JS}</script>"), name="tracks_js")
+    figure.html.add_child(Element(page.header_html(inp)), name="tracks_header")
+    figure.html.add_child(Element(page.panel_html(inp)), name="tracks_panel")
+    alt_used = {c for t in payload["tracks"] for c in set(t["cls"])}
+    figure.html.add_child(Element(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),
+                          name="tracks_legend")
+    figure.html.add_child(Element(page.footer_html(inp)), name="tracks_footer")
+    figure.html.add_child(Element(f'<script type="application/json" id="{data_id}">'
+                                  f"{assets.json_for_script(payload)}</script>"), name="tracks_data")
+    _PageScript(groups, data_id).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def to_html(m: folium.Map) -> str:
+    """The complete HTML document of a map (what `m.save(path)` writes)."""
+    return m.get_root().render()

@@ -1,0 +1,241 @@
+"""The HTML around the map: illustrative banner, title bar, claims panel, legend and footer.
+
+Built on the server side with every text from data or a case file passed through `esc` (html.escape), so the
+panel reads correctly even before (or without) the script. Links are only made from http(s) URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
+from tracks.render import fmt
+from tracks.render.assets import LEAFLET_VERSION
+from tracks.render.content import ALT_CLASSES, MapInput, attr, esc, track_name
+
+BADGE_SYMBOLS = {"supported": "✓", "contradicted": "✗", "not_verifiable": "?"}
+
+#: Marker icons (inline SVG, no fonts or images needed), shared by the map script and the legend.
+ICONS: dict[str, tuple[str, int]] = {
+    "takeoff": ('<svg width="24" height="24" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10.5" fill="#1a7f37" '
+                'stroke="#fff" stroke-width="2"/><path d="M12 5.5 17 12.5H13.6V18H10.4V12.5H7Z" fill="#fff"/></svg>', 24),
+    "landing": ('<svg width="24" height="24" viewBox="0 0 24 24"><circle cx="12" cy="12" r="10.5" fill="#1f5fa8" '
+                'stroke="#fff" stroke-width="2"/><path d="M12 18.5 17 11.5H13.6V6H10.4V11.5H7Z" fill="#fff"/></svg>', 24),
+    "crossing": ('<svg width="22" height="22" viewBox="0 0 22 22"><rect x="5" y="5" width="12" height="12" '
+                 'transform="rotate(45 11 11)" fill="#fff" stroke="#6a1b9a" stroke-width="3"/></svg>', 22),
+    "closest": ('<svg width="22" height="22" viewBox="0 0 22 22"><circle cx="11" cy="11" r="8.5" fill="#fff" '
+                'stroke="#e65100" stroke-width="3"/><circle cx="11" cy="11" r="3.5" fill="#e65100"/></svg>', 22),
+    "border": ('<svg width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" r="5" fill="#e65100" '
+               'stroke="#fff" stroke-width="2"/></svg>', 14),
+    "airport": ('<svg width="18" height="18" viewBox="0 0 18 18"><circle cx="9" cy="9" r="7" fill="#37474f" '
+                'stroke="#fff" stroke-width="2"/></svg>', 18),
+    "point": ('<svg width="16" height="16" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="#607d8b" '
+              'stroke="#fff" stroke-width="2"/></svg>', 16),
+}
+
+_HTTP_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def icons_payload() -> dict[str, dict[str, Any]]:
+    return {k: {"html": h, "size": s} for k, (h, s) in ICONS.items()}
+
+
+def safe_link(url: str, text: str) -> str:
+    """An <a> to `url` when it is a plain http(s) URL, else the escaped text alone (no javascript: links)."""
+    url = (url or "").strip()
+    if not _HTTP_URL.match(url):
+        return esc(text)
+    return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">{esc(text)}</a>'
+
+
+def title_of(inp: MapInput) -> str:
+    """The page title (plain text): the case title, else the aircraft."""
+    title = str(attr(inp.case, "title", "") or "")
+    if title:
+        return title
+    names = [track_name(t) for t in inp.tracks if not t.empty]
+    if len(names) == 1:
+        return f"Track of {names[0]}"
+    return f"Tracks of {len(names)} aircraft" if names else "Track map"
+
+
+def status_counts(verdicts: tuple[Verdict, ...]) -> Counter[str]:
+    return Counter(v.status for v in verdicts)
+
+
+def badge(status: str) -> str:
+    label = STATUS_LABELS.get(status, status)
+    return (f'<span class="tm-badge tm-badge-{esc(status)}">{BADGE_SYMBOLS.get(status, "")} '
+            f"{esc(label)}</span>")
+
+
+def header_html(inp: MapInput) -> str:
+    """Illustrative banner (when any source says so) and the title bar with verdict counts."""
+    parts = ['<header class="tm-header">']
+    if inp.illustrative:
+        notes = sorted({s["note"] for s in inp.sources() if s["illustrative"] and s["note"]})
+        detail = f" {esc(' '.join(notes))}" if notes else ""
+        parts.append('<div class="tm-banner" role="alert"><b>ILLUSTRATIVE TRACK — not a recording.</b> '
+                     f"At least one source is a synthetic track made for illustration; do not cite it as evidence."
+                     f"{detail}</div>")
+    sub = []
+    aircraft = attr(inp.case, "aircraft", None)
+    ac_label = attr(aircraft, "label", "") or " ".join(
+        str(x) for x in (attr(aircraft, "registration"), attr(aircraft, "icao24")) if x)
+    if ac_label:
+        ac_type = attr(aircraft, "type", "")
+        sub.append(f"Aircraft {ac_label}" + (f" ({ac_type})" if ac_type else ""))
+    elif inp.tracks:
+        sub.append(", ".join(track_name(t) for t in inp.tracks[:3]) + (" …" if len(inp.tracks) > 3 else ""))
+    window = attr(inp.case, "window", None)
+    start, end = fmt.to_utc(attr(window, "start", None)), fmt.to_utc(attr(window, "end", None))
+    if start is None and inp.tracks and any(not t.empty for t in inp.tracks):
+        start = min(t.start for t in inp.tracks if not t.empty)
+        end = max(t.stop for t in inp.tracks if not t.empty)
+    if start is not None and end is not None:
+        sub.append(f"{fmt.time_utc(start, seconds=False)} → {fmt.time_utc(end, seconds=False)}")
+    zone = fmt.zone_label(inp.tz, start.to_pydatetime() if start is not None else None)
+    sub.append(f"times in UTC and local = {zone}" if zone else "times in UTC")
+    counts = status_counts(inp.verdicts)
+    summary = "".join(f'<span class="tm-count">{badge(s)} × {counts[s]}</span>' for s in STATUSES if counts[s])
+    parts.append('<div class="tm-titlebar"><div class="tm-titles">'
+                 f'<h1 class="tm-title">{esc(title_of(inp))}</h1>'
+                 f'<div class="tm-subtitle">{esc(" · ".join(sub))}</div></div>'
+                 f'<div class="tm-summary">{summary}</div></div>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
+    """One claim card: badge, quote, who said it, the sentence, measured values, caveats, gaps."""
+    rows = "".join(f"<dt>{esc(fmt.measured_label(k))}</dt><dd>{esc(fmt.measured_value(k, val, inp.tz))}</dd>"
+                   for k, val in v.measured.items())
+    notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
+    gaps = "".join(f"<li>depends on {esc(g.id)}: no data for {esc(fmt.duration(g.duration_s))} from "
+                   f"{esc(fmt.time_both(g.start, inp.tz))}</li>" for g in v.evidence.gaps)
+    source = f'<div class="tm-claim-source">— {esc(v.source)}</div>' if v.source else ""
+    return (f'<article class="tm-claim tm-claim-{esc(v.status)}" data-claim="{i}" tabindex="0" role="button" '
+            f'aria-label="Show claim {esc(v.claim_id)} on the map">'
+            f'<div class="tm-claim-head">{badge(v.status)}<span class="tm-claim-id">{esc(v.claim_id)}</span></div>'
+            f'<blockquote class="tm-quote">“{esc(v.quote)}”</blockquote>{source}'
+            f'<p class="tm-sentence">{esc(v.sentence)}</p>'
+            + (f'<dl class="tm-measured">{rows}</dl>' if rows else "")
+            + (f'<ul class="tm-notes">{gaps}{notes}</ul>' if gaps or notes else "")
+            + '<div class="tm-show">Show on map ›</div></article>')
+
+
+def panel_html(inp: MapInput) -> str:
+    """The claims panel (or, for a bare track, a summary of what is drawn)."""
+    out = ['<aside class="tm-panel" aria-label="Claims">']
+    if inp.verdicts:
+        out.append(f'<div class="tm-panel-head"><h2>Claims ({len(inp.verdicts)})</h2>'
+                   '<button type="button" class="tm-reset" title="Show the whole track">Whole track</button></div>'
+                   '<p class="tm-hint">Click a claim to zoom to its evidence.</p>')
+        out += [claim_html(i, v, inp) for i, v in enumerate(inp.verdicts)]
+    else:
+        out.append('<div class="tm-panel-head"><h2>Track</h2></div>'
+                   '<p class="tm-hint">No claims were checked: this map shows the track data only.</p>')
+        for t in inp.tracks:
+            if t.empty:
+                continue
+            src = t.data["source"].value_counts()
+            mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
+            out.append(f'<div class="tm-claim tm-track"><b>{esc(track_name(t))}</b><dl class="tm-measured">'
+                       f"<dt>samples</dt><dd>{len(t):,}</dd>"
+                       f"<dt>first</dt><dd>{esc(fmt.time_both(t.start, inp.tz))}</dd>"
+                       f"<dt>last</dt><dd>{esc(fmt.time_both(t.stop, inp.tz))}</dd>"
+                       f"<dt>sources</dt><dd>{mix}</dd></dl></div>")
+    out.append("</aside>")
+    return "".join(out)
+
+
+def _swatch_line(color: str, dash: str = "", width: int = 4) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<svg width="26" height="10" viewBox="0 0 26 10"><line x1="1" y1="5" x2="25" y2="5" stroke="{color}" '
+            f'stroke-width="{width}"{dash_attr} stroke-linecap="round"/></svg>')
+
+
+def _swatch_dot(stroke: str, fill: str, dash: str = "") -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<svg width="26" height="12" viewBox="0 0 26 12"><circle cx="13" cy="6" r="4" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
+
+
+def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int]) -> str:
+    """The legend (moved into a map control by the script). Only what is on this map is listed."""
+    chips = "".join(f'<span class="tm-alt" title="{esc(label)}"><i style="background:{color}"></i>{esc(short)}</span>'
+                    for k, (_, label, color, short) in enumerate(ALT_CLASSES) if k in alt_used)
+    entries = [
+        ("gaps", _swatch_line("#37474f", "7 6", 3), "coverage gap (no data)"),
+        ("mlat", _swatch_dot("#00838f", "#fff"), "MLAT position"),
+        ("estimated", _swatch_dot("#616161", "#eee", "2 2"), "estimated position"),
+        ("stale", _swatch_dot("#b71c1c", "#fff"), "stale position"),
+        ("takeoff", ICONS["takeoff"][0], "take-off"),
+        ("landing", ICONS["landing"][0], "landing"),
+        ("crossing", ICONS["crossing"][0], "border crossing"),
+        ("closest", ICONS["closest"][0], "closest approach"),
+        ("line", _swatch_line("#e65100", "", 3), "distance to border"),
+        ("border", ICONS["border"][0], "nearest border point"),
+        ("border_region", _swatch_line("#ff6f00", "", 6), "border in a claim"),
+        ("area_region", _swatch_line("#1565c0", "8 4", 2), "region in a claim"),
+        ("sample", _swatch_dot("#000", "#fff"), "sample cited"),
+        ("evidence_gap", _swatch_line("#ffb300", "", 8), "gap a verdict needs"),
+    ]
+    rows = "".join(f'<div class="tm-leg-row"><span class="tm-leg-sym">{sym}</span>{esc(text)}</div>'
+                   for key, sym, text in entries if present.get(key))
+    return (f'<div id="{esc(legend_id)}" hidden><details open><summary>Legend</summary>'
+            f'<div class="tm-leg-title">Track colour = altitude (ft)</div><div class="tm-alts">{chips}</div>'
+            f'<div class="tm-leg-grid">{rows}</div></details></div>')
+
+
+def footer_html(inp: MapInput) -> str:
+    """Sources with sha256, tool version, case title and article link."""
+    items = []
+    case_title = attr(inp.case, "title", "")
+    if case_title:
+        items.append(f"<span><b>Case:</b> {esc(case_title)}</span>")
+    article = attr(inp.case, "article", None)
+    if article:
+        publisher, a_title = attr(article, "publisher", ""), attr(article, "title", "")
+        published, url = attr(article, "published", ""), attr(article, "url", "")
+        text = " — ".join(str(x) for x in (publisher, f"“{a_title}”" if a_title else "") if x) or str(url)
+        link = safe_link(str(url), text) if text else ""
+        if link:
+            items.append(f"<span><b>Article:</b> {link}" + (f" ({esc(published)})" if published else "") + "</span>")
+    tool = dict(inp.tool) if inp.tool else {}
+    name = tool.pop("name", "tracks")
+    version = tool.pop("version", "")
+    if not version:
+        from tracks import __version__ as version
+    extra = "".join(f" · {esc(k)} {esc(v)}" for k, v in tool.items() if isinstance(v, str | int | float))
+    items.append(f"<span><b>Made with</b> {esc(name)} {esc(version)}{extra} · Leaflet {esc(LEAFLET_VERSION)} "
+                 "embedded · works offline</span>")
+    srcs = []
+    for s in inp.sources():
+        base = re.split(r"[\\/]", str(s["path"]))[-1] or str(s["path"])
+        flag = ' <b class="tm-illus">illustrative</b>' if s["illustrative"] else ""
+        srcs.append(f'<li><span class="tm-file">{esc(base)}</span> {esc(s["format"])}{flag} '
+                    f'<code title="sha256">sha256 {esc(s["sha256"])}</code></li>')
+    sources = (f'<div class="tm-sources"><b>Sources ({len(srcs)}):</b> <ul>{"".join(srcs)}</ul></div>'
+               if srcs else '<div class="tm-sources"><b>Sources:</b> none recorded</div>')
+    return f'<footer class="tm-footer"><div class="tm-meta">{" · ".join(items)}</div>{sources}</footer>'
+
+
+def present_flags(inp: MapInput, payload: dict[str, Any]) -> dict[str, bool]:
+    """Which legend entries this map needs."""
+    srcs = payload["sources"]
+    flags: dict[str, bool] = {
+        "gaps": any(t["gaps"] for t in payload["tracks"]),
+        "stale": any(t["stale"] for t in payload["tracks"]),
+        "mlat": any(srcs.index("mlat") in t["src"] for t in payload["tracks"]) if "mlat" in srcs else False,
+        "estimated": any(srcs.index("estimated") in t["src"] for t in payload["tracks"]) if "estimated" in srcs else False,
+        "border_region": any(r["border"] for r in payload["regions"]),
+        "area_region": any(not r["border"] for r in payload["regions"]),
+    }
+    for m in payload["markers"]:
+        flags[m["kind"]] = True
+    for e in payload["evidence"]:
+        flags["evidence_gap" if e["type"] == "gap" else e["type"]] = True
+    return flags

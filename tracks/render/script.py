@@ -1,0 +1,323 @@
+"""The map page's own JavaScript (embedded inline; no external file, no network).
+
+`tracksMapInit(map, groups, dataId)` reads the JSON payload (`<script type="application/json">`) and draws:
+basemap, regions, the track(s) coloured by altitude with dashed gaps, MLAT/estimated/stale points, events and
+claim evidence, then adds the legend, the time slider, the scale bar and wires the claims panel.
+Texts in the payload arrive HTML-escaped from Python; this script builds HTML only from those and from numbers.
+"""
+
+PAGE_JS = r"""
+function tracksMapInit(map, G, dataId) {
+  "use strict";
+  var D = JSON.parse(document.getElementById(dataId).textContent);
+  var canvas = L.canvas({padding: 0.5, tolerance: 5});
+  var ALT = D.altClasses, SRC = D.sources, TZ = D.tz;
+  var fmtUtc, fmtLocal;
+  try {
+    fmtUtc = new Intl.DateTimeFormat("en-GB", {timeZone: "UTC", day: "2-digit", month: "short",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false});
+    fmtLocal = TZ ? new Intl.DateTimeFormat("en-GB", {timeZone: TZ, day: "2-digit", month: "short",
+      hour: "2-digit", minute: "2-digit", hour12: false}) : null;
+  } catch (e) { fmtLocal = null; }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function timeText(epochS) {
+    var d = new Date(epochS * 1000);
+    if (!fmtUtc) return d.toISOString();
+    var s = fmtUtc.format(d) + " UTC";
+    if (fmtLocal) s += " · " + fmtLocal.format(d) + " local";
+    return s;
+  }
+  function durText(s) {
+    s = Math.floor(s + 0.5);
+    if (s < 120) return s + " s";
+    var m = Math.floor((s + 30) / 60);
+    if (m < 120) return m + " min";
+    var h = Math.floor(m / 60); m = m % 60;
+    if (h < 48) return h + " h " + (m < 10 ? "0" : "") + m + " min";
+    return Math.floor(h / 24) + " d " + (h % 24) + " h";
+  }
+  // permanent labels: on every view change, lower-priority labels that overlap higher ones are hidden
+  var labels = [];
+  function register(getEl, prio) { labels.push({get: getEl, prio: prio}); }
+  function declutter() {
+    var placed = [];
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) { placed.push(c.getBoundingClientRect()); });
+    labels.slice().sort(function (a, b) { return b.prio - a.prio; }).forEach(function (l) {
+      var el = l.get();
+      if (!el) return;
+      el.style.visibility = "";
+      var box = el.classList.contains("leaflet-marker-icon") && el.firstElementChild ? el.firstElementChild : el;
+      var r = box.getBoundingClientRect();
+      if (!r.width || !document.body.contains(el)) return;
+      var hit = placed.some(function (p) {
+        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+      });
+      if (hit) el.style.visibility = "hidden"; else placed.push(r);
+    });
+  }
+  function altText(a) { return a === null || a === undefined ? "altitude unknown" : a.toLocaleString("en-US") + " ft"; }
+
+  // --- basemap: land and country borders drawn from the bundled regions (no tiles needed) ------------------
+  if (D.basemap && D.basemap.land) {
+    L.geoJSON(D.basemap.land, {interactive: false, renderer: canvas, style: function () {
+      return {color: "#a8a29a", weight: 1, fillColor: "#f4f1ea", fillOpacity: D.tiles ? 0 : 1};
+    }}).addTo(G.basemap);
+    (D.basemap.labels || []).forEach(function (l) {
+      var lm = L.marker([l.lat, l.lon], {interactive: false, keyboard: false,
+        icon: L.divIcon({className: "tm-country", html: l.label, iconSize: null})}).addTo(G.basemap);
+      register(function () { return lm.getElement(); }, 1);
+    });
+  }
+
+  // --- regions the claims used; borders highlighted --------------------------------------------------------
+  var regionLayers = {};
+  (D.regions || []).forEach(function (r) {
+    var border = r.border;
+    var style = border ? {color: "#ff6f00", weight: 6, opacity: 0.85, lineCap: "round"}
+                       : {color: "#1565c0", weight: 2, opacity: 0.9, dashArray: "8 4", fillColor: "#1565c0", fillOpacity: 0.05};
+    var layer = L.geoJSON(r.geojson, {style: function () { return style; }});
+    layer.bindTooltip(r.tip, {sticky: true});
+    layer.addTo(border ? G.borders : G.regions);
+    regionLayers[r.code] = {layer: layer, style: style, border: border};
+  });
+
+  // --- tracks ------------------------------------------------------------------------------------------------
+  var bounds = L.latLngBounds([]);
+  var players = [];
+  (D.tracks || []).forEach(function (T) {
+    var n = T.lat.length;
+    if (!n) return;
+    var ll = new Array(n);
+    for (var i = 0; i < n; i++) { ll[i] = [T.lat[i], T.lon[i]]; bounds.extend(ll[i]); }
+    var isGap = new Uint8Array(Math.max(n - 1, 1));
+    var gapDur = {};
+    for (var g = 0; g < T.gaps.length; g += 2) { isGap[T.gaps[g]] = 1; gapDur[T.gaps[g]] = T.gaps[g + 1]; }
+    // casing under observed runs, then one multi-polyline per altitude class
+    var runs = [], cur = [ll[0]];
+    var parts = {};
+    var part = null, partCls = -1;
+    for (i = 0; i < n - 1; i++) {
+      if (isGap[i]) {
+        if (cur.length > 1) runs.push(cur);
+        cur = [ll[i + 1]]; part = null; partCls = -1;
+        continue;
+      }
+      cur.push(ll[i + 1]);
+      var c = T.cls[i];
+      if (c !== partCls || !part) {
+        part = [ll[i]]; partCls = c;
+        (parts[c] = parts[c] || []).push(part);
+      }
+      part.push(ll[i + 1]);
+    }
+    if (cur.length > 1) runs.push(cur);
+    if (runs.length) L.polyline(runs, {renderer: canvas, color: "#1b1b1b", weight: 6.5, opacity: 0.5,
+                                         interactive: false, lineJoin: "round"}).addTo(G.track);
+    Object.keys(parts).forEach(function (c) {
+      L.polyline(parts[c], {renderer: canvas, color: ALT[c].color, weight: 3.5, opacity: 1, lineJoin: "round"})
+        .bindTooltip(T.name + " · " + ALT[c].label, {sticky: true}).addTo(G.track);
+    });
+    if (n === 1) L.circleMarker(ll[0], {renderer: canvas, radius: 4, color: ALT[T.cls[0]].color}).addTo(G.track);
+    // coverage gaps: dashed, with their duration
+    var labelled = {};
+    (T.gapLabels || []).forEach(function (j) { labelled[j] = 1; });
+    Object.keys(gapDur).forEach(function (k) {
+      var j = +k, d = gapDur[k];
+      var line = L.polyline([ll[j], ll[j + 1]], {renderer: canvas, color: "#37474f", weight: 2.5, opacity: 0.95,
+                                                 dashArray: "7 6"});
+      var text = "Coverage gap: no position for " + durText(d) + "<br>" + esc(timeText(T.t0 + T.t[j])) +
+                 " →<br>" + esc(timeText(T.t0 + T.t[j + 1]));
+      line.bindTooltip(text, {sticky: true});
+      line.addTo(G.gaps);
+      if (labelled[j]) {
+        var gm = L.marker([(ll[j][0] + ll[j + 1][0]) / 2, (ll[j][1] + ll[j + 1][1]) / 2], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "tm-gap-label", html: "<span>no data " + esc(durText(d)) + "</span>", iconSize: null})}).addTo(G.gaps);
+        register(function () { return gm.getElement(); }, 2);
+      }
+    });
+    // MLAT / estimated / stale samples, visibly different
+    var MLAT = SRC.indexOf("mlat"), EST = SRC.indexOf("estimated");
+    var staleSet = {};
+    T.stale.forEach(function (j) { staleSet[j] = 1; });
+    function pointTip(j) {
+      return esc(timeText(T.t0 + T.t[j])) + "<br>" + esc(altText(T.alt[j])) + " · source " + esc(SRC[T.src[j]] || "?") +
+             (staleSet[j] ? "<br><b>stale</b>: old position or first after a period without one" : "");
+    }
+    for (i = 0; i < n; i++) {
+      var s = T.src[i], m = null;
+      if (staleSet[i]) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3.5, color: "#b71c1c", weight: 2, fillColor: "#ffffff", fillOpacity: 1});
+      else if (s === MLAT) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3, color: "#00838f", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1});
+      else if (s === EST) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3, color: "#616161", weight: 1.5, dashArray: "2 2", fillColor: "#eeeeee", fillOpacity: 1});
+      if (m) { m.options.tmIndex = i; m.bindTooltip(pointTip.bind(null, i)); m.addTo(G.points); }
+    }
+    players.push({T: T, ll: ll, isGap: isGap});
+  });
+
+  // --- events and claim evidence -----------------------------------------------------------------------------
+  var markerByClaim = {};
+  (D.markers || []).forEach(function (m) {
+    var icon = D.icons[m.kind] || D.icons.point;
+    var mk = L.marker([m.lat, m.lon], {keyboard: false, riseOnHover: true,
+      icon: L.divIcon({className: "tm-icon" + (m.observed ? "" : " tm-inferred"), html: icon.html,
+                       iconSize: [icon.size, icon.size], iconAnchor: [icon.size / 2, icon.size / 2]})});
+    mk.bindPopup(m.tip);
+    if (m.label && m.kind !== "border" && m.kind !== "point") {
+      var dir = {closest: "left", crossing: "top"}[m.kind] || "right", h = icon.size / 2;
+      var off = {left: [-h, 0], top: [0, -h], right: [h, 0]}[dir];
+      mk.bindTooltip(m.label, {permanent: true, direction: dir, offset: off, className: "tm-label"});
+      register(function () { var tt = mk.getTooltip(); return tt && tt.getElement(); },
+               {takeoff: 5, landing: 5, crossing: 4}[m.kind] || 3);
+    } else {
+      mk.bindTooltip(m.tip, {direction: "top"});
+    }
+    mk.addTo(m.claims.length || m.kind === "takeoff" || m.kind === "landing" ? G.events : G.evidence);
+    bounds.extend([m.lat, m.lon]);
+    m.claims.forEach(function (c) { (markerByClaim[c] = markerByClaim[c] || []).push(mk); });
+  });
+  (D.evidence || []).forEach(function (e) {
+    var layer;
+    if (e.type === "line") {
+      layer = L.polyline(e.latlons, {color: "#e65100", weight: 3, opacity: 1});
+      layer.bindTooltip(e.label, {permanent: true, direction: "center", className: "tm-distance"});
+      (function (ly) { register(function () { var tt = ly.getTooltip(); return tt && tt.getElement(); }, 4.5); })(layer);
+    } else if (e.type === "gap") {
+      L.polyline(e.latlons, {color: "#ffb300", weight: 10, opacity: 0.35, interactive: false}).addTo(G.evidence);
+      layer = L.polyline(e.latlons, {color: "#8d5a00", weight: 3, dashArray: "7 6"});
+      layer.bindTooltip(e.tip, {sticky: true});
+    } else {
+      layer = L.circleMarker([e.lat, e.lon], {radius: 5, color: "#000", weight: 2, fillColor: "#fff", fillOpacity: 0.9});
+      layer.bindTooltip(e.tip);
+    }
+    layer.addTo(G.evidence);
+  });
+
+  // --- legend, scale, time slider ----------------------------------------------------------------------------
+  var legendSrc = document.getElementById(D.legendId);
+  if (legendSrc) {
+    var Legend = L.Control.extend({options: {position: "bottomright"}, onAdd: function () {
+      var div = L.DomUtil.create("div", "tm-legend leaflet-bar");
+      while (legendSrc.firstChild) div.appendChild(legendSrc.firstChild);
+      L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
+      return div;
+    }});
+    new Legend().addTo(map);
+  }
+  if (D.illustrative) {
+    var Mark = L.Control.extend({options: {position: "topleft"}, onAdd: function () {
+      var div = L.DomUtil.create("div", "tm-watermark");
+      div.textContent = "ILLUSTRATIVE TRACK — not a recording";
+      return div;
+    }});
+    new Mark().addTo(map);
+  }
+  L.control.scale({imperial: false, metric: true, position: "bottomleft", maxWidth: 160}).addTo(map);
+
+  var tMin = Infinity, tMax = -Infinity;
+  players.forEach(function (p) {
+    var T = p.T; tMin = Math.min(tMin, T.t0 + T.t[0]); tMax = Math.max(tMax, T.t0 + T.t[T.t.length - 1]);
+    p.marker = L.circleMarker(p.ll[0], {radius: 8, color: "#000", weight: 3, fillColor: "#fff", fillOpacity: 1,
+                                        interactive: false}).addTo(G.replay);
+  });
+  var slider = null;
+  if (players.length && tMax > tMin) {
+    var Slider = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
+      var div = L.DomUtil.create("div", "tm-slider leaflet-bar");
+      div.innerHTML = '<button type="button" class="tm-play" title="Replay the flight">▶</button>' +
+        '<input type="range" class="tm-range" min="0" max="1000" step="1" value="0" aria-label="Time">' +
+        '<div class="tm-readout"></div>';
+      L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
+      return div;
+    }});
+    slider = new Slider().addTo(map);
+    var box = slider.getContainer(), range = box.querySelector(".tm-range"), out = box.querySelector(".tm-readout");
+    var play = box.querySelector(".tm-play"), timer = null;
+    var setTime = function (epochS) {
+      var lines = [esc(timeText(epochS))];
+      players.forEach(function (p) {
+        var T = p.T, rel = epochS - T.t0, t = T.t, lo = 0, hi = t.length - 1;
+        if (rel <= t[0]) hi = 0; else if (rel >= t[hi]) lo = hi;
+        else { while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (t[mid] <= rel) lo = mid; else hi = mid; } }
+        var i = lo, text, pos;
+        if (rel < t[0] || rel > t[t.length - 1]) {
+          pos = p.ll[rel < t[0] ? 0 : t.length - 1]; text = "not yet / no longer tracked";
+          p.marker.setStyle({fillColor: "#cfd8dc", dashArray: "3 3"});
+        } else if (i < t.length - 1 && p.isGap[i] && rel > t[i]) {
+          pos = p.ll[i]; text = "no data (gap of " + durText(t[i + 1] - t[i]) + "): last known position";
+          p.marker.setStyle({fillColor: "#cfd8dc", dashArray: "3 3"});
+        } else {
+          var f = i < t.length - 1 && t[i + 1] > t[i] ? (rel - t[i]) / (t[i + 1] - t[i]) : 0;
+          var j = Math.min(i + 1, t.length - 1);
+          pos = [p.ll[i][0] + f * (p.ll[j][0] - p.ll[i][0]), p.ll[i][1] + f * (p.ll[j][1] - p.ll[i][1])];
+          text = altText(T.alt[f < 0.5 ? i : j]) + " · " + (SRC[T.src[f < 0.5 ? i : j]] || "?");
+          p.marker.setStyle({fillColor: "#ffffff", dashArray: null});
+        }
+        p.marker.setLatLng(pos);
+        lines.push((players.length > 1 ? T.name + ": " : "") + esc(text));
+      });
+      out.innerHTML = lines.join("<br>");
+    };
+    var fromRange = function () { setTime(tMin + (tMax - tMin) * (+range.value) / 1000); };
+    range.addEventListener("input", fromRange);
+    play.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+      if (+range.value >= 1000) range.value = 0;
+      play.textContent = "❚❚";
+      timer = setInterval(function () {
+        range.value = Math.min(1000, +range.value + 2); fromRange();
+        if (+range.value >= 1000) { clearInterval(timer); timer = null; play.textContent = "▶"; }
+      }, 40);
+    });
+    fromRange();
+  }
+
+  // --- claims panel: click a claim to fit the map to its evidence ---------------------------------------------
+  var home = bounds.isValid() ? bounds : null;
+  function fitOptions(maxZoom) {
+    var bottom = 0;
+    document.querySelectorAll(".tm-legend, .tm-slider").forEach(function (el) { bottom = Math.max(bottom, el.offsetHeight); });
+    var size = map.getSize();
+    bottom = Math.min(bottom + 20, size.y * 0.45);
+    return {paddingTopLeft: [40, 40], paddingBottomRight: [40, bottom], maxZoom: maxZoom};
+  }
+  if (home) map.fitBounds(home, fitOptions(11));
+  map.on("zoomend moveend overlayadd overlayremove", declutter);
+  setTimeout(declutter, 0);
+  var flash = L.layerGroup().addTo(map);
+  function showClaim(ci) {
+    var C = D.claims[ci];
+    if (!C) return;
+    document.querySelectorAll(".tm-claim").forEach(function (el) {
+      el.classList.toggle("tm-active", +el.getAttribute("data-claim") === ci);
+    });
+    Object.keys(regionLayers).forEach(function (code) {
+      var R = regionLayers[code], on = C.regions.indexOf(code) >= 0;
+      R.layer.setStyle(on ? {weight: R.style.weight + 3, opacity: 1} : R.style);
+    });
+    flash.clearLayers();
+    var b = C.bounds.length ? L.latLngBounds(C.bounds) : home;
+    C.bounds.forEach(function (pt) {
+      L.circleMarker(pt, {radius: 14, color: "#ffab00", weight: 3, fill: false, interactive: false}).addTo(flash);
+    });
+    (markerByClaim[ci] || []).forEach(function (mk) { mk.openTooltip && mk.openTooltip(); });
+    if (b) map.fitBounds(b, fitOptions(11));
+  }
+  document.querySelectorAll(".tm-claim").forEach(function (el) {
+    var ci = +el.getAttribute("data-claim");
+    el.addEventListener("click", function () { showClaim(ci); });
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); showClaim(ci); }
+    });
+  });
+  var reset = document.querySelector(".tm-reset");
+  if (reset) reset.addEventListener("click", function () {
+    flash.clearLayers();
+    document.querySelectorAll(".tm-claim").forEach(function (el) { el.classList.remove("tm-active"); });
+    if (home) map.fitBounds(home, fitOptions(11));
+  });
+  window.tracksMap = {map: map, showClaim: showClaim, setTime: slider ? setTime : null, data: D};
+}
+"""
