@@ -21,23 +21,23 @@ from tracks.errors import TrackFormatError
 from tracks.formats._tabular import Rejections, check_icao_option, icao_text, mask, squawk_text, to_number
 from tracks.formats._timeparse import clean_text, to_utc
 
-FT_PER_M = 1 / 0.3048  # exact: the international foot is 0.3048 m
-KT_PER_MS = 3600 / 1852  # exact: the nautical mile is 1852 m
-KT_PER_KMH = 1 / 1.852
-KT_PER_MPH = 1609.344 / 1852
-FPM_PER_MS = 60 / 0.3048
+M_PER_FT = 0.3048  # exact: the international foot
+M_PER_NM = 1852.0  # exact: the nautical mile
+M_PER_MI = 1609.344  # exact: the statute mile
+_ONE = (1.0, 1.0)
 
-#: Mapping targets: name -> (canonical column, factor to the canonical unit). Factor None = not numeric.
-TARGETS: dict[str, tuple[str, float | None]] = {
-    "time": ("time", None), "lat": ("lat", 1.0), "lon": ("lon", 1.0),
+#: Mapping targets: name -> (canonical column, (multiplier, divisor) to the canonical unit); None = not numeric.
+TARGETS: dict[str, tuple[str, tuple[float, float] | None]] = {
+    "time": ("time", None), "lat": ("lat", _ONE), "lon": ("lon", _ONE),
     "icao24": ("icao24", None), "callsign": ("callsign", None), "registration": ("registration", None),
     "squawk": ("squawk", None), "source": ("source", None),
     "on_ground": ("on_ground", None), "stale": ("stale", None), "new_leg": ("new_leg", None),
-    "alt_baro_ft": ("alt_baro_ft", 1.0), "alt_baro_m": ("alt_baro_ft", FT_PER_M),
-    "alt_geom_ft": ("alt_geom_ft", 1.0), "alt_geom_m": ("alt_geom_ft", FT_PER_M),
-    "gs_kt": ("gs_kt", 1.0), "gs_ms": ("gs_kt", KT_PER_MS), "gs_kmh": ("gs_kt", KT_PER_KMH), "gs_mph": ("gs_kt", KT_PER_MPH),
-    "track_deg": ("track_deg", 1.0),
-    "vrate_fpm": ("vrate_fpm", 1.0), "vrate_ms": ("vrate_fpm", FPM_PER_MS),
+    "alt_baro_ft": ("alt_baro_ft", _ONE), "alt_baro_m": ("alt_baro_ft", (1.0, M_PER_FT)),
+    "alt_geom_ft": ("alt_geom_ft", _ONE), "alt_geom_m": ("alt_geom_ft", (1.0, M_PER_FT)),
+    "gs_kt": ("gs_kt", _ONE), "gs_ms": ("gs_kt", (3600.0, M_PER_NM)), "gs_kmh": ("gs_kt", (1000.0, M_PER_NM)),
+    "gs_mph": ("gs_kt", (M_PER_MI, M_PER_NM)),
+    "track_deg": ("track_deg", _ONE),
+    "vrate_fpm": ("vrate_fpm", _ONE), "vrate_ms": ("vrate_fpm", (60.0, M_PER_FT)),
 }
 
 # Recognised names, in priority order (the first present wins; the others are listed as ignored).
@@ -221,7 +221,8 @@ def apply_plan(
         elif factor is not None:
             v, bad = to_number(values)
             rej.add(bad, f"unreadable {src} (expected a number)")
-            out[canon] = v * factor if factor != 1.0 else v
+            mul, div = factor
+            out[canon] = v * mul / div if factor != _ONE else v
         elif canon == "icao24":
             h = icao_text(values)
             rej.add(clean_text(values.astype("string")).notna().to_numpy() & h.isna().to_numpy(),

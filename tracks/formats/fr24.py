@@ -32,7 +32,7 @@ from tracks.formats._tabular import (
 from tracks.formats._timeparse import clean_text, epoch_times, iso_times
 from tracks.formats.base import Format, Parsed, RawFile
 
-FT_PER_M = 1 / 0.3048  # international foot: exact
+M_PER_FT = 0.3048  # the international foot, exactly; ft = m / M_PER_FT
 
 # -- website CSV ----------------------------------------------------------------------------------------------------
 _CSV_HEADERS = (
@@ -309,7 +309,7 @@ def read_kml(raw: RawFile, *, icao24: str | None = None) -> Parsed:
         "callsign": callsign,
         "lat": lat,
         "lon": lon,
-        "alt_baro_ft": np.where(np.isnan(alt_ft), alt_m * FT_PER_M, alt_ft),
+        "alt_baro_ft": np.where(np.isnan(alt_ft), alt_m / M_PER_FT, alt_ft),
         "gs_kt": speed,
         "track_deg": track,
     })

@@ -20,8 +20,8 @@ from tracks.formats._tabular import NULL_ISLAND_REASON, Rejections, check_icao_o
 from tracks.formats._timeparse import iso_times
 from tracks.formats.base import Format, Parsed, RawFile
 
-FT_PER_M = 1 / 0.3048
-KT_PER_MS = 3600 / 1852
+M_PER_FT = 0.3048  # exact: ft = m / M_PER_FT
+M_PER_NM = 1852.0  # exact: kt = m/s * 3600 / M_PER_NM
 _ALT_REFS = {"baro": "alt_baro_ft", "geom": "alt_geom_ft", "none": None}
 
 
@@ -90,13 +90,13 @@ def read(
         "time": time,
         "lat": num["lat"],
         "lon": num["lon"],
-        "gs_kt": num["speed"] * KT_PER_MS,
+        "gs_kt": num["speed"] * 3600 / M_PER_NM,
         "track_deg": num["course"],
         "new_leg": np.asarray(leg, dtype=bool),
     })
     column = _ALT_REFS[alt_ref]
     if column:
-        frame[column] = num["ele"] * FT_PER_M
+        frame[column] = num["ele"] / M_PER_FT
     if hexid:
         frame["icao24"] = hexid
     if callsign:
