@@ -1,0 +1,331 @@
+"""Aircraft identity: which State allocated an ICAO 24-bit address, and registration / type / operator.
+
+- The allocating State comes from the ICAO Annex 10 block table in `data/icao_blocks.csv` (source and licence
+  in data/PROVENANCE.md). An address says which State's block it is in, not where the aircraft is today.
+- Registration, type and operator come from an aircraft database file the user points to, in one of these
+  styles (sniffed by content, plain or gzip):
+    * readsb / tar1090-db `aircraft.csv.gz`: `icao;registration;type;flags;description[;year;owner]`, no header;
+      flags is a string of 0/1 (1st military, 2nd interesting, 3rd PIA, 4th LADD);
+    * ADS-B Exchange `basic-ac-db.json.gz`: one JSON object per line (icao, reg, icaotype, model, ownop, mil...);
+    * OpenSky `aircraftDatabase.csv` (header with icao24, registration, typecode, ...);
+    * this package's own CSV (`data/aircraft.csv`: icao24, registration, type_code, ..., source).
+  The bundled `data/aircraft.csv` covers the aircraft of the bundled case, each row with its source; it is
+  always consulted after the user's database.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tracks.errors import TrackFormatError
+from tracks.paths import data_dir
+
+#: Meaning of the readsb / tar1090-db flag bits.
+DB_FLAGS: tuple[str, ...] = ("military", "interesting", "pia", "ladd")
+
+
+@dataclass(frozen=True)
+class IcaoBlock:
+    """One allocation block: addresses start..end inclusive (ints), the State (or reserve) and its
+    registration pattern (regex, "" when none); `kind` is "state", "unassigned" or "special"."""
+
+    start: int
+    end: int
+    country: str
+    registration_pattern: str
+    kind: str
+    comment: str = ""
+
+    @property
+    def range(self) -> str:
+        """'0d8000-0dffff'."""
+        return f"{self.start:06x}-{self.end:06x}"
+
+
+@dataclass(frozen=True)
+class AircraftInfo:
+    """What is known about one address. Empty strings mean "not known"; `sources` says where each value came
+    from and `notes` carry caveats (unallocated address, registration not matching the block, ...)."""
+
+    icao24: str
+    country: str = ""
+    block: str = ""
+    registration: str = ""
+    type_code: str = ""
+    type_description: str = ""
+    operator: str = ""
+    year: str = ""
+    flags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def known(self) -> bool:
+        """True when a database named the aircraft (registration or type)."""
+        return bool(self.registration or self.type_code)
+
+    def sentence(self) -> str:
+        """'0d8373: YV2984, A319 (Airbus A319-133 (ACJ319)), Conviasa; address block of Venezuela (0d8000-0dffff)'."""
+        what = ", ".join(p for p in (
+            self.registration,
+            f"{self.type_code} ({self.type_description})" if self.type_code and self.type_description
+            else self.type_code or self.type_description,
+            self.operator,
+        ) if p) or "not in the aircraft database"
+        where = (f"address block of {self.country} ({self.block})" if self.country
+                 else "address in no allocated block")
+        return f"{self.icao24}: {what}; {where}"
+
+
+# -- address blocks ------------------------------------------------------------------------------------------
+
+@cache
+def icao_blocks() -> pd.DataFrame:
+    """The block table (start, end as ints; country, registration_pattern, kind, comment)."""
+    path = data_dir() / "icao_blocks.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["start"] = frame["start"].map(lambda h: int(h, 16))
+    frame["end"] = frame["end"].map(lambda h: int(h, 16))
+    return frame
+
+
+def _address(icao24: str) -> int:
+    h = str(icao24).strip().lower()
+    if not re.fullmatch(r"~?[0-9a-f]{6}", h):
+        raise ValueError(f"ICAO address {icao24!r}: expected 6 hexadecimal digits, e.g. '0d8373'")
+    return int(h.lstrip("~"), 16)
+
+
+def allocation(icao24: str) -> IcaoBlock | None:
+    """The narrowest block holding `icao24` (a State's block rather than the regional reserve around it);
+    None when no block holds it."""
+    a = _address(icao24)
+    t = icao_blocks()
+    start, end = t["start"].to_numpy(), t["end"].to_numpy()
+    hit = np.flatnonzero((start <= a) & (a <= end))
+    if not len(hit):
+        return None
+    best = hit[np.argmin(end[hit] - start[hit])]
+    r = t.iloc[int(best)]
+    return IcaoBlock(int(r["start"]), int(r["end"]), str(r["country"]), str(r["registration_pattern"]),
+                     str(r["kind"]), str(r["comment"]))
+
+
+# -- aircraft databases ----------------------------------------------------------------------------------------
+
+DB_COLUMNS: tuple[str, ...] = ("icao24", "registration", "type_code", "type_description", "operator", "year",
+                               "flags", "source")
+
+
+class AircraftDB:
+    """An aircraft database file loaded into a table indexed by icao24 (columns DB_COLUMNS)."""
+
+    def __init__(self, table: pd.DataFrame, path: str, style: str) -> None:
+        self.table = table
+        self.path = path
+        self.style = style
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __repr__(self) -> str:
+        return f"<AircraftDB {self.style}: {len(self)} aircraft from {self.path}>"
+
+    @classmethod
+    def load(cls, path: str | Path) -> AircraftDB:
+        """Read a database file (style sniffed from its content); TrackFormatError naming the file and line."""
+        return _load_cached(str(path), *_stat(path))
+
+    def get(self, icao24: str) -> dict[str, str]:
+        """The row for `icao24` as a dict of strings, or an empty dict when absent."""
+        key = str(icao24).strip().lower()
+        if key not in self.table.index:
+            return {}
+        row = self.table.loc[key]
+        if isinstance(row, pd.DataFrame):
+            row = row.iloc[0]
+        return {c: str(row[c]) for c in self.table.columns}
+
+
+def _stat(path: str | Path) -> tuple[float, int]:
+    p = Path(path)
+    if not p.is_file():
+        raise TrackFormatError(str(path), "no such file", expected="an aircraft database file")
+    st = p.stat()
+    return st.st_mtime, st.st_size
+
+
+@cache
+def _load_cached(path: str, mtime: float, size: int) -> AircraftDB:
+    raw = Path(path).read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except OSError as e:
+            raise TrackFormatError(path, f"not a readable gzip file ({e})") from None
+    text = raw.decode("utf-8", errors="replace")
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    if first.lstrip().startswith("{"):
+        return AircraftDB(_read_jsonl(text, path), path, "basic-ac-db")
+    header = [h.strip().strip('"').lower() for h in first.split(",")]
+    if "icao24" in header and "typecode" in header:
+        return AircraftDB(_read_opensky(text, path), path, "opensky")
+    if "icao24" in header and "type_code" in header:
+        return AircraftDB(_read_own(text, path), path, "tracks")
+    if ";" in first:
+        return AircraftDB(_read_readsb(text, path), path, "readsb")
+    raise TrackFormatError(path, f"unrecognised aircraft database; first line {first[:80]!r}",
+                           expected="readsb aircraft.csv (';'), basic-ac-db JSON lines, OpenSky or tracks CSV")
+
+
+def _finish(frame: pd.DataFrame, path: str, style: str) -> pd.DataFrame:
+    for c in DB_COLUMNS:
+        if c not in frame.columns:
+            frame[c] = ""
+    frame = frame[list(DB_COLUMNS)].fillna("").astype(str)
+    frame["icao24"] = frame["icao24"].str.strip().str.lower()
+    bad = ~frame["icao24"].str.fullmatch(r"~?[0-9a-f]{6}")
+    frame = frame[~bad]
+    if (frame["source"] == "").any():
+        frame.loc[frame["source"] == "", "source"] = f"{style} database {path}"
+    return frame.drop_duplicates("icao24", keep="first").set_index("icao24", drop=False)
+
+
+def _flags_from_bits(bits: str) -> str:
+    return ",".join(name for j, name in enumerate(DB_FLAGS) if j < len(bits) and bits[j] == "1")
+
+
+def _read_readsb(text: str, path: str) -> pd.DataFrame:
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split(";")
+        if len(parts) < 4:
+            raise TrackFormatError(path, f"{len(parts)} fields", where=f"line {n}",
+                                   expected="icao;registration;type;flags;description")
+        rows.append({
+            "icao24": parts[0], "registration": parts[1].strip(), "type_code": parts[2].strip(),
+            "flags": _flags_from_bits(parts[3].strip()),
+            "type_description": parts[4].strip() if len(parts) > 4 else "",
+            "year": parts[5].strip() if len(parts) > 5 else "",
+            "operator": parts[6].strip() if len(parts) > 6 else "",
+            "source": f"{path} line {n}",
+        })
+    return _finish(pd.DataFrame(rows), path, "readsb")
+
+
+def _read_jsonl(text: str, path: str) -> pd.DataFrame:
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise TrackFormatError(path, f"invalid JSON ({e.msg})", where=f"line {n}",
+                                   expected="one JSON object per line") from None
+        if not isinstance(d, dict):
+            raise TrackFormatError(path, "not an object", where=f"line {n}", expected="one JSON object per line")
+        flags = [f for f, k in (("military", "mil"), ("pia", "faa_pia"), ("ladd", "faa_ladd")) if d.get(k)]
+        desc = " ".join(str(d[k]) for k in ("manufacturer", "model") if d.get(k))
+        rows.append({
+            "icao24": str(d.get("icao") or d.get("hex") or ""),
+            "registration": str(d.get("reg") or d.get("r") or d.get("registration") or ""),
+            "type_code": str(d.get("icaotype") or d.get("t") or d.get("type") or ""),
+            "type_description": desc or str(d.get("desc") or ""),
+            "operator": str(d.get("ownop") or d.get("ownOp") or d.get("operator") or ""),
+            "year": str(d.get("year") or ""),
+            "flags": ",".join(flags),
+            "source": f"{path} line {n}",
+        })
+    return _finish(pd.DataFrame(rows), path, "basic-ac-db")
+
+
+def _read_opensky(text: str, path: str) -> pd.DataFrame:
+    f = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    f.columns = [c.strip().lower() for c in f.columns]
+    out = pd.DataFrame({
+        "icao24": f["icao24"],
+        "registration": f.get("registration", ""),
+        "type_code": f.get("typecode", ""),
+        "type_description": (f.get("manufacturername", pd.Series("", index=f.index)).str.strip() + " "
+                             + f.get("model", pd.Series("", index=f.index)).str.strip()).str.strip(),
+        "operator": f.get("operator", pd.Series("", index=f.index)).where(
+            f.get("operator", pd.Series("", index=f.index)) != "", f.get("owner", "")),
+        "year": f.get("built", ""),
+        "source": [f"{path} line {i + 2}" for i in range(len(f))],
+    })
+    return _finish(out, path, "opensky")
+
+
+def _read_own(text: str, path: str) -> pd.DataFrame:
+    f = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+    return _finish(f, path, "tracks")
+
+
+@cache
+def bundled_db() -> AircraftDB:
+    """`data/aircraft.csv`: the aircraft of the bundled cases, each row with its source."""
+    return AircraftDB.load(data_dir() / "aircraft.csv")
+
+
+# -- identify ----------------------------------------------------------------------------------------------------
+
+def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | AircraftDB] | None = None) -> AircraftInfo:
+    """Everything known about `icao24`: the allocating State from the block table, and registration, type
+    and operator from `db` (a path, a loaded AircraftDB, or a list of them, searched in order), then from the
+    bundled `data/aircraft.csv`. ValueError for an address that is not 6 hex digits."""
+    a = _address(icao24)
+    key = str(icao24).strip().lower()
+    notes: list[str] = []
+    sources: list[str] = []
+    country = block = ""
+    pattern = ""
+    if key.startswith("~"):
+        notes.append("non-ICAO address (the '~' prefix): a TIS-B/ADS-R track identifier, not an aircraft's address")
+    else:
+        blk = allocation(key)
+        if blk is None:
+            notes.append(f"{a:06x} lies in no block of the ICAO allocation table")
+        else:
+            country, block, pattern = blk.country, blk.range, blk.registration_pattern
+            sources.append("ICAO Annex 10 Vol III address allocation (data/icao_blocks.csv)")
+            if blk.kind != "state":
+                notes.append(f"{blk.country}: no State holds this address")
+                country = ""
+    dbs: list[AircraftDB] = []
+    for d in (db if isinstance(db, list) else [db] if db is not None else []):
+        dbs.append(d if isinstance(d, AircraftDB) else AircraftDB.load(d))
+    dbs.append(bundled_db())
+    row: dict[str, str] = {}
+    for d in dbs:
+        row = d.get(key)
+        if row and (row.get("registration") or row.get("type_code")):
+            sources.append(row.get("source", d.path))
+            break
+    reg = row.get("registration", "")
+    if reg and pattern:
+        try:
+            matches = re.match(pattern, reg.upper()) is not None or re.match(pattern, reg) is not None
+        except re.error:
+            matches = True
+        if not matches:
+            notes.append(f"registration {reg} does not match {country}'s pattern {pattern}: "
+                         "re-registered, exported, or a database error")
+    flags = tuple(f for f in row.get("flags", "").split(",") if f)
+    return AircraftInfo(
+        icao24=key, country=country, block=block, registration=reg, type_code=row.get("type_code", ""),
+        type_description=row.get("type_description", ""), operator=row.get("operator", ""),
+        year=row.get("year", ""), flags=flags, sources=tuple(sources), notes=tuple(notes),
+    )
