@@ -167,3 +167,17 @@ def test_default_archive_dir_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert Archive().root == tmp_path / "ev"
     monkeypatch.delenv("TRACKS_ARCHIVE")
     assert Archive().root.name == "archive" and "tracks" in str(Archive().root)
+
+
+def test_manifest_appended_by_another_process_is_seen_and_partial_line_reported(archive: Archive) -> None:
+    put(archive, b"one")
+    assert len(archive.entries()) == 1
+    other = Archive(archive.root)  # e.g. another process writing to the same folder
+    put(other, b"two", url="https://h.example/2")
+    assert [e.url for e in archive.entries()] == ["https://h.example/a.json", "https://h.example/2"]
+    with open(archive.manifest_path, "a") as fh:
+        fh.write('{"path": "files/x"')  # a line cut off mid-write
+    assert len(archive.entries()) == 2
+    report = archive.verify()
+    assert not report.ok
+    assert [(p.kind, p.line) for p in report.problems] == [("bad-line", 3)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import itertools
 import socket
 import threading
 import time
@@ -148,34 +147,55 @@ def test_client_errors_are_not_retried_and_say_what_to_do(server: HTTPServer, cl
     assert files_in(archive) == []
 
 
+class SlowHandlers:
+    """Counts slow handlers still running, so a test can wait for them before the server is reused."""
+
+    def __init__(self) -> None:
+        self.running = threading.Semaphore(0)
+        self.started = 0
+
+    def sleep(self, seconds: float) -> None:
+        self.started += 1
+        time.sleep(seconds)
+        self.running.release()
+
+    def wait_all(self) -> None:
+        for _ in range(self.started):
+            assert self.running.acquire(timeout=5)
+
+
 def test_read_timeout_is_retried_then_reported(server: HTTPServer, archive: Archive) -> None:
     calls: list[int] = []
+    slow_ones = SlowHandlers()
 
     def slow(request: Request) -> Response:
         calls.append(1)
-        time.sleep(0.6)
+        slow_ones.sleep(1.0)
         return Response(b"late")
 
     server.expect_request("/slow").respond_with_handler(slow)
-    client = Client(FetchConfig(read_timeout_s=0.15, retries=1, backoff_s=0.01, respect_rate_limits=False))
-    with pytest.raises(FetchError, match=r"timed out .*read 0.15 s.*2 attempt"):
+    client = Client(FetchConfig(read_timeout_s=0.3, retries=1, backoff_s=0.01, respect_rate_limits=False))
+    with pytest.raises(FetchError, match=r"timed out .*read 0.3 s.*2 attempt"):
         client.download(server.url_for("/slow"), archive, hints=HINTS)
     assert len(calls) == 2
     assert files_in(archive) == []
+    slow_ones.wait_all()
 
 
 def test_timeout_then_success(server: HTTPServer, archive: Archive) -> None:
     calls: list[int] = []
+    slow_ones = SlowHandlers()
 
     def sometimes_slow(request: Request) -> Response:
         calls.append(1)
         if len(calls) == 1:
-            time.sleep(0.5)
+            slow_ones.sleep(1.0)
         return Response(b"on time")
 
     server.expect_request("/s").respond_with_handler(sometimes_slow)
-    client = Client(FetchConfig(read_timeout_s=0.15, retries=2, backoff_s=0.01, respect_rate_limits=False))
+    client = Client(FetchConfig(read_timeout_s=0.3, retries=2, backoff_s=0.01, respect_rate_limits=False))
     assert client.download(server.url_for("/s"), archive, hints=HINTS).temp_path.read_bytes() == b"on time"
+    slow_ones.wait_all()
 
 
 def truncated(body: bytes, claimed: int) -> Response:
@@ -251,31 +271,37 @@ def test_connection_refused(archive: Archive) -> None:
 
 
 def test_rate_limit_spaces_requests_to_one_host(server: HTTPServer, archive: Archive) -> None:
-    stamps: list[float] = []
-
-    def handler(request: Request) -> Response:
-        stamps.append(time.monotonic())
-        return Response(b"ok")
-
-    server.expect_request("/r").respond_with_handler(handler)
+    server.expect_request("/r").respond_with_data(b"ok")
     client = Client(FetchConfig(respect_rate_limits=True))
+    started = time.monotonic()
     for _ in range(3):
         client.download(server.url_for("/r"), archive, hints=HINTS, min_interval_s=0.15)
-    gaps = [b - a for a, b in itertools.pairwise(stamps)]
-    assert len(gaps) == 2 and all(g >= 0.14 for g in gaps)
+    assert time.monotonic() - started >= 0.3  # the 3rd request cannot start before 2 spacings
+    fast = Client(FetchConfig(respect_rate_limits=False))
+    started = time.monotonic()
+    for _ in range(3):
+        fast.download(server.url_for("/r"), archive, hints=HINTS, min_interval_s=5.0)
+    assert time.monotonic() - started < 5.0
 
 
-def test_429_holds_other_threads_off_the_host(server: HTTPServer, config: FetchConfig, archive: Archive) -> None:
-    stamps: list[float] = []
-
-    def handler(request: Request) -> Response:
-        stamps.append(time.monotonic())
-        if len(stamps) == 1:
-            return Response(b"", status=429, headers={"Retry-After": "0.3"})
-        return Response(b"ok")
-
-    server.expect_request("/h").respond_with_handler(handler)
-    client = Client(config)
+def test_retry_after_hold_applies_to_later_calls(server: HTTPServer, archive: Archive) -> None:
+    sleeps = Recorder()  # records waits without spending them
+    client = Client(FetchConfig(max_wait_s=10, retries=2, respect_rate_limits=False), sleep=sleeps)
+    server.expect_ordered_request("/h").respond_with_data(b"", status=429, headers={"Retry-After": "2"})
+    server.expect_ordered_request("/h").respond_with_data(b"ok")
+    server.expect_ordered_request("/h").respond_with_data(b"ok again")
     client.download(server.url_for("/h"), archive, hints=HINTS)
-    client.download(server.url_for("/h"), archive, hints=HINTS)  # must also respect the hold
-    assert len(stamps) == 3 and stamps[2] - stamps[0] >= 0.29
+    client.download(server.url_for("/h"), archive, hints=HINTS)  # the hold is not over: it waits too
+    assert len(sleeps.waits) == 2 and all(1.9 < w <= 2.0 for w in sleeps.waits)
+
+
+def test_long_hold_fails_fast_without_asking_again(server: HTTPServer, archive: Archive) -> None:
+    sleeps = Recorder()
+    client = Client(FetchConfig(max_wait_s=0.5, respect_rate_limits=False), sleep=sleeps)
+    server.expect_request("/h").respond_with_data(b"", status=429, headers={"Retry-After": "5"})
+    with pytest.raises(FetchError, match="wait 5 s"):
+        client.download(server.url_for("/h"), archive, hints=HINTS)
+    with pytest.raises(FetchError, match=r"HTTP 429 .*wait 5 s") as err:
+        client.download(server.url_for("/h"), archive, hints=HINTS)
+    assert 4 < err.value.retry_after <= 5  # type: ignore[attr-defined]
+    assert len(server.log) == 1 and sleeps.waits == []

@@ -21,7 +21,7 @@ import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tracks.errors import FetchError
@@ -145,11 +145,31 @@ class VerifyReport:
         return "\n".join(lines)
 
 
+def _check_relpath(rel: str) -> None:
+    """A manifest path must stay inside the archive: relative, without '..' parts."""
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in rel or not rel:
+        raise ValueError(f"path {rel!r} points outside the archive")
+
+
+@dataclass
+class _ManifestCache:
+    """What has been parsed of manifest.jsonl so far (it is only ever appended to)."""
+
+    inode: int = -1
+    offset: int = 0
+    line: int = 0
+    entries: list[ManifestEntry] = field(default_factory=list)
+    problems: list[VerifyProblem] = field(default_factory=list)
+
+
 class Archive:
     """An evidence archive folder (created on first write). Safe for concurrent threads and processes."""
 
     def __init__(self, root: str | os.PathLike[str] | None = None):
         self.root = Path(root).expanduser() if root is not None else default_archive_dir()
+        self._read_lock = threading.Lock()
+        self._cache = _ManifestCache()
 
     def __repr__(self) -> str:
         return f"Archive({str(self.root)!r})"
@@ -209,36 +229,45 @@ class Archive:
     # -- reading ---------------------------------------------------------------------------------------
 
     def read_manifest(self) -> tuple[tuple[ManifestEntry, ...], tuple[VerifyProblem, ...]]:
-        """All readable entries in order, and a 'bad-line' problem for each line that is not a valid entry."""
-        if not self.manifest_path.exists():
-            return (), ()
-        entries: list[ManifestEntry] = []
-        problems: list[VerifyProblem] = []
-        with open(self.manifest_path, encoding="utf-8", errors="replace") as fh:
-            for number, text in enumerate(fh, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    doc = json.loads(text)
-                    if not isinstance(doc, dict):
-                        raise ValueError("not a JSON object")
-                    entry = ManifestEntry.from_dict(doc)
-                    self._inside(entry.path)
-                except ValueError as exc:
-                    problems.append(VerifyProblem("bad-line", MANIFEST, str(exc), line=number))
-                    continue
-                entries.append(entry)
-        return tuple(entries), tuple(problems)
+        """All readable entries in order, and a 'bad-line' problem for each line that is not a valid entry.
+
+        The manifest is append-only: lines added since the last call are parsed incrementally.
+        """
+        with self._read_lock:
+            try:
+                st = os.stat(self.manifest_path)
+            except FileNotFoundError:
+                self._cache = _ManifestCache()
+                return (), ()
+            cache = self._cache
+            if st.st_ino != cache.inode or st.st_size < cache.offset:  # replaced or truncated: start again
+                cache = _ManifestCache(inode=st.st_ino)
+            if st.st_size > cache.offset:
+                with open(self.manifest_path, "rb") as fh:
+                    fh.seek(cache.offset)
+                    chunk = fh.read(st.st_size - cache.offset)
+                complete = chunk[: chunk.rfind(b"\n") + 1]  # a line being written is read next time
+                for raw in complete.splitlines():
+                    cache.line += 1
+                    if not raw.strip():
+                        continue
+                    try:
+                        doc = json.loads(raw)
+                        if not isinstance(doc, dict):
+                            raise ValueError("not a JSON object")
+                        entry = ManifestEntry.from_dict(doc)
+                        _check_relpath(entry.path)
+                    except (ValueError, UnicodeDecodeError) as exc:
+                        cache.problems.append(VerifyProblem("bad-line", MANIFEST, str(exc), line=cache.line))
+                        continue
+                    cache.entries.append(entry)
+                cache.offset += len(complete)
+            self._cache = cache
+            return tuple(cache.entries), tuple(cache.problems)
 
     def entries(self) -> tuple[ManifestEntry, ...]:
         """Every readable manifest entry, oldest first."""
         return self.read_manifest()[0]
-
-    def _inside(self, rel: str) -> Path:
-        path = (self.root / rel).resolve()
-        if not path.is_relative_to(self.root.resolve()) or Path(rel).is_absolute():
-            raise ValueError(f"path {rel!r} points outside the archive")
-        return path
 
     def path_of(self, entry: ManifestEntry) -> Path:
         """The local file of an entry (absolute)."""
@@ -298,6 +327,10 @@ class Archive:
         """Re-hash every listed file; report changed or missing files, bad manifest lines, unlisted files."""
         entries, problems = self.read_manifest()
         found: list[VerifyProblem] = list(problems)
+        size = self.manifest_path.stat().st_size if self.manifest_path.exists() else 0
+        if size > self._cache.offset:
+            found.append(VerifyProblem("bad-line", MANIFEST, "the last line is incomplete (no newline at the end)",
+                                       line=self._cache.line + 1))
         seen: dict[str, str] = {}
         for entry in entries:
             if entry.path in seen:

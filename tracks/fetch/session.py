@@ -206,24 +206,32 @@ class Client:
         self.auth_cache: dict[object, Auth] = {}  # token sources shared by the fetches using this client
         self._lock = threading.Lock()
         self._next_slot: dict[str, float] = {}  # host -> monotonic time of the next allowed request
+        self._held_until: dict[str, float] = {}  # host -> end of a Retry-After hold (monotonic)
 
     # -- rate limiting ---------------------------------------------------------------------------------
 
-    def _wait_turn(self, url: str, min_interval_s: float) -> None:
+    def _wait_turn(self, url: str, min_interval_s: float, hints: ErrorHints) -> None:
+        """Sleep until this host may be asked again: polite spacing, and any Retry-After hold.
+
+        A hold longer than `config.max_wait_s` is not slept through: FetchError says how long to wait.
+        """
         host = urlsplit(url).netloc
         with self._lock:
             now = time.monotonic()
-            start = max(now, self._next_slot.get(host, 0.0))
+            held = self._held_until.get(host, 0.0) - now
+            if held > self.config.max_wait_s:
+                raise status_error(429, url, hints, retry_after=held)
+            start = max(now, self._next_slot.get(host, 0.0), now + held)
             spacing = min_interval_s if self.config.respect_rate_limits else 0.0
             self._next_slot[host] = start + spacing
         if start > now:
             self._sleep(start - now)
 
     def _hold_host(self, url: str, seconds: float) -> None:
-        """After a 429, no thread asks the same host again before `seconds` have passed."""
+        """After Retry-After, no call on this client asks the same host again before `seconds` have passed."""
         host = urlsplit(url).netloc
         with self._lock:
-            self._next_slot[host] = max(self._next_slot.get(host, 0.0), time.monotonic() + seconds)
+            self._held_until[host] = max(self._held_until.get(host, 0.0), time.monotonic() + seconds)
 
     def _backoff(self, attempt: int) -> float:
         base = self.config.backoff_s * (2 ** attempt)
@@ -244,7 +252,7 @@ class Client:
         refreshed = False
         attempt = 0
         while True:
-            self._wait_turn(url, min_interval_s)
+            self._wait_turn(url, min_interval_s, hints)
             send_headers = {"User-Agent": self.config.user_agent, **(headers or {})}
             if auth is not None:
                 send_headers.update(auth.headers())
@@ -274,15 +282,16 @@ class Client:
                     return response
                 wait = retry_after_s(response)
                 response.close()
-                if status == 429 and wait is not None:
+                if wait is not None:  # the next attempt (and every other call to this host) waits in _wait_turn
                     self._hold_host(url, wait)
-                if wait is not None and wait > self.config.max_wait_s:
+                if (wait is not None and wait > self.config.max_wait_s) or attempt + 1 >= attempts:
                     raise status_error(status, url, hints, retry_after=wait, attempts=attempt + 1)
-                if attempt + 1 >= attempts:
-                    raise status_error(status, url, hints, retry_after=wait, attempts=attempt + 1)
-                delay = wait if wait is not None else self._backoff(attempt)
-                log.debug("%s: HTTP %d, retrying in %.2f s", safe, status, delay)
-                self._sleep(delay)
+                if wait is None:
+                    delay = self._backoff(attempt)
+                    log.debug("%s: HTTP %d, retrying in %.2f s", safe, status, delay)
+                    self._sleep(delay)
+                else:
+                    log.debug("%s: HTTP %d, retrying after Retry-After %.2f s", safe, status, wait)
                 attempt += 1
                 continue
             if attempt + 1 >= attempts:
