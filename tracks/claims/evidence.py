@@ -36,6 +36,11 @@ def name(track: Track) -> str:
     return track.registration or (track.icao24 and f"ICAO {track.icao24}") or "the aircraft"
 
 
+def is_true(value: Any) -> bool:
+    """True for a true (nullable) boolean; False for false and for <NA>."""
+    return False if pd.isna(value) else bool(value)
+
+
 def sources(track: Track) -> tuple[SourceRef, ...]:
     return tuple(SourceRef(s.path, s.sha256, s.format) for s in track.sources)
 
@@ -52,7 +57,7 @@ def sample(track: Track, i: int, role: str) -> Sample:
         lat=float(r["lat"]),
         lon=float(r["lon"]),
         alt_ft=None if not np.isfinite(alt) else float(alt),
-        source=str(r["source"]) + (" (ground)" if on_ground is True else "") + (" stale" if bool(r["stale"]) else ""),
+        source=str(r["source"]) + (" (ground)" if is_true(on_ground) else "") + (" stale" if bool(r["stale"]) else ""),
         file=str(r["file"]) if not pd.isna(r["file"]) else "",
         record=int(r["record"]),
         role=role,

@@ -131,7 +131,7 @@ def _event_samples(track: Track, e: Event, role: str) -> list[Sample]:
     else:
         pair = (e.index, e.index + 1) if landing else (e.index - 1, e.index)
     ground = track.data["on_ground"]
-    return [ev.sample(track, k, f"{role}: {'on the ground' if ground.iloc[k] is True else 'airborne'}")
+    return [ev.sample(track, k, f"{role}: {'on the ground' if ev.is_true(ground.iloc[k]) else 'airborne'}")
             for k in pair if 0 <= k < n]
 
 

@@ -1,0 +1,195 @@
+"""Event predicates on hand-made tracks: departed_from, landed_at, visited, event_time_within, altitude_band,
+sequence. Each has supported, contradicted and gap cases; answers follow from how the tracks are built."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.claims.builders import SVMI, SVSE, at, path, trip
+from tracks.claims import predicates as P
+from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, Verdict
+from tracks.geo.reach import geodesic_km
+
+TZ = "America/Caracas"
+
+
+# -- departed_from / landed_at -------------------------------------------------------------------------------
+
+
+def test_departed_from_observed_take_off() -> None:
+    t = trip()
+    v = P.departed_from(t, airports=["SVMI", "SVFM"], tz=TZ)
+    assert v.status == SUPPORTED
+    assert v.measured["airport"] == "SVMI" and v.measured["observed"] is True
+    assert v.measured["time"] == "2025-11-28T23:05:30Z"  # first airborne sample after the last ground one (300 s)
+    assert v.measured["distance_km"] == pytest.approx(0.0, abs=1e-6)  # ground samples sit on the reference point
+    assert "took off from SVMI at 28 Nov 2025 23:05Z (28 Nov 19:05 America/Caracas)" in v.sentence
+    roles = [s.role for s in v.evidence.samples]
+    assert roles == ["take-off: on the ground", "take-off: airborne"]
+    assert v.evidence.sources == ()  # hand-made track: no files
+
+
+def test_departed_from_elsewhere_is_contradicted() -> None:
+    v = P.departed_from(trip(), airports=["SVFM"], tz=TZ)  # SVFM is 20.9 km from SVMI
+    assert v.status == CONTRADICTED
+    assert v.measured["distance_km"] == pytest.approx(float(geodesic_km(*SVMI, 10.48503, -66.84351)), abs=0.01)
+    assert "did not take off from SVFM" in v.sentence
+
+
+def test_departed_from_a_point_uses_within_km() -> None:
+    near = (SVMI[0] + 0.027, SVMI[1])  # about 3 km north
+    d = float(geodesic_km(*SVMI, *near))
+    v = P.departed_from(trip(), point=near, within_km=5.0)
+    assert v.status == SUPPORTED and v.measured["distance_km"] == pytest.approx(d, abs=1e-3)
+    assert P.departed_from(trip(), point=near, within_km=2.0).status == CONTRADICTED
+
+
+def test_departure_not_placed_when_track_starts_in_flight() -> None:
+    t = path([(0, 9.8, -66.2, 35000.0), (3700, 5.3, -61.9, 35000.0), (4500, *SVSE, None), (4800, *SVSE, None)])
+    v = P.departed_from(t, airports=["SVMI"])
+    assert v.status == NOT_VERIFIABLE
+    assert "first seen" in v.sentence
+    assert P.landed_at(t, airports=["SVSE"]).status == SUPPORTED
+
+
+def test_landed_at_observed_and_elsewhere() -> None:
+    t = trip()
+    v = P.landed_at(t, airports=["SVSE"], tz=TZ)
+    assert v.status == SUPPORTED
+    assert v.measured["time"] == at(6000).strftime("%Y-%m-%dT%H:%M:%SZ")  # first ground sample at SVSE
+    assert "(28 Nov 20:40 America/Caracas)" in v.sentence  # 00:40Z on 29 Nov is 20:40 on 28 Nov in Caracas
+    assert P.landed_at(t, airports=["SBBV"]).status == CONTRADICTED
+
+
+def test_landing_hidden_in_a_gap_is_not_verifiable_but_far_airports_are_ruled_out() -> None:
+    # cruise south, a 70-minute gap near SVSE, then cruise back north: a stop at SVSE fits in the gap
+    t = path([(0, *SVMI, None), (300, *SVMI, None), (1500, 9.8, -66.2, 35000.0), (4800, 5.6, -62.2, 35000.0),
+              (9000, 5.6, -62.2, 35000.0), (12300, 9.8, -66.2, 35000.0), (13500, *SVMI, None),
+              (13800, *SVMI, None)], drop=[(4800, 9000)])
+    v = P.landed_at(t, airports=["SVSE"], tz=TZ)
+    assert v.status == NOT_VERIFIABLE
+    assert [g.id for g in v.evidence.gaps] == ["gap-1"] and v.evidence.gaps[0].reaches_region is True
+    assert "gap-1" in v.sentence
+    # Bogotá (SKBO) is about 1,000 km from the gap: no time to get there and back in 70 minutes
+    far = P.landed_at(t, airports=["SKBO"])
+    assert far.status == CONTRADICTED and far.evidence.gaps == ()
+
+
+def test_no_samples_is_not_verifiable() -> None:
+    t = trip().filter(pd.Series([False] * len(trip())))
+    v = P.landed_at(t, airports=["SVSE"])
+    assert v.status == NOT_VERIFIABLE and "no data is not no flight" in v.sentence
+
+
+def test_unobserved_landing_with_ground_evidence_is_supported_with_bounds() -> None:
+    t = trip(drop=[(5800, 6100)])  # last airborne sample 5790, first ground sample 6120
+    v = P.landed_at(t, airports=["SVSE"])
+    assert v.status == SUPPORTED and v.measured["observed"] is False
+    assert v.measured["time_earliest"] == at(5790).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert v.measured["time_latest"] == at(6120).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert "not observed" in v.sentence
+
+
+# -- visited ----------------------------------------------------------------------------------------------------
+
+
+def test_visited_ground_time() -> None:
+    t = trip(ground_svse_s=2400)  # 40 min between the first ground sample and the take-off
+    ok = P.visited(t, airports=["SVSE"], ground_time=(pd.Timedelta("30min"), pd.Timedelta("50min")))
+    assert ok.status == SUPPORTED
+    # landing time = first ground sample (6000 s); take-off time = first airborne sample (8430 s)
+    assert ok.measured["ground_time_s"] == pytest.approx(2430.0)
+    too_long = P.visited(t, airports=["SVSE"], ground_time=(pd.Timedelta("1h"), None))
+    assert too_long.status == CONTRADICTED and "not the claimed at least 1 h 00 min" in too_long.sentence
+    assert P.visited(t, airports=["SVMI"]).status == SUPPORTED  # landed at SVMI at the end, still there
+
+
+def test_visited_ground_time_straddling_a_gap_is_not_verifiable() -> None:
+    # landing hidden between 5400 s (airborne) and 6000 s (ground), take-off between 8400 s (ground) and
+    # 9000 s (airborne): the stop lasted between 40 and 60 minutes
+    t = trip(ground_svse_s=2400, drop=[(5400, 6000), (8400, 9000)])
+    v = P.visited(t, airports=["SVSE"], ground_time=(pd.Timedelta("30min"), pd.Timedelta("50min")))
+    assert v.status == NOT_VERIFIABLE
+    assert v.measured["ground_time_min_s"] == 2400.0 and v.measured["ground_time_max_s"] == 3600.0
+    assert P.visited(t, airports=["SVSE"], ground_time=(pd.Timedelta("10min"), pd.Timedelta("2h"))).status == SUPPORTED
+
+
+# -- event_time_within ----------------------------------------------------------------------------------------
+
+
+def test_event_time_within_local_window() -> None:
+    t = trip()  # landing at SVSE 00:40Z on 29 Nov = 20:40 on 28 Nov in Caracas
+    start, end = pd.Timestamp("2025-11-28 20:30", tz=TZ), pd.Timestamp("2025-11-28 21:00", tz=TZ)
+    v = P.event_time_within(t, event="landing", airports=["SVSE"], start=start, end=end, tz=TZ)
+    assert v.status == SUPPORTED and v.measured["time"] == "2025-11-29T00:40:00Z"
+    late = P.event_time_within(t, event="landing", airports=["SVSE"], start=pd.Timestamp("2025-11-29T01:10Z"),
+                               end=pd.Timestamp("2025-11-29T01:40Z"))
+    assert late.status == CONTRADICTED and late.measured["minutes_outside"] == 30.0
+    assert "30 min before the start" in late.sentence
+    dep = P.event_time_within(t, event="takeoff", start=at(0), end=at(600))
+    assert dep.status == SUPPORTED and dep.measured["airport"] == "SVMI"
+
+
+def test_event_time_within_straddling_bounds_is_not_verifiable() -> None:
+    t = trip(drop=[(5400, 6100)])  # landing somewhere between 5400 s (airborne) and 6120 s (ground)
+    v = P.event_time_within(t, event="landing", airports=["SVSE"], start=at(5900), end=at(7000))
+    assert v.status == NOT_VERIFIABLE
+    assert v.measured["time_earliest"] == at(5400).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert v.measured["time_latest"] == at(6120).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert P.event_time_within(t, event="landing", airports=["SVSE"], start=at(5300),
+                               end=at(6200)).status == SUPPORTED
+
+
+# -- altitude_band -----------------------------------------------------------------------------------------------
+
+
+def test_altitude_band_all_and_any() -> None:
+    t = trip()
+    cruise = dict(start=at(1500), end=at(5200))
+    v = P.altitude_band(t, min_ft=34000, max_ft=36000, **cruise)
+    assert v.status == SUPPORTED and v.measured["min_ft"] == v.measured["max_ft"] == 35000.0
+    low = P.altitude_band(t, max_ft=30000, **cruise)
+    assert low.status == CONTRADICTED and "35,000 ft" in low.sentence
+    assert P.altitude_band(t, min_ft=34000, mode="any").status == SUPPORTED
+    high = P.altitude_band(t, min_ft=40000, mode="any")
+    assert high.status == CONTRADICTED  # no gap anywhere: the data decides
+
+
+def test_altitude_band_gap_could_leave_the_band() -> None:
+    t = trip(drop=[(2000, 2600)])  # a 10-minute gap at 35,000 ft
+    v = P.altitude_band(t, min_ft=34000, max_ft=36000, start=at(1500), end=at(5200))
+    assert v.status == NOT_VERIFIABLE and [g.id for g in v.evidence.gaps] == ["gap-1"]
+    # at 500 ft/min the aircraft can stray only 2,500 ft up or down in 10 minutes: the band holds
+    v2 = P.altitude_band(t, min_ft=30000, max_ft=40000, start=at(1500), end=at(5200), max_vrate_fpm=500)
+    assert v2.status == SUPPORTED
+    up = P.altitude_band(t, min_ft=36000, mode="any", start=at(1500), end=at(5200))
+    assert up.status == NOT_VERIFIABLE
+    assert P.altitude_band(t, min_ft=36000, mode="any", start=at(1500), end=at(5200),
+                           max_vrate_fpm=100).status == CONTRADICTED
+
+
+# -- sequence -----------------------------------------------------------------------------------------------------
+
+
+def _v(cid: str, status: str, time: str = "", lo: str | None = None, hi: str | None = None) -> Verdict:
+    m = {"time": time} if time else {}
+    if lo is not None:
+        m.update(time_earliest=lo, time_latest=hi)
+    return Verdict(claim_id=cid, quote="", predicate="landed_at", status=status, sentence="", measured=m)
+
+
+def test_sequence_orders_moments() -> None:
+    a = _v("a", SUPPORTED, "2025-11-29T00:00:00Z")
+    b = _v("b", SUPPORTED, "2025-11-29T01:00:00Z")
+    c = _v("c", SUPPORTED, "2025-11-29T02:00:00Z")
+    assert P.sequence([a, b, c]).status == SUPPORTED
+    wrong = P.sequence([a, c, b])
+    assert wrong.status == CONTRADICTED and wrong.measured["out_of_order"] == ["c", "b"]
+    fuzzy = _v("f", SUPPORTED, "2025-11-29T01:30:00Z", "2025-11-29T00:30:00Z", "2025-11-29T02:30:00Z")
+    overlap = P.sequence([a, fuzzy, c])
+    assert overlap.status == NOT_VERIFIABLE and overlap.measured["overlapping"] == ["f", "c"]
+    assert P.sequence([a, _v("x", CONTRADICTED), c]).status == CONTRADICTED
+    assert P.sequence([a, _v("y", NOT_VERIFIABLE), c]).status == NOT_VERIFIABLE
+    with pytest.raises(ValueError, match="no moment"):
+        P.sequence([a, _v("z", SUPPORTED)])
