@@ -82,3 +82,18 @@ def test_export_round_trips(tmp_path: Path, to: str) -> None:
     assert len(back) == len(original)
     assert pd.to_datetime(back["time"], utc=True).tolist() == original["time"].tolist()
     assert back["lat"].tolist() == original["lat"].tolist()
+
+
+def test_info_describes_a_trace(tmp_path: Path) -> None:
+    p = write(tmp_path, TRACE)
+    r = run("info", str(p))
+    assert r.returncode == 0, r.stderr
+    assert "readsb-trace" in r.stdout and "0d8373" in r.stdout and "VCV2984" in r.stdout
+    assert "records read 5" in r.stdout
+    assert "gaps over 60 s: 2" in r.stdout  # 00:01:05 -> 00:10:00 and the stale point at 02:00
+
+
+def test_info_names_legs_and_airports_of_a_real_trace(corpus: Path) -> None:
+    r = run("info", str(corpus / "readsb-trace" / "trace_full_ac671b.json"))
+    assert r.returncode == 0, r.stderr
+    assert "landed at KMSP" in r.stdout and "took off from KMSP" in r.stdout and "landed at KDEN" in r.stdout
