@@ -166,3 +166,11 @@ def test_truncated_parquet_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(tracks.TrackFormatError) as e:
         tracks.load(bad)
     assert str(bad) in str(e.value) and "Parquet" in str(e.value)
+
+
+def test_identifiers_stay_text(tmp_path: Path) -> None:
+    # pyarrow would read these as numbers (hex literal, float with exponent, leading zero)
+    text = "time,lat,lon,hex,squawk\n2025-11-29T01:10:00Z,4.5,-61.1,0x0D8373,0416\n2025-11-29T01:10:10Z,4.5,-61.1,1e5000,7\n"
+    t = tracks.load(write(tmp_path, text))
+    assert sorted(t.data["icao24"].tolist()) == ["0d8373", "1e5000"]
+    assert t.data["squawk"].tolist() == ["0416", "0007"]

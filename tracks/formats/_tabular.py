@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -81,10 +82,12 @@ def read_delimited(
     delimiter: str | None = None,
     typed: bool = False,
     min_columns: int | None = None,
+    text_columns: Callable[[str], bool] | None = None,
 ) -> Table:
     """Read a delimited text file with a header line.
 
-    `typed`: let pyarrow infer numbers and timestamps (else every column is text).
+    `typed`: let pyarrow infer numbers and timestamps (else every column is text), except for the header
+    names for which `text_columns` is true (identifiers: pyarrow would read '0x8467d8' as a number).
     `min_columns`: rows may have any number of cells >= this (FR24 granular KEY:VALUE tails); otherwise a row
     with a different cell count than the header is a rejected record.
     """
@@ -97,13 +100,14 @@ def read_delimited(
         raise TrackFormatError(raw.path, f"the header {line[:80]!r} has fewer than 2 columns", where="line 1",
                                expected="a delimited text file with a header")
     names = unique_names(header)
-    fast = _read_arrow(raw, names, delim, typed)
+    keep_text = {f"c{i}" for i, h in enumerate(header) if text_columns is not None and text_columns(h)}
+    fast = _read_arrow(raw, names, delim, typed, keep_text)
     if fast is not None:
         return Table(header=header, frame=fast, records=np.arange(len(fast), dtype="int64"), delimiter=delim)
     return _read_stdlib(raw, header, names, delim, min_columns)
 
 
-def _read_arrow(raw: RawFile, names: list[str], delim: str, typed: bool) -> pd.DataFrame | None:
+def _read_arrow(raw: RawFile, names: list[str], delim: str, typed: bool, keep_text: set[str]) -> pd.DataFrame | None:
     """pyarrow fast path; None when any row is malformed or the bytes are not UTF-8 (then use the slow path)."""
     data = raw.data[3:] if raw.data[:3] == b"\xef\xbb\xbf" else raw.data
     data = data.lstrip(b" \t\r\n")  # so that the header is the first row
@@ -111,7 +115,7 @@ def _read_arrow(raw: RawFile, names: list[str], delim: str, typed: bool) -> pd.D
     parse = pacsv.ParseOptions(delimiter=delim, newlines_in_values=False)
     attempts = [True, False] if typed else [False]
     for infer in attempts:
-        types = None if infer else {f"c{i}": pa.string() for i in range(len(names))}
+        types = {c: pa.string() for c in keep_text} if infer else {f"c{i}": pa.string() for i in range(len(names))}
         convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False)
         try:
             table = pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert)
@@ -205,9 +209,12 @@ class Rejections:
         src = (shown if shown is not None else frame).reset_index(drop=True)
         idx = np.flatnonzero(bad)
         rows = src.iloc[idx]
-        cols = list(rows.columns)
-        values = [", ".join(f"{c}={v}" for c, v in zip(cols, r, strict=True))[:300] for r in rows.itertuples(index=False)]
-        rejected = [(int(records[i]), str(self.reason[i]), values[k]) for k, i in enumerate(idx)]
+        text = pd.Series([""] * len(idx), dtype=object)
+        for k, c in enumerate(rows.columns):
+            cell = rows[c].astype(object).where(rows[c].notna(), "").astype(str).to_numpy(dtype=object)
+            text = text + (", " if k else "") + f"{c}=" + cell
+        values = [v[:300] for v in text]
+        rejected = list(zip(np.asarray(records, dtype="int64")[idx].tolist(), self.reason[idx].tolist(), values, strict=True))
         return frame.loc[~bad].reset_index(drop=True), rejected
 
 

@@ -29,7 +29,7 @@ from tracks.formats._tabular import (
     squawk_text,
     to_number,
 )
-from tracks.formats._timeparse import clean_text, epoch_times, iso_times
+from tracks.formats._timeparse import clean_text, epoch_times, iso_times, to_utc
 from tracks.formats.base import Format, Parsed, RawFile
 
 M_PER_FT = 0.3048  # the international foot, exactly; ft = m / M_PER_FT
@@ -52,7 +52,7 @@ def sniff_csv(raw: RawFile) -> bool:
 def read_csv(raw: RawFile, *, icao24: str | None = None) -> Parsed:
     """FR24 website CSV: `Timestamp,[UTC,]Callsign,Position,Altitude,Speed,Direction`, Position = "lat,lon"."""
     hexid = check_icao_option(raw.path, icao24)
-    t = read_delimited(raw, delimiter=",")
+    t = read_delimited(raw, delimiter=",", typed=True, text_columns=lambda h: h.strip().lower() in ("callsign", "utc"))
     cols = {h.lower(): name for h, name in zip(t.header, t.frame.columns, strict=False)}
     missing = [c for c in ("timestamp", "callsign", "position", "altitude", "speed", "direction") if c not in cols]
     if missing:
@@ -65,7 +65,7 @@ def read_csv(raw: RawFile, *, icao24: str | None = None) -> Parsed:
     time, reasons = epoch_times(ts, path=raw.path, column="Timestamp", unit="s")
     rej.add_reasons(reasons)
     if "utc" in cols:
-        utc, utc_reasons = iso_times(f[cols["utc"]], path=raw.path, column="UTC", records=t.records)
+        utc, utc_reasons = to_utc(f[cols["utc"]], path=raw.path, column="UTC", records=t.records)
         rej.add_reasons(utc_reasons)
         both = time.notna().to_numpy() & utc.notna().to_numpy()
         differ = both & (np.abs((time - utc).dt.total_seconds().to_numpy()) > 0.5)
@@ -98,6 +98,8 @@ def read_csv(raw: RawFile, *, icao24: str | None = None) -> Parsed:
 
 # -- granular ADS-B CSV ---------------------------------------------------------------------------------------------
 _GRANULAR_START = ("network_time", "receiver_time", "hex", "callsign", "latitude", "longitude", "no_position")
+_GRANULAR_TEXT = {"network_time", "receiver_time", "hex", "callsign", "no_position", "squawk", "on_ground",
+                  "position_class", ""}  # "" = the KEY:VALUE cells
 _GRANULAR_FIXED = 15  # named columns before the KEY:VALUE cells
 _POSITION_CLASS = {"ADS-B": "adsb", "ADSB": "adsb", "MLAT": "mlat", "ADS-C": "adsc", "ADSC": "adsc",
                    "ESTIMATED": "estimated", "TIS-B": "tisb", "TISB": "tisb", "ADS-R": "adsr", "ADSR": "adsr"}
@@ -114,7 +116,8 @@ def read_granular(raw: RawFile) -> Parsed:
     JL516 file has 27 rows at 1970-01-01 and some days off). Rows with `no_position` = N are rejected.
     `on_ground` A -> False, G -> True. `GPSA:<ft>` items in the trailing KEY:VALUE cells -> alt_geom_ft.
     """
-    t = read_delimited(raw, delimiter=",", min_columns=len(_GRANULAR_START))
+    t = read_delimited(raw, delimiter=",", min_columns=len(_GRANULAR_START), typed=True,
+                       text_columns=lambda h: h.strip().lower() in _GRANULAR_TEXT)
     f = t.frame
     names = {h.strip().lower(): name for h, name in zip(t.header, f.columns, strict=False) if h.strip()}
     rej = Rejections(len(f))
@@ -143,9 +146,11 @@ def read_granular(raw: RawFile) -> Parsed:
     source = pclass.map(_POSITION_CLASS).fillna(pclass.notna().map({True: "other", False: "unknown"}))
     gpsa = np.full(len(f), np.nan)
     for extra in f.columns[_GRANULAR_FIXED:]:  # KEY:VALUE cells
-        cell = clean_text(f[extra])
-        v = pd.to_numeric(cell.str.extract(r"^GPSA:(-?\d+(?:\.\d+)?)$")[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        gpsa = np.where(np.isnan(gpsa), v, gpsa)
+        cell = f[extra].astype("string")
+        has = mask(cell.str.startswith("GPSA:"))
+        if has.any():
+            v = pd.to_numeric(cell[has].str.slice(5), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            gpsa[has] = np.where(np.isnan(gpsa[has]), v, gpsa[has])
     frame = pd.DataFrame({
         "time": time,
         "icao24": hexes,

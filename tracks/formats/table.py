@@ -34,6 +34,12 @@ def sniff_csv(raw: RawFile) -> bool:
     return bool(keys & set(_NAMES["lat"])) and bool(keys & set(_NAMES["lon"]))
 
 
+def _identifier(name: str) -> bool:
+    """Columns kept as text: identifiers that pyarrow would read as numbers ('0x8467d8', '1e5000', '0416')."""
+    key = normalise(name)
+    return any(key in _NAMES[t] for t in ("icao24", "callsign", "registration", "squawk"))
+
+
 def read_csv(
     raw: RawFile,
     *,
@@ -46,7 +52,7 @@ def read_csv(
     delimiter: str | None = None,
 ) -> Parsed:
     """A delimited text table with a header line (read with pyarrow.csv)."""
-    t = read_delimited(raw, delimiter=delimiter, typed=True)
+    t = read_delimited(raw, delimiter=delimiter, typed=True, text_columns=_identifier)
     frame = t.frame
     plan = plan_columns(list(frame.columns), path=raw.path, columns=columns, alt_unit=alt_unit)
     out, rej = apply_plan(frame, plan, path=raw.path, records=t.records, tz=tz, time_unit=time_unit,
