@@ -70,3 +70,12 @@ def archive(tmp_path: Path) -> Archive:
 
 def base(server: HTTPServer) -> str:
     return server.url_for("/").rstrip("/")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's OpenSky credentials, config file or archive (and none reaches OpenSky)."""
+    for var in ("OPENSKY_CLIENT_ID", "OPENSKY_CLIENT_SECRET", "OPENSKY_TOKEN_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TRACKS_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setenv("TRACKS_ARCHIVE", str(tmp_path / "default-archive"))
