@@ -13,6 +13,7 @@ from tracks.airports import (
     airport_table,
     describe_event,
     fmt_ft,
+    fmt_height,
     fmt_km,
     fmt_time,
     nearest_airports,
@@ -53,6 +54,8 @@ def test_formatting() -> None:
     assert fmt_time(pd.Timestamp("2025-11-29T01:09:59Z"), with_date=True) == "29 Nov 01:09Z"
     assert fmt_km(12.4) == "12 km" and fmt_km(2.14) == "2.1 km"
     assert fmt_ft(3104) == "3,100 ft" and fmt_ft(420) == "400 ft"
+    assert fmt_height(600) == "600 ft above the airport"
+    assert fmt_height(-120) == "at about the airport's elevation"
 
 
 def _svse_landing(alts: list[float], ground: list[bool | None]) -> pd.DataFrame:

@@ -183,20 +183,23 @@ def nearest_airports(
     h = np.sin((alat - p_lat) / 2) ** 2 + np.cos(p_lat) * acos * np.sin((alon - p_lon) / 2) ** 2
     approx = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     idx = np.flatnonzero(approx <= within_km * 1.01 + 1.0)
-    cols = ["icao", "iata", "name", "type", "country", "elevation_ft", "lat", "lon"]
-    sub = t.iloc[idx][cols].copy()
-    if types is not None:
-        sub = sub[sub["type"].isin(list(types))]
-    if len(sub):
-        _, _, d = GEOD.inv(np.full(len(sub), lon), np.full(len(sub), lat),
-                           sub["lon"].to_numpy(float), sub["lat"].to_numpy(float))
-        sub["distance_km"] = np.asarray(d, float) / 1000.0
-    else:
-        sub["distance_km"] = pd.Series([], dtype=float)
-    sub = sub[sub["distance_km"] <= within_km].sort_values("distance_km", kind="stable")
+    if types is not None and len(idx):
+        idx = idx[np.isin(t["type"].to_numpy()[idx], list(types))]
+    dist = np.zeros(0)
+    if len(idx):
+        _, _, d = GEOD.inv(np.full(len(idx), float(lon)), np.full(len(idx), float(lat)),
+                           np.degrees(alon[idx]), np.degrees(alat[idx]))
+        dist = np.asarray(d, float) / 1000.0
+        keep = dist <= within_km
+        idx, dist = idx[keep], dist[keep]
+        order = np.argsort(dist, kind="stable")
+        idx, dist = idx[order], dist[order]
     if limit is not None:
-        sub = sub.head(limit)
-    return sub.reset_index(drop=True)
+        idx, dist = idx[:limit], dist[:limit]
+    cols = ["icao", "iata", "name", "type", "country", "elevation_ft", "lat", "lon"]
+    out = t.iloc[idx][cols].reset_index(drop=True)
+    out["distance_km"] = dist
+    return out
 
 
 def candidates_near(lat: float, lon: float, alt_ft: float, within_km: float = CANDIDATE_RADIUS_KM,
@@ -232,6 +235,13 @@ def fmt_ft(a: float) -> str:
         return "unknown altitude"
     step = 50 if abs(a) < 1000 else 100
     return f"{round(a / step) * step:,.0f} ft"
+
+
+def fmt_height(h: float) -> str:
+    """'600 ft above the airport', or 'at about the airport's elevation' below 50 ft (altitude errors)."""
+    if not np.isfinite(h):
+        return "at an unknown height"
+    return f"{fmt_ft(h)} above the airport" if h >= 50 else "at about the airport's elevation"
 
 
 def _fmt_gap(seconds: float) -> str:
@@ -367,12 +377,12 @@ def describe_event(
         hidden = boundary or "a coverage gap"
         if landing:
             sentence = (f"{verb} {best.icao} after {fmt_time(t_air, with_date)} (last seen on final approach "
-                        f"{fmt_km(best.distance_km)} out, {fmt_ft(best.height_above_ft)} above the airport; "
+                        f"{fmt_km(best.distance_km)} out, {fmt_height(best.height_above_ft)}; "
                         f"touchdown not observed: {hidden})")
             evidence = "final_approach"
         else:
             sentence = (f"{verb} {best.icao} before {fmt_time(t_air, with_date)} (first seen climbing "
-                        f"{fmt_km(best.distance_km)} out, {fmt_ft(best.height_above_ft)} above the airport; "
+                        f"{fmt_km(best.distance_km)} out, {fmt_height(best.height_above_ft)}; "
                         f"lift-off not observed: {hidden})")
             evidence = "initial_climb"
         return Event(kind, False, t_air, lat_a, lon_a, alt_a, best.icao, best.name, best.distance_km,

@@ -20,7 +20,7 @@ from tracks.airports import (
     GROUND_RADIUS_KM,
     Event,
     describe_event,
-    fmt_ft,
+    fmt_height,
     fmt_km,
     fmt_time,
     nearest_airports,
@@ -630,8 +630,8 @@ def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], members: li
             r = near[ok].iloc[0]
             h = float(alt[i] - r["elevation_ft"])
             last_t = tsec[i]
-            sentence = (f"go-around at {r['icao']} {fmt_time(frame['time'].iloc[i], with_date)} (lowest "
-                        f"{fmt_ft(h)} above the airport, {fmt_km(float(r['distance_km']))} out; no ground contact)")
+            sentence = (f"go-around at {r['icao']} {fmt_time(frame['time'].iloc[i], with_date)} (lowest point "
+                        f"{fmt_height(h)}, {fmt_km(float(r['distance_km']))} out; no ground contact)")
             out.append(Event("go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]),
                              str(r["name"]), float(r["distance_km"]), h, (), sentence, "airborne",
                              frame["time"].iloc[i - 1], i, "", str(r["icao"])))
