@@ -171,6 +171,7 @@ def test_v2_snapshot_loads(server: HTTPServer, client: Client, archive: Archive)
     ("adsbx", {"hex": "zz8373"}, "not an ICAO 24-bit address"),
     ("adsbx", {"hex": "0d8373", "date": "29/11/2025"}, "not a day"),
     ("adsbx", {"hex": "0d8373", "date": "2999-01-01"}, "in the future"),
+    ("adsbx", {"registration": "YV2984", "date": "2999-01-01"}, "in the future"),  # before any DB download
     ("adsbx", {"hex": "0d8373", "date": datetime(2025, 11, 29, 1)}, "no time zone"),
     ("adsblol", {"point": "4.5,-61.1"}, "needs radius_km"),
     ("adsblol", {"point": "4.5,-61.1", "radius_km": 500}, "at most 250 NM"),

@@ -146,6 +146,9 @@ def fetch(
     cs = norm_callsign(callsign) if callsign else None
     pt = parse_point(point) if point is not None else None
     days: tuple[date | None, ...] = parse_days(date) if date is not None else (None,)
+    today = datetime.now(UTC).date()
+    if any(d is not None and d > today for d in days):
+        raise FetchError(f"date {max(d for d in days if d is not None)} is in the future (UTC)")
     asked = [n for n, v in (("hex", hexes), ("registration", reg), ("callsign", cs), ("point", pt)) if v]
     if kind is not None and info.kind != "opensky":
         raise FetchError(f"kind= applies to opensky only, not {source}")
