@@ -433,3 +433,37 @@ def test_after_needs_a_claim_with_a_moment(tmp_path: Path) -> None:
     e = error(tmp_path, text)
     assert e.line == line_of(text, "after: stayed")
     assert "claim 'stayed' (never_entered) has no moment in time" in e.problem
+
+
+def _archive_with(tmp_path: Path, body: bytes) -> tuple[Path, str]:
+    import hashlib
+    import os
+
+    from tracks.fetch.archive import Archive
+
+    arch = Archive(tmp_path / "archive")
+    fd, temp = arch.new_temp()
+    os.write(fd, body)
+    os.close(fd)
+    sha = hashlib.sha256(body).hexdigest()
+    arch.commit(temp, name="trace_full_0d8373.json", url="https://example.org/trace_full_0d8373.json",
+                source="adsbx", key="adsbx:0d8373:2025-11-29", retrieved_at="2025-12-01T10:00:00Z", status=200,
+                size=len(body), sha256=sha)
+    return arch.root, sha
+
+
+def test_archived_fetch_as_track_entry(tmp_path: Path) -> None:
+    _, sha = _archive_with(tmp_path, b'{"icao": "0d8373", "timestamp": 0, "trace": []}')
+    text = BASE.replace("tracks: [track.json]", f"tracks: [{{archived: '{sha[:12]}', archive: archive}}]")
+    case = load_case(write(tmp_path, text))
+    (spec,) = case.tracks
+    assert spec.url == "https://example.org/trace_full_0d8373.json"
+    assert spec.retrieved_at == "2025-12-01T10:00:00Z"
+    assert Path(spec.files[0]).read_bytes() == b'{"icao": "0d8373", "timestamp": 0, "trace": []}'
+
+
+def test_archived_fetch_unknown_reference(tmp_path: Path) -> None:
+    _archive_with(tmp_path, b"{}")
+    text = BASE.replace("tracks: [track.json]", "tracks: [{archived: 'ffffffffffff', archive: archive}]")
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, "archived:") and "no archived fetch matches 'ffffffffffff'" in e.problem

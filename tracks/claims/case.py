@@ -133,6 +133,8 @@ class TrackSpec:
     files: tuple[str, ...]
     format: str | None = None
     line: int = 0
+    url: str = ""  # archived fetches: where the bytes came from
+    retrieved_at: str = ""  # archived fetches: when (ISO 8601 UTC)
 
 
 @dataclass(frozen=True)
@@ -852,9 +854,13 @@ def _track_specs(y: _Y, base: Path) -> tuple[TrackSpec, ...]:
     for it in items:
         fmt = None
         if it.is_map:
-            m = it.mapping(("path", "format"), "a path, a glob or {path: ..., format: ...}")
+            m = it.mapping(("path", "format", "archived", "archive"),
+                           "a path, a glob, {path: ..., format: ...} or {archived: <sha256 or URL>}")
+            if "archived" in m:
+                specs.append(_archived(it, m, base))
+                continue
             if "path" not in m:
-                raise it.error("missing 'path'")
+                raise it.error("missing 'path' (or 'archived')")
             pattern_node = m["path"]
             fmt = m["format"].text() if "format" in m else None
         else:
@@ -871,6 +877,28 @@ def _track_specs(y: _Y, base: Path) -> tuple[TrackSpec, ...]:
             raise pattern_node.error(f"no file matches {pattern!r} (looked in {base})")
         specs.append(TrackSpec(pattern, tuple(files), fmt, it.line))
     return tuple(specs)
+
+
+def _archived(it: _Y, m: dict[str, _Y], base: Path) -> TrackSpec:
+    """A fetched file named by sha256 (prefix), URL or manifest path in the evidence archive (tracks fetch)."""
+    from tracks.errors import FetchError
+    from tracks.fetch.archive import Archive
+
+    if "path" in m:
+        raise m["path"].error("give 'path' or 'archived', not both")
+    ref = m["archived"].text()
+    root = None
+    if "archive" in m:
+        root_text = m["archive"].text()
+        root = root_text if os.path.isabs(root_text) else str(base / root_text)
+    try:
+        archive = Archive(root)
+        path = archive.resolve(ref)
+        entry = archive.find(ref)[0]
+    except FetchError as e:
+        raise m["archived"].error(str(e)) from None
+    fmt = m["format"].text() if "format" in m else None
+    return TrackSpec(f"archived:{ref}", (str(path),), fmt, it.line, entry.url, entry.retrieved_at)
 
 
 def _region_files(y: _Y, base: Path) -> tuple[str, ...]:

@@ -45,7 +45,11 @@ def check(path: str | os.PathLike[str]) -> CaseResult:
 def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
     frames: list[Track | Traffic] = []
     for spec in specs:
-        frames.append(tracks.load(list(spec.files), format=spec.format))
+        loaded = tracks.load(list(spec.files), format=spec.format)
+        if spec.url:  # an archived fetch: keep where and when the bytes were retrieved
+            srcs = tuple(replace(s, url=spec.url, retrieved_at=spec.retrieved_at) for s in loaded.sources)
+            loaded = type(loaded)(loaded.data, srcs, loaded.rejected)
+        frames.append(loaded)
     if len(frames) == 1:
         return frames[0]
     data = pd.concat([f.data for f in frames], ignore_index=True)
