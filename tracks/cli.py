@@ -279,25 +279,33 @@ def regions_download(cache_dir: str | None, base_url: str | None) -> None:
 
 # -- fetch / archive -----------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--source", required=True, help="adsbx, adsblol, airplaneslive, adsbfi, opensky, ...")
+@click.option("--source", required=True,
+              help="adsbx, adsblol-history, tar1090, adsblol, airplaneslive, adsbfi, opensky, aircraft-db.")
 @click.option("--hex", "hex_", default=None, help="ICAO 24-bit address, e.g. 0d8373.")
-@click.option("--registration", default=None)
-@click.option("--callsign", default=None)
-@click.option("--date", default=None, help="UTC date YYYY-MM-DD (history sources).")
+@click.option("--registration", default=None, help="Registration, e.g. YV2984 (resolved with the aircraft DB).")
+@click.option("--callsign", default=None, help="Callsign (live APIs only).")
+@click.option("--date", default=None, help="UTC day YYYY-MM-DD or a range 2025-11-28..2025-11-29 (history sources).")
 @click.option("--point", default=None, help="LAT,LON for a live search around a point.")
 @click.option("--radius-km", type=float, default=None)
+@click.option("--kind", default=None, help="OpenSky only: tracks (default), flights or states.")
 @click.option("--base-url", default=None, help="Use a mirror or a test server instead of the public host.")
 @click.option("--archive", "archive_dir", default=None, type=click.Path(file_okay=False),
-              help="Evidence archive folder [default: the user's cache dir].")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="Also copy the file here.")
+              help="Evidence archive folder [default: the user's cache dir; keep one next to your case].")
+@click.option("--refresh", is_flag=True, help="Download again even if the archive has the file.")
+@click.option("--offline", is_flag=True, help="Only use the archive; never touch the network.")
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
+              help="Also copy the (first) track file here.")
 def fetch(source: str, hex_: str | None, registration: str | None, callsign: str | None, date: str | None,
-          point: str | None, radius_km: float | None, base_url: str | None, archive_dir: str | None,
-          output: str | None) -> None:
-    """Download a track into the evidence archive (every byte kept, with sha256 and URL).
+          point: str | None, radius_km: float | None, kind: str | None, base_url: str | None,
+          archive_dir: str | None, refresh: bool, offline: bool, output: str | None) -> None:
+    """Download a track into the evidence archive (every byte kept, with URL, time and sha256).
+
+    OpenSky credentials come from OPENSKY_CLIENT_ID / OPENSKY_CLIENT_SECRET or ~/.config/tracks/config.toml
+    and are never printed or archived.
 
     \b
     Examples:
-      tracks fetch --source adsbx --hex 0d8373 --date 2025-11-29
+      tracks fetch --source adsbx --hex 0d8373 --date 2025-11-29 --archive evidence/
       tracks fetch --source adsblol --callsign VCV2984
       tracks fetch --source adsbfi --point 4.55,-61.15 --radius-km 50
     """
@@ -305,20 +313,18 @@ def fetch(source: str, hex_: str | None, registration: str | None, callsign: str
 
     from tracks.fetch import fetch as do_fetch
 
-    pt = None
-    if point:
-        try:
-            lat_s, lon_s = point.split(",")
-            pt = (float(lat_s), float(lon_s))
-        except ValueError:
-            raise click.BadParameter(f"expected LAT,LON, got {point!r}", param_hint="--point") from None
-    result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=pt,
-                      radius_km=radius_km, base_url=base_url, archive=archive_dir)
-    for entry in result.entries:
-        how = "from archive" if result.offline else "downloaded"
-        click.echo(f"{how}: {entry.url}\n  {entry.path}\n  sha256 {entry.sha256}")
-    if output and result.paths:
-        shutil.copyfile(result.paths[0], output)
+    result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=point,
+                      radius_km=radius_km, base_url=base_url, archive=archive_dir, kind=kind, refresh=refresh,
+                      offline=offline, progress=sys.stderr.isatty())
+    for path, entry, cached, role in zip(result.paths, result.entries, result.from_archive, result.roles, strict=True):
+        how = "from archive" if cached else "downloaded"
+        click.echo(f"{how} ({role}): {entry.url}\n  {path}\n  sha256 {entry.sha256}")
+    for problem in result.problems:
+        click.secho(f"note: {problem}", fg="yellow")
+    if output:
+        if not result.track_paths:
+            raise FetchError("this fetch returned no track file to copy to -o")
+        shutil.copyfile(result.track_paths[0], output)
         click.echo(f"wrote {output}")
 
 
