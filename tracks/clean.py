@@ -94,12 +94,17 @@ def clean(
 
     # 1. exact duplicates
     value_cols = [c for c in schema.COLUMN_NAMES if c not in ("file", "record")]
-    dup = frame.duplicated(subset=value_cols, keep="first").to_numpy()
+    dup = np.zeros(len(frame), dtype=bool)
+    same_t = frame["time"].duplicated(keep=False).to_numpy()  # exact duplicates share their time
+    if same_t.any():
+        dup[same_t] = frame.loc[same_t].duplicated(subset=value_cols, keep="first").to_numpy()
     if dup.any():
-        first = frame.groupby(value_cols, dropna=False, sort=False, observed=True).ngroup()
-        first_row = pd.Series(np.arange(len(frame))).groupby(first.to_numpy()).transform("min").to_numpy()
-        reasons = [f"exact duplicate of record {frame['record'].iloc[j]} ({frame['file'].iloc[j]})"
-                   for j in first_row[dup]]
+        sub_rows = np.flatnonzero(same_t)
+        group = frame.loc[same_t].groupby(value_cols, dropna=False, sort=False, observed=True).ngroup()
+        first_row = pd.Series(sub_rows).groupby(group.to_numpy()).transform("min").to_numpy()
+        original = dict(zip(sub_rows, first_row, strict=True))
+        reasons = [f"exact duplicate of record {frame['record'].iloc[original[j]]} ({frame['file'].iloc[original[j]]})"
+                   for j in np.flatnonzero(dup)]
         rejected.append(_rows(frame, dup, reasons))
         frame = frame.loc[~dup].reset_index(drop=True)
     counts["duplicate"] = int(dup.sum())
@@ -220,21 +225,20 @@ def _resolve_same_time(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
 
 def _runs_to_remove(n: int, bad_between: Callable[[np.ndarray, np.ndarray], np.ndarray], max_run: int,
                     passes: int, protected: np.ndarray | None = None,
-                    ) -> tuple[list[tuple[np.ndarray, int, int, str]], np.ndarray]:
+                    ) -> tuple[list[tuple[np.ndarray, int, int, str]], np.ndarray, np.ndarray]:
     """Generic run filter over positions 0..n-1 (bounded passes).
 
     `bad_between(i, j)` says, element-wise, whether samples i and j are inconsistent. A run holding a
-    `protected` sample is never removed. Returns the removed runs as (positions, previous kept position or
-    -1, next kept position or -1, kind) and the final keep mask.
+    `protected` sample is never removed. Only pairs that a removal creates are re-evaluated in later passes.
+    Returns the removed runs as (positions, previous kept position or -1, next kept position or -1, kind),
+    the final keep mask and the badness of the consecutive kept pairs.
     """
     keep = np.ones(n, dtype=bool)
     removed: list[tuple[np.ndarray, int, int, str]] = []
+    idx = np.arange(n)
+    bad = bad_between(idx[:-1], idx[1:]) if n >= 2 else np.zeros(0, dtype=bool)
     for _ in range(passes):
-        idx = np.flatnonzero(keep)
-        if len(idx) < 2:
-            break
-        bad = bad_between(idx[:-1], idx[1:])
-        if not bad.any():
+        if len(idx) < 2 or not bad.any():
             break
         cut = np.flatnonzero(bad)
         firsts = np.r_[0, cut + 1]
@@ -245,11 +249,13 @@ def _runs_to_remove(n: int, bad_between: Callable[[np.ndarray, np.ndarray], np.n
         kinds = [""] * k_count
         inner = np.arange(1, k_count - 1)
         if len(inner):
-            ok_across = ~bad_between(idx[lasts[inner - 1]], idx[firsts[inner + 1]])
             small = (sizes[inner] <= max_run) & (sizes[inner] < sizes[inner - 1] + sizes[inner + 1])
-            for k in inner[ok_across & small]:
-                drop_run[k] = True
-                kinds[k] = "there and back"
+            cand = inner[small]
+            if len(cand):
+                ok_across = ~bad_between(idx[lasts[cand - 1]], idx[firsts[cand + 1]])
+                for k in cand[ok_across]:
+                    drop_run[k] = True
+                    kinds[k] = "there and back"
         if k_count > 1:
             if sizes[0] <= max_run and sizes[0] < sizes[1]:
                 drop_run[0], kinds[0] = True, "start"
@@ -260,18 +266,30 @@ def _runs_to_remove(n: int, bad_between: Callable[[np.ndarray, np.ndarray], np.n
                 if protected[idx[firsts[k]: lasts[k] + 1]].any():
                     drop_run[k] = False
         # never drop two neighbouring runs in one pass: the decision for one depends on the other
-        for k in range(1, k_count):
-            if drop_run[k] and drop_run[k - 1]:
+        for k in np.flatnonzero(drop_run[1:] & drop_run[:-1]) + 1:
+            if drop_run[k - 1]:
                 drop_run[k] = False
         if not drop_run.any():
             break
+        sub_keep = np.ones(len(idx), dtype=bool)
         for k in np.flatnonzero(drop_run):
             pos = idx[firsts[k]: lasts[k] + 1]
             before = int(idx[lasts[k - 1]]) if k > 0 else -1
             after = int(idx[firsts[k + 1]]) if k < k_count - 1 else -1
             removed.append((pos, before, after, kinds[k]))
             keep[pos] = False
-    return removed, keep
+            sub_keep[firsts[k]: lasts[k] + 1] = False
+        # re-evaluate only the pairs the removals created
+        old_pos = np.flatnonzero(sub_keep)
+        idx = idx[sub_keep]
+        same_pair = old_pos[1:] == old_pos[:-1] + 1
+        new_bad = np.empty(len(idx) - 1, dtype=bool)
+        new_bad[same_pair] = bad[old_pos[:-1][same_pair]]
+        fresh = np.flatnonzero(~same_pair)
+        if len(fresh):
+            new_bad[fresh] = bad_between(idx[fresh], idx[fresh + 1])
+        bad = new_bad
+    return removed, keep, bad
 
 
 def _resent_positions(frame: pd.DataFrame, window: int) -> np.ndarray:
@@ -302,7 +320,7 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
     gs = sub["gs_kt"].to_numpy(float)
     src = sub["source"].astype(str).to_numpy()
     n = len(sub)
-    tol_km = np.array([tol.get(s, 1.0) for s in src])
+    tol_km = pd.Series(src).map(tol).fillna(1.0).to_numpy(float)
     mlat = src == "mlat"
 
     def allowed(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -317,7 +335,7 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
         d, ok = allowed(i, j)
         return d > ok
 
-    removed, keep = _runs_to_remove(n, bad_between, max_run, passes)
+    removed, keep, bad_left = _runs_to_remove(n, bad_between, max_run, passes)
     reasons: dict[int, str] = {}
     for pos, before, after, kind in removed:
         first, last = int(pos[0]), int(pos[-1])
@@ -335,7 +353,7 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
     notes = []
     idx = np.flatnonzero(keep)
     if len(idx) >= 2:
-        for k in np.flatnonzero(bad_between(idx[:-1], idx[1:])):
+        for k in np.flatnonzero(bad_left):
             i, j = int(idx[k]), int(idx[k + 1])
             notes.append(f"kept an implausible jump between records {sub['record'].iloc[i]} and "
                          f"{sub['record'].iloc[j]} ({_speed_text(i, j, lat, lon, tsec, 'between them')}): "
@@ -370,7 +388,7 @@ def _blank_altitude_spikes(frame: pd.DataFrame, col: str, max_vrate_fpm: float, 
     def bad_between(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return np.abs(alt[j] - alt[i]) > max_vrate_fpm * np.abs(tsec[j] - tsec[i]) / 60.0 + tol_ft
 
-    removed, _ = _runs_to_remove(len(rows), bad_between, max(1, min(max_run, 5)), passes, confirmed)
+    removed, _, _ = _runs_to_remove(len(rows), bad_between, max(1, min(max_run, 5)), passes, confirmed)
     removed = [r for r in removed if r[3] == "there and back"]  # an altitude at the edge may be a real climb
     if not removed:
         return frame, empty_rejected()
