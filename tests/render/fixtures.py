@@ -119,10 +119,10 @@ def _events(track: Track) -> pd.DataFrame:
     d = track.data
     land = d.index[d["on_ground"].fillna(False)].min()
     rows = [
-        ("takeoff", d["time"].iloc[0], SVMI[0], SVMI[1], "SVMI Maiquetía", True),
-        ("landing", d["time"].iloc[land], SVSE[0], SVSE[1], "SVSE Santa Elena de Uairén", True),
-        ("takeoff", pd.Timestamp("2025-11-29T01:50:00Z"), SVSE[0], SVSE[1], "SVSE Santa Elena de Uairén", True),
-        ("landing", d["time"].iloc[-1], SVMI[0], SVMI[1], "SVMI Maiquetía", True),
+        ("takeoff", d["time"].iloc[0], SVMI[0], SVMI[1], "took off from SVMI 28 Nov 23:20Z", True),
+        ("landing", d["time"].iloc[land], SVSE[0], SVSE[1], "landed at SVSE 29 Nov 01:11Z", True),
+        ("takeoff", pd.Timestamp("2025-11-29T01:50:00Z"), SVSE[0], SVSE[1], "took off from SVSE 29 Nov 01:50Z", True),
+        ("landing", d["time"].iloc[-1], SVMI[0], SVMI[1], "landed at SVMI 29 Nov 03:30Z", True),
     ]
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
     frame["time"] = pd.to_datetime(frame["time"], utc=True)

@@ -24,6 +24,8 @@ from tests.render.fixtures import (
 )
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import Evidence, Sample
+from tracks.render import fmt
+from tracks.render.content import finish_labels, marker
 from tracks.render.map import render_map, to_html
 from tracks.segments import gap_mask
 from tracks.track import Traffic
@@ -88,6 +90,13 @@ def test_claims_panel_lists_every_claim_with_its_verdict(case_html: str) -> None
     assert "depends on gap-1: no data for 21 min" in case_html
 
 
+def test_case_notes_are_listed_in_the_panel() -> None:
+    r = replace(case_result(), notes=("cleaning removed 3 sample value(s)", "<b>not bold</b>"))
+    html = to_html(render_map(r))
+    assert "<li>cleaning removed 3 sample value(s)</li>" in html
+    assert "<li>&lt;b&gt;not bold&lt;/b&gt;</li>" in html
+
+
 def test_clicking_a_claim_has_its_evidence_bounds(case_html: str) -> None:
     p = payload_of(case_html)
     r = case_result()
@@ -137,8 +146,10 @@ def test_events_and_evidence_markers_with_utc_and_local_times(case_html: str) ->
     assert kinds == ["border", "closest", "landing", "landing", "takeoff", "takeoff"]
     svmi = [m for m in p["markers"] if (m["lat"], m["lon"]) == SVMI and m["label"]]
     assert len(svmi) == 1  # take-off and landing at SVMI share one label
-    assert svmi[0]["label"] == ("<b>SVMI Maiquetía</b><br>Take-off: 23:20 UTC · 19:20 local<br>"
+    assert svmi[0]["label"] == ("<b>SVMI Maiquetia, Caracas</b><br>Take-off: 23:20 UTC · 19:20 local<br>"
                                 "Landing: 03:30 UTC · 23:30 local")
+    assert "landed at SVMI 29 Nov 03:30Z" in next(m["tip"] for m in p["markers"] if m["kind"] == "landing"
+                                                  and (m["lat"], m["lon"]) == SVMI)
     # the verdict's take-off point merged into the event marker, tied to claim 0
     takeoff = next(m for m in p["markers"] if m["kind"] == "takeoff" and (m["lat"], m["lon"]) == SVMI)
     assert takeoff["claims"] == [0]
@@ -146,6 +157,21 @@ def test_events_and_evidence_markers_with_utc_and_local_times(case_html: str) ->
     assert line["latlons"] == [[SVSE[0], SVSE[1]], [4.47, SVSE[1]]]
     assert line["label"] == "9.4 km"  # 0.085 degree of latitude at 4.5 N, geodesic
     assert "America/Caracas (UTC−04:00)" in case_html
+
+
+def test_marker_labels_for_unknown_places_and_unobserved_events() -> None:
+    tz = fmt.zone("America/Caracas")
+    ms = finish_labels([
+        marker("landing", 1.0, 2.0, "2025-11-29T01:10:00Z", "last seen near a farm strip", tz, observed=False),
+        marker("crossing", 3.0, 4.0, "2025-11-29T02:00:00Z", "entered BR", tz),
+        marker("airport", 5.0, 6.0, "", "SBBV", tz),
+    ])
+    assert ms[0]["label"] == ("<b>last seen near a farm strip</b><br>"
+                              "Landing (not observed): 01:10 UTC · 21:10 local")
+    assert "not observed" in ms[0]["tip"] and ms[0]["observed"] is False
+    assert ms[1]["label"] == "<b>Border crossing</b> entered BR<br>02:00 UTC · 22:00 local"
+    assert ms[2]["label"] == "<b>SBBV Atlas Brasil Cantanhede, Boa Vista</b><br>airport named in a claim"
+    assert all(set(m) == {"kind", "lat", "lon", "observed", "label", "tip", "claims"} for m in ms)
 
 
 def test_regions_and_highlighted_borders(case_html: str) -> None:

@@ -141,10 +141,12 @@ body .leaflet-container { background: #cfe0ec; font: inherit; font-size: 12px; }
 .tm-quote { margin: 7px 0 2px; font-size: 14px; font-style: italic; font-family: Georgia, "DejaVu Serif", serif; overflow-wrap: anywhere; }
 .tm-claim-source { font-size: 12px; color: #57606a; }
 .tm-sentence { margin: 6px 0; font-weight: 600; overflow-wrap: anywhere; }
-.tm-measured { display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px; margin: 4px 0; font-size: 12px; }
+.tm-measured { display: grid; grid-template-columns: fit-content(45%) minmax(0, 1fr); gap: 1px 10px; margin: 4px 0; font-size: 12px; }
 .tm-measured dt { color: #57606a; }
 .tm-measured dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .tm-notes { margin: 4px 0 0; padding-left: 18px; font-size: 12px; color: #57606a; }
+.tm-case-notes { background: #fff8e1; border: 1px solid #e8d9a8; border-radius: 6px; padding: 6px 10px; margin: 0 0 10px; font-size: 12px; }
+.tm-case-notes ul { margin: 3px 0 0; padding-left: 18px; }
 .tm-show { margin-top: 5px; font-size: 12px; color: #0969da; font-weight: 600; }
 .tm-footer {
   grid-area: footer; border-top: 1px solid #d0d7de; padding: 6px 16px; font-size: 12px; color: #424a53;

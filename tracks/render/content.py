@@ -6,7 +6,9 @@ Every text in here that comes from data or a case file is already HTML-escaped (
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +52,8 @@ EVENT_TITLES = {
     "closest": "Closest approach",
     "border": "Nearest border point",
     "airport": "Airport",
+    "touch_and_go": "Touch-and-go",
+    "go_around": "Go-around",
 }
 
 
@@ -80,6 +84,7 @@ class MapInput:
     tool: dict[str, Any] = field(default_factory=dict)
     tz: ZoneInfo | None = None
     max_gap_s: float = DEFAULT_MAX_GAP_S
+    notes: tuple[str, ...] = ()  # case-level caveats (CaseResult.notes)
 
     @property
     def illustrative(self) -> bool:
@@ -212,58 +217,97 @@ def geodesic_length_km(line: Sequence[tuple[float, float]]) -> float:
     return float(GEOD.line_length(lons, lats)) / 1000.0
 
 
+_ICAO = re.compile(r"\b([A-Z]{4})\b")
+_PLACE_KINDS = ("takeoff", "landing", "touch_and_go", "go_around", "airport")
+
+
+@functools.cache
+def airport_place(code: str) -> str:
+    """'SVMI Maiquetia, Caracas' for an ICAO code known to airportsdata (name, and city when not in it), else ''."""
+    try:
+        from tracks.airports import airport
+
+        a = airport(code)
+    except (ImportError, KeyError, ValueError):
+        return ""
+    name = re.sub(r"\s*\(.*?\)", "", a.name).removesuffix(" Airport").removesuffix(" Airfield").strip()
+    city = a.city.strip()
+    where = f", {city}" if city and city.lower() not in name.lower() else ""
+    return f"{code} {name}{where}".strip()
+
+
+def place_name(kind: str, label: str) -> str:
+    """The airport a take-off/landing/airport marker is at ('SVMI Maiquetia'), else ''."""
+    if kind not in _PLACE_KINDS:
+        return ""
+    m = _ICAO.search(label)
+    return airport_place(m.group(1)) if m else ""
+
+
 def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInfo | None,
-           observed: bool = True, extra: str = "") -> dict[str, Any]:
-    """One event/evidence marker with an escaped short label (permanent) and tip (on click)."""
+           observed: bool = True) -> dict[str, Any]:
+    """One event/evidence marker: an escaped permanent `label` (set by `finish_labels`) and `tip` (on click).
+
+    `label` is the text from the data (an event sentence such as 'landed at SVSE 29 Nov 01:10Z', or a
+    GeoPoint label); the airport's name is looked up from the ICAO code it contains.
+    """
     title = EVENT_TITLES.get(kind, kind.replace("_", " ").capitalize() or "Point")
-    short = fmt.time_short(when, tz)
-    full = fmt.time_both(when, tz)
     label = str(label or "").strip()
     if label.lower() == title.lower():
         label = ""
-    label_text = " ".join(p for p in (title, label) if p)
-    tip = f"<b>{esc(title)}</b>"
-    if label:
-        tip += f" {esc(label)}"
-    if full:
-        tip += f"<br>{esc(full)}"
-    if extra:
-        tip += f"<br>{esc(extra)}"
+    full = fmt.time_both(when, tz)
+    tip = f"<b>{esc(title)}</b>" + (f" {esc(label)}" if label else "") + (f"<br>{esc(full)}" if full else "")
     if not observed:
-        tip += "<br><i>inferred: no sample observed it (inside a coverage gap)</i>"
+        tip += "<br><i>not observed: inside a coverage gap; the time is that of the nearest sample</i>"
     ts = fmt.to_utc(when)
     return {
         "kind": kind,
         "lat": round(float(lat), 5),
         "lon": round(float(lon), 5),
         "observed": bool(observed),
-        "label": esc(label_text + (f" · {short}" if short else "")),
+        "label": "",
         "tip": tip,
         "claims": [],
-        "_parts": (esc(title), esc(label), esc(short), ts.value if ts is not None else 0),
+        "_title": title,
+        "_name": place_name(kind, label) or label,
+        "_when": fmt.time_short(when, tz),
+        "_t": ts.value if ts is not None else 0,
     }
 
 
-def merge_place_labels(markers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One permanent label per place for take-offs/landings at the same airport (they would overlap)."""
+def _line(m: dict[str, Any]) -> str:
+    """'Landing: 01:10 UTC · 21:10 local' (plain text)."""
+    what = m["_title"] + ("" if m["observed"] else " (not observed)")
+    return f"{what}: {m['_when']}" if m["_when"] else what
+
+
+def finish_labels(markers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Permanent labels: '<b>place</b><br>Take-off: 23:20 UTC · 19:20 local', one per airport.
+
+    Take-offs, landings and airports at the same place (within ~1 km) share one label listing every event in
+    time order; the others keep theirs for hovering only.
+    """
     places: dict[tuple[float, float], list[dict[str, Any]]] = {}
     for m in markers:
-        if m["kind"] in ("takeoff", "landing", "airport"):
+        if m["kind"] in _PLACE_KINDS:
             places.setdefault((round(m["lat"], 2), round(m["lon"], 2)), []).append(m)
-    for m in markers:
-        what, name, when, _ = m["_parts"]
-        m["label"] = f"<b>{what}</b> {name}" + (f"<br>{when}" if when else "")
+        elif m["_name"]:
+            m["label"] = f"<b>{esc(m['_title'])}</b> {esc(m['_name'])}" + (f"<br>{esc(m['_when'])}" if m["_when"] else "")
+        else:
+            m["label"] = f"<b>{esc(m['_title'])}</b>" + (f"<br>{esc(m['_when'])}" if m["_when"] else "")
     for group in places.values():
-        if len(group) < 2:
-            continue
-        group.sort(key=lambda m: m["_parts"][3])
-        name = next((m["_parts"][1] for m in group if m["_parts"][1]), "")
-        lines = [f"{m['_parts'][0]}: {m['_parts'][2]}" if m["_parts"][2] else m["_parts"][0] for m in group]
-        group[0]["label"] = (f"<b>{name}</b><br>" if name else "") + "<br>".join(lines)
-        for m in group[1:]:
+        group.sort(key=lambda m: (m["kind"] != "airport", m["_t"]))
+        name = next((m["_name"] for m in group if m["kind"] == "airport" and m["_name"]), "") or \
+            next((m["_name"] for m in group if m["_name"]), "")
+        timed = [m for m in group if m["kind"] != "airport"]
+        lines = [_line(m) for m in timed] if timed else ["airport named in a claim"]
+        head = max(group, key=lambda m: (m["kind"] != "airport", m["claims"] != []))
+        for m in group:
             m["label"] = ""
+        head["label"] = (f"<b>{esc(name)}</b><br>" if name else "") + "<br>".join(esc(x) for x in lines)
     for m in markers:
-        m.pop("_parts", None)
+        for k in ("_title", "_name", "_when", "_t"):
+            m.pop(k, None)
     return markers
 
 
@@ -331,7 +375,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             "bounds": [[round(a, 5), round(b, 5)] for a, b in pts if np.isfinite(a) and np.isfinite(b)],
             "regions": [esc(r) for r in ev.regions],
         })
-    return merge_place_labels(list(markers.values())), evidence, claims
+    return finish_labels(list(markers.values())), evidence, claims
 
 
 def evidence_times(verdicts: Sequence[Verdict], events: pd.DataFrame) -> list[Any]:

@@ -77,7 +77,8 @@ def _normalise(
         events = result.events if isinstance(result.events, pd.DataFrame) else pd.DataFrame()
         return MapInput(tracks=(result.track,), verdicts=tuple(result.verdicts),
                         regions=tuple(result.regions) + tuple(regions), events=events, case=case,
-                        tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s)
+                        tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s,
+                        notes=tuple(str(n) for n in getattr(result, "notes", ()) or ()))
     if isinstance(result, Track):
         tracks: tuple[Track, ...] = (result,)
     elif isinstance(result, Traffic):
