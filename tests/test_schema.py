@@ -60,3 +60,19 @@ def test_check_reports_drift() -> None:
 def test_track_conforms() -> None:
     t = make_track(["2025-11-29T01:00:00Z", "2025-11-29T01:00:10Z"], [4.5, 4.6], [-61.1, -61.2])
     assert schema.check(t.data) == []
+
+
+def test_truncated_json_is_reported_as_such_not_as_unknown(tmp_path) -> None:
+    import json
+
+    import pytest
+
+    import tracks
+
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"icao": "0d8373", "timestamp": 0, "trace": [[0, 1, 2, 3, 4, 5, 0, 0, None]]})[:-10])
+    with pytest.raises(tracks.TrackFormatError, match=r"line 1 column \d+: invalid JSON.*truncated"):
+        tracks.load(p)
+    p.write_text('{"hello": "world"}')
+    with pytest.raises(tracks.TrackFormatError, match="valid JSON, but not a layout tracks knows"):
+        tracks.load(p)

@@ -43,7 +43,7 @@ def get_format(name: str) -> Format:
 
 def detect(raw: RawFile) -> Format:
     """The first format whose sniffer accepts the content; TrackFormatError when none does."""
-    if not raw.data.strip():
+    if not raw.data or raw.data.isspace():
         raise TrackFormatError(raw.path, "the file is empty", expected="a track export")
     for f in all_formats():
         try:
@@ -52,6 +52,10 @@ def detect(raw: RawFile) -> Format:
         except TrackFormatError:
             continue
     known = ", ".join(f.name for f in all_formats())
+    if raw.head.lstrip()[:1] in (b"{", b"["):
+        raw.json()  # raises the precise error (line, column) when the JSON is broken or truncated
+        raise TrackFormatError(raw.path, "valid JSON, but not a layout tracks knows",
+                               expected=f"one of: {known}; or pass format=...")
     preview = raw.head[:60].decode("utf-8", "replace").replace("\n", "\\n")
     raise TrackFormatError(
         raw.path, f"cannot tell what format this is (starts with {preview!r})",

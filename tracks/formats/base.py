@@ -29,6 +29,7 @@ class RawFile:
     _text: str | None = field(default=None, repr=False)
     _json: Any = field(default=None, repr=False)
     _json_tried: bool = field(default=False, repr=False)
+    _json_error: TrackFormatError | None = field(default=None, repr=False)
 
     @property
     def head(self) -> bytes:
@@ -56,12 +57,14 @@ class RawFile:
             try:
                 self._json = json.loads(self.data)
             except json.JSONDecodeError as e:
-                raise TrackFormatError(
+                self._json_error = TrackFormatError(
                     self.path, f"invalid JSON: {e.msg}", where=f"line {e.lineno} column {e.colno}",
                     expected="complete JSON (the file may be truncated)",
-                ) from None
+                )
             except (UnicodeDecodeError, RecursionError) as e:
-                raise TrackFormatError(self.path, f"not JSON text ({type(e).__name__})") from None
+                self._json_error = TrackFormatError(self.path, f"not JSON text ({type(e).__name__})")
+        if self._json_error is not None:
+            raise self._json_error
         return self._json
 
     def try_json(self) -> Any:

@@ -1,0 +1,256 @@
+"""Write the walkthrough notebooks in notebooks/ (without outputs). Run after changing a cell here:
+
+    python scripts/make_notebooks.py
+
+The notebooks run top to bottom offline; tests/test_notebooks.py executes them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def md(text: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str) -> nbformat.NotebookNode:
+    return new_code_cell(text.strip())
+
+
+CASE_STUDY = [
+    md("""
+# 1. The Caracas–Roraima case, end to end
+
+A news story says: *according to ADS-B Exchange, the presidential jet flew from Caracas to the border with the
+Brazilian state of Roraima and returned to the capital.* This notebook checks each claim against the track and
+the borders, step by step: load → clean → legs → fence → claims → map.
+
+**The track used here is ILLUSTRATIVE**: a synthetic track built from the reported facts (see
+`data/cases/venezuela-2025-11/PROVENANCE.md`), because recorded ADS-B data cannot be redistributed. With
+internet access, `tracks fetch --source adsbx --hex 0d8373 --date 2025-11-29` gets the recorded one.
+"""),
+    code("""
+import pandas as pd
+import tracks
+from tracks.paths import data_dir
+
+case_dir = data_dir() / "cases" / "venezuela-2025-11"
+track = tracks.load(case_dir / "trace_full_0d8373.illustrative.json")
+track
+"""),
+    md("Every track carries its sources: the file, the SHA-256 of its bytes, the format, and what was kept or rejected."),
+    code("""
+src = track.sources[0]
+print(src.format, src.sha256, src.records_read, src.records_kept, src.records_rejected)
+print("illustrative:", track.illustrative)
+track.data[["time", "lat", "lon", "alt_baro_ft", "gs_kt", "source", "stale"]].head()
+"""),
+    md("## Clean\nNothing is dropped without a reason you can read."),
+    code("""
+cleaned = track.clean()
+print(len(track), "->", len(cleaned.track), "points;", len(cleaned.rejected), "rejected")
+cleaned.rejected.head()
+"""),
+    md("## Gaps and legs\nA gap is a stretch with no fresh position. Its *reachability ellipse* is everywhere the aircraft could have been."),
+    code("""
+t = cleaned.track
+gaps = t.gaps()
+gaps.frame[["id", "start_time", "end_time", "duration_s", "distance_km"]]
+"""),
+    code("""
+legs = t.legs()
+for leg in legs:
+    print(leg.takeoff.sentence, "|", leg.landing.sentence)
+"""),
+    md("## Borders: how close did it get to Roraima, and did it cross into Brazil?"),
+    code("""
+from tracks.geo import fence
+
+border = tracks.border("VE", "BR-RR")
+approach = fence.closest_approach(t, border)
+print(f"closest approach {approach.distance_km:.1f} km at {approach.time:%H:%M:%SZ}")
+print("crossings into Brazil:", len(fence.crossings(t, "BR")))
+print("border data tolerance:", border.tolerance_km, "km")
+"""),
+    md("## The article's claims\nThe case file writes each claim as a test; the engine gives the verdicts."),
+    code("""
+result = tracks.check(case_dir / "case.yaml")
+pd.DataFrame([{"claim": v.claim_id, "verdict": v.label, "sentence": v.sentence} for v in result.verdicts])
+"""),
+    md("## The map\nSelf-contained: it opens offline, years from now. Click a claim to zoom to its evidence."),
+    code("""
+m = tracks.render_map(result)
+m
+"""),
+]
+
+
+FORMATS = [
+    md("""
+# 2. Bring your own export
+
+`tracks.load` reads the exports investigators actually get and turns them into **one table** with the same
+columns and units (documented in `docs/schema.md`): UTC times, degrees, feet, knots, ft/min. The format is
+detected from the content, not the file name, and gzip is detected by its magic bytes.
+
+This notebook writes a tiny file of each kind, loads it, and shows the pitfalls handled on the way.
+"""),
+    code("""
+import gzip, json, tempfile
+from pathlib import Path
+import pandas as pd
+import tracks
+from tracks.formats import all_formats
+
+work = Path(tempfile.mkdtemp())
+pd.DataFrame([(f.name, f.description) for f in all_formats()], columns=["format", "what it is"])
+"""),
+    md("""
+## readsb / ADS-B Exchange traces
+Points are arrays; the altitude may be the string `"ground"`; flags mark stale positions and new legs.
+Archived files are gzip **saved as `.json`**.
+"""),
+    code("""
+trace = {"icao": "0d8373", "r": "YV2984", "t": "A319", "timestamp": 1764374400.0,
+         "trace": [[0.0, 10.6, -66.99, "ground", 12.5, 90.0, 0, None, {"flight": "VCV2984 "}, "adsb_icao"],
+                   [65.5, 10.7, -66.9, 1500, 160.0, 120.0, 0, 1800, None, "adsb_icao"],
+                   [600.0, 9.0, -65.0, 33000, 450.0, 130.0, 1, 0, None, "mlat"]]}
+path = work / "trace_full_0d8373.json"
+path.write_bytes(gzip.compress(json.dumps(trace).encode()))   # gzip bytes with a .json name, as ADSBx serves them
+t = tracks.load(path)
+print(t, "| format:", t.sources[0].format)
+t.data[["time", "alt_baro_ft", "on_ground", "source", "stale", "callsign"]]
+"""),
+    md("## Flightradar24 CSV\nThe position is one quoted `\"lat,lon\"` field; times are Unix seconds and UTC text."),
+    code("""
+fr24 = work / "fr24.csv"
+fr24.write_text('Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\\n'
+                '1764378000,2025-11-29T01:00:00Z,VCV2984,"4.9,-61.3",9000,250,170\\n'
+                '1764378060,2025-11-29T01:01:00Z,VCV2984,"4.85,-61.28",8200,240,171\\n')
+t = tracks.load(fr24)
+print(t.sources[0].format)
+t.data[["time", "lat", "lon", "alt_baro_ft", "gs_kt", "callsign"]]
+"""),
+    md("## OpenSky historical state vectors\nMetres and m/s are converted to feet and knots; a position that was not updated is marked stale."),
+    code("""
+osky = work / "states.csv"
+osky.write_text("time,icao24,lat,lon,velocity,heading,vertrate,callsign,onground,alert,spi,squawk,"
+                "baroaltitude,geoaltitude,lastposupdate,lastcontact\\n"
+                "1764378000,0d8373,4.9,-61.3,128.6,170,0,VCV2984,false,false,false,1000,3048,3100,1764378000,1764378000\\n"
+                "1764378010,0d8373,4.89,-61.299,128.6,170,0,VCV2984,false,false,false,1000,3048,3100,1764378009.5,1764378010\\n")
+t = tracks.load(osky)
+print(t.sources[0].format)
+t.data[["time", "alt_baro_ft", "gs_kt", "stale"]]
+"""),
+    md("""
+## SBS / BaseStation (port 30003)
+dump1090-fa writes the **receiver's local time** without saying so. Pass `tz=` (the loader never guesses).
+"""),
+    code("""
+sbs = work / "feed.sbs"
+sbs.write_text("MSG,1,1,1,0D8373,1,2025/11/28,21:00:00.000,2025/11/28,21:00:00.000,VCV2984,,,,,,,,,,,\\n"
+               "MSG,3,1,1,0D8373,1,2025/11/28,21:00:01.000,2025/11/28,21:00:01.000,,9000,,,4.9,-61.3,,,0,0,0,0\\n"
+               "MSG,3,1,1,0D8373,1,2025/11/28,21:00:11.000,2025/11/28,21:00:11.000,,8900,,,4.89,-61.29,,,0,0,0,0\\n")
+t = tracks.load(sbs, tz="America/Caracas")
+t.data[["time", "lat", "lon", "alt_baro_ft", "callsign"]]   # 21:00 in Caracas is 01:00Z
+"""),
+    md("## GPX and GeoJSON"),
+    code("""
+gpx = work / "track.gpx"
+gpx.write_text('<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+               '<trkpt lat="4.9" lon="-61.3"><ele>3048</ele><time>2025-11-29T01:00:00Z</time></trkpt>'
+               '<trkpt lat="4.8" lon="-61.2"><ele>2900</ele><time>2025-11-29T01:01:00Z</time></trkpt>'
+               '</trkseg></trk></gpx>')
+t = tracks.load(gpx)
+t.data[["time", "lat", "lon", "alt_geom_ft"]]
+"""),
+    md("## Bad input gets a clear error\nIt names the file, the place and what was expected — and nothing is loaded halfway."),
+    code("""
+broken = work / "broken.json"
+broken.write_text(json.dumps(trace)[:-30])
+try:
+    tracks.load(broken)
+except tracks.TrackFormatError as e:
+    print(e)
+"""),
+    md("Impossible values are rejected and counted, never silently kept or dropped:"),
+    code("""
+bad = dict(trace, trace=trace["trace"] + [[700.0, 95.0, -65.0, 33000, 450.0, 130.0, 0, 0, None, "adsb_icao"]])
+path = work / "bad.json"
+path.write_text(json.dumps(bad))
+t = tracks.load(path)
+print(t.sources[0].records_read, "read,", t.sources[0].records_kept, "kept")
+t.rejected
+"""),
+]
+
+
+TRAFFIC = [
+    md("""
+# 3. Airspace traffic before and after a date
+
+"The airspace is closed in its entirety" is a claim about **many** aircraft. The check behind it: count the
+distinct aircraft seen inside a region per day, and compare periods. This notebook builds a small
+**illustrative** multi-aircraft table (synthetic, generated here), then runs the `traffic_count` predicate.
+
+Remember what the count can and cannot say: public ADS-B coverage over Venezuela is thin, so fewer aircraft
+*seen* is not proof of fewer aircraft *flying*.
+"""),
+    code("""
+import numpy as np
+import pandas as pd
+import tracks
+from tracks import schema
+from tracks.track import Traffic
+
+rng = np.random.default_rng(7)
+rows = []
+days = pd.date_range("2025-11-20", "2025-12-03", freq="D", tz="UTC")
+for day in days:
+    n = 40 if day < pd.Timestamp("2025-11-29", tz="UTC") else 12     # fewer flights after the 29th
+    for k in range(int(rng.poisson(n))):
+        icao = f"{rng.integers(0, 0xFFFFFF):06x}"
+        t0 = day + pd.Timedelta(minutes=int(rng.integers(0, 1300)))
+        lat0, lon0 = rng.uniform(1, 12), rng.uniform(-72, -60)
+        for i in range(10):
+            rows.append({"time": t0 + pd.Timedelta(seconds=30 * i), "icao24": icao,
+                         "lat": lat0 + 0.02 * i, "lon": lon0 + 0.03 * i, "record": len(rows)})
+traffic = Traffic(schema.conform(pd.DataFrame(rows)))
+traffic
+"""),
+    code("""
+from tracks.geo import fence
+
+ve = tracks.region("VE")
+d = traffic.data.assign(inside=fence.inside(traffic.data, ve))
+daily = d[d.inside].groupby(d["time"].dt.floor("D"))["icao24"].nunique()
+ax = daily.plot(kind="bar", figsize=(10, 3), title="distinct aircraft seen inside Venezuela per day (illustrative)")
+daily
+"""),
+    md("The same comparison as a claim, with a verdict and evidence:"),
+    code("""
+from tracks.claims.predicates import traffic_count
+import inspect
+print(inspect.signature(traffic_count))
+"""),
+]
+
+
+def main() -> None:
+    NOTEBOOKS.mkdir(exist_ok=True)
+    for name, cells in (("1-case-study.ipynb", CASE_STUDY), ("2-bring-your-own-export.ipynb", FORMATS),
+                        ("3-airspace-traffic.ipynb", TRAFFIC)):
+        nb = new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, NOTEBOOKS / name)
+        print(f"wrote notebooks/{name}")
+
+
+if __name__ == "__main__":
+    main()
