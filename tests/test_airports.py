@@ -128,9 +128,9 @@ def test_ground_far_from_any_airport() -> None:
 
 
 def test_low_but_flying_away_is_not_final_approach() -> None:
-    # 5.6 km north of SVSE, 600 ft above it: towards the airport (track 180) is an approach, away (000) is not
+    # 5.5 km north of SVSE, 600 ft above it: towards the airport (track 180) is an approach, away (000) is not
     towards = make_track(["2025-11-29T01:08:00Z"], [4.605], [-61.15], alt_baro_ft=[3538.0], track_deg=[180.0]).data
     away = make_track(["2025-11-29T01:08:00Z"], [4.605], [-61.15], alt_baro_ft=[3538.0], track_deg=[0.0]).data
     assert describe_event("landing", towards, air=0, ground=None, observed=False).evidence == "final_approach"
     e = describe_event("landing", away, air=0, ground=None, observed=False)
-    assert e.evidence == "airborne" and e.sentence.startswith("last seen 5.6 km from SVSE")
+    assert e.evidence == "airborne" and e.sentence == "last seen 5.5 km from SVSE at 3,500 ft, 01:08Z"
