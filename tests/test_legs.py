@@ -326,6 +326,9 @@ def test_corpus_legs_agree_with_readsb_flags(corpus) -> None:
     flagged = np.flatnonzero(tr.data["new_leg"].to_numpy())
     assert [leg.start_index for leg in legs[1:]] == flagged.tolist() == [770, 1332, 1806]
     assert legs.flag_disagreements.empty
+    # the legs partition the samples
+    assert legs[0].start_index == 0 and legs[-1].end_index == len(tr) - 1
+    assert all(a.end_index + 1 == b.start_index for a, b in zip(legs.legs, legs.legs[1:], strict=False))
     s = legs.summary
     assert s["takeoff_airport"].tolist() == ["", "KMSP", "", "KMSP"]
     assert s["landing_airport"].tolist() == ["KMSP", "", "KMSP", "KDEN"]
