@@ -222,3 +222,9 @@ def test_kml_truncated_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(tracks.TrackFormatError) as e:
         tracks.load(p)
     assert str(p) in str(e.value) and "line" in str(e.value)
+
+
+def test_csv_with_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    data = CSV7.encode().replace(b"VCV2984,\"4.56", b"VCV\xff2984,\"4.56")
+    t = tracks.load(write(tmp_path, "latin.csv", data))
+    assert len(t) == 3 and t.data.loc[1, "callsign"] == "VCV\xff2984"  # decoded as Latin-1, not dropped

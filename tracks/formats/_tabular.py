@@ -123,6 +123,8 @@ def _read_arrow(raw: RawFile, names: list[str], delim: str, typed: bool, keep_te
             continue
         except pa.ArrowException:
             return None
+        if any(pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types):
+            return None  # cells that are not UTF-8: the slow path decodes the text leniently
         frame = table.to_pandas()
         frame.columns = names
         return frame
