@@ -25,7 +25,7 @@ from tests.render.fixtures import (
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import Evidence, Sample
 from tracks.render import fmt
-from tracks.render.content import finish_labels, marker
+from tracks.render.content import claims_payload, finish_labels, marker
 from tracks.render.map import render_map, to_html
 from tracks.segments import gap_mask
 from tracks.track import Traffic
@@ -172,6 +172,19 @@ def test_marker_labels_for_unknown_places_and_unobserved_events() -> None:
     assert ms[1]["label"] == "<b>Border crossing</b> entered BR<br>02:00 UTC · 22:00 local"
     assert ms[2]["label"] == "<b>SBBV Atlas Brasil Cantanhede, Boa Vista</b><br>airport named in a claim"
     assert all(set(m) == {"kind", "lat", "lon", "observed", "label", "tip", "claims"} for m in ms)
+
+
+def test_closest_approaches_at_one_place_share_a_marker_labelled_with_the_distance() -> None:
+    tz = fmt.zone("America/Caracas")
+    r = case_result()
+    events = [marker("closest", SVSE[0], SVSE[1], "2025-11-29T01:11:00Z", "flew-to-border: closest to VE|BR-RR", tz),
+              marker("closest", SVSE[0], SVSE[1], "2025-11-29T01:11:00Z", "stayed-out: closest to BR", tz)]
+    markers, _, _ = claims_payload(r.verdicts, events, tz)
+    closest = [m for m in markers if m["kind"] == "closest"]
+    assert len(closest) == 1
+    assert closest[0]["label"] == "<b>Closest approach</b> 9.4 km<br>01:11 UTC · 21:11 local"
+    assert "closest to VE|BR-RR" in closest[0]["tip"] and "closest to BR" in closest[0]["tip"]
+    assert closest[0]["claims"] == [1]
 
 
 def test_regions_and_highlighted_borders(case_html: str) -> None:

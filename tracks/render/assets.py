@@ -180,11 +180,14 @@ body .leaflet-container { background: #cfe0ec; font: inherit; font-size: 12px; }
 .tm-icon { background: none; border: 0; }
 .tm-icon svg { display: block; filter: drop-shadow(0 1px 1px rgba(0,0,0,.45)); }
 .tm-inferred { opacity: .55; }
+.tm-hl svg { filter: drop-shadow(0 0 3px #ffab00) drop-shadow(0 0 3px #ffab00); }
 .tm-slider { background: #fff; padding: 6px 8px; display: grid; grid-template-columns: auto 1fr; gap: 2px 8px; align-items: center; width: min(440px, 55vw); }
 .tm-play { font-size: 14px; width: 30px; height: 26px; border: 1px solid #afb8c1; border-radius: 4px; background: #f6f8fa; cursor: pointer; padding: 0; }
 .tm-range { width: 100%; margin: 0; }
 .tm-readout { grid-column: 1 / 3; font-size: 12px; font-variant-numeric: tabular-nums; color: #24292f; }
-.tm-watermark { background: rgba(255, 224, 138, .92); color: #4a2c00; font-weight: 700; padding: 4px 9px; border: 2px solid #b26a00; font-size: 13px; }
+.tm-watermark { position: absolute; top: 10px; left: 50%; transform: translateX(-50%); z-index: 1000; pointer-events: none;
+  background: rgba(255, 224, 138, .92); color: #4a2c00; font-weight: 700; padding: 4px 10px; border: 2px solid #b26a00;
+  font-size: 13px; white-space: nowrap; }
 @media (max-width: 820px) {
   body { height: auto; overflow: auto; grid-template-columns: 1fr; grid-template-rows: auto 62vh auto auto;
          grid-template-areas: "header" "map" "panel" "footer"; }

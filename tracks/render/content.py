@@ -219,6 +219,8 @@ def geodesic_length_km(line: Sequence[tuple[float, float]]) -> float:
 
 _ICAO = re.compile(r"\b([A-Z]{4})\b")
 _PLACE_KINDS = ("takeoff", "landing", "touch_and_go", "go_around", "airport")
+#: Events and airports closer than this (degrees, about 3 km) share one label.
+PLACE_DEG = 0.03
 
 
 @functools.cache
@@ -284,18 +286,23 @@ def _line(m: dict[str, Any]) -> str:
 def finish_labels(markers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Permanent labels: '<b>place</b><br>Take-off: 23:20 UTC · 19:20 local', one per airport.
 
-    Take-offs, landings and airports at the same place (within ~1 km) share one label listing every event in
+    Take-offs, landings and airports at the same place (within ~3 km) share one label listing every event in
     time order; the others keep theirs for hovering only.
     """
-    places: dict[tuple[float, float], list[dict[str, Any]]] = {}
+    groups: list[list[dict[str, Any]]] = []
     for m in markers:
         if m["kind"] in _PLACE_KINDS:
-            places.setdefault((round(m["lat"], 2), round(m["lon"], 2)), []).append(m)
+            near = next((g for g in groups if abs(g[0]["lat"] - m["lat"]) < PLACE_DEG
+                         and abs(g[0]["lon"] - m["lon"]) < PLACE_DEG), None)
+            if near is None:
+                groups.append([m])
+            else:
+                near.append(m)
         elif m["_name"]:
             m["label"] = f"<b>{esc(m['_title'])}</b> {esc(m['_name'])}" + (f"<br>{esc(m['_when'])}" if m["_when"] else "")
         else:
             m["label"] = f"<b>{esc(m['_title'])}</b>" + (f"<br>{esc(m['_when'])}" if m["_when"] else "")
-    for group in places.values():
+    for group in groups:
         group.sort(key=lambda m: (m["kind"] != "airport", m["_t"]))
         name = next((m["_name"] for m in group if m["kind"] == "airport" and m["_name"]), "") or \
             next((m["_name"] for m in group if m["_name"]), "")
@@ -334,14 +341,16 @@ def _key(m: dict[str, Any]) -> tuple[Any, ...]:
 def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz: ZoneInfo | None,
                    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(markers, evidence, claims): markers deduplicated with the events; per-claim evidence drawings and bounds."""
-    markers = {_key(m): m for m in events}
+    markers: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for e in events:
+        _merge(markers, e)
     evidence: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
+    line_km: list[tuple[tuple[float, float], float]] = []
     for ci, v in enumerate(verdicts):
         ev: Evidence = v.evidence
         for p in ev.points:
-            m = marker(p.kind or "point", p.lat, p.lon, p.time, p.label, tz)
-            m = markers.setdefault(_key(m), m)
+            m = _merge(markers, marker(p.kind or "point", p.lat, p.lon, p.time, p.label, tz))
             if ci not in m["claims"]:
                 m["claims"].append(ci)
         for line in ev.lines:
@@ -349,6 +358,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             if len(pts) < 2:
                 continue
             km = geodesic_length_km(pts)
+            line_km += [(pts[0], km), (pts[-1], km)]
             evidence.append({"type": "line", "claim": ci, "latlons": [[round(a, 5), round(b, 5)] for a, b in pts],
                              "label": esc(f"{km:,.1f} km")})
         for s in ev.samples:
@@ -375,7 +385,30 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             "bounds": [[round(a, 5), round(b, 5)] for a, b in pts if np.isfinite(a) and np.isfinite(b)],
             "regions": [esc(r) for r in ev.regions],
         })
+    for m in markers.values():  # a closest approach is labelled with its distance (the line's length)
+        if m["kind"] == "closest":
+            kms = sorted({round(km, 1) for (a, b), km in line_km
+                          if abs(a - m["lat"]) < 2e-4 and abs(b - m["lon"]) < 2e-4})
+            if kms:
+                m["_name"] = " / ".join(f"{km:,.1f} km" for km in kms)
     return finish_labels(list(markers.values())), evidence, claims
+
+
+def _merge(markers: dict[tuple[Any, ...], dict[str, Any]], m: dict[str, Any]) -> dict[str, Any]:
+    """Add `m`, or fold it into the marker of the same kind at the same place (its text joins the tip)."""
+    key = _key(m)
+    have = markers.get(key)
+    if have is None:
+        markers[key] = m
+        return m
+    extra = m["tip"].split("<br>", 1)[0].removeprefix(f"<b>{esc(m['_title'])}</b>").strip()
+    if extra and extra not in have["tip"]:
+        head, _, rest = have["tip"].partition("<br>")
+        have["tip"] = f"{head}<br>{extra}" + (f"<br>{rest}" if rest else "")
+    have["observed"] = have["observed"] and m["observed"]
+    if not have["_name"]:
+        have["_name"] = m["_name"]
+    return have
 
 
 def evidence_times(verdicts: Sequence[Verdict], events: pd.DataFrame) -> list[Any]:

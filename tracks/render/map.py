@@ -167,8 +167,8 @@ def render_map(
     figure.html.add_child(Element(page.footer_html(inp)), name="tracks_footer")
     figure.html.add_child(Element(f'<script type="application/json" id="{data_id}">'
                                   f"{assets.json_for_script(payload)}</script>"), name="tracks_data")
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)  # first: above the legend
     _PageScript(groups, data_id).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
 
 

@@ -184,7 +184,7 @@ def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int]) ->
         ("border_region", _swatch_line("#ff6f00", "", 6), "border in a claim"),
         ("area_region", _swatch_line("#1565c0", "8 4", 2), "region in a claim"),
         ("sample", _swatch_dot("#000", "#fff"), "sample cited"),
-        ("evidence_gap", _swatch_line("#ffb300", "", 8), "gap a verdict needs"),
+        ("evidence_gap", _swatch_line("#7fd7ff", "", 8), "gap a verdict needs"),
     ]
     rows = "".join(f'<div class="tm-leg-row"><span class="tm-leg-sym">{sym}</span>{esc(text)}</div>'
                    for key, sym, text in entries if present.get(key))

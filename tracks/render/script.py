@@ -162,6 +162,7 @@ function tracksMapInit(map, G, dataId) {
   (D.markers || []).forEach(function (m) {
     var icon = D.icons[m.kind] || D.icons.point;
     var mk = L.marker([m.lat, m.lon], {keyboard: false, riseOnHover: true,
+      zIndexOffset: {airport: -500, takeoff: 500, landing: 500, crossing: 400, closest: 300}[m.kind] || 0,
       icon: L.divIcon({className: "tm-icon" + (m.observed ? "" : " tm-inferred"), html: icon.html,
                        iconSize: [icon.size, icon.size], iconAnchor: [icon.size / 2, icon.size / 2]})});
     mk.bindPopup(m.tip);
@@ -185,7 +186,7 @@ function tracksMapInit(map, G, dataId) {
       layer.bindTooltip(e.label, {permanent: true, direction: "center", className: "tm-distance"});
       (function (ly) { register(function () { var tt = ly.getTooltip(); return tt && tt.getElement(); }, 4.5); })(layer);
     } else if (e.type === "gap") {
-      L.polyline(e.latlons, {color: "#ffb300", weight: 10, opacity: 0.35, interactive: false}).addTo(G.evidence);
+      L.polyline(e.latlons, {color: "#00b0ff", weight: 12, opacity: 0.4, interactive: false}).addTo(G.evidence);
       layer = L.polyline(e.latlons, {color: "#8d5a00", weight: 3, dashArray: "7 6"});
       layer.bindTooltip(e.tip, {sticky: true});
     } else {
@@ -198,7 +199,7 @@ function tracksMapInit(map, G, dataId) {
   // --- legend, scale, time slider ----------------------------------------------------------------------------
   var legendSrc = document.getElementById(D.legendId);
   if (legendSrc) {
-    var Legend = L.Control.extend({options: {position: "bottomright"}, onAdd: function () {
+    var Legend = L.Control.extend({options: {position: "topright"}, onAdd: function () {
       var div = L.DomUtil.create("div", "tm-legend leaflet-bar");
       while (legendSrc.firstChild) div.appendChild(legendSrc.firstChild);
       L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
@@ -206,13 +207,9 @@ function tracksMapInit(map, G, dataId) {
     }});
     new Legend().addTo(map);
   }
-  if (D.illustrative) {
-    var Mark = L.Control.extend({options: {position: "topleft"}, onAdd: function () {
-      var div = L.DomUtil.create("div", "tm-watermark");
-      div.textContent = "ILLUSTRATIVE TRACK — not a recording";
-      return div;
-    }});
-    new Mark().addTo(map);
+  if (D.illustrative) {  // on the map itself too, so that a screenshot of the map alone carries it
+    var mark = L.DomUtil.create("div", "tm-watermark leaflet-control", map.getContainer());
+    mark.textContent = "ILLUSTRATIVE TRACK — not a recording";
   }
   L.control.scale({imperial: false, metric: true, position: "bottomleft", maxWidth: 160}).addTo(map);
 
@@ -252,7 +249,8 @@ function tracksMapInit(map, G, dataId) {
           var f = i < t.length - 1 && t[i + 1] > t[i] ? (rel - t[i]) / (t[i + 1] - t[i]) : 0;
           var j = Math.min(i + 1, t.length - 1);
           pos = [p.ll[i][0] + f * (p.ll[j][0] - p.ll[i][0]), p.ll[i][1] + f * (p.ll[j][1] - p.ll[i][1])];
-          text = altText(T.alt[f < 0.5 ? i : j]) + " · " + (SRC[T.src[f < 0.5 ? i : j]] || "?");
+          var k = f < 0.5 ? i : j;
+          text = (T.cls[k] === 1 ? "on ground" : altText(T.alt[k])) + " · " + (SRC[T.src[k]] || "?");
           p.marker.setStyle({fillColor: "#ffffff", dashArray: null});
         }
         p.marker.setLatLng(pos);
@@ -276,12 +274,11 @@ function tracksMapInit(map, G, dataId) {
 
   // --- claims panel: click a claim to fit the map to its evidence ---------------------------------------------
   var home = bounds.isValid() ? bounds : null;
-  function fitOptions(maxZoom) {
-    var bottom = 0;
-    document.querySelectorAll(".tm-legend, .tm-slider").forEach(function (el) { bottom = Math.max(bottom, el.offsetHeight); });
-    var size = map.getSize();
-    bottom = Math.min(bottom + 20, size.y * 0.45);
-    return {paddingTopLeft: [40, 40], paddingBottomRight: [40, bottom], maxZoom: maxZoom};
+  function fitOptions(maxZoom) {  // keep what is fitted clear of the legend (top right) and the slider (bottom)
+    var size = map.getSize(), legend = document.querySelector(".tm-legend"), slide = document.querySelector(".tm-slider");
+    var right = legend ? Math.min(legend.offsetWidth + 30, size.x * 0.4) : 40;
+    var bottom = slide ? Math.min(slide.offsetHeight + 30, size.y * 0.3) : 40;
+    return {paddingTopLeft: [50, 40], paddingBottomRight: [right, bottom], maxZoom: maxZoom};
   }
   if (home) map.fitBounds(home, fitOptions(11));
   map.on("zoomend moveend overlayadd overlayremove", declutter);
@@ -298,11 +295,14 @@ function tracksMapInit(map, G, dataId) {
       R.layer.setStyle(on ? {weight: R.style.weight + 3, opacity: 1} : R.style);
     });
     flash.clearLayers();
+    Object.keys(markerByClaim).forEach(function (c) {
+      markerByClaim[c].forEach(function (mk) { var el = mk.getElement(); if (el) el.classList.remove("tm-hl"); });
+    });
+    (markerByClaim[ci] || []).forEach(function (mk) { var el = mk.getElement(); if (el) el.classList.add("tm-hl"); });
     var b = C.bounds.length ? L.latLngBounds(C.bounds) : home;
     C.bounds.forEach(function (pt) {
       L.circleMarker(pt, {radius: 14, color: "#ffab00", weight: 3, fill: false, interactive: false}).addTo(flash);
     });
-    (markerByClaim[ci] || []).forEach(function (mk) { mk.openTooltip && mk.openTooltip(); });
     if (b) map.fitBounds(b, fitOptions(11));
   }
   document.querySelectorAll(".tm-claim").forEach(function (el) {
