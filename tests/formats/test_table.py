@@ -174,3 +174,10 @@ def test_identifiers_stay_text(tmp_path: Path) -> None:
     t = tracks.load(write(tmp_path, text))
     assert sorted(t.data["icao24"].tolist()) == ["0d8373", "1e5000"]
     assert t.data["squawk"].tolist() == ["0416", "0007"]
+
+
+def test_times_beyond_the_canonical_range_are_rejected(tmp_path: Path) -> None:
+    # year 3025 parses as ISO 8601, but datetime64[ns] ends in 2262: a typo, rejected with a reason
+    t = tracks.load(write(tmp_path, "time,lat,lon\n3025-11-29T01:00:00Z,1,2\n2025-11-29T01:00:00Z,1,2\n"))
+    assert len(t) == 1
+    assert t.rejected["reason"].tolist() == ["time in 'time' outside 1677..2262"]

@@ -18,7 +18,16 @@ import pandas as pd
 
 from tracks import schema
 from tracks.errors import TrackFormatError
-from tracks.formats._tabular import Rejections, check_icao_option, icao_text, mask, squawk_text, to_number
+from tracks.formats._tabular import (
+    Rejections,
+    check_icao_option,
+    icao_text,
+    mask,
+    per_unique,
+    squawk_text,
+    text_column,
+    to_number,
+)
 from tracks.formats._timeparse import clean_text, to_utc
 
 M_PER_FT = 0.3048  # exact: the international foot
@@ -225,15 +234,15 @@ def apply_plan(
             out[canon] = v * mul / div if factor != _ONE else v
         elif canon == "icao24":
             h = icao_text(values)
-            rej.add(clean_text(values.astype("string")).notna().to_numpy() & h.isna().to_numpy(),
+            rej.add(text_column(values).notna().to_numpy() & h.isna().to_numpy(),
                     f"unreadable {src} (expected 6 hex digits)")
             out[canon] = h
         elif canon == "squawk":
             out[canon] = squawk_text(values)
         elif canon in ("callsign", "registration"):
-            out[canon] = clean_text(values.astype("string"))
+            out[canon] = text_column(values)
         elif canon == "source":
-            out[canon] = _sources(values)
+            out[canon] = per_unique(values, _sources)
         else:  # on_ground, stale, new_leg
             b, bad = _booleans(values)
             rej.add(bad, f"unreadable {src} (expected true/false)")

@@ -179,26 +179,49 @@ def to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Rejections:
-    """One reason per record ('' = keep); the first reason given to a record wins."""
+    """One reason per record (none = keep); the first reason given to a record wins.
+
+    Reasons are stored as small integer codes, so marking a million rows costs a few array operations.
+    """
 
     def __init__(self, n: int) -> None:
-        self.reason = np.full(n, "", dtype=object)
+        self.code = np.zeros(n, dtype=np.int32)
+        self.texts: list[str] = [""]
+
+    def _code(self, reason: str) -> int:
+        if reason not in self.texts:
+            self.texts.append(reason)
+        return self.texts.index(reason)
+
+    def _set(self, m: np.ndarray, reason: str | np.ndarray) -> None:
+        if not m.any():
+            return
+        if isinstance(reason, np.ndarray):
+            uniq, inverse = np.unique(reason[m].astype(str), return_inverse=True)
+            self.code[m] = np.array([self._code(u) for u in uniq], dtype=np.int32)[inverse]
+        else:
+            self.code[m] = self._code(reason)
 
     def add(self, mask: np.ndarray, reason: str | np.ndarray) -> None:
         """Give `reason` (one string, or one per row) to the rows in `mask` that have no reason yet."""
-        m = np.asarray(mask, dtype=bool) & (self.reason == "")
-        if isinstance(reason, np.ndarray):
-            self.reason[m] = reason[m]
-        else:
-            self.reason[m] = reason
+        self._set(np.asarray(mask, dtype=bool) & (self.code == 0), reason)
 
     def add_reasons(self, reasons: np.ndarray) -> None:
         """Merge an array of per-row reasons ('' = none)."""
         self.add(reasons != "", reasons)
 
+    def override(self, reasons: np.ndarray) -> None:
+        """Per-row reasons that take precedence over any given before ('' = leave as is)."""
+        self._set(reasons != "", reasons)
+
     @property
     def bad(self) -> np.ndarray:
-        return self.reason != ""
+        return self.code != 0
+
+    @property
+    def reason(self) -> np.ndarray:
+        """The reason of every row ('' = kept)."""
+        return np.asarray(self.texts, dtype=object)[self.code]
 
     def split(
         self, frame: pd.DataFrame, records: np.ndarray, shown: pd.DataFrame | None = None
@@ -216,7 +239,8 @@ class Rejections:
             cell = rows[c].astype(object).where(rows[c].notna(), "").astype(str).to_numpy(dtype=object)
             text = text + (", " if k else "") + f"{c}=" + cell
         values = [v[:300] for v in text]
-        rejected = list(zip(np.asarray(records, dtype="int64")[idx].tolist(), self.reason[idx].tolist(), values, strict=True))
+        reasons = [self.texts[c] for c in self.code[idx]]
+        rejected = list(zip(np.asarray(records, dtype="int64")[idx].tolist(), reasons, values, strict=True))
         return frame.loc[~bad].reset_index(drop=True), rejected
 
 
@@ -228,8 +252,28 @@ def null_island(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 NULL_ISLAND_REASON = "position 0,0 is a placeholder for 'no position'"
 
 
+def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`fn` applied to the distinct values only (identifier columns repeat a few values a million times)."""
+    v = values.reset_index(drop=True)
+    codes, uniques = pd.factorize(v, use_na_sentinel=True)
+    if len(uniques) * 4 > len(v):
+        return fn(v).reset_index(drop=True)
+    done = fn(pd.Series(uniques, dtype=object)).astype("string").to_numpy(dtype=object, na_value=None)
+    done = np.append(done, None)  # code -1 (missing) -> None
+    return pd.Series(done[codes], dtype="string")
+
+
+def text_column(values: pd.Series) -> pd.Series:
+    """Free text (callsign, registration) stripped, null tokens -> <NA>."""
+    return per_unique(values, lambda v: clean_text(v.astype("string")))
+
+
 def squawk_text(values: pd.Series) -> pd.Series:
     """Mode A codes as four octal digits ('416' -> '0416'); '0', empty and non-octal values -> <NA>."""
+    return per_unique(values, _squawk)
+
+
+def _squawk(values: pd.Series) -> pd.Series:
     text = clean_text(values.astype("string")).str.replace(r"\.0$", "", regex=True)
     ok = mask(text.str.fullmatch(r"[0-7]{1,4}")) & mask(text.str.lstrip("0") != "")
     return text.where(ok).str.zfill(4)
@@ -237,6 +281,10 @@ def squawk_text(values: pd.Series) -> pd.Series:
 
 def icao_text(values: pd.Series) -> pd.Series:
     """ICAO 24-bit addresses as lowercase 6-hex text ('0x8467D8' -> '8467d8'); anything else -> <NA>."""
+    return per_unique(values, _icao)
+
+
+def _icao(values: pd.Series) -> pd.Series:
     text = clean_text(values.astype("string")).str.lower().str.replace(r"^0x", "", regex=True)
     text = text.where(mask(text.str.len() <= 6)).str.zfill(6)
     return text.where(mask(text.str.fullmatch(r"~?[0-9a-f]{6}")))

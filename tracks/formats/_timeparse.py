@@ -20,6 +20,20 @@ NULL_TOKENS: frozenset[str] = frozenset({"", "na", "n/a", "nan", "null", "none",
 EPOCH_MIN_S = 315_532_800.0
 _UNIT_SCALE = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
 _ZONE_PATTERN = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+# the canonical time column is datetime64[ns]: it holds 1677-09-21 .. 2262-04-11
+_NS_MIN = pd.Timestamp("1677-09-22", tz="UTC")
+_NS_MAX = pd.Timestamp("2262-04-10", tz="UTC")
+
+
+def _bounded(times: pd.Series, reasons: np.ndarray, column: str) -> tuple[pd.Series, np.ndarray]:
+    """NaT plus a reason for times the canonical datetime64[ns] column cannot hold (year 3025 from a typo)."""
+    t = times.reset_index(drop=True)
+    out = ((t < _NS_MIN) | (t > _NS_MAX)).fillna(False).to_numpy(dtype=bool)
+    if out.any():
+        reasons = reasons.copy()
+        reasons[out & (reasons == "")] = f"time in {column!r} outside 1677..2262"
+        t = t.mask(out)
+    return t, reasons
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -83,7 +97,7 @@ def epoch_times(values: np.ndarray, *, path: str, column: str, unit: str | None 
     reasons[wrong] = f"epoch value magnitude differs from the column {column!r} (which is in {unit})"
     reasons[early] = f"epoch value in column {column!r} is before 1980 (a placeholder, not a time)"
     f = np.where(wrong | early, np.nan, f)
-    return from_epoch(f, unit), reasons
+    return _bounded(from_epoch(f, unit), reasons, column)
 
 
 def iso_times(
@@ -131,7 +145,7 @@ def iso_times(
     reasons = np.full(len(t), "", dtype=object)
     bad = present & out.isna().to_numpy()
     reasons[bad] = f"unreadable time in {column!r}" + (" (or not existing / ambiguous in the local zone)" if tz else "")
-    return out, reasons
+    return _bounded(out, reasons, column)
 
 
 def to_utc(
@@ -147,7 +161,7 @@ def to_utc(
     """Any time column (datetime, epoch numbers, numeric text, ISO text) -> (UTC times, reasons)."""
     v = values.reset_index(drop=True)
     if isinstance(v.dtype, pd.DatetimeTZDtype):
-        return v.dt.tz_convert("UTC"), np.full(len(v), "", dtype=object)
+        return _bounded(v.dt.tz_convert("UTC"), np.full(len(v), "", dtype=object), column)
     if pd.api.types.is_datetime64_dtype(v.dtype):
         if tz is None and not naive_is_utc:
             first = int(records[0]) if records is not None and len(records) else 0
@@ -163,7 +177,7 @@ def to_utc(
         out = local.dt.tz_convert("UTC")
         reasons = np.full(len(v), "", dtype=object)
         reasons[out.isna().to_numpy() & v.notna().to_numpy()] = f"local time in {column!r} ambiguous or not existing in {tz}"
-        return out, reasons
+        return _bounded(out, reasons, column)
     if pd.api.types.is_bool_dtype(v.dtype):
         raise TrackFormatError(path, f"column {column!r} holds booleans, not times")
     if pd.api.types.is_numeric_dtype(v.dtype):

@@ -203,7 +203,7 @@ def read(
     out, rej = apply_plan(table, plan, path=raw.path, records=records, tz=tz, time_unit=time_unit,
                           icao24=icao24, callsign=callsign)
     broken = np.asarray(rows.broken, dtype=object)
-    rej.reason = np.where(broken != "", broken, rej.reason)
+    rej.override(broken)
     rej.add(pd.Series(rows.time).isna().to_numpy(), "no time for this position")
     rej.add(null_island(lat, lon), NULL_ISLAND_REASON)
     out["new_leg"] = np.asarray(rows.leg_start, dtype=bool)
