@@ -277,3 +277,21 @@ def test_a_million_samples_render_under_ten_megabytes() -> None:
     assert len(html.encode("utf-8")) < 10_000_000
     t = payload_of(html)["tracks"][0]
     assert t["n"] == 1_000_000 and t["shown"] <= 60_000
+
+
+def test_many_aircraft_share_the_point_budget_and_the_panel_stays_short() -> None:
+    frames = []
+    for a in range(50):
+        k = np.arange(2000)
+        frames.append(pd.DataFrame({
+            "time": pd.to_datetime(pd.Timestamp("2025-11-29T00:00Z").value + k * 4_000_000_000, utc=True),
+            "icao24": f"{a:06x}", "lat": 5 + a * 0.05 + np.sin(k / 50) * 0.2, "lon": -64 + k * 1e-3,
+            "record": k, "file": "many.json"}))
+    from tracks import schema
+
+    traffic = Traffic(schema.conform(pd.concat(frames, ignore_index=True)))
+    html = to_html(render_map(traffic, max_points=5_000))
+    p = payload_of(html)
+    assert len(p["tracks"]) == 50
+    assert sum(t["shown"] for t in p["tracks"]) <= 50 * 200  # at least 200 each, never the 100,000 samples
+    assert "<h2>Aircraft (50)</h2>" in html and "… and 25 more aircraft on the map." in html

@@ -90,6 +90,11 @@ class MapInput:
     def illustrative(self) -> bool:
         return any(t.illustrative for t in self.tracks)
 
+    @functools.cached_property
+    def names(self) -> tuple[str, ...]:
+        """`track_name` of each track (computed once: callsign/registration are modes over the table)."""
+        return tuple(track_name(t) for t in self.tracks)
+
     def sources(self) -> list[dict[str, Any]]:
         """Unique sources of all tracks and evidence: name (basename), sha256, format, illustrative, note."""
         seen: dict[tuple[str, str], dict[str, Any]] = {}
@@ -135,6 +140,7 @@ def _keep_around(times: np.ndarray, at: Iterable[Any]) -> np.ndarray:
 def track_payload(
     track: Track,
     *,
+    name: str = "",
     keep_times: Sequence[Any] = (),
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     max_points: int = DEFAULT_MAX_POINTS,
@@ -148,7 +154,7 @@ def track_payload(
     d = track.data
     n = len(d)
     if n == 0:
-        return {"name": esc(track_name(track)), "t0": 0, "lat": [], "lon": [], "t": [], "alt": [], "cls": [],
+        return {"name": esc(name or track_name(track)), "t0": 0, "lat": [], "lon": [], "t": [], "alt": [], "cls": [],
                 "src": [], "stale": [], "gaps": [], "gapLabels": [], "n": 0, "shown": 0}
     lat = d["lat"].to_numpy(dtype=float)
     lon = d["lon"].to_numpy(dtype=float)
@@ -182,7 +188,7 @@ def track_payload(
     labelled = _labelled_gaps(seg_gap, durations, t[idx[seg_gap]], labelled_gap_starts)
     alt_shown = alt[idx]
     return {
-        "name": esc(track_name(track)),
+        "name": esc(name or track_name(track)),
         "n": n,
         "shown": len(idx),
         "t0": t0,

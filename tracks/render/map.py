@@ -95,13 +95,13 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
     markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz)
     keep = content.evidence_times(inp.verdicts, inp.events)
     cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps]
-    live = [t for t in inp.tracks if not t.empty]
-    total = sum(len(t) for t in live) or 1
+    live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
+    total = sum(len(t) for t, _ in live) or 1
     tracks = [
-        content.track_payload(t, keep_times=keep, max_gap_s=inp.max_gap_s,
-                              max_points=max(1000, int(max_points * len(t) / total)),
+        content.track_payload(t, name=name, keep_times=keep, max_gap_s=inp.max_gap_s,
+                              max_points=max(min(len(t), 200), int(max_points * len(t) / total)),
                               labelled_gap_starts=cited_gaps)
-        for t in live
+        for t, name in live
     ]
     pts: list[tuple[float, float]] = [(a, b) for t in tracks for a, b in zip(t["lat"], t["lon"], strict=True)]
     pts += [(m["lat"], m["lon"]) for m in markers]

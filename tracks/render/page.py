@@ -13,7 +13,10 @@ from typing import Any
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
 from tracks.render import fmt
 from tracks.render.assets import LEAFLET_VERSION
-from tracks.render.content import ALT_CLASSES, MapInput, attr, esc, track_name
+from tracks.render.content import ALT_CLASSES, MapInput, attr, esc
+
+#: Aircraft summarised in the panel of a map without claims (the map draws them all).
+PANEL_TRACKS = 25
 
 BADGE_SYMBOLS = {"supported": "✓", "contradicted": "✗", "not_verifiable": "?"}
 
@@ -55,7 +58,7 @@ def title_of(inp: MapInput) -> str:
     title = str(attr(inp.case, "title", "") or "")
     if title:
         return title
-    names = [track_name(t) for t in inp.tracks if not t.empty]
+    names = [name for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
     if len(names) == 1:
         return f"Track of {names[0]}"
     return f"Tracks of {len(names)} aircraft" if names else "Track map"
@@ -88,7 +91,7 @@ def header_html(inp: MapInput) -> str:
         ac_type = attr(aircraft, "type", "")
         sub.append(f"Aircraft {ac_label}" + (f" ({ac_type})" if ac_type else ""))
     elif inp.tracks:
-        sub.append(", ".join(track_name(t) for t in inp.tracks[:3]) + (" …" if len(inp.tracks) > 3 else ""))
+        sub.append(", ".join(inp.names[:3]) + (f" and {len(inp.names) - 3} more" if len(inp.names) > 3 else ""))
     window = attr(inp.case, "window", None)
     start, end = fmt.to_utc(attr(window, "start", None)), fmt.to_utc(attr(window, "end", None))
     if start is None and inp.tracks and any(not t.empty for t in inp.tracks):
@@ -138,18 +141,21 @@ def panel_html(inp: MapInput) -> str:
                        + "".join(f"<li>{esc(n)}</li>" for n in inp.notes) + "</ul></div>")
         out += [claim_html(i, v, inp) for i, v in enumerate(inp.verdicts)]
     else:
-        out.append('<div class="tm-panel-head"><h2>Track</h2></div>'
+        n_live = sum(1 for t in inp.tracks if not t.empty)
+        heading = "Track" if n_live <= 1 else f"Aircraft ({n_live:,})"
+        out.append(f'<div class="tm-panel-head"><h2>{heading}</h2></div>'
                    '<p class="tm-hint">No claims were checked: this map shows the track data only.</p>')
-        for t in inp.tracks:
-            if t.empty:
-                continue
+        shown = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
+        for t, name in shown[:PANEL_TRACKS]:
             src = t.data["source"].value_counts()
             mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
-            out.append(f'<div class="tm-claim tm-track"><b>{esc(track_name(t))}</b><dl class="tm-measured">'
+            out.append(f'<div class="tm-claim tm-track"><b>{esc(name)}</b><dl class="tm-measured">'
                        f"<dt>samples</dt><dd>{len(t):,}</dd>"
                        f"<dt>first</dt><dd>{esc(fmt.time_both(t.start, inp.tz))}</dd>"
                        f"<dt>last</dt><dd>{esc(fmt.time_both(t.stop, inp.tz))}</dd>"
                        f"<dt>sources</dt><dd>{mix}</dd></dl></div>")
+        if len(shown) > PANEL_TRACKS:
+            out.append(f'<p class="tm-hint">… and {len(shown) - PANEL_TRACKS:,} more aircraft on the map.</p>')
     out.append("</aside>")
     return "".join(out)
 

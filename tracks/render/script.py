@@ -216,7 +216,8 @@ function tracksMapInit(map, G, dataId) {
   var tMin = Infinity, tMax = -Infinity;
   players.forEach(function (p) {
     var T = p.T; tMin = Math.min(tMin, T.t0 + T.t[0]); tMax = Math.max(tMax, T.t0 + T.t[T.t.length - 1]);
-    p.marker = L.circleMarker(p.ll[0], {radius: 8, color: "#000", weight: 3, fillColor: "#fff", fillOpacity: 1,
+    var big = players.length <= 10;
+    p.marker = L.circleMarker(p.ll[0], {radius: big ? 8 : 4, color: "#000", weight: big ? 3 : 2, fillColor: "#fff", fillOpacity: 1,
                                         interactive: false}).addTo(G.replay);
   });
   var slider = null;
@@ -254,8 +255,9 @@ function tracksMapInit(map, G, dataId) {
           p.marker.setStyle({fillColor: "#ffffff", dashArray: null});
         }
         p.marker.setLatLng(pos);
-        lines.push((players.length > 1 ? T.name + ": " : "") + esc(text));
+        if (lines.length <= 4) lines.push((players.length > 1 ? T.name + ": " : "") + esc(text));
       });
+      if (players.length > 4) lines.push("… and " + (players.length - 4) + " more aircraft");
       out.innerHTML = lines.join("<br>");
     };
     var fromRange = function () { setTime(tMin + (tMax - tMin) * (+range.value) / 1000); };

@@ -65,7 +65,8 @@ def display_indices(
         best = np.union1d(base, douglas_peucker(lat, lon, tolerance))
     if len(best) > max_points:
         return base
-    while tolerance > 1e-7:
+    floor = max(1e-6, span * 1e-6)  # ~0.1 m: below what any export's positions resolve
+    while tolerance > floor:
         tolerance /= 2.0
         idx = np.union1d(base, douglas_peucker(lat, lon, tolerance))
         if len(idx) > max_points:
