@@ -231,7 +231,16 @@ def test_bare_track_and_traffic() -> None:
     html = to_html(render_map(track, regions=regions(), timezone="America/Caracas"))
     assert "Track of VCV2984 · YV2984 · 0d8373" in html
     assert "No claims were checked" in html
-    assert len(payload_of(html)["regions"]) == 3
+    p = payload_of(html)
+    assert len(p["regions"]) == 3
+    # take-offs and landings come from tracks.legs; unobserved ones say so and name no airport of their own
+    labels = sorted(m["label"] for m in p["markers"] if m["label"])
+    assert labels == [
+        "<b>SVSE Santa Elena de Uairen</b><br>Landing: 01:11 UTC · 21:11 local<br>Take-off: 01:50 UTC · 21:50 local",
+        "<b>took off from SVMI before 28 Nov 23:20Z</b><br>Take-off (not observed): 23:20 UTC · 19:20 local<br>"
+        "Landing (not observed): 03:30 UTC · 23:30 local",
+    ]
+    assert [m["observed"] for m in p["markers"] if m["kind"] == "takeoff"] == [False, True]
     other = make_track(["2025-11-29T00:00:00Z", "2025-11-29T00:00:30Z"], [5.0, 5.1], [-62.0, -62.1],
                        icao24="abc123")
     traffic = Traffic(pd.concat([track.data, other.data], ignore_index=True), track.sources)

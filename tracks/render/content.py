@@ -19,6 +19,7 @@ import pandas as pd
 from pyproj import Geod
 
 from tracks import schema
+from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, Verdict
 from tracks.render import fmt
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
@@ -224,6 +225,7 @@ def geodesic_length_km(line: Sequence[tuple[float, float]]) -> float:
 
 
 _ICAO = re.compile(r"\b([A-Z]{4})\b")
+_PAREN = re.compile(r"\s+\(.*\)\s*$")  # a trailing '(take-off not observed: ...)' stays in the tip only
 _PLACE_KINDS = ("takeoff", "landing", "touch_and_go", "go_around", "airport")
 #: Events and airports closer than this (degrees, about 3 km) share one label.
 PLACE_DEG = 0.03
@@ -245,11 +247,24 @@ def airport_place(code: str) -> str:
 
 
 def place_name(kind: str, label: str) -> str:
-    """The airport a take-off/landing/airport marker is at ('SVMI Maiquetia'), else ''."""
+    """The airport a take-off/landing/airport marker is at ('SVMI Maiquetia'): the first ICAO code in
+    `label` that airportsdata knows; '' when none (callers do not ask for unobserved events)."""
     if kind not in _PLACE_KINDS:
         return ""
-    m = _ICAO.search(label)
-    return airport_place(m.group(1)) if m else ""
+    return next((p for p in (airport_place(m.group(1)) for m in _ICAO.finditer(label)) if p), "")
+
+
+def leg_events(tracks: Sequence[Track], max_gap_s: float = DEFAULT_MAX_GAP_S) -> pd.DataFrame:
+    """Take-offs, landings, touch-and-goes and go-arounds of bare tracks (tracks.legs), as event rows."""
+    rows: list[dict[str, Any]] = []
+    for t in tracks:
+        if t.empty:
+            continue
+        for leg in t.legs(max_gap_s=max_gap_s):
+            for e in (leg.takeoff, leg.landing, *leg.touch_and_goes, *leg.go_arounds):
+                rows.append({"kind": e.kind, "time": e.time, "lat": e.lat, "lon": e.lon, "label": e.sentence,
+                             "observed": bool(e.observed)})
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
 
 def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInfo | None,
@@ -277,7 +292,7 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
         "tip": tip,
         "claims": [],
         "_title": title,
-        "_name": place_name(kind, label) or label,
+        "_name": (place_name(kind, label) if observed else "") or _PAREN.sub("", label),
         "_when": fmt.time_short(when, tz),
         "_t": ts.value if ts is not None else 0,
     }

@@ -45,6 +45,10 @@ LAYERS = (
 )
 
 
+#: Bare Track/Traffic maps get take-off/landing markers from tracks.legs up to this many aircraft.
+LEG_EVENTS_MAX_TRACKS = 25
+
+
 class _PageScript(MacroElement):
     """Calls the page script once the map and its feature groups exist."""
 
@@ -85,8 +89,10 @@ def _normalise(
         tracks = tuple(result)
     else:
         raise TypeError(f"render_map expects a CaseResult, Track or Traffic, got {type(result).__name__}")
-    return MapInput(tracks=tracks, regions=tuple(regions), tz=zone(timezone or ""),
-                    max_gap_s=DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s)
+    gap_s = DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s
+    # take-offs and landings from tracks.legs (a few aircraft only: a busy airspace would be all labels)
+    events = content.leg_events(tracks, gap_s) if len(tracks) <= LEG_EVENTS_MAX_TRACKS else pd.DataFrame()
+    return MapInput(tracks=tracks, regions=tuple(regions), events=events, tz=zone(timezone or ""), max_gap_s=gap_s)
 
 
 def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False) -> dict[str, Any]:

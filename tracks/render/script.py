@@ -41,22 +41,28 @@ function tracksMapInit(map, G, dataId) {
     return Math.floor(h / 24) + " d " + (h % 24) + " h";
   }
   // permanent labels: on every view change, lower-priority labels that overlap higher ones are hidden
+  // (a label with `flip` tries the other side of its marker before it is hidden)
   var labels = [];
-  function register(getEl, prio) { labels.push({get: getEl, prio: prio}); }
+  function register(getEl, prio, flip) { labels.push({get: getEl, prio: prio, flip: flip}); }
   function declutter() {
-    var placed = [];
+    var placed = [], mapBox = map.getContainer().getBoundingClientRect();
     map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) { placed.push(c.getBoundingClientRect()); });
-    labels.slice().sort(function (a, b) { return b.prio - a.prio; }).forEach(function (l) {
-      var el = l.get();
-      if (!el) return;
-      el.style.visibility = "";
-      var box = el.classList.contains("leaflet-marker-icon") && el.firstElementChild ? el.firstElementChild : el;
-      var r = box.getBoundingClientRect();
-      if (!r.width || !document.body.contains(el)) return;
-      var hit = placed.some(function (p) {
+    function free(r) {
+      return r.left >= mapBox.left && r.right <= mapBox.right && !placed.some(function (p) {
         return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
       });
-      if (hit) el.style.visibility = "hidden"; else placed.push(r);
+    }
+    labels.slice().sort(function (a, b) { return b.prio - a.prio; }).forEach(function (l) {
+      var el = l.get();
+      if (!el || !document.body.contains(el)) return;
+      el.style.visibility = "";
+      if (l.flip) l.flip(false);
+      var box = el.classList.contains("leaflet-marker-icon") && el.firstElementChild ? el.firstElementChild : el;
+      var r = box.getBoundingClientRect();
+      if (!r.width) return;
+      if (!free(r) && l.flip) { l.flip(true); r = box.getBoundingClientRect(); }
+      if (free(r)) placed.push(r);
+      else { if (l.flip) l.flip(false); el.style.visibility = "hidden"; }
     });
   }
   function altText(a) { return a === null || a === undefined ? "altitude unknown" : a.toLocaleString("en-US") + " ft"; }
@@ -170,8 +176,15 @@ function tracksMapInit(map, G, dataId) {
       var dir = {closest: "left", crossing: "top"}[m.kind] || "right", h = icon.size / 2;
       var off = {left: [-h, 0], top: [0, -h], right: [h, 0]}[dir];
       mk.bindTooltip(m.label, {permanent: true, direction: dir, offset: off, className: "tm-label"});
+      var other = {left: "right", right: "left", top: "bottom"}[dir];
       register(function () { var tt = mk.getTooltip(); return tt && tt.getElement(); },
-               {takeoff: 5, landing: 5, crossing: 4}[m.kind] || 3);
+               {takeoff: 5, landing: 5, crossing: 4}[m.kind] || 3,
+               function (flipped) {
+                 var tt = mk.getTooltip(), d = flipped ? other : dir;
+                 if (!tt || tt.options.direction === d) return;
+                 var o = {left: [-h, 0], top: [0, -h], right: [h, 0], bottom: [0, h]}[d];
+                 tt.options.direction = d; tt.options.offset = L.point(o[0], o[1]); tt.update();
+               });
     } else {
       mk.bindTooltip(m.tip, {direction: "top"});
     }
