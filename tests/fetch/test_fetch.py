@@ -297,7 +297,7 @@ def test_result_citations(server: HTTPServer, client: Client, archive: Archive) 
 
 @pytest.mark.parametrize(("body", "headers", "what"), [
     (b"<!DOCTYPE html><html><title>Just a moment...</title></html>", {"Content-Type": "text/html"}, "HTML"),
-    (gzip.compress(b"<html>challenge</html>"), {"Content-Encoding": "gzip"}, "HTML"),
+    (gzip.compress(b"<html>challenge</html>", mtime=0), {"Content-Encoding": "gzip"}, "HTML"),
     (b"", {}, "an empty body"),
     (b"Rate limit exceeded", {"Content-Type": "text/plain"}, "not JSON"),
 ])
