@@ -23,7 +23,7 @@ from tests.render.fixtures import (
     regions,
 )
 from tracks.claims.result import CaseResult
-from tracks.claims.verdict import Evidence, Sample
+from tracks.claims.verdict import Evidence, GeoPoint, Sample, Verdict
 from tracks.render import fmt
 from tracks.render.content import claims_payload, finish_labels, marker
 from tracks.render.map import render_map, to_html
@@ -255,6 +255,20 @@ def test_empty_track_renders() -> None:
     assert payload_of(html)["tracks"] == []
 
 
+def test_a_case_without_samples_and_evidence_with_missing_coordinates_renders() -> None:
+    r = case_result()
+    nan = float("nan")
+    bad = Verdict("nowhere", "it went somewhere", "approached", "not_verifiable", "No sample of the aircraft.",
+                  evidence=Evidence(samples=(Sample("2025-11-29T01:00:00Z", nan, nan, alt_ft=nan),),
+                                    points=(GeoPoint("closest", nan, -61.0, "", "closest"),),
+                                    lines=(((nan, nan), (4.5, -61.0)),)))
+    r = replace(r, track=make_track([], [], []), verdicts=(*r.verdicts, bad), events=r.events.iloc[:0])
+    html = to_html(render_map(r))
+    p = payload_of(html)
+    assert p["tracks"] == [] and p["claims"][-1]["bounds"] == [[4.5, -61.0]]  # only the finite point
+    assert "No sample of the aircraft." in html
+
+
 def test_simplification_keeps_every_evidence_sample() -> None:
     track = big_track(300_000)
     d = track.data
@@ -262,8 +276,6 @@ def test_simplification_keeps_every_evidence_sample() -> None:
     samples = tuple(Sample(time=d["time"].iloc[i].isoformat(), lat=float(d["lat"].iloc[i]),
                            lon=float(d["lon"].iloc[i]), role="cited") for i in cited)
     base = case_result()
-    from tracks.claims.verdict import Verdict
-
     v = Verdict("x", "q", "approached", "supported", "s", evidence=Evidence(samples=samples))
     events = base.events.iloc[:0]
     r = CaseResult(case=base.case, track=track, verdicts=(v,), events=events)

@@ -371,11 +371,13 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
     for ci, v in enumerate(verdicts):
         ev: Evidence = v.evidence
         for p in ev.points:
+            if not _finite(p.lat, p.lon):
+                continue
             m = _merge(markers, marker(p.kind or "point", p.lat, p.lon, p.time, p.label, tz))
             if ci not in m["claims"]:
                 m["claims"].append(ci)
         for line in ev.lines:
-            pts = [(float(a), float(b)) for a, b in line]
+            pts = [(float(a), float(b)) for a, b in line if _finite(a, b)]
             if len(pts) < 2:
                 continue
             km = geodesic_length_km(pts)
@@ -383,13 +385,17 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             evidence.append({"type": "line", "claim": ci, "latlons": [[round(a, 5), round(b, 5)] for a, b in pts],
                              "label": esc(f"{km:,.1f} km")})
         for s in ev.samples:
-            alt = "" if s.alt_ft is None else f" · {s.alt_ft:,.0f} ft"
+            if not _finite(s.lat, s.lon):
+                continue
+            alt = f" · {s.alt_ft:,.0f} ft" if s.alt_ft is not None and _finite(s.alt_ft) else ""
             where = f" · {s.file}#{s.record}" if s.file else ""
             tip = (f"<b>Cited sample</b> {esc(s.role)}<br>{esc(fmt.time_both(s.time, tz))}"
                    f"<br>{esc(s.source)}{esc(alt)}{esc(where)}")
             evidence.append({"type": "sample", "claim": ci, "lat": round(s.lat, 5), "lon": round(s.lon, 5),
                              "tip": tip, "source": esc(s.source)})
         for g in ev.gaps:
+            if not _finite(g.start_lat, g.start_lon, g.end_lat, g.end_lon):
+                continue
             reach = {True: "its reachable area touches the region", False: "its reachable area cannot reach the region",
                      None: ""}.get(g.reaches_region, "")
             tip = (f"<b>{esc(g.id)}</b>: no data for {esc(fmt.duration(g.duration_s))}<br>"
@@ -403,7 +409,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
         claims.append({
             "id": esc(v.claim_id),
             "status": v.status,
-            "bounds": [[round(a, 5), round(b, 5)] for a, b in pts if np.isfinite(a) and np.isfinite(b)],
+            "bounds": [[round(a, 5), round(b, 5)] for a, b in pts if _finite(a, b)],
             "regions": [esc(r) for r in ev.regions],
         })
     for m in markers.values():  # a closest approach is labelled with its distance (the line's length)
@@ -413,6 +419,14 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             if kms:
                 m["_name"] = " / ".join(f"{km:,.1f} km" for km in kms)
     return finish_labels(list(markers.values())), evidence, claims
+
+
+def _finite(*values: Any) -> bool:
+    """All values are real finite numbers (evidence with a missing coordinate is not drawn)."""
+    try:
+        return all(np.isfinite(float(v)) for v in values)
+    except (TypeError, ValueError):
+        return False
 
 
 def _merge(markers: dict[tuple[Any, ...], dict[str, Any]], m: dict[str, Any]) -> dict[str, Any]:
