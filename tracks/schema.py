@@ -112,6 +112,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _cast(values: pd.Series, c: Column) -> pd.Series:
+    if values.dtype == c.dtype:
+        return values  # already canonical (fast path for large tables)
     if c.name == "time":
         if isinstance(values.dtype, pd.DatetimeTZDtype):
             return values.dt.tz_convert("UTC").astype(TIME_DTYPE)

@@ -11,7 +11,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Self
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracks import schema
 
@@ -222,10 +225,7 @@ class Traffic(_Table):
         rejected: pd.DataFrame | None = None,
     ) -> None:
         super().__init__(data, sources, rejected)
-        keys = self._data[["icao24", "time"]]
-        ordered = keys["icao24"].is_monotonic_increasing and all(
-            g.is_monotonic_increasing for _, g in keys.groupby("icao24", sort=False)["time"]
-        ) if len(self._data) < 200_000 else False
+        ordered = _ordered_by_icao_time(self._data)
         if not ordered:
             self._data = self._data.sort_values(["icao24", "time"], kind="stable").reset_index(drop=True)
 
@@ -269,6 +269,21 @@ class Traffic(_Table):
         except KeyError:
             return False
         return True
+
+
+def _ordered_by_icao_time(data: pd.DataFrame) -> bool:
+    """True when rows are already sorted by (icao24, time): a vectorised check, so big tables skip the sort."""
+    if len(data) < 2:
+        return True
+    ic = data["icao24"]
+    ids = pa.array(ic.array) if isinstance(ic.dtype, pd.StringDtype) else pa.array(ic.astype(str).to_numpy())
+    t = data["time"].array.asi8 if isinstance(data["time"].dtype, pd.DatetimeTZDtype) else None
+    if t is None:
+        return False
+    a, b = ids[:-1], ids[1:]
+    same = pc.equal(a, b).to_numpy(zero_copy_only=False)
+    later = pc.less(a, b).to_numpy(zero_copy_only=False)
+    return bool(np.all(np.where(same, np.diff(t) >= 0, later)))
 
 
 def _mode(s: pd.Series) -> str:

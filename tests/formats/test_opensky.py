@@ -243,3 +243,20 @@ def test_history_wrong_columns_and_broken_parquet(tmp_path: Path) -> None:
         tracks.load(broken, format="opensky-states-parquet")
     with pytest.raises(tracks.TrackFormatError, match="repeats"):
         tracks.load(good, repeats="sometimes")
+
+
+def test_history_row_without_icao24_is_rejected(tmp_path: Path) -> None:
+    rows = [*ROWS[:3], ROWS[3].replace(",0D8374,", ",,", 1)]
+    t = tracks.load(write(tmp_path, "\n".join([HEADER, *rows]) + "\n", "s.csv"))
+    assert t.sources[0].rejected_reasons == {"icao24 missing": 1, "repeated position (lastposupdate unchanged)": 1}
+    assert t.rejected.set_index("reason").loc["icao24 missing", "record"] == 3
+    assert t.data["icao24"].tolist() == ["0d8373", "0d8373"]
+
+
+def test_history_header_only_and_mixed_case_addresses(tmp_path: Path) -> None:
+    empty = tracks.load(write(tmp_path, HEADER + "\n", "empty.csv"))
+    assert len(empty) == 0 and empty.sources[0].records_read == 0 and schema.check(empty.data) == []
+    rows = [ROWS[0], ROWS[1].replace(",0d8373,", ", 0D8373 ,", 1), ROWS[2].replace(",0d8373,", ",0D8373,", 1)]
+    t = tracks.load(write(tmp_path, "\n".join([HEADER, *rows]) + "\n", "case.csv"))
+    assert t.data["icao24"].tolist() == ["0d8373", "0d8373"]  # one aircraft; row 1 repeats row 0
+    assert t.sources[0].rejected_reasons == {"repeated position (lastposupdate unchanged)": 1}

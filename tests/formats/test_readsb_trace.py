@@ -89,3 +89,18 @@ def test_truncated_file_names_file_and_place(tmp_path: Path) -> None:
 def test_illustrative_flag_is_carried(tmp_path: Path) -> None:
     t = tracks.load(write(tmp_path, dict(TRACE, illustrative=True, note="synthetic")))
     assert t.illustrative and t.sources[0].note == "synthetic"
+
+
+def test_booleans_and_strings_in_number_fields_are_unknown(tmp_path: Path) -> None:
+    """A JSON boolean anywhere switches to the per-value path; both paths must give the same table."""
+    plain = tracks.load(write(tmp_path, TRACE, "a.json")).data
+    odd = [list(p) for p in TRACE["trace"]]
+    odd[1][4] = True  # gs
+    odd[2][7] = "fast"  # vertical rate
+    odd[0][8] = {"flight": "VCV2984 ", "squawk": "1000", "alert": False}
+    d = tracks.load(write(tmp_path, dict(TRACE, trace=odd), "b.json")).data
+    assert pd.isna(d.loc[1, "gs_kt"]) and pd.isna(d.loc[2, "vrate_fpm"])
+    cols = ["time", "lat", "lon", "alt_baro_ft", "alt_geom_ft", "on_ground", "track_deg", "callsign", "squawk",
+            "source", "stale", "new_leg"]
+    pd.testing.assert_frame_equal(d[cols], plain[cols])
+    pd.testing.assert_series_equal(d.drop(index=[1])["gs_kt"], plain.drop(index=[1])["gs_kt"])

@@ -13,8 +13,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tracks import schema
-
 #: Exact conversion factors to the canonical units (1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
 FT_PER_M = 1.0 / 0.3048
 KT_PER_MS = 3600.0 / 1852.0
@@ -50,19 +48,6 @@ def seconds_to_time(seconds: np.ndarray, decimals: int = 6) -> pd.Series:
     units = np.round(np.where(ok, s, 0.0) * scale).astype(np.int64)
     ns = np.where(ok, units * (10**9 // scale), _NAT)
     return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
-
-
-def strings(array: pa.ChunkedArray | pa.Array, strip: bool = False) -> pd.Series:
-    """An Arrow column as the schema's string dtype (empty strings -> <NA>), without a Python loop."""
-    arr = array if array.type == pa.string() or array.type == pa.large_string() else pc.cast(array, pa.string())
-    if strip:
-        arr = pc.utf8_trim_whitespace(arr)
-    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
-    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 0:
-        return pd.Series([], dtype=schema.STRING_DTYPE)
-    if arr.type == pa.large_string():
-        arr = pc.cast(arr, pa.string())
-    return pd.Series(pd.array(arr, dtype=schema.STRING_DTYPE))
 
 
 def floats(array: pa.ChunkedArray | pa.Array) -> np.ndarray:

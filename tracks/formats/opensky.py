@@ -47,21 +47,22 @@ from tracks.formats._values import (
     nullable_bool,
     numeric,
     seconds_to_time,
-    strings,
     text,
 )
 from tracks.formats.base import Format, Parsed, RawFile
+from tracks.schema import STRING_DTYPE
 
 REPEAT_REASON = "repeated position (lastposupdate unchanged)"
 NO_CONTACT_REASON = "no contact for > 15 s (position repeated)"
 CONTACT_TIMEOUT_S = 15.0  # OpenSky: a vector more than 15 s after last contact is a repeat of the last position
 _POSITION_SOURCE = {0: "adsb", 1: "other", 2: "mlat", 3: "other"}
 
+_DICT = pa.dictionary(pa.int32(), pa.string())  # few distinct values: parsed straight into a dictionary
 # Historical state-vector columns we read, with their Arrow types (None = infer: `time` may be epoch or text).
 _HIST_TYPES: dict[str, pa.DataType | None] = {
-    "time": None, "icao24": pa.string(), "lat": pa.float64(), "lon": pa.float64(), "velocity": pa.float64(),
-    "heading": pa.float64(), "vertrate": pa.float64(), "callsign": pa.string(), "onground": pa.bool_(),
-    "squawk": pa.string(), "baroaltitude": pa.float64(), "geoaltitude": pa.float64(),
+    "time": None, "icao24": _DICT, "lat": pa.float64(), "lon": pa.float64(), "velocity": pa.float64(),
+    "heading": pa.float64(), "vertrate": pa.float64(), "callsign": _DICT, "onground": pa.bool_(),
+    "squawk": _DICT, "baroaltitude": pa.float64(), "geoaltitude": pa.float64(),
     "lastposupdate": None, "lastcontact": None,
 }
 _HIST_REQUIRED = ("time", "icao24", "lat", "lon")
@@ -341,75 +342,144 @@ def _seconds(col: pa.ChunkedArray) -> np.ndarray:
 
 
 def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
+    """State-vector rows -> positions sorted by (icao24, time), repeats removed (or kept stale) in one pass."""
     n = table.num_rows
     names = set(table.column_names)
-    records = table["__record"].to_numpy() if "__record" in names else np.arange(n, dtype="int64")
-    icao = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(table["icao24"], pa.string())))
+    records = np.asarray(table["__record"].to_numpy(), dtype="int64") if "__record" in names else np.arange(n, dtype="int64")
+    icao_codes, icao_dict = _codes(table["icao24"])
     row_time = _seconds(table["time"])
     note = ""
-    if "lastposupdate" in names:
+    has_lpu = "lastposupdate" in names
+    if has_lpu:
         lpu = _seconds(table["lastposupdate"])
         pos_time = np.where(np.isnan(lpu), row_time, lpu)
-        repeated = _repeated(icao, lpu)
-        reason = REPEAT_REASON
     else:
         contact = _seconds(table["lastcontact"]) if "lastcontact" in names else np.full(n, np.nan)
         pos_time = row_time
-        repeated = row_time - contact > CONTACT_TIMEOUT_S
-        reason = NO_CONTACT_REASON
         note = "no lastposupdate column: times are the vectors' `time`, not the position times"
+    # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
+    order = _sort_order(icao_codes, pos_time)
+    if has_lpu:
+        c, t = icao_codes[order], lpu[order]
+        repeated_sorted = np.zeros(n, dtype=bool)
+        repeated_sorted[1:] = (c[1:] == c[:-1]) & (t[1:] == t[:-1])  # NaN never equals NaN
+        reason = REPEAT_REASON
+    else:
+        repeated_sorted = (row_time - contact)[order] > CONTACT_TIMEOUT_S
+        reason = NO_CONTACT_REASON
+    rejected: list[tuple[int, str, str]] = []
+    no_id = icao_codes[order] == len(icao_dict) - 1
+    if no_id.any():
+        rejected += [(int(records[i]), "icao24 missing", f"time={row_time[i]}") for i in order[no_id]]
+        repeated_sorted &= ~no_id
+    if repeats == "drop" and repeated_sorted.any():
+        gone = order[repeated_sorted]
+        label = ", lastposupdate=" if has_lpu else ", lastcontact="
+        ref = lpu[gone] if has_lpu else contact[gone]
+        values = pc.binary_join_element_wise(
+            "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=", pa.array(row_time[gone]).cast(pa.string()),
+            label, pa.array(ref).cast(pa.string()), "",
+        ).to_pylist()
+        rejected += list(zip(records[gone].tolist(), [reason] * len(gone), values, strict=True))
+        keep = order[~repeated_sorted & ~no_id]
+        stale = np.zeros(len(keep), dtype=bool)
+    else:
+        keep = order[~no_id]
+        stale = repeated_sorted[~no_id]
+    take = pa.array(keep, pa.int64())
+    m = len(keep)
 
     def col(name: str, factor: float = 1.0) -> np.ndarray:
-        return floats(table[name]) * factor if name in names else np.full(n, np.nan)
+        return floats(table[name])[keep] * factor if name in names else np.full(m, np.nan)
+
+    def text_col(name: str) -> pd.Series:
+        if name not in names:
+            return pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE))
+        return _padded_text(table[name], keep)
 
     frame = pd.DataFrame(
         {
-            "time": seconds_to_time(pos_time),
-            "icao24": strings(icao),
-            "callsign": strings(table["callsign"], strip=True) if "callsign" in names else None,
+            "time": seconds_to_time(pos_time[keep]),
+            "icao24": pd.Series(pd.array(pc.take(icao_dict, pa.array(icao_codes[keep])), dtype=STRING_DTYPE)),
+            "callsign": text_col("callsign"),
+            "registration": pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE)),
             "lat": col("lat"),
             "lon": col("lon"),
             "alt_baro_ft": col("baroaltitude", FT_PER_M),
             "alt_geom_ft": col("geoaltitude", FT_PER_M),
-            "on_ground": nullable_bool(table["onground"]) if "onground" in names else pd.NA,
+            "on_ground": (nullable_bool(pc.take(table["onground"], take)) if "onground" in names
+                          else pd.Series(pd.arrays.BooleanArray(np.zeros(m, bool), np.ones(m, bool)))),
             "gs_kt": col("velocity", KT_PER_MS),
             "track_deg": col("heading"),
             "vrate_fpm": col("vertrate", FPM_PER_MS),
-            "squawk": strings(table["squawk"], strip=True) if "squawk" in names else None,
-            "source": pd.Categorical.from_codes(np.full(n, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
-            "stale": repeated,
-            "record": records,
-        }
+            "squawk": text_col("squawk"),
+            "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
+            "stale": stale,
+            "new_leg": np.zeros(m, dtype=bool),
+            "record": records[keep],
+        },
+        copy=False,  # every column is a fresh array: no need for pandas to copy them into blocks
     )
-    rejected: list[tuple[int, str, str]] = []
-    if repeats == "drop" and repeated.any():
-        idx = np.flatnonzero(repeated)
-        values = pc.binary_join_element_wise(
-            "icao24=", pc.take(icao, pa.array(idx)), ", time=", pa.array(row_time[idx]).cast(pa.string()),
-            ", lastposupdate=" if "lastposupdate" in names else ", lastcontact=",
-            pa.array(pos_time[idx] if "lastposupdate" in names else row_time[idx]).cast(pa.string()), "",
-        ).to_pylist()
-        rejected = list(zip(records[idx].tolist(), [reason] * len(idx), values, strict=True))
-        frame = frame.loc[~repeated].reset_index(drop=True)
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
 
 
-def _repeated(icao: pa.ChunkedArray | pa.Array, lpu: np.ndarray) -> np.ndarray:
-    """True for every row whose (icao24, lastposupdate) already occurred in an earlier row of the file."""
-    n = len(lpu)
-    if n == 0:
-        return np.zeros(0, dtype=bool)
-    enc = pc.dictionary_encode(icao)
+def _sort_order(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Row order by (aircraft code, time, file order): one stable argsort of a packed int64 key when the
+    codes and the time span fit (they always do for real files), else a three-key Arrow sort."""
+    n = len(codes)
+    finite = np.isfinite(seconds)
+    if n and finite.any():
+        t0 = seconds[finite].min()
+        us = np.where(finite, np.round((seconds - t0) * 1e6), 0.0)
+        span_ok = us.max() < 2**42 and codes.max() < 2**20  # 51 days at 1 us; a million aircraft
+        if span_ok:
+            key = (codes.astype(np.int64) << 43) + np.where(finite, us.astype(np.int64), 2**43 - 1)
+            return np.argsort(key, kind="stable")
+    order = pc.sort_indices(pa.table({"c": codes, "t": seconds, "r": np.arange(n)}),
+                            sort_keys=[("c", "ascending"), ("t", "ascending"), ("r", "ascending")])
+    return np.asarray(order.to_numpy(), dtype="int64")
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """(index of each row's value, with -1 for null; the distinct values) of a text column."""
+    if pa.types.is_dictionary(column.type):
+        enc = column.unify_dictionaries()
+        enc = pc.cast(enc, pa.dictionary(pa.int32(), pa.string())) if enc.type.value_type != pa.string() else enc
+    else:
+        enc = pc.dictionary_encode(pc.cast(column, pa.string()))
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
-    codes = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
-    order = np.lexsort((np.arange(n), lpu, codes))  # by aircraft, position time, then file order
-    c, t = codes[order], lpu[order]
-    dup_sorted = np.zeros(n, dtype=bool)
-    dup_sorted[1:] = (c[1:] == c[:-1]) & (t[1:] == t[:-1])  # NaN never equals NaN: unknown times never repeat
-    out = np.empty(n, dtype=bool)
-    out[order] = dup_sorted
-    return out
+    idx = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
+    return idx, enc.dictionary
+
+
+def _padded_text(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
+    """A low-cardinality text column (callsign, squawk) stripped, '' -> <NA>, at `rows`: the string work is
+    done once per distinct value, then one gather."""
+    idx, values = _dictionary(column)
+    values = pc.utf8_trim_whitespace(values)
+    values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+    values = pa.concat_arrays([values, pa.nulls(1, pa.string())])  # the last entry stands for null
+    picked = idx[rows]
+    picked[picked < 0] = len(values) - 1
+    return pd.Series(pd.array(pc.take(values, pa.array(picked)), dtype=STRING_DTYPE))
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of the (trimmed, lowercased) addresses numbered in alphabetical order, missing = the last code;
+    and the address of each code (null for the last)."""
+    idx, raw_values = _dictionary(column)
+    clean = pc.utf8_lower(pc.utf8_trim_whitespace(raw_values))
+    clean = pc.if_else(pc.equal(clean, ""), pa.scalar(None, pa.string()), clean)
+    merged = pc.dictionary_encode(clean)  # "ABC123" and "abc123 " are one aircraft
+    uniq = merged.dictionary
+    rank = np.asarray(pc.rank(uniq, sort_keys="ascending", tiebreaker="first").to_numpy(), dtype="int64") - 1
+    missing = len(uniq)
+    per_value = np.asarray(pc.fill_null(merged.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
+    per_value = np.append(np.where(per_value >= 0, rank[np.maximum(per_value, 0)], missing), missing)
+    codes = per_value[idx]  # idx -1 (null) picks the appended `missing`
+    alphabetical = pc.take(uniq, pa.array(np.argsort(rank)))
+    return codes, pa.concat_arrays([alphabetical, pa.nulls(1, pa.string())])
 
 
 def _is_hex(s: str) -> bool:

@@ -52,14 +52,14 @@ def _doc(raw: RawFile) -> Any:
 
 
 def sniff_aircraft_json(raw: RawFile) -> bool:
-    if b'"aircraft"' not in raw.data:
+    if raw.head.lstrip()[:1] != b"{" or b'"aircraft"' not in raw.data:
         return False
     doc = _doc(raw)
     return isinstance(doc, dict) and isinstance(doc.get("aircraft"), list) and "now" in doc
 
 
 def sniff_v2(raw: RawFile) -> bool:
-    if b'"ac"' not in raw.data and b'"hex"' not in raw.data:
+    if raw.head.lstrip()[:1] != b"{" or (b'"ac"' not in raw.data and b'"hex"' not in raw.data):
         return False
     doc = _doc(raw)
     if not isinstance(doc, dict) or "now" not in doc:

@@ -14,9 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracks.errors import TrackFormatError
 from tracks.formats.base import Format, Parsed, RawFile, readsb_source
+from tracks.schema import SOURCE_DTYPE, STRING_DTYPE
 
 FLAG_STALE, FLAG_NEW_LEG, FLAG_GEOM_RATE, FLAG_GEOM_ALT = 1, 2, 4, 8
 
@@ -28,13 +31,56 @@ def sniff(raw: RawFile) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("trace"), list) and "timestamp" in doc
 
 
-def _numeric(values: tuple[Any, ...]) -> np.ndarray:
-    """Numbers as float64; anything else (None, strings, bools) as NaN."""
+def _numeric(values: tuple[Any, ...], bools_possible: bool = True) -> np.ndarray:
+    """Numbers as float64; anything else (None, strings, bools) as NaN.
+
+    When the file holds no JSON boolean at all (`bools_possible` False), Arrow converts a column of
+    numbers and nulls in C; a column holding anything else (e.g. "ground") takes the per-value path, so the
+    result is the same either way.
+    """
+    if not bools_possible and values:
+        try:
+            arr = pa.array(values, type=pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            pass
+        else:
+            return np.asarray(pc.fill_null(arr, np.nan).to_numpy(zero_copy_only=False), dtype="float64")
     return np.fromiter(
         (v if type(v) is float else float(v) if type(v) is int else np.nan for v in values),
         dtype="float64",
         count=len(values),
     )
+
+
+def _carried(details: np.ndarray, key: str, strip: bool) -> pd.Series:
+    """details[key] carried forward from the last detail object that had it (strings; '' = absent when strip)."""
+    n = len(details)
+    rows = np.flatnonzero(details != None)  # noqa: E711  (elementwise: which points carry a details object)
+    found: list[int] = []
+    values: list[str] = []
+    for i in rows:
+        d = details[i]
+        v = d.get(key) if isinstance(d, dict) else None
+        if v is None or (strip and not isinstance(v, str)):
+            continue
+        text = v.strip() if strip else str(v)
+        if not text:
+            continue
+        found.append(int(i))
+        values.append(text)
+    last = np.full(n, -1, dtype="int64")
+    last[np.asarray(found, dtype="int64")] = np.arange(len(found))
+    last = np.maximum.accumulate(last) if n else last
+    table = pa.array([*values, None], pa.string())
+    return pd.Series(pd.array(pc.take(table, pa.array(np.where(last < 0, len(values), last))), dtype=STRING_DTYPE))
+
+
+def _sources(types: tuple[Any, ...]) -> pd.Categorical:
+    """readsb `type` strings -> schema source categories, mapping each distinct value once."""
+    codes, uniques = pd.factorize(np.array(types, dtype=object), use_na_sentinel=True)
+    cats = list(SOURCE_DTYPE.categories)
+    mapped = np.array([cats.index(readsb_source(u)) for u in uniques] + [cats.index("unknown")], dtype="int8")
+    return pd.Categorical.from_codes(mapped[codes], dtype=SOURCE_DTYPE)
 
 
 def read(raw: RawFile) -> Parsed:
@@ -50,53 +96,56 @@ def read(raw: RawFile) -> Parsed:
     if not _is_hex(icao):
         raise TrackFormatError(raw.path, f"bad 'icao' {doc.get('icao')!r}", expected="6 hex digits, optionally '~'-prefixed")
     trace: list[Any] = doc["trace"]
-    ok = [isinstance(p, list) and len(p) >= 9 for p in trace]
-    rejected = [(i, "point is not an array of at least 9 values", repr(p)[:200]) for i, p in enumerate(trace) if not ok[i]]
+    ok = [type(p) is list and len(p) >= 9 for p in trace]
+    bad = ok.count(False)
+    rejected = [(i, "point is not an array of at least 9 values", repr(p)[:200]) for i, p in enumerate(trace) if not ok[i]] if bad else []
     records = np.flatnonzero(ok) if rejected else np.arange(len(trace))
     points = [trace[i] for i in records] if rejected else trace
     n = len(points)
-    cols = list(zip_longest(*points, fillvalue=None)) if n else []
+    same = n > 0 and all(len(p) == 14 for p in points)
+    cols = list(zip(*points, strict=True)) if same else list(zip_longest(*points, fillvalue=None)) if n else []
     cols += [(None,) * n] * (14 - len(cols))
+    bools = b"true" in raw.data or b"false" in raw.data
 
-    dt = _numeric(cols[0])
+    def num(k: int) -> np.ndarray:
+        return _numeric(cols[k], bools)
+
+    dt = num(0)
     ms = np.round(t0 * 1000.0) + np.round(dt * 1000.0)
     time = pd.to_datetime(pd.Series(ms), unit="ms", utc=True, errors="coerce")
-    alt_raw = cols[3]
-    ground = np.fromiter((a == "ground" for a in alt_raw), dtype=bool, count=n)
-    alt = _numeric(alt_raw)
-    flags = np.nan_to_num(_numeric(cols[6]), nan=0).astype("int64")
+    alt_raw = np.array(cols[3], dtype=object)
+    ground = np.asarray(alt_raw == "ground", dtype=bool) if n else np.zeros(0, dtype=bool)
+    alt = num(3)
+    flags = np.nan_to_num(num(6), nan=0).astype("int64")
     geom_alt = (flags & FLAG_GEOM_ALT) != 0
-    alt_geom = _numeric(cols[10])
+    alt_geom = num(10)
     alt_geom = np.where(geom_alt & np.isnan(alt_geom), alt, alt_geom)
     alt_baro = np.where(geom_alt, np.nan, alt)
-    on_ground = pd.array(np.where(ground, True, np.where(np.isnan(alt), pd.NA, False)), dtype="boolean")
+    on_ground = pd.arrays.BooleanArray(ground, ~ground & np.isnan(alt))
 
-    details = cols[8]
-    callsign = pd.Series([d.get("flight") if isinstance(d, dict) else None for d in details], dtype="object")
-    squawk = pd.Series([d.get("squawk") if isinstance(d, dict) else None for d in details], dtype="object")
-    callsign = callsign.str.strip().replace("", None).ffill()
-    squawk = squawk.ffill()
-    src = [readsb_source(s) for s in cols[9]]
+    details = np.array(cols[8], dtype=object)
+    registration = doc.get("r") or None
     frame = pd.DataFrame(
         {
             "time": time,
-            "icao24": icao,
-            "callsign": callsign,
-            "registration": doc.get("r") or None,
-            "lat": _numeric(cols[1]),
-            "lon": _numeric(cols[2]),
+            "icao24": pd.Series(pd.array(pa.repeat(icao, n), dtype=STRING_DTYPE)),
+            "callsign": _carried(details, "flight", strip=True),
+            "registration": pd.Series(pd.array(pa.repeat(pa.scalar(registration, pa.string()), n), dtype=STRING_DTYPE)),
+            "lat": num(1),
+            "lon": num(2),
             "alt_baro_ft": alt_baro,
             "alt_geom_ft": alt_geom,
             "on_ground": on_ground,
-            "gs_kt": _numeric(cols[4]),
-            "track_deg": _numeric(cols[5]),
-            "vrate_fpm": _numeric(cols[7]),
-            "squawk": squawk,
-            "source": src,
+            "gs_kt": num(4),
+            "track_deg": num(5),
+            "vrate_fpm": num(7),
+            "squawk": _carried(details, "squawk", strip=False),
+            "source": _sources(cols[9]),
             "stale": (flags & FLAG_STALE) != 0,
             "new_leg": (flags & FLAG_NEW_LEG) != 0,
             "record": records.astype("int64"),
-        }
+        },
+        copy=False,
     )
     return Parsed(
         frame=frame,
