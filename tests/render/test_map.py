@@ -316,3 +316,21 @@ def test_many_aircraft_share_the_point_budget_and_the_panel_stays_short() -> Non
     assert len(p["tracks"]) == 50
     assert sum(t["shown"] for t in p["tracks"]) <= 50 * 200  # at least 200 each, never the 100,000 samples
     assert "<h2>Aircraft (50)</h2>" in html and "… and 25 more aircraft on the map." in html
+
+
+def test_the_bundled_case_renders_with_every_verdict_and_its_evidence() -> None:
+    import tracks
+    from tests.helpers import REPO
+
+    result = tracks.check(REPO / "data" / "cases" / "venezuela-2025-11" / "case.yaml")
+    html = to_html(render_map(result))
+    cards = re.findall(r'<article class="tm-claim tm-claim-(\w+)"', html)
+    assert cards == [v.status for v in result.verdicts]
+    assert ('<div class="tm-banner" role="alert">' in html) == result.track.illustrative
+    p = payload_of(html)
+    assert p["tracks"][0]["n"] == len(result.track)
+    labels = [m["label"] for m in p["markers"] if m["label"]]
+    assert any(lbl.startswith("<b>SVSE Santa Elena de Uairen</b><br>Landing: ") for lbl in labels)
+    assert any(lbl.startswith("<b>Closest approach</b> ") and " km<br>" in lbl for lbl in labels)
+    assert {r["border"] for r in p["regions"]} == {True, False}  # the VE|BR-RR border and Brazil
+    assert RESOURCE.findall(html) == []
