@@ -226,6 +226,19 @@ def test_every_text_from_data_is_escaped(xss_html: str) -> None:
     assert all("<img" not in m["label"] and "</script" not in m["label"] for m in p["markers"])
 
 
+def test_template_syntax_in_data_is_text_not_evaluated() -> None:
+    jinja = "{{ 7*7 }} {% for x in 'ab' %}[{{ x }}]{% endfor %} {# c #}"
+    r = case_result()
+    r = replace(r, case=replace(r.case, title="T " + jinja),
+                verdicts=(replace(r.verdicts[0], quote=jinja, claim_id="{{ this }}"), *r.verdicts[1:]),
+                track=flight_track(callsign="{{ 6*6 }}"))
+    html = to_html(render_map(r))
+    assert f"“{jinja}”" in html.replace("&#x27;", "'")
+    assert f"<title>T {jinja}".replace("'", "&#x27;") in html
+    assert "{{ this }}" in html and "{{ 6*6 }}" in html
+    assert "49" not in html.split('class="tm-quote"')[1][:80]
+
+
 def test_bare_track_and_traffic() -> None:
     track = flight_track()
     html = to_html(render_map(track, regions=regions(), timezone="America/Caracas"))

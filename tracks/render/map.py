@@ -49,6 +49,18 @@ LAYERS = (
 LEG_EVENTS_MAX_TRACKS = 25
 
 
+class _Raw(Element):
+    """Literal HTML. branca's Element would run its text through Jinja, so a quote or callsign containing
+    `{{ ... }}` or `{% ... %}` would be evaluated (template injection); this one is inserted as it is."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._html = html
+
+    def render(self, **kwargs: Any) -> str:
+        return self._html
+
+
 class _PageScript(MacroElement):
     """Calls the page script once the map and its feature groups exist."""
 
@@ -163,15 +175,15 @@ def render_map(
     payload["legendId"] = legend_id
     figure = m.get_root()
     figure.title = content.esc(page.title_of(inp))
-    figure.header.add_child(Element(f"<style>{assets.PAGE_CSS}</style>"), name="tracks_css")
-    figure.header.add_child(Element(f"<script>{PAGE_JS}</script>"), name="tracks_js")
-    figure.html.add_child(Element(page.header_html(inp)), name="tracks_header")
-    figure.html.add_child(Element(page.panel_html(inp)), name="tracks_panel")
+    figure.header.add_child(_Raw(f"<style>{assets.PAGE_CSS}</style>"), name="tracks_css")
+    figure.header.add_child(_Raw(f"<script>{PAGE_JS}</script>"), name="tracks_js")
+    figure.html.add_child(_Raw(page.header_html(inp)), name="tracks_header")
+    figure.html.add_child(_Raw(page.panel_html(inp)), name="tracks_panel")
     alt_used = {c for t in payload["tracks"] for c in set(t["cls"])}
-    figure.html.add_child(Element(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),
+    figure.html.add_child(_Raw(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),
                           name="tracks_legend")
-    figure.html.add_child(Element(page.footer_html(inp)), name="tracks_footer")
-    figure.html.add_child(Element(f'<script type="application/json" id="{data_id}">'
+    figure.html.add_child(_Raw(page.footer_html(inp)), name="tracks_footer")
+    figure.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">'
                                   f"{assets.json_for_script(payload)}</script>"), name="tracks_data")
     folium.LayerControl(collapsed=True, position="topright").add_to(m)  # first: above the legend
     _PageScript(groups, data_id).add_to(m)
