@@ -1,0 +1,226 @@
+"""Per-geometry search structures for the fence: boundary edges, R-trees and a containment raster.
+
+Built once per geometry and cached (keyed by object identity). The raster is a grid over the geometry's
+bounding box whose cells are classified as outside (0), inside (1) or near the boundary (2). It is exact,
+not an approximation: a cell is only 0 or 1 when no boundary point lies in it or in any of its 8 neighbours
+(boundary edges are sampled at half a cell and the marks dilated by one cell), so every point in such a cell
+has the cell's state; points in class-2 cells are decided by `shapely.contains_xy` on the prepared geometry.
+The dilation also means that a segment between two points in adjacent cells can only meet the boundary if
+one of its two end cells is class 2 - which is how the fence skips segments far from any border.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from tracks.geo import geodesy
+
+#: The raster has at most about this many cells.
+RASTER_CELLS = 2_000_000
+#: Smallest cell edge (degrees): about 10 m.
+MIN_CELL_DEG = 1e-4
+#: Inputs with fewer points than this skip the raster (building it would cost more than it saves).
+RASTER_MIN_POINTS = 20_000
+_PAD = 2
+_CACHE_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Raster:
+    """Cell classes over [x0, x0 + nx*cell) x [y0, y0 + ny*cell): 0 outside, 1 inside, 2 near the boundary."""
+
+    x0: float
+    y0: float
+    cell: float
+    nx: int
+    ny: int
+    classes: np.ndarray  # uint8, shape (ny * nx,)
+
+    def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point: class (0 outside the grid), and the floor cell coordinates (float, may lie off the grid)."""
+        inv = 1.0 / self.cell
+        fx = np.floor((x - self.x0) * inv)
+        fy = np.floor((y - self.y0) * inv)
+        on = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)
+        flat = np.where(on, fy * self.nx + fx, 0).astype(np.int64)
+        cls = np.where(on, self.classes[flat], 0).astype(np.uint8)
+        return cls, fx, fy
+
+
+@dataclass
+class GeometryIndex:
+    """Edges and trees of one geometry (lon/lat). `area` is True for polygonal geometries."""
+
+    geometry: BaseGeometry
+    area: bool
+    edges: np.ndarray  # (m, 4): x1, y1, x2, y2 in degrees
+    tree: shapely.STRtree  # over the edges, for intersections
+    dedges: np.ndarray  # edges plus copies shifted by -360 and +360 degrees of longitude
+    dtree: shapely.STRtree  # over dedges, for distances (a track near +180 sees edges near -180)
+    denv: np.ndarray  # envelopes of dedges: xmin, ymin, xmax, ymax
+    bounds: tuple[float, float, float, float]
+    max_abs_lat: float
+    _raster: Raster | None = field(default=None, repr=False)
+
+    @property
+    def raster(self) -> Raster:
+        if self._raster is None:
+            self._raster = build_raster(self)
+        return self._raster
+
+    def contains(self, x: np.ndarray, y: np.ndarray, *, use_raster: bool | None = None) -> np.ndarray:
+        """True for points strictly inside (boundary points are outside), vectorised."""
+        if not self.area or len(x) == 0:
+            return np.zeros(len(x), dtype=bool)
+        if use_raster is None:
+            use_raster = len(x) >= RASTER_MIN_POINTS
+        if not use_raster:
+            return shapely.contains_xy(self.geometry, x, y)
+        cls, _, _ = self.raster.cells(x, y)
+        return self.resolve(cls, x, y)
+
+    def resolve(self, cls: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Containment from raster classes, deciding class-2 points exactly."""
+        out = cls == 1
+        near = np.flatnonzero(cls == 2)
+        if len(near):
+            out[near] = shapely.contains_xy(self.geometry, x[near], y[near])
+        return out
+
+
+_cache: dict[int, GeometryIndex] = {}
+
+
+def get_index(geometry: BaseGeometry) -> GeometryIndex:
+    """The (cached) index of a geometry."""
+    key = id(geometry)
+    hit = _cache.get(key)
+    if hit is not None and hit.geometry is geometry:
+        return hit
+    idx = _build(geometry)
+    if len(_cache) >= _CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = idx
+    return idx
+
+
+def _build(geometry: BaseGeometry) -> GeometryIndex:
+    if geometry.is_empty:
+        raise ValueError("cannot fence against an empty geometry")
+    area = geodesy.is_polygonal(geometry)
+    if area:
+        shapely.prepare(geometry)
+    edges = edges_of(geometry)
+    lines = _edge_geometries(edges)
+    copies = [edges + np.array([s, 0.0, s, 0.0]) for s in (0.0, -360.0, 360.0)]
+    dedges = np.concatenate(copies)
+    minx, miny, maxx, maxy = geometry.bounds
+    return GeometryIndex(
+        geometry=geometry, area=area, edges=edges, tree=shapely.STRtree(lines),
+        dedges=dedges, dtree=shapely.STRtree(_edge_geometries(dedges)),
+        denv=np.column_stack([np.minimum(dedges[:, 0], dedges[:, 2]), np.minimum(dedges[:, 1], dedges[:, 3]),
+                              np.maximum(dedges[:, 0], dedges[:, 2]), np.maximum(dedges[:, 1], dedges[:, 3])]),
+        bounds=(minx, miny, maxx, maxy), max_abs_lat=max(abs(miny), abs(maxy)),
+    )
+
+
+def _edge_geometries(edges: np.ndarray) -> np.ndarray:
+    """Two-point linestrings, or points for zero-length edges (the R-tree's dwithin skips degenerate lines)."""
+    out = shapely.linestrings(edges.reshape(-1, 2, 2))
+    flat = (edges[:, 0] == edges[:, 2]) & (edges[:, 1] == edges[:, 3])
+    if flat.any():
+        out[flat] = shapely.points(edges[flat, 0], edges[flat, 1])
+    return out
+
+
+def edges_of(geometry: BaseGeometry) -> np.ndarray:
+    """All straight edges (x1, y1, x2, y2) of a geometry's boundary (lines: the lines; points: zero-length)."""
+    parts = shapely.get_parts(geometry)
+    lines, points = [], []
+    for p in parts:
+        t = p.geom_type
+        if t in ("Polygon", "MultiPolygon"):
+            lines.extend(shapely.get_parts(p.boundary))
+        elif t in ("LineString", "LinearRing", "MultiLineString"):
+            lines.extend(shapely.get_parts(p))
+        elif t in ("Point", "MultiPoint"):
+            points.extend(shapely.get_parts(p))
+        elif t == "GeometryCollection":
+            lines.extend(shapely.get_parts(edges_geometry(p)))
+    out = []
+    if lines:
+        coords, idx = shapely.get_coordinates(np.asarray(lines, dtype=object), return_index=True)
+        same = idx[:-1] == idx[1:]
+        out.append(np.column_stack([coords[:-1][same], coords[1:][same]]))
+    if points:
+        c = shapely.get_coordinates(np.asarray(points, dtype=object))
+        out.append(np.column_stack([c, c]))
+    if not out:
+        raise ValueError(f"no edges in {geometry.geom_type}")
+    return np.ascontiguousarray(np.concatenate(out), dtype=float)
+
+
+def edges_geometry(collection: BaseGeometry) -> BaseGeometry:
+    """The boundaries/lines/points of a GeometryCollection as one geometry."""
+    parts = []
+    for g in shapely.get_parts(collection):
+        parts.append(g.boundary if g.geom_type in ("Polygon", "MultiPolygon") else g)
+    return shapely.union_all(parts)
+
+
+def build_raster(index: GeometryIndex) -> Raster:
+    """Classify grid cells (see the module docstring). Vectorised; a few tens of ms for a country."""
+    minx, miny, maxx, maxy = index.bounds
+    w, h = max(maxx - minx, MIN_CELL_DEG), max(maxy - miny, MIN_CELL_DEG)
+    cell = max(math.sqrt(w * h / RASTER_CELLS), MIN_CELL_DEG, max(w, h) / 8192)
+    nx = math.ceil(w / cell) + 2 * _PAD
+    ny = math.ceil(h / cell) + 2 * _PAD
+    x0, y0 = minx - _PAD * cell, miny - _PAD * cell
+    e = index.edges
+    # 1. boundary marks: every edge sampled at <= half a cell, then dilated by one cell
+    length = np.hypot(e[:, 2] - e[:, 0], e[:, 3] - e[:, 1])
+    k = np.ceil(length / (0.5 * cell)).astype(np.int64) + 1
+    which = np.repeat(np.arange(len(e)), k)
+    start = np.cumsum(k) - k
+    frac = (np.arange(len(which)) - start[which]) / np.maximum(k[which] - 1, 1)
+    sx = e[which, 0] + frac * (e[which, 2] - e[which, 0])
+    sy = e[which, 1] + frac * (e[which, 3] - e[which, 1])
+    ix = np.clip(np.floor((sx - x0) / cell).astype(np.int64), 0, nx - 1)
+    iy = np.clip(np.floor((sy - y0) / cell).astype(np.int64), 0, ny - 1)
+    marks = np.zeros((ny, nx), dtype=bool)
+    marks[iy, ix] = True
+    near = marks.copy()
+    near[1:, :] |= marks[:-1, :]
+    near[:-1, :] |= marks[1:, :]
+    rows = near.copy()
+    near[:, 1:] |= rows[:, :-1]
+    near[:, :-1] |= rows[:, 1:]
+    # 2. inside/outside of cell centres by even-odd scanlines: toggle at the first centre right of a crossing
+    inside = _scanline_parity(e, x0, y0, cell, nx, ny) if index.area else np.zeros((ny, nx), dtype=bool)
+    classes = np.where(near, np.uint8(2), inside.astype(np.uint8)).astype(np.uint8)
+    return Raster(x0, y0, cell, nx, ny, classes.ravel())
+
+
+def _scanline_parity(e: np.ndarray, x0: float, y0: float, cell: float, nx: int, ny: int) -> np.ndarray:
+    ya, yb = np.minimum(e[:, 1], e[:, 3]), np.maximum(e[:, 1], e[:, 3])
+    keep = yb > ya
+    e, ya, yb = e[keep], ya[keep], yb[keep]
+    # rows r with centre yc = y0 + (r + 0.5) * cell in [ya, yb)
+    r0 = np.ceil((ya - y0) / cell - 0.5).astype(np.int64)
+    r1 = np.ceil((yb - y0) / cell - 0.5).astype(np.int64)
+    r0, r1 = np.clip(r0, 0, ny), np.clip(r1, 0, ny)
+    k = np.maximum(r1 - r0, 0)
+    which = np.repeat(np.arange(len(e)), k)
+    row = r0[which] + (np.arange(len(which)) - (np.cumsum(k) - k)[which])
+    yc = y0 + (row + 0.5) * cell
+    x1, y1, x2, y2 = e[which, 0], e[which, 1], e[which, 2], e[which, 3]
+    xc = x1 + (yc - y1) * (x2 - x1) / (y2 - y1)
+    col = np.clip(np.floor((xc - x0) / cell - 0.5).astype(np.int64) + 1, 0, nx)
+    toggles = np.zeros((ny, nx + 1), dtype=np.int32)
+    np.add.at(toggles, (row, col), 1)
+    return (np.cumsum(toggles, axis=1)[:, :nx] & 1).astype(bool)

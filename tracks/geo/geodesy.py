@@ -1,0 +1,179 @@
+"""Geodesy on the WGS84 ellipsoid: the one place that knows about ellipsoids and projections.
+
+Distances and azimuths come from `pyproj.Geod` (Karney's algorithm, accurate to nanometres). Geometries stay in
+longitude/latitude degrees (EPSG:4326); their edges are straight in lon/lat, as in GeoJSON. Geodesic buffers are
+computed in local azimuthal equidistant projections over tiles of at most `BUFFER_TILE_DEG` degrees, where the
+projection's distance error stays below about 0.2 %, and split at the antimeridian.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+from shapely import Polygon, affinity
+from shapely.geometry.base import BaseGeometry
+
+GEOD = Geod(ellps="WGS84")
+
+#: The shortest ground distance one degree can stand for (the meridian degree at the equator, km).
+#: For any path, geodesic length >= KM_PER_DEG_MIN * sqrt(dlat^2 + cos(lat)^2 dlon^2) (degrees).
+KM_PER_DEG_MIN = 110.574
+#: The international nautical mile in km.
+NM_KM = 1.852
+#: Tiles larger than this (degrees) are split before a geodesic buffer.
+BUFFER_TILE_DEG = 10.0
+
+
+def distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
+                lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+    """Geodesic distance(s) in km between (lat1, lon1) and (lat2, lon2), element-wise (degrees in)."""
+    a = np.broadcast_arrays(np.asarray(lon1, float), np.asarray(lat1, float),
+                            np.asarray(lon2, float), np.asarray(lat2, float))
+    shape = a[0].shape
+    if a[0].size == 0:
+        return np.zeros(shape)
+    _, _, d = GEOD.inv(*(np.ascontiguousarray(x).ravel() for x in a))
+    return np.asarray(d, dtype=float).reshape(shape) / 1000.0
+
+
+def wrap_lon(lon: np.ndarray | float) -> np.ndarray:
+    """Longitude(s) folded into [-180, 180) degrees."""
+    return (np.asarray(lon, dtype=float) + 180.0) % 360.0 - 180.0
+
+
+def lon_delta(lon1: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
+    """The shorter signed longitude step from lon1 to lon2, in (-180, 180] degrees (crosses the antimeridian
+    when that is shorter)."""
+    d = (np.asarray(lon2, float) - np.asarray(lon1, float) + 180.0) % 360.0 - 180.0
+    return np.where(d == -180.0, 180.0, d)
+
+
+def length_km(geometry: BaseGeometry) -> float:
+    """Geodesic length (km) of a line geometry, or of a polygon's boundary."""
+    if geometry.is_empty:
+        return 0.0
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        geometry = geometry.boundary
+    return float(GEOD.geometry_length(geometry)) / 1000.0
+
+
+def area_km2(geometry: BaseGeometry) -> float:
+    """Geodesic area (km^2) of a polygonal geometry."""
+    if geometry.is_empty:
+        return 0.0
+    return abs(float(GEOD.geometry_area_perimeter(geometry)[0])) / 1e6
+
+
+def circle(lat: float, lon: float, radius_km: float, n: int = 360) -> BaseGeometry:
+    """Geodesic circle: the `n` points at exactly `radius_km` from (lat, lon), joined by lon/lat edges.
+
+    Split into a MultiPolygon at the antimeridian; a circle around a pole becomes the polar cap. The straight
+    edges cut inside the true circle by at most radius * (1 - cos(pi/n)) (0.004 % for n = 360).
+    """
+    if not radius_km > 0:
+        raise ValueError(f"radius_km must be positive, got {radius_km!r}")
+    if radius_km >= 0.5 * math.pi * 6356.0:
+        raise ValueError(f"radius_km {radius_km} is too large (at most a quarter of the Earth's circumference)")
+    az = np.linspace(0.0, 360.0, n, endpoint=False)
+    lons, lats, _ = GEOD.fwd(np.full(n, float(lon)), np.full(n, float(lat)), az, np.full(n, radius_km * 1000.0))
+    lons, lats = np.asarray(lons), np.asarray(lats)
+    pole_lat = 90.0 if lat >= 0 else -90.0
+    pole_km = float(distance_km(lat, lon, pole_lat, lon))
+    if pole_km < radius_km:  # the circle contains the pole: a cap bounded by the ring, closed along the pole
+        wl = wrap_lon(lons)
+        order = np.argsort(wl)
+        ring_lon, ring_lat = wl[order], lats[order]
+        edge_lat = float(np.interp(-180.0, ring_lon, ring_lat, period=360.0))
+        coords = [(-180.0, pole_lat), (-180.0, edge_lat), *zip(ring_lon.tolist(), ring_lat.tolist(), strict=True),
+                  (180.0, edge_lat), (180.0, pole_lat)]
+        return shapely.make_valid(Polygon(coords))
+    unwrapped = float(lon) + lon_delta(float(lon), lons)
+    return split_antimeridian(Polygon(np.column_stack([unwrapped, lats])))
+
+
+def split_antimeridian(geometry: BaseGeometry) -> BaseGeometry:
+    """A geometry whose longitudes may run past +-180 (unwrapped) cut and shifted back into [-180, 180]."""
+    if geometry.is_empty:
+        return geometry
+    minx, _, maxx, _ = geometry.bounds
+    if minx >= -180.0 and maxx <= 180.0:
+        return geometry
+    parts = []
+    for shift in range(-2, 3):
+        window = shapely.box(-180.0 + 360.0 * shift, -90.0, 180.0 + 360.0 * shift, 90.0)
+        if not geometry.intersects(window):
+            continue
+        piece = shapely.intersection(geometry, window)
+        if not piece.is_empty:
+            parts.append(affinity.translate(piece, xoff=-360.0 * shift))
+    out = shapely.union_all(parts)
+    return out
+
+
+def buffer(geometry: BaseGeometry, distance_km: float, quad_segs: int = 16) -> BaseGeometry:
+    """Geodesic buffer of a lon/lat geometry by `distance_km` (>= 0), as a lon/lat (Multi)Polygon.
+
+    The geometry is cut into tiles of at most BUFFER_TILE_DEG degrees; each piece is buffered in an azimuthal
+    equidistant projection centred on its tile (distance error below ~0.2 % within 800 km of the centre) and
+    the pieces are united (a buffer of a union is the union of the buffers). The result is split at the
+    antimeridian. Negative distances (erosion) are refused: erosion does not distribute over tiles.
+    """
+    if distance_km < 0:
+        raise ValueError(f"a geodesic buffer needs distance_km >= 0, got {distance_km}")
+    if geometry.is_empty:
+        return Polygon()
+    if distance_km == 0:
+        return geometry if geometry.geom_type in ("Polygon", "MultiPolygon") else Polygon()
+    pieces = []
+    for tile_geom, (clon, clat) in _tiles(geometry):
+        fwd = Transformer.from_crs(
+            "EPSG:4326", f"+proj=aeqd +lat_0={clat} +lon_0={clon} +datum=WGS84 +units=m", always_xy=True)
+        projected = shapely.transform(tile_geom, lambda xy, f=fwd: np.column_stack(f.transform(xy[:, 0], xy[:, 1])))
+        buffered = projected.buffer(distance_km * 1000.0, quad_segs=quad_segs)
+        back = shapely.transform(
+            buffered, lambda xy, f=fwd, c=clon: _inverse_unwrapped(f, xy, c))
+        pieces.append(back.buffer(0) if not back.is_valid else back)
+    merged = shapely.union_all(pieces)
+    return split_antimeridian(merged)
+
+
+def _inverse_unwrapped(fwd: Transformer, xy: np.ndarray, clon: float) -> np.ndarray:
+    lon, lat = fwd.transform(xy[:, 0], xy[:, 1], direction="INVERSE")
+    lon = clon + lon_delta(clon, np.asarray(lon))
+    return np.column_stack([lon, np.clip(np.asarray(lat), -90.0, 90.0)])
+
+
+def _tiles(geometry: BaseGeometry) -> list[tuple[BaseGeometry, tuple[float, float]]]:
+    """The geometry cut into pieces no larger than BUFFER_TILE_DEG, each with its tile centre (lon, lat)."""
+    minx, miny, maxx, maxy = geometry.bounds
+    if maxx - minx <= BUFFER_TILE_DEG and maxy - miny <= BUFFER_TILE_DEG:
+        return [(geometry, ((minx + maxx) / 2, (miny + maxy) / 2))]
+    out = []
+    nx = math.ceil((maxx - minx) / BUFFER_TILE_DEG)
+    ny = math.ceil((maxy - miny) / BUFFER_TILE_DEG)
+    sx, sy = (maxx - minx) / nx, (maxy - miny) / ny
+    for i in range(nx):
+        for j in range(ny):
+            box = shapely.box(minx + i * sx, miny + j * sy, minx + (i + 1) * sx, miny + (j + 1) * sy)
+            piece = shapely.intersection(geometry, box)
+            if not piece.is_empty:
+                out.append((piece, (minx + (i + 0.5) * sx, miny + (j + 0.5) * sy)))
+    return out
+
+
+def is_polygonal(geometry: BaseGeometry) -> bool:
+    """True for Polygon and MultiPolygon (and collections of them)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return True
+    if geometry.geom_type == "GeometryCollection":
+        return all(is_polygonal(g) for g in geometry.geoms) and not geometry.is_empty
+    return False
+
+
+__all__ = [
+    "GEOD", "KM_PER_DEG_MIN", "NM_KM", "area_km2", "buffer", "circle", "distance_km",
+    "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
+]
