@@ -61,7 +61,7 @@ cleaned.rejected.head()
     code("""
 t = cleaned.track
 gaps = t.gaps()
-gaps.frame[["id", "start_time", "end_time", "duration_s", "distance_km"]]
+gaps.frame[["gap_id", "start_time", "end_time", "duration_s", "distance_km", "reach_km"]]
 """),
     code("""
 legs = t.legs()
