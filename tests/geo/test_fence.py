@@ -319,3 +319,28 @@ def test_stationary_samples_and_degenerate_segments() -> None:
     a = fence.closest_approach(parked, shapely.Point(5.0, 0.1))
     assert a.distance_km == pytest.approx(GEOD.inv(5.0, 0.0, 5.0, 0.1)[2] / 1000, rel=1e-9)
     assert fence.closest_approach(parked, shapely.Point(5.0, 0.0)).distance_km == pytest.approx(0.0, abs=1e-9)
+
+
+def test_sample_times_are_kept_to_the_nanosecond() -> None:
+    t = pd.to_datetime(["2025-11-29T01:09:58.123456789Z", "2025-11-29T01:10:07.987654321Z"], utc=True)
+    tr = make_track(list(t), [0.5, 0.5], [-0.05, 0.05])
+    c = fence.crossings(tr, BOX)
+    assert c["before_time"][0] == t[0] and c["after_time"][0] == t[1]
+    assert t[0] < c["time"][0] < t[1]
+    assert abs((c["time"][0] - (t[0] + (t[1] - t[0]) / 2)).total_seconds()) < 1e-6
+
+
+def test_one_segment_gap_matches_the_shared_gap_mask() -> None:
+    from tracks.segments import gap_mask
+
+    rng = np.random.default_rng(5)
+    s = np.cumsum(rng.choice([1.0, 5.0, 20.0, 70.0, 200.0], size=300))
+    lon = np.linspace(0, 1, 300)
+    repeat = rng.random(300) < 0.4  # re-sent positions: the previous sample's position again
+    for i in np.flatnonzero(repeat[1:]) + 1:
+        lon[i] = lon[i - 1]
+    tr = make_track(times(s), np.zeros(300), lon, stale=rng.random(300) < 0.5)
+    want = gap_mask(tr.data, 60.0)
+    assert want.any() and not want.all()
+    inp = fence._input(tr, 60.0)
+    assert [inp.gap_at(i) for i in range(299)] == list(want)

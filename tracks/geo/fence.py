@@ -77,8 +77,14 @@ class _Input:
         self.n = len(self.x)
 
     @cached_property
+    def t0_ns(self) -> int:
+        """The first sample's time (ns since the epoch): times are kept relative to it, exact to the ns."""
+        return int(self.frame["time"].iat[0].value) if self.n else 0
+
+    @cached_property
     def t(self) -> np.ndarray:
-        t = self.frame["time"].to_numpy(dtype="datetime64[ns]").view(np.int64) / 1e9
+        """Sample times in seconds after the first sample (float; sub-ns exact over weeks)."""
+        t = (self.frame["time"].to_numpy(dtype="datetime64[ns]").view(np.int64) - self.t0_ns) / 1e9
         if self.n >= 2 and np.any(np.diff(t)[self.valid] < 0):
             raise ValueError("the track's samples are not sorted by time (per aircraft); sort them first")
         return t
@@ -91,6 +97,18 @@ class _Input:
         frame = self.frame if "stale" in self.frame.columns else self.frame[["time"]].assign(stale=False)
         return gap_mask(frame, self.max_gap_s)
 
+    def gap_at(self, seg: int) -> bool:
+        """Whether one segment is a gap, without computing the whole mask: the shared definition looks back no
+        further than the last sample not flagged stale, so gap_mask over that window gives the same answer
+        (tests check this against the whole mask)."""
+        if "gap" in self.__dict__ or "stale" not in self.frame.columns:
+            return bool(self.gap[seg])
+        stale = self.frame["stale"].to_numpy(dtype=bool)
+        fresh = np.flatnonzero(~stale[: seg + 1])
+        j = int(fresh[-1]) if len(fresh) else 0
+        window = self.frame.iloc[j : seg + 2]
+        return bool(gap_mask(window, self.max_gap_s)[-1])
+
     @cached_property
     def group(self) -> np.ndarray:
         """Per sample: 0-based number of the aircraft (rows of one aircraft must be contiguous)."""
@@ -102,7 +120,10 @@ class _Input:
         except (pa.ArrowException, TypeError):
             arr = None
         if arr is not None:
-            change = pc.not_equal(arr[1:], arr[:-1]).fill_null(True).to_numpy(zero_copy_only=False)
+            changed = pc.not_equal(arr[1:], arr[:-1]).fill_null(True)
+            if not pc.any(changed).as_py():
+                return np.zeros(self.n, dtype=np.int64)
+            change = changed.to_numpy(zero_copy_only=False)
         else:
             values = col.to_numpy(dtype=object)
             change = values[1:] != values[:-1]
@@ -382,10 +403,18 @@ def _times_at(inp: _Input, seg: np.ndarray, tp: np.ndarray) -> np.ndarray:
     return out
 
 
-def _ts(seconds: np.ndarray) -> pd.Series:
+def _ts(inp: _Input, seconds: np.ndarray) -> pd.Series:
+    """UTC timestamps for times in seconds after the first sample (NaN -> NaT)."""
     ns = np.round(np.asarray(seconds, dtype=float) * 1e9)
-    values = np.where(np.isnan(ns), np.iinfo(np.int64).min, ns).astype(np.int64)
-    return pd.Series(pd.to_datetime(values, utc=True)).astype("datetime64[ns, UTC]")
+    missing = np.isnan(ns)
+    values = np.where(missing, 0.0, ns).astype(np.int64) + np.int64(inp.t0_ns)
+    values[missing] = np.iinfo(np.int64).min
+    return pd.Series(pd.DatetimeIndex(values.view("M8[ns]")).tz_localize("UTC"))
+
+
+def _stamp(inp: _Input, seconds: float) -> pd.Timestamp:
+    """One UTC timestamp for a time in seconds after the first sample."""
+    return pd.Timestamp(inp.t0_ns + round(float(seconds) * 1e9), unit="ns", tz="UTC")
 
 
 # -- crossings ----------------------------------------------------------------------------------------------------
@@ -423,16 +452,16 @@ def _crossing_frame(inp: _Input, a: _Analysis, code: str) -> pd.DataFrame:
         "region": pd.Series([code] * len(seg), dtype="string"),
         "icao24": pd.Series(icao, dtype="string"),
         "direction": pd.Series(np.where(a.ev_entry, "entry", "exit"), dtype="string"),
-        "time": _ts(time),
-        "window_start": _ts(w0),
-        "window_end": _ts(w1),
+        "time": _ts(inp, time),
+        "window_start": _ts(inp, w0),
+        "window_end": _ts(inp, w1),
         "lat": a.ev_y.astype(float),
         "lon": a.ev_x.astype(float),
         "in_gap": a.ev_gap.astype(bool),
         "before_index": before.astype(np.int64),
         "after_index": after.astype(np.int64),
-        "before_time": _ts(inp.t[before]),
-        "after_time": _ts(inp.t[after]),
+        "before_time": _ts(inp, inp.t[before]),
+        "after_time": _ts(inp, inp.t[after]),
         "dt_s": (inp.t[after] - inp.t[before]).astype(float),
     }, columns=list(CROSSING_COLUMNS))
 
@@ -504,7 +533,7 @@ def _intervals(inp: _Input, a: _Analysis, code: str) -> InsideIntervals:
     else:
         o_start = o_end = np.zeros(0)
         o_i0 = o_i1 = np.zeros(0, dtype=np.int64)
-    observed = pd.DataFrame({"start": _ts(o_start), "end": _ts(o_end), "duration_s": o_end - o_start,
+    observed = pd.DataFrame({"start": _ts(inp, o_start), "end": _ts(inp, o_end), "duration_s": o_end - o_start,
                              "first_index": o_i0.astype(np.int64), "last_index": o_i1.astype(np.int64)})
     # unobserved: gaps with either end inside, or whose straight line passes inside
     g = np.flatnonzero(inp.valid & inp.gap) if nseg else np.zeros(0, dtype=np.int64)
@@ -513,7 +542,7 @@ def _intervals(inp: _Input, a: _Analysis, code: str) -> InsideIntervals:
         touches[g] = a.start_state[g] | a.end_state[g] | a.gap_touch[g]
     ug = np.flatnonzero(touches)
     unobserved = pd.DataFrame({
-        "start": _ts(inp.t[ug]), "end": _ts(inp.t[ug + 1]), "duration_s": inp.t[ug + 1] - inp.t[ug],
+        "start": _ts(inp, inp.t[ug]), "end": _ts(inp, inp.t[ug + 1]), "duration_s": inp.t[ug + 1] - inp.t[ug],
         "before_index": ug.astype(np.int64), "after_index": (ug + 1).astype(np.int64),
         "start_inside": a.start_state[ug].astype(bool), "end_inside": a.end_state[ug].astype(bool),
     })
@@ -588,7 +617,7 @@ def _first_inside(inp: _Input, a: _Analysis) -> int | None:
 def _approach_inside(inp: _Input, a: _Analysis, k: int, code: str, tol: float) -> Approach:
     if k < 0:
         i = 0 if a.flags[0] or not a.flags.any() else int(np.flatnonzero(a.flags)[0])
-        ts = pd.Timestamp(inp.t[i] * 1e9, unit="ns", tz="UTC")
+        ts = _stamp(inp, inp.t[i])
         return Approach(code, 0.0, ts, float(inp.y[i]), float(inp.x[i]), float(inp.y[i]), float(inp.x[i]),
                         min(i, max(inp.n - 2, 0)), False, i, i, ts, ts, tol)
     seg = int(a.ev_seg[k])
@@ -600,10 +629,10 @@ def _approach_inside(inp: _Input, a: _Analysis, k: int, code: str, tol: float) -
     when = float(inp.t[seg]) if at_sample else float(_times_at(inp, np.array([seg]), np.array([tp]))[0])
     lon, lat = (float(a.ev_x[k]), float(a.ev_y[k])) if not np.isnan(a.ev_x[k]) else tuple(
         float(v[0]) for v in _point_at(inp, np.array([seg]), np.array([tp])))
-    ts = pd.Timestamp(round(when * 1e9), unit="ns", tz="UTC")
+    ts = _stamp(inp, when)
     before, after = (seg, seg) if at_sample else (seg, seg + 1)
-    w0 = pd.Timestamp(round(inp.t[before] * 1e9), unit="ns", tz="UTC") if gap else ts
-    w1 = pd.Timestamp(round(inp.t[after] * 1e9), unit="ns", tz="UTC") if gap else ts
+    w0 = _stamp(inp, inp.t[before]) if gap else ts
+    w1 = _stamp(inp, inp.t[after]) if gap else ts
     return Approach(code, 0.0, ts, lat, lon, lat, lon, seg, gap, before, after, w0, w1, tol)
 
 
@@ -617,14 +646,14 @@ def _approach(inp: _Input, index: GeometryIndex, code: str, tol: float, seg: int
         px, py = _point_at(inp, np.array([seg]), np.array([s]))
         tx, ty = float(px[0]), float(py[0])
         when = float(_times_at(inp, np.array([seg]), np.array([s]))[0])
-        gap = bool(inp.gap[seg]) and 0.0 < s < 1.0
+        gap = 0.0 < s < 1.0 and inp.gap_at(seg)
         before, after = (seg, seg) if s <= 0 else ((seg + 1, seg + 1) if s >= 1 else (seg, seg + 1))
     e = index.dedges[edge]
     bx = float(geodesy.wrap_lon(e[0] + u * (e[2] - e[0])))
     by = float(e[1] + u * (e[3] - e[1]))
-    ts = pd.Timestamp(round(when * 1e9), unit="ns", tz="UTC")
-    w0 = pd.Timestamp(round(inp.t[seg] * 1e9), unit="ns", tz="UTC") if gap else ts
-    w1 = pd.Timestamp(round(inp.t[seg + 1] * 1e9), unit="ns", tz="UTC") if gap else ts
+    ts = _stamp(inp, when)
+    w0 = _stamp(inp, inp.t[seg]) if gap else ts
+    w1 = _stamp(inp, inp.t[seg + 1]) if gap else ts
     return Approach(code, float(dist), ts, ty, tx, by, bx, int(seg), gap, before, after, w0, w1, tol)
 
 
@@ -687,24 +716,27 @@ def _nearest(inp: _Input, index: GeometryIndex) -> tuple[int, float, int, float,
     de = index.dedges
     lo_x, lo_y, hi_x, hi_y = np.minimum(x1, x2), np.minimum(y1, y2), np.maximum(x1, x2), np.maximum(y1, y2)
 
-    def narrow(cand: np.ndarray, size: int, tree: shapely.STRtree, **query: float) -> np.ndarray:
-        """The pieces of `cand` whose group (of `size` consecutive pieces) has a box meeting the query."""
+    def narrow(cand: np.ndarray, size: int, tree: shapely.STRtree, reach: float = 0.0) -> np.ndarray:
+        """The pieces of `cand` whose group (of `size` consecutive pieces) has a bounding box, grown by `reach`
+        degrees, that meets an edge's envelope (a necessary condition for a distance <= reach)."""
         if len(cand) == 0:
             return cand
         gid = cand // size
         first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
-        pad = 1e-9  # no zero-width boxes: the R-tree's predicates skip degenerate polygons
-        boxes = shapely.box(np.minimum.reduceat(lo_x[cand], first) - pad, np.minimum.reduceat(lo_y[cand], first) - pad,
-                            np.maximum.reduceat(hi_x[cand], first) + pad, np.maximum.reduceat(hi_y[cand], first) + pad)
-        hit_groups = np.unique(tree.query(boxes, **query)[0])
+        # diagonals: the R-tree only compares envelopes when no predicate is given, and lines are cheap to make
+        diagonals = shapely.linestrings(np.stack([
+            np.column_stack([np.minimum.reduceat(lo_x[cand], first) - reach, np.minimum.reduceat(lo_y[cand], first) - reach]),
+            np.column_stack([np.maximum.reduceat(hi_x[cand], first) + reach, np.maximum.reduceat(hi_y[cand], first) + reach]),
+        ], axis=1))
+        hit_groups = np.unique(tree.query(diagonals)[0])
         ok = np.zeros(len(first), dtype=bool)
         ok[hit_groups] = True
         return cand[np.repeat(ok, np.diff(np.append(first, len(cand))))]
 
     # 1. does the track meet the geometry? then the distance is 0 at the first meeting (searched in track order)
-    cand = np.arange(len(pseg))
-    for size in (_BLOCK, 16):
-        cand = narrow(cand, size, index.tree)
+    cand = narrow(np.arange(len(pseg)), _BLOCK, index.tree)
+    if len(cand) > 4096:
+        cand = narrow(cand, 16, index.tree)
     for chunk in range(0, len(cand), 1024):
         part = cand[chunk:chunk + 1024]
         hit_piece, hit_s = _intersections(index, x1[part], y1[part], x2[part], y2[part])
@@ -732,32 +764,40 @@ def _nearest(inp: _Input, index: GeometryIndex) -> tuple[int, float, int, float,
     found = _nearest_of_starts(index, x1[reps], y1[reps])
     i = int(np.argmin(found[2]))
     best = (int(pseg[reps[i]]), float(ta[reps[i]]), int(found[0][i]), float(found[1][i]), float(found[2][i]))
-    cand = narrow(cand, _BLOCK, index.dtree, predicate="dwithin", distance=radius_for(best[4]))
+    cand = narrow(cand, _BLOCK, index.dtree, radius_for(best[4]))
     if len(cand) == 0:
         return best
     radius = radius_for(best[4])
     env = index.denv
-    box = (lo_x[cand].min() - radius, lo_y[cand].min() - radius, hi_x[cand].max() + radius, hi_y[cand].max() + radius)
-    near = np.flatnonzero((env[:, 0] <= box[2]) & (env[:, 2] >= box[0]) & (env[:, 1] <= box[3]) & (env[:, 3] >= box[1]))
-    if len(cand) * max(len(near), 1) <= 4_000_000:
-        # few edges nearby: exact planar lower bounds per piece from its two ends (numpy), then the pairs
-        # per sample once; a piece is never nearer than its nearer end minus half its segment's planar length
-        seg = pseg[cand]
-        nxt = np.minimum(seg + 1, inp.n - 1)
-        mark = np.zeros(inp.n, dtype=bool)
-        mark[seg] = True
-        mark[nxt] = True
-        samples = np.flatnonzero(mark)
-        d = np.empty(inp.n)
-        d[samples] = _point_edge_min(inp.x[samples], inp.y[samples], de[near])
-        lb = np.minimum(d[seg], d[nxt]) - 0.5 * np.hypot(inp.x[nxt] - inp.x[seg], inp.y[nxt] - inp.y[seg])
-        cand = cand[lb <= radius]
-        if len(cand) == 0:
-            return best
+    near = _envelopes_near(env, lo_x[cand].min(), lo_y[cand].min(), hi_x[cand].max(), hi_y[cand].max(), radius)
+    if len(near) <= 2000:
+        # 3. few edges nearby: finer groups (16, then single pieces) pruned with numpy bounds
+        for size in (16, 1):
+            first = np.flatnonzero(np.r_[True, (cand[1:] // size) != (cand[:-1] // size)]) if size > 1 else (
+                np.arange(len(cand)))
+            ends = np.append(first[1:], len(cand))
+            gx0, gy0 = np.minimum.reduceat(lo_x[cand], first), np.minimum.reduceat(lo_y[cand], first)
+            gx1, gy1 = np.maximum.reduceat(hi_x[cand], first), np.maximum.reduceat(hi_y[cand], first)
+            lb = _box_envelope_distance(gx0, gy0, gx1, gy1, env[near])
+            # a tighter bound: exact km from the first sample of the groups most likely to hold the minimum
+            reps = cand[first[np.argsort(lb)[:8]]]
+            e_i, u, _ = _point_nearest(x1[reps], y1[reps], de[near])
+            dk, _ = _exact_km(x1[reps], y1[reps], x1[reps], y1[reps], ta[reps], ta[reps], de[near[e_i]],
+                              np.zeros(len(reps)), u)
+            k = int(np.argmin(dk))
+            if dk[k] < best[4]:
+                best = (int(pseg[reps[k]]), float(ta[reps[k]]), int(near[e_i[k]]), float(u[k]), float(dk[k]))
+            radius = radius_for(best[4])
+            keep = lb <= radius
+            cand = cand[np.repeat(keep, ends - first)]
+            if len(cand) == 0:
+                return best
+            near = near[_envelopes_near(env[near], lo_x[cand].min(), lo_y[cand].min(), hi_x[cand].max(),
+                                        hi_y[cand].max(), radius)]
         if len(cand) * len(near) <= 1_000_000:
             return _best_pair(np.repeat(cand, len(near)), np.tile(near, len(cand)), best, pseg, x1, y1, x2, y2,
                               ta, tb, de)
-    cand = narrow(cand, 16, index.dtree, predicate="dwithin", distance=radius)
+    cand = narrow(cand, 16, index.dtree, radius)
     if len(cand) == 0:
         return best
     # 3. every (piece, edge) pair within the bound; exact km for the best few
@@ -785,23 +825,34 @@ def _best_pair(wp: np.ndarray, we: np.ndarray, best: tuple[int, float, int, floa
     return int(pseg[t[j]]), float(segpar[j]), int(we[top[j]]), float(u[top[j]]), float(dk[j])
 
 
-def _point_edge_min(px: np.ndarray, py: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Planar (raw degree) distance from each point to the nearest of `edges`, in chunks of ~500 000 pairs."""
-    out = np.empty(len(px))
-    if len(edges) == 0:
-        out[:] = np.inf
+def _envelopes_near(env: np.ndarray, x0: float, y0: float, x1: float, y1: float, reach: float) -> np.ndarray:
+    """Indices of the envelopes that meet the box (x0, y0, x1, y1) grown by `reach` degrees."""
+    return np.flatnonzero((env[:, 0] <= x1 + reach) & (env[:, 2] >= x0 - reach)
+                          & (env[:, 1] <= y1 + reach) & (env[:, 3] >= y0 - reach))
+
+
+def _box_envelope_distance(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                           env: np.ndarray) -> np.ndarray:
+    """Planar degrees from each box to the nearest envelope: a lower bound to the edges inside them."""
+    out = np.full(len(x0), np.inf)
+    if len(env) == 0:
         return out
-    ex, ey = edges[None, :, 0], edges[None, :, 1]
-    dx, dy = edges[None, :, 2] - ex, edges[None, :, 3] - ey
-    ll = dx * dx + dy * dy
-    inv = np.where(ll > 0, 1.0 / np.where(ll > 0, ll, 1.0), 0.0)
-    step = max(1, 500_000 // len(edges))
-    for a in range(0, len(px), step):
-        qx, qy = px[a:a + step, None] - ex, py[a:a + step, None] - ey
-        t = np.clip((qx * dx + qy * dy) * inv, 0.0, 1.0)
-        rx, ry = qx - t * dx, qy - t * dy
-        out[a:a + step] = np.sqrt((rx * rx + ry * ry).min(axis=1))
+    step = max(1, 400_000 // len(env))
+    for a in range(0, len(x0), step):
+        sl = slice(a, a + step)
+        dx = np.maximum(0.0, np.maximum(env[None, :, 0] - x1[sl, None], x0[sl, None] - env[None, :, 2]))
+        dy = np.maximum(0.0, np.maximum(env[None, :, 1] - y1[sl, None], y0[sl, None] - env[None, :, 3]))
+        out[sl] = np.sqrt((dx * dx + dy * dy).min(axis=1))
     return out
+
+
+def _point_nearest(px: np.ndarray, py: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each point, the nearest edge in its local frame: (edge index, parameter on it, distance^2)."""
+    _, u, d2 = _closest_params(px[:, None], py[:, None], px[:, None], py[:, None], edges[None, :, 0],
+                               edges[None, :, 1], edges[None, :, 2], edges[None, :, 3])
+    j = np.argmin(d2, axis=1)
+    rows = np.arange(len(px))
+    return j, u[rows, j], d2[rows, j]
 
 
 def _nearest_of_starts(index: GeometryIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
