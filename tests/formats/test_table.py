@@ -181,3 +181,9 @@ def test_times_beyond_the_canonical_range_are_rejected(tmp_path: Path) -> None:
     t = tracks.load(write(tmp_path, "time,lat,lon\n3025-11-29T01:00:00Z,1,2\n2025-11-29T01:00:00Z,1,2\n"))
     assert len(t) == 1
     assert t.rejected["reason"].tolist() == ["time in 'time' outside 1677..2262"]
+
+
+def test_header_longer_than_the_sniffing_window(tmp_path: Path) -> None:
+    extra = ",".join(f"column_{i}" for i in range(600))  # a 6 KiB header
+    t = tracks.load(write(tmp_path, f"time,lat,lon,{extra}\n2025-11-29T01:00:00Z,1,2,{',' * 599}\n"))
+    assert len(t) == 1 and t.data.loc[0, "lon"] == 2

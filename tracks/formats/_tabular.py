@@ -40,6 +40,8 @@ class Table:
 def first_line(raw: RawFile) -> str:
     """The first non-blank line of the file (decoded leniently; '' for binary content)."""
     head = raw.head
+    if b"\n" not in head.lstrip() and len(raw.data) > len(head):  # a header longer than the sniffing window
+        head = raw.data[: 1 << 20]
     if b"\x00" in head:
         return ""
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
