@@ -344,3 +344,18 @@ def test_one_segment_gap_matches_the_shared_gap_mask() -> None:
     assert want.any() and not want.all()
     inp = fence._input(tr, 60.0)
     assert [inp.gap_at(i) for i in range(299)] == list(want)
+
+
+def test_closest_approaches_one_row_per_aircraft() -> None:
+    lon_p, lat_p, _ = GEOD.fwd(10.05, 0.0, 0.0, 7400.0)
+    near = make_track(times([0, 30, 90]), [0.0] * 3, [9.9, 10.0, 10.1], icao24="aaaaaa")
+    far = make_track(times([0, 60]), [1.0, 1.0], [10.0, 10.1], icao24="bbbbbb")
+    table = pd.concat([near.data, far.data], ignore_index=True)
+    point = shapely.Point(lon_p, lat_p)
+    out = fence.closest_approaches(table, point)
+    assert list(out["icao24"]) == ["aaaaaa", "bbbbbb"]
+    assert out["distance_km"][0] == pytest.approx(7.4, abs=1e-3)
+    assert out["distance_km"][1] == pytest.approx(fence.closest_approach(far, point).distance_km)
+    assert (out["sample_before"][1], out["sample_after"][1]) == (3, 4)  # rows of the table
+    assert fence.closest_approach(table, point).distance_km == pytest.approx(7.4, abs=1e-3)
+    assert str(out["time"].dtype) == "datetime64[ns, UTC]"

@@ -24,6 +24,8 @@ Method (vectorised; no per-point Python loop):
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -97,6 +99,20 @@ class _Input:
         frame = self.frame if "stale" in self.frame.columns else self.frame[["time"]].assign(stale=False)
         return gap_mask(frame, self.max_gap_s)
 
+    def rows(self, a: int, b: int) -> _Input:
+        """Rows a..b-1 (one aircraft) sharing this input's arrays and gap mask, without pandas work."""
+        sub = object.__new__(_Input)
+        sub.frame = self.frame.iloc[a:b]
+        sub.max_gap_s = self.max_gap_s
+        sub.single = True
+        sub.x, sub.y, sub.n = self.x[a:b], self.y[a:b], b - a
+        sub.__dict__["t0_ns"] = self.t0_ns
+        sub.__dict__["t"] = self.t[a:b]
+        sub.__dict__["gap"] = self.gap[a : max(b - 1, a)]
+        sub.__dict__["group"] = np.zeros(b - a, dtype=np.int64)
+        sub.__dict__["valid"] = np.ones(max(b - a - 1, 0), dtype=bool)
+        return sub
+
     def gap_at(self, seg: int) -> bool:
         """Whether one segment is a gap, without computing the whole mask: the shared definition looks back no
         further than the last sample not flagged stale, so gap_mask over that window gives the same answer
@@ -146,7 +162,10 @@ class _Input:
         """icao24 of the given rows ('' when the table has none)."""
         if "icao24" not in self.frame.columns:
             return np.full(len(rows), "", dtype=object)
-        return self.frame["icao24"].take(np.asarray(rows, dtype=np.int64)).to_numpy(dtype=object)
+        col = self.frame["icao24"]
+        if len(rows) <= 16:  # arrow `take` on a sliced column copies it; single values are cheap
+            return np.array([col.iat[int(r)] for r in rows], dtype=object)
+        return col.take(np.asarray(rows, dtype=np.int64)).to_numpy(dtype=object)
 
 
 def _input(track: object, max_gap_s: float) -> _Input:
@@ -589,12 +608,40 @@ def closest_approach(track: object, region_or_geometry: Region | str | BaseGeome
 
     Segment-aware (the minimum may lie between samples) and geodesic (WGS84). Candidate segments are pruned
     with conservative planar lower bounds, and the survivors' closest points are measured with pyproj.Geod.
+    A table with several aircraft gives the closest approach of any of them; see `closest_approaches`.
     """
     code, geom, tol = _resolve(region_or_geometry)
-    index = get_index(geom)
     inp = _input(track, max_gap_s)
     if inp.n == 0:
         raise ValueError("closest_approach: the track is empty")
+    return _closest(inp, get_index(geom), code, tol)
+
+
+def closest_approaches(table: object, region_or_geometry: Region | str | BaseGeometry,
+                       max_gap_s: float = DEFAULT_MAX_GAP_S) -> pd.DataFrame:
+    """`closest_approach` for every aircraft of a table (Traffic or DataFrame, rows of an aircraft contiguous):
+    one row per aircraft, `icao24` then the Approach fields; sample indices are row positions in the table."""
+    code, geom, tol = _resolve(region_or_geometry)
+    index = get_index(geom)
+    inp = _input(table, max_gap_s)
+    columns = ["icao24", *(f.name for f in dataclasses.fields(Approach))]
+    if inp.n == 0:
+        return pd.DataFrame(columns=columns)
+    bounds = np.flatnonzero(np.r_[True, inp.group[1:] != inp.group[:-1], True])
+    rows = []
+    for a, b in itertools.pairwise(bounds):
+        ap = _closest(inp.rows(int(a), int(b)), index, code, tol)
+        d = dataclasses.asdict(ap)
+        for key in ("segment_index", "sample_before", "sample_after"):
+            d[key] += int(a)
+        rows.append({"icao24": inp.icao_at(np.array([a]))[0], **d})
+    out = pd.DataFrame(rows, columns=columns)
+    for key in ("time", "window_start", "window_end"):
+        out[key] = pd.to_datetime(out[key], utc=True).astype("datetime64[ns, UTC]")
+    return out
+
+
+def _closest(inp: _Input, index: GeometryIndex, code: str, tol: float) -> Approach:
     if index.area:
         a = _analyse(inp, index)
         hit = _first_inside(inp, a)
@@ -702,55 +749,87 @@ def _exact_km(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray, ta
     return d, ta + s * (tb - ta)
 
 
-def _nearest(inp: _Input, index: GeometryIndex) -> tuple[int, float, int, float, float]:
+def _narrow(cand: np.ndarray, size: int, tree: shapely.STRtree, box: tuple[np.ndarray, ...],
+            reach: float = 0.0) -> np.ndarray:
+    """The pieces of `cand` (sorted) whose group of `size` consecutive pieces has a bounding box, grown by `reach`
+    degrees, that meets an edge's envelope in `tree` (a necessary condition for a distance <= reach)."""
+    if len(cand) == 0:
+        return cand
+    lo_x, lo_y, hi_x, hi_y = box
+    gid = cand // size
+    first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
+    # diagonals: the R-tree only compares envelopes when no predicate is given, and lines are cheap to make
+    diagonals = shapely.linestrings(np.stack([
+        np.column_stack([np.minimum.reduceat(lo_x[cand], first) - reach, np.minimum.reduceat(lo_y[cand], first) - reach]),
+        np.column_stack([np.maximum.reduceat(hi_x[cand], first) + reach, np.maximum.reduceat(hi_y[cand], first) + reach]),
+    ], axis=1))
+    hit_groups = np.unique(tree.query(diagonals)[0])
+    ok = np.zeros(len(first), dtype=bool)
+    ok[hit_groups] = True
+    return cand[np.repeat(ok, np.diff(np.append(first, len(cand))))]
+
+
+def _touches(index: GeometryIndex, pieces: tuple[np.ndarray, ...], box: tuple[np.ndarray, ...],
+             first_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces that meet the geometry, in order, with the parameter of their first meeting. With `first_only`,
+    stops at the first chunk (of 1024 candidate pieces, in track order) that has one."""
+    _, x1, y1, x2, y2, _, _ = pieces
+    cand = _narrow(np.arange(len(x1)), _BLOCK, index.tree, box)
+    if len(cand) > 4096:
+        cand = _narrow(cand, 16, index.tree, box)
+    found_p, found_s = [], []
+    for chunk in range(0, len(cand), 1024 if first_only else 65536):
+        part = cand[chunk:chunk + (1024 if first_only else 65536)]
+        hit_piece, hit_s = _intersections(index, x1[part], y1[part], x2[part], y2[part])
+        if len(hit_piece):
+            order = np.lexsort((hit_s, hit_piece))
+            hp, hs = hit_piece[order], hit_s[order]
+            keep = np.r_[True, hp[1:] != hp[:-1]]
+            found_p.append(part[hp[keep]])
+            found_s.append(hs[keep])
+            if first_only:
+                break
+    if not found_p:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(found_p), np.concatenate(found_s)
+
+
+def _touch_result(index: GeometryIndex, pieces: tuple[np.ndarray, ...], j: int,
+                  sp: float) -> tuple[int, float, int, float, float]:
+    """(segment, parameter, edge, parameter on the edge, 0 km) for a meeting at parameter sp of piece j."""
+    pseg, x1, y1, x2, y2, ta, tb = pieces
+    px, py = x1[j] + sp * (x2[j] - x1[j]), y1[j] + sp * (y2[j] - y1[j])
+    e_near = int(index.tree.query_nearest(shapely.Point(px, py), all_matches=False)[0])
+    e = index.edges[e_near : e_near + 1]
+    _, ue, _ = _closest_params(np.array([px]), np.array([py]), np.array([px]), np.array([py]),
+                               e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+    return int(pseg[j]), float(ta[j] + sp * (tb[j] - ta[j])), e_near, float(ue[0]), 0.0
+
+
+def _nearest(inp: _Input, index: GeometryIndex, check_touch: bool = True) -> tuple[int, float, int, float, float]:
     """(segment, parameter on it, edge in index.dedges, parameter on the edge, km) of the closest approach.
 
-    Coarse to fine over groups of consecutive pieces (256, then 16, then single pieces), with R-tree queries on
-    the groups' bounding boxes: first whether the track meets the geometry (distance 0 at the first meeting),
-    else which groups have an edge within the current upper bound - an exact geodesic distance from a group's
-    first sample to its nearest edge. Planar bounds convert to km with KM_PER_DEG_MIN * cos(highest latitude
-    involved), which never overstates a distance; the surviving (piece, edge) pairs get closest points in a
-    local frame and the best few an exact geodesic distance.
+    Coarse to fine over groups of consecutive pieces (256, then 16, then single pieces): first whether the track
+    meets the geometry (distance 0 at the first meeting; skipped when the caller has checked), else which groups
+    can hold an edge within the current upper bound - an exact geodesic distance from a group's first sample to
+    its nearest edge. Planar bounds convert to km with KM_PER_DEG_MIN * cos(highest latitude involved), which
+    never overstates a distance; the surviving (piece, edge) pairs get closest points in a local frame and the
+    best few an exact geodesic distance.
     """
-    pseg, x1, y1, x2, y2, ta, tb = _all_pieces(inp)
+    pieces = _all_pieces(inp)
+    pseg, x1, y1, x2, y2, ta, tb = pieces
     de = index.dedges
     lo_x, lo_y, hi_x, hi_y = np.minimum(x1, x2), np.minimum(y1, y2), np.maximum(x1, x2), np.maximum(y1, y2)
+    box = (lo_x, lo_y, hi_x, hi_y)
 
     def narrow(cand: np.ndarray, size: int, tree: shapely.STRtree, reach: float = 0.0) -> np.ndarray:
-        """The pieces of `cand` whose group (of `size` consecutive pieces) has a bounding box, grown by `reach`
-        degrees, that meets an edge's envelope (a necessary condition for a distance <= reach)."""
-        if len(cand) == 0:
-            return cand
-        gid = cand // size
-        first = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])
-        # diagonals: the R-tree only compares envelopes when no predicate is given, and lines are cheap to make
-        diagonals = shapely.linestrings(np.stack([
-            np.column_stack([np.minimum.reduceat(lo_x[cand], first) - reach, np.minimum.reduceat(lo_y[cand], first) - reach]),
-            np.column_stack([np.maximum.reduceat(hi_x[cand], first) + reach, np.maximum.reduceat(hi_y[cand], first) + reach]),
-        ], axis=1))
-        hit_groups = np.unique(tree.query(diagonals)[0])
-        ok = np.zeros(len(first), dtype=bool)
-        ok[hit_groups] = True
-        return cand[np.repeat(ok, np.diff(np.append(first, len(cand))))]
+        return _narrow(cand, size, tree, box, reach)
 
     # 1. does the track meet the geometry? then the distance is 0 at the first meeting (searched in track order)
-    cand = narrow(np.arange(len(pseg)), _BLOCK, index.tree)
-    if len(cand) > 4096:
-        cand = narrow(cand, 16, index.tree)
-    for chunk in range(0, len(cand), 1024):
-        part = cand[chunk:chunk + 1024]
-        hit_piece, hit_s = _intersections(index, x1[part], y1[part], x2[part], y2[part])
-        if len(hit_piece) == 0:
-            continue
-        first = hit_piece.min()
-        sp = float(hit_s[hit_piece == first].min())
-        j = part[first]
-        px, py = x1[j] + sp * (x2[j] - x1[j]), y1[j] + sp * (y2[j] - y1[j])
-        e_near = int(index.tree.query_nearest(shapely.Point(px, py), all_matches=False)[0])
-        e = index.edges[e_near : e_near + 1]
-        _, ue, _ = _closest_params(np.array([px]), np.array([py]), np.array([px]), np.array([py]),
-                                   e[:, 0], e[:, 1], e[:, 2], e[:, 3])
-        return int(pseg[j]), float(ta[j] + sp * (tb[j] - ta[j])), e_near, float(ue[0]), 0.0
+    if check_touch:
+        hp, hs = _touches(index, pieces, box, first_only=True)
+        if len(hp):
+            return _touch_result(index, pieces, int(hp[0]), float(hs[0]))
     # 2. an upper bound from the first sample of every block (R-tree), and the blocks that can beat it
     max_lat = max(float(np.abs(inp.y).max()), index.max_abs_lat)
 
@@ -884,5 +963,5 @@ def _all_pieces(inp: _Input) -> tuple[np.ndarray, ...]:
     return pseg, x1, y1, x2, y2, ta, tb
 
 
-__all__ = ["CROSSING_COLUMNS", "Approach", "InsideIntervals", "closest_approach", "crossings", "inside",
-           "time_inside"]
+__all__ = ["CROSSING_COLUMNS", "Approach", "InsideIntervals", "closest_approach", "closest_approaches", "crossings",
+           "inside", "time_inside"]
