@@ -47,7 +47,8 @@ BOX = (-75.0, -2.0, -58.0, 14.0)
 def synthetic(points: int, aircraft: int, seed: int = 7) -> pd.DataFrame:
     """A canonical table of `aircraft` aircraft with points // aircraft samples each (sorted by icao24, time)."""
     rng = np.random.default_rng(seed)
-    per = points // aircraft
+    want = points // aircraft
+    per = want + 1500  # room for the gaps cut below; each aircraft keeps exactly `want` samples
     frames = []
     t0 = np.datetime64("2025-11-28T12:00:00", "ns")
     for k in range(aircraft):
@@ -79,11 +80,12 @@ def synthetic(points: int, aircraft: int, seed: int = 7) -> pd.DataFrame:
                 lon[i], lat[i] = x, y
         keep = np.ones(per, dtype=bool)
         for _ in range(4):  # coverage gaps
-            a = rng.integers(0, per - 400)
+            a = rng.integers(0, want - 400)
             keep[a:a + rng.integers(30, 300)] = False
-        times = t0 + (t[keep] * 1e9).astype("timedelta64[ns]") + np.timedelta64(k, "s")
+        idx = np.flatnonzero(keep)[:want]
+        times = t0 + (t[idx] * 1e9).astype("timedelta64[ns]") + np.timedelta64(k, "s")
         frames.append(pd.DataFrame({"time": pd.to_datetime(times, utc=True), "icao24": f"{0x0d8000 + k:06x}",
-                                    "lat": lat[keep], "lon": lon[keep], "source": "adsb"}))
+                                    "lat": lat[idx], "lon": lon[idx], "source": "adsb"}))
     frame = pd.concat(frames, ignore_index=True)
     frame["record"] = np.arange(len(frame))
     frame["file"] = "synthetic"

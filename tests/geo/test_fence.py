@@ -12,6 +12,7 @@ from tests.helpers import make_track
 from tracks.errors import RegionError
 from tracks.geo import fence, fence_index
 from tracks.geo.regions import Region
+from tracks.geo.track_arrays import track_arrays
 
 GEOD = Geod(ellps="WGS84")
 T0 = pd.Timestamp("2025-11-29T00:00:00Z")
@@ -342,7 +343,7 @@ def test_one_segment_gap_matches_the_shared_gap_mask() -> None:
     tr = make_track(times(s), np.zeros(300), lon, stale=rng.random(300) < 0.5)
     want = gap_mask(tr.data, 60.0)
     assert want.any() and not want.all()
-    inp = fence._input(tr, 60.0)
+    inp = track_arrays(tr, 60.0)
     assert [inp.gap_at(i) for i in range(299)] == list(want)
 
 
