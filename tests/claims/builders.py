@@ -82,3 +82,24 @@ def trip(*, ground_svse_s: float = 2400.0, step_s: float = 30.0, drop: list[tupl
         (t_back + 5700, *SVMI, None), (t_back + 6000, *SVMI, None),
     ]
     return path(wps, step_s, drop=drop, stale_after_drop=stale_after_drop)
+
+
+def write_trace(track: Track, path: str, *, registration: str = "YV2984", illustrative: bool = False) -> str:
+    """Write a Track as a readsb trace_full file (what the engine reads from a case's `tracks:`)."""
+    import json
+
+    d = track.data
+    t0 = float(d["time"].iloc[0].timestamp())
+    trace = []
+    for r in d.itertuples(index=False):
+        ground = bool(r.on_ground) if not pd.isna(r.on_ground) else False
+        alt: object = "ground" if ground else (None if np.isnan(r.alt_baro_ft) else round(r.alt_baro_ft))
+        trace.append([round(r.time.timestamp() - t0, 2), r.lat, r.lon, alt,
+                      None if np.isnan(r.gs_kt) else round(float(r.gs_kt), 1), None, 1 if r.stale else 0, None, None,
+                      "adsb_icao", None, None, None, None])
+    doc = {"icao": str(d["icao24"].iloc[0]), "r": registration, "timestamp": t0, "trace": trace}
+    if illustrative:
+        doc.update(illustrative=True, note="made by tests/claims/builders.py")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return path

@@ -215,13 +215,18 @@ class _Runner:
             if isinstance(v, RegionRef):
                 v = self.regions(v, claim, k)
             kwargs[k] = v
+        border_ref = claim.params.get("border")
+        if claim.predicate in ("crossed", "event_time_within") and isinstance(border_ref, RegionRef):
+            a, b = border_ref.args  # the two sides, resolved like any region (user files first)
+            kwargs["sides"] = (self.regions(RegionRef("code", (a,)), claim, "border"),
+                               self.regions(RegionRef("code", (b,)), claim, "border"))
         if claim.predicate in ("present", "absent"):  # the window's edges are unobserved time too
             kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
             kwargs.setdefault("end", self.case.window.end)
         if claim.predicate == "sequence":
             verdict = fn([self.verdicts[c] for c in claim.params["claims"]], tz=self.case.timezone)
         elif claim.predicate == "traffic_count":
-            verdict = fn(self.traffic(), **kwargs, tz=self.case.timezone)
+            verdict = fn(self.traffic(), **kwargs, tz=self.case.timezone, max_gap_s=self.case.settings.max_gap_s)
         else:
             common = {"tz": self.case.timezone, "gaps": a.gaps}
             if "legs" in accepted:
@@ -310,4 +315,3 @@ def run(case: Case) -> CaseResult:
         legs=base.legs.summary if len(track) else pd.DataFrame(),
         notes=tuple(notes),
     )
-

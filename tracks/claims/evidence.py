@@ -101,11 +101,12 @@ def when(ts: pd.Timestamp, tz: str) -> str:
 
 
 def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
-    """'gap-2 (12 min from 2025-11-29 00:38Z ...)' for up to three gaps."""
+    """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three)."""
     refs = list(refs)
-    parts = [f"{g.id} ({duration(g.duration_s)} from {format_time(pd.Timestamp(g.start), tz)})" for g in refs[:3]]
+    parts = [f"{g.id}, a {duration(g.duration_s)} coverage gap from {format_time(pd.Timestamp(g.start), tz)}"
+             for g in refs[:3]]
     more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
-    return ", ".join(parts) + more
+    return "; ".join(parts) + more
 
 
 def verdict(predicate: str, status: Status, sentence: str, *, track: Track, measured: dict[str, Any] | None = None,

@@ -26,6 +26,7 @@ import pandas as pd
 from tracks.airports import Event
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import Place, duration, when
+from tracks.claims.spatial import SPATIAL_PREDICATES, crossing_time_within
 from tracks.claims.verdict import (
     CONTRADICTED,
     NOT_VERIFIABLE,
@@ -328,8 +329,9 @@ def _range_text(lo: pd.Timedelta | None, hi: pd.Timedelta | None) -> str:
 
 def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.Timestamp,
                       airports: Iterable[str] = (), point: tuple[float, float] | None = None, within_km: float = 5.0,
-                      region: Any = None, border: Any = None, tz: str = "UTC", gaps: Gaps | None = None,
-                      legs: Legs | None = None, max_speed_kt: float | None = None) -> Verdict:
+                      region: Any = None, border: Any = None, sides: Any = None, tz: str = "UTC",
+                      gaps: Gaps | None = None, legs: Legs | None = None, max_speed_kt: float | None = None
+                      ) -> Verdict:
     """A take-off, landing (optionally at a place) or crossing (of a region or border) between start and end.
 
     Supported when such an event's time (or both its bounds, when not observed) lies in [start, end];
@@ -337,10 +339,8 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
     verifiable. Measured: event, time (+ bounds), airport or crossing, minutes_outside when outside.
     """
     if event == "crossing":
-        from tracks.claims.spatial import crossing_time_within
-
-        return crossing_time_within(track, start=start, end=end, region=region, border=border, tz=tz, gaps=gaps,
-                                    max_speed_kt=max_speed_kt)
+        return crossing_time_within(track, start=start, end=end, region=region, border=border, sides=sides, tz=tz,
+                                    gaps=gaps, max_speed_kt=max_speed_kt)
     g = _gaps(track, gaps, max_speed_kt)
     lg = _legs(track, legs, g)
     who = ev.name(track)
@@ -563,7 +563,7 @@ def _seq(status: Any, sentence: str, measured: dict[str, Any], vs: list[Verdict]
     return replace(base, evidence=replace(base.evidence, samples=samples, sources=srcs))
 
 
-#: Every predicate by case-file name (region predicates from tracks.claims.spatial are added below).
+#: Every predicate by case-file name (region predicates come from tracks.claims.spatial).
 PREDICATES: dict[str, Callable[..., Verdict]] = {
     "departed_from": departed_from,
     "landed_at": landed_at,
@@ -571,4 +571,5 @@ PREDICATES: dict[str, Callable[..., Verdict]] = {
     "event_time_within": event_time_within,
     "altitude_band": altitude_band,
     "sequence": sequence,
+    **SPATIAL_PREDICATES,
 }

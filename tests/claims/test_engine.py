@@ -1,0 +1,262 @@
+"""tracks.check end to end: `after`, errors naming the case file's line, the bundled case, reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from pyproj import Geod
+
+import tracks
+from tests.claims.builders import trip, write_trace
+from tests.helpers import REPO
+from tracks.claims.result import CaseResult
+from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED
+from tracks.errors import CaseFileError
+from tracks.render.report import ILLUSTRATIVE_BANNER, report_dict, write_outputs
+
+CASE_DIR = REPO / "data" / "cases" / "venezuela-2025-11"
+HEAD = """\
+title: Trip <script>alert(1)</script>
+timezone: America/Caracas
+aircraft: {icao24: 0d8373, registration: YV2984}
+window: {start: 2025-11-28T22:00Z, end: 2025-11-29T04:00Z}
+tracks: [trip.json]
+claims:
+"""
+
+
+def make_case(tmp_path: Path, claims: str, *, illustrative: bool = False) -> Path:
+    write_trace(trip(), str(tmp_path / "trip.json"), illustrative=illustrative)
+    p = tmp_path / "case.yaml"
+    p.write_text(HEAD + textwrap.dedent(claims))
+    return p
+
+
+# -- after / sequence -------------------------------------------------------------------------------------------
+
+
+def test_after_restricts_the_samples(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: out
+        quote: left Caracas
+        test: {departed_from: SVMI}
+      - id: there
+        quote: landed in Santa Elena
+        test: {landed_at: SVSE}
+        after: out
+      - id: again-from-caracas
+        quote: then left Caracas again
+        test: {departed_from: SVMI}
+        after: there
+      - id: from-santa-elena
+        quote: then left Santa Elena
+        test: {departed_from: SVSE}
+        after: there
+      - id: back
+        quote: came back
+        test: {landed_at: [SVMI, SVFM]}
+        after: there
+      - id: order
+        quote: in that order
+        test: {sequence: [out, there, back]}
+    """)
+    r = tracks.check(case)
+    status = {v.claim_id: v.status for v in r.verdicts}
+    assert status == {"out": SUPPORTED, "there": SUPPORTED, "again-from-caracas": CONTRADICTED,
+                      "from-santa-elena": SUPPORTED, "back": SUPPORTED, "order": SUPPORTED}
+    assert r.verdict("back").measured["time"] == "2025-11-29T02:55:00Z"  # touchdown at 6000 + 2400 + 5700 s
+    assert any("after claim 'there'" in n for n in r.verdict("back").notes)
+    assert [v.claim_id for v in r.verdicts] == ["out", "there", "again-from-caracas", "from-santa-elena", "back", "order"]
+
+
+def test_after_a_claim_without_a_moment_is_not_verifiable(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: bogota
+        quote: landed in Bogota
+        test: {landed_at: SKBO}
+      - id: then
+        quote: then flew home
+        test: {landed_at: SVMI}
+        after: bogota
+      - id: order
+        quote: in that order
+        test: {sequence: [bogota, then]}
+    """)
+    r = tracks.check(case)
+    assert r.verdict("bogota").status == CONTRADICTED
+    then = r.verdict("then")
+    assert then.status == NOT_VERIFIABLE and "which is contradicted" in then.sentence
+    assert r.verdict("order").status == CONTRADICTED
+
+
+# -- errors that need the data (airports, regions) still name the case file's line ---------------------------------
+
+
+def test_unknown_airport_names_the_line(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: q
+        test: {landed_at: ZZZZ}
+    """)
+    with pytest.raises(CaseFileError) as info:
+        tracks.check(case)
+    e = info.value
+    assert e.path == str(case) and e.line == (HEAD + "  - id: x\n    quote: q\n").count("\n") + 1
+    assert "unknown airport code 'ZZZZ'" in e.problem and e.key == "claims[0].test.landed_at.airports"
+
+
+def test_unknown_region_names_the_line(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: q
+        test: {never_entered: {region: Narnia}}
+    """)
+    with pytest.raises(CaseFileError) as info:
+        tracks.check(case)
+    assert info.value.line == HEAD.count("\n") + 3 and "unknown region 'Narnia'" in info.value.problem
+
+
+def test_aircraft_missing_from_the_files(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: q
+        test: {landed_at: SVSE}
+    """)
+    case.write_text(case.read_text().replace("icao24: 0d8373, registration: YV2984", "icao24: abcdef"))
+    r = tracks.check(case)
+    assert r.verdict("x").status == NOT_VERIFIABLE and len(r.track) == 0
+    assert any("no samples of abcdef" in n for n in r.notes)
+
+
+# -- reports --------------------------------------------------------------------------------------------------------
+
+
+def test_reports_are_written_escaped_and_labelled(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: "landed <b>there</b> | really"
+        test: {landed_at: SVSE}
+    """, illustrative=True)
+    r = tracks.check(case)
+    out = tmp_path / "out"
+    paths = write_outputs(r, out)
+    names = [p.name for p in paths]
+    assert names[:2] == ["report.json", "report.md"]
+    doc = json.loads((out / "report.json").read_text())
+    assert {"case", "claims", "sources", "tool"} <= set(doc)
+    assert set(doc["case"]) >= {"title", "article", "aircraft", "window"}
+    (claim,) = doc["claims"]
+    assert {"id", "quote", "status", "sentence", "measured", "evidence"} <= set(claim)
+    assert claim["quote"] == "landed <b>there</b> | really"  # JSON keeps the text as written
+    src = doc["sources"][0]
+    assert src["path"] == "trip.json" and len(src["sha256"]) == 64 and src["format"] == "readsb-trace"
+    assert src["records"] == len(r.track) and doc["tool"]["name"] == "tracks"
+    assert doc["illustrative"] is True and any("ILLUSTRATIVE" in n for n in claim["notes"])
+    md = (out / "report.md").read_text()
+    assert ILLUSTRATIVE_BANNER in md
+    assert "<script>" not in md and "&lt;script&gt;" in md and "<b>" not in md and "\\|" in md
+    if "map.html" in names:
+        html = (out / "map.html").read_text()
+        assert "<script>alert(1)</script>" not in html
+
+
+def test_report_json_is_deterministic(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: q
+        test: {landed_at: SVSE}
+    """)
+    a = report_dict(tracks.check(case))
+    b = report_dict(tracks.check(case))
+    assert a == b
+
+
+# -- the bundled case -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled() -> CaseResult:
+    return tracks.check(CASE_DIR / "case.yaml")
+
+
+@pytest.fixture(scope="module")
+def generator() -> object:  # the scripts/make_illustrative_track.py module
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        import make_illustrative_track as gen
+    finally:
+        sys.path.pop(0)
+    return gen
+
+
+def test_generator_reproduces_the_bundled_file(generator) -> None:
+    doc = generator.build()
+    assert generator.dumps(doc) == (CASE_DIR / "trace_full_0d8373.illustrative.json").read_text()
+    assert doc["illustrative"] is True and "ILLUSTRATIVE" in doc["note"]
+
+
+def test_bundled_case_verdicts(bundled) -> None:
+    r = bundled
+    assert r.illustrative
+    assert {v.claim_id: v.status for v in r.verdicts} == {
+        "departed-caracas": SUPPORTED, "reached-border": SUPPORTED, "stayed-in-venezuela": SUPPORTED,
+        "landed-santa-elena": SUPPORTED, "landed-around-2110-local": SUPPORTED,
+        "about-40-min-on-the-ground": SUPPORTED, "returned-caracas": SUPPORTED, "in-that-order": SUPPORTED,
+    }
+    assert all(any("ILLUSTRATIVE" in n for n in v.notes) for v in r.verdicts)
+
+
+def test_bundled_case_times_follow_the_generator(bundled, generator) -> None:
+    r = bundled
+    touchdown = generator.SVSE_TOUCHDOWN
+    landed = pd.Timestamp(r.verdict("landed-santa-elena").measured["time"])
+    assert abs((landed - touchdown).total_seconds()) <= 5  # first ground sample after the simulated touchdown
+    ground = r.verdict("about-40-min-on-the-ground").measured["ground_time_s"]
+    assert abs(ground - generator.SVSE_GROUND_S) <= 10
+    assert r.verdict("departed-caracas").measured["airport"] == "SVMI"
+    assert r.verdict("returned-caracas").measured["airport"] == "SVMI"
+    # the only coverage gap is the one the generator puts over the Gran Sabana, with a stale point after it
+    (gap,) = r.gaps.to_dict(orient="records")
+    km_per_s = 450 * 1.852 / 3600
+    expected_s = (generator.GAP_KM[1] - generator.GAP_KM[0]) / km_per_s
+    assert abs(gap["duration_s"] - expected_s) < 30
+    assert bool(r.track.data["stale"].iloc[int(gap["end_index"])])
+
+
+def test_bundled_case_closest_approach_to_the_border(bundled, generator) -> None:
+    """The engine's closest approach equals a brute-force geodesic minimum over the generator's points."""
+    from tracks.geo.regions import border
+
+    line = shapely.segmentize(border("VE", "BR-RR").geometry, 0.002)  # vertices every ~200 m
+    blon, blat = np.asarray(line.coords).T if line.geom_type == "LineString" else np.vstack(
+        [np.asarray(g.coords) for g in line.geoms]).T
+    pts = np.array([(p[1], p[2]) for p in generator.build()["trace"]])
+    near = pts[(np.abs(pts[:, 0] - 4.5) < 0.5)]  # only the SVSE area can be close
+    geod = Geod(ellps="WGS84")
+    best = np.inf
+    for lat, lon in near:
+        _, _, d = geod.inv(np.full(len(blon), lon), np.full(len(blat), lat), blon, blat)
+        best = min(best, float(np.min(d)) / 1000)
+    v = bundled.verdict("reached-border")
+    assert v.measured["distance_km"] == pytest.approx(best, abs=0.05)
+    assert v.measured["distance_km"] < 15 and v.measured["tolerance_km"] > 0
+    stayed = bundled.verdict("stayed-in-venezuela")
+    assert [(g.id, g.reaches_region) for g in stayed.evidence.gaps] == [("gap-1", False)]
+
+
+def test_bundled_case_report(bundled, tmp_path: Path) -> None:
+    write_outputs(bundled, tmp_path)
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["case"]["window"]["start"] == "2025-11-28T18:00:00Z"
+    assert doc["sources"][0]["path"] == "trace_full_0d8373.illustrative.json"
+    assert doc["sources"][0]["illustrative"] is True
+    assert [c["id"] for c in doc["claims"]] == [c.id for c in bundled.case.claims]
+    md = (tmp_path / "report.md").read_text()
+    assert md.count("ILLUSTRATIVE") >= 2 and "| departed-caracas |" in md

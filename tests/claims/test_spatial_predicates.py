@@ -1,0 +1,251 @@
+"""Region predicates on hand-made tracks and regions with known geometry.
+
+Two boxes share an edge along latitude 4 N: A (north, 4..5 N) and B (south, 3..4 N), both between 62 W and
+61 W; tracks fly along meridian 61.5 W, so distances to the shared border are meridian arcs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from tests.claims.builders import at, path
+from tracks.claims import spatial as S
+from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED
+from tracks.geo.reach import geodesic_km
+from tracks.geo.regions import Region, border
+from tracks.track import Traffic
+
+A = Region("AA", "Alpha", shapely.box(-62.0, 4.0, -61.0, 5.0), "country", "test boxes", 0.5)
+B = Region("BB", "Beta", shapely.box(-62.0, 3.0, -61.0, 4.0), "country", "test boxes", 0.5)
+AB = border(A, B)
+LON = -61.5
+FL = 30000.0
+
+
+def straight(lat0: float, lat1: float, seconds: float, step_s: float = 30.0, **kw: object):
+    return path([(0, lat0, LON, FL), (seconds, lat1, LON, FL)], step_s, **kw)
+
+
+def test_border_fixture_is_the_shared_edge() -> None:
+    assert AB.kind == "border" and AB.code == "AA|BB"
+    edge = shapely.LineString([(-62.0, 4.0), (-61.0, 4.0)])
+    assert shapely.hausdorff_distance(AB.geometry, edge) < 1e-4  # border() matches edges within 1 m
+
+
+# -- approached ------------------------------------------------------------------------------------------------
+
+
+def test_approached_observed_distance() -> None:
+    t = straight(5.5, 4.2, 1300)  # ends 0.2 deg north of the border
+    truth = float(geodesic_km(4.2, LON, 4.0, LON))
+    v = S.approached(t, border=AB, within_km=30)
+    assert v.status == SUPPORTED
+    assert v.measured["distance_km"] == pytest.approx(truth, abs=0.01)
+    assert v.measured["time"] == at(1300).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert v.measured["border_lat"] == pytest.approx(4.0) and v.measured["border_lon"] == pytest.approx(LON, abs=1e-6)
+    assert v.evidence.lines and v.evidence.regions == ("AA|BB",)
+    no = S.approached(t, border=AB, within_km=15)
+    assert no.status == CONTRADICTED and "no coverage gap could have brought it closer" in no.sentence
+
+
+def test_approached_gap_reaches_or_is_ruled_out() -> None:
+    # south to 4.6 N, a 10-minute gap, then back north from 4.7 N: the gap's ellipse decides
+    t = path([(0, 5.5, LON, FL), (600, 4.6, LON, FL), (1200, 4.7, LON, FL), (1800, 5.5, LON, FL)], 30,
+             drop=[(600, 1200)])
+    observed = float(geodesic_km(4.6, LON, 4.0, LON))
+    fast = S.approached(t, border=AB, within_km=15, max_speed_kt=540)
+    assert fast.status == NOT_VERIFIABLE
+    assert fast.measured["distance_km"] == pytest.approx(observed, abs=0.01)
+    assert [(g.id, g.reaches_region) for g in fast.evidence.gaps] == [("gap-1", True)] and "gap-1" in fast.sentence
+    # at 100 kt the aircraft covers 31 km in 10 minutes: it cannot get within 15 km of a border 66 km away
+    slow = S.approached(t, border=AB, within_km=15, max_speed_kt=100)
+    assert slow.status == CONTRADICTED
+    assert [(g.id, g.reaches_region) for g in slow.evidence.gaps] == [("gap-1", False)]
+
+
+def test_approached_flags_the_boundary_tolerance() -> None:
+    coarse = Region("BB", "Beta", B.geometry, "country", "coarse", 30.0)
+    t = straight(5.5, 4.2, 1300)
+    v = S.approached(t, region=coarse, within_km=25)
+    assert v.status == SUPPORTED and v.measured["within_tolerance"] is True
+    assert any("positional tolerance" in n for n in v.notes)
+    assert S.approached(t, region=B, within_km=25).measured["within_tolerance"] is False
+
+
+# -- entered / never_entered / stayed_outside --------------------------------------------------------------------
+
+
+def test_entered_observed_crossing_time() -> None:
+    t = straight(4.5, 3.5, 1000, step_s=40)  # crosses 4.0 N half way: t = 500 s, between samples 480 and 520
+    v = S.entered(t, region=B)
+    assert v.status == SUPPORTED
+    crossing = pd.Timestamp(v.measured["time"])
+    assert abs((crossing - at(500)).total_seconds()) < 1.0
+    (c,) = v.measured["crossings"]
+    assert c["direction"] == "entry" and c["in_gap"] is False and c["lat"] == pytest.approx(4.0)
+    assert [s.role for s in v.evidence.samples] == ["before the entry", "after the entry"]
+    nv = S.never_entered(t, region=B)
+    assert nv.status == CONTRADICTED and "entered Beta" in nv.sentence
+
+
+def test_entry_inside_a_gap_is_certain_but_unobserved() -> None:
+    t = straight(4.5, 3.5, 1000, drop=[(300, 700)])  # 4.2 N at 300 s, then 3.8 N at 720 s
+    v = S.entered(t, region=B)
+    assert v.status == SUPPORTED
+    assert v.measured["time_earliest"] == at(300).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert v.measured["time_latest"] == at(720).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert v.measured["crossings"][0]["in_gap"] is True and "unseen" in v.sentence
+    assert S.never_entered(t, region=B).status == CONTRADICTED
+
+
+def test_never_entered_gap_reaches_or_is_ruled_out() -> None:
+    t = path([(0, 5.5, LON, FL), (600, 4.6, LON, FL), (1200, 4.7, LON, FL), (1800, 5.5, LON, FL)], 30,
+             drop=[(600, 1200)])
+    nv = S.never_entered(t, region=B, max_speed_kt=540)
+    assert nv.status == NOT_VERIFIABLE and nv.evidence.gaps[0].reaches_region is True
+    ok = S.never_entered(t, region=B, max_speed_kt=100)
+    assert ok.status == SUPPORTED and ok.evidence.gaps[0].reaches_region is False
+    assert "cannot reach it" in ok.sentence
+    assert ok.measured["distance_km"] == pytest.approx(float(geodesic_km(4.6, LON, 4.0, LON)), abs=0.01)
+    assert S.entered(t, region=B, max_speed_kt=100).status == CONTRADICTED
+    assert S.entered(t, region=B, max_speed_kt=540).status == NOT_VERIFIABLE
+
+
+def test_corner_cut_between_two_outside_samples_counts() -> None:
+    # a square C around 4.5 N 61.5 W, 2 km wide; the track passes through it between two samples 22 km apart
+    # and 60 s apart (not a gap): only the segment is inside
+    c = Region("CC", "Corner", shapely.box(-61.51, 4.49, -61.49, 4.51), "user", "test", 0.0)
+    t = path([(0, 4.6, LON, FL), (60, 4.4, LON, FL)], 60)
+    assert len(t) == 2 and not S.fence.inside(t, c).any()
+    v = S.entered(t, region=c)
+    assert v.status == SUPPORTED and abs((pd.Timestamp(v.measured["time"]) - at(27)).total_seconds()) < 1.0
+    # the same pass 4 minutes apart is a coverage gap: the path between is not observed
+    slow = path([(0, 4.6, LON, FL), (240, 4.4, LON, FL)], 240)
+    assert S.entered(slow, region=c, max_speed_kt=300).status == NOT_VERIFIABLE
+
+
+def test_stayed_outside_only_counts_the_period() -> None:
+    t = straight(4.5, 3.5, 1000)  # enters B at 500 s
+    assert S.stayed_outside(t, region=B, start=at(0), end=at(400)).status == SUPPORTED
+    assert S.stayed_outside(t, region=B, start=at(0), end=at(1000)).status == CONTRADICTED
+    assert S.stayed_outside(t, region=B).status == CONTRADICTED
+
+
+# -- crossed --------------------------------------------------------------------------------------------------
+
+
+def test_crossed_border_and_direction() -> None:
+    t = straight(4.5, 3.5, 1000)
+    v = S.crossed(t, border=AB, sides=(A, B))
+    assert v.status == SUPPORTED
+    (c,) = v.measured["crossings"]
+    assert (c["from"], c["to"], c["in_gap"]) == ("AA", "BB", False)
+    assert abs((pd.Timestamp(v.measured["time"]) - at(500)).total_seconds()) < 1.0
+    assert S.crossed(t, border=AB, sides=(A, B), **{"from": A}).status == SUPPORTED
+    wrong_way = S.crossed(t, border=AB, sides=(A, B), **{"from": B})
+    assert wrong_way.status == CONTRADICTED
+
+
+def test_crossed_not_verifiable_when_a_gap_reaches_the_line() -> None:
+    t = path([(0, 5.5, LON, FL), (600, 4.3, LON, FL), (1200, 4.35, LON, FL), (1800, 5.5, LON, FL)], 30,
+             drop=[(600, 1200)])
+    assert S.crossed(t, border=AB, sides=(A, B), max_speed_kt=540).status == NOT_VERIFIABLE
+    assert S.crossed(t, border=AB, sides=(A, B), max_speed_kt=60).status == CONTRADICTED
+
+
+# -- time_inside ------------------------------------------------------------------------------------------------
+
+
+def test_time_inside_observed_and_bounded_by_gaps() -> None:
+    # in B from 4.0 N to 3.0 N... then back: 3.8 N turn-around; inside from t=200 to t=1000 (800 s)
+    t = path([(0, 4.2, LON, FL), (600, 3.6, LON, FL), (1200, 4.2, LON, FL)], 20)
+    v = S.time_inside(t, region=B, at_least=pd.Timedelta("12 min"))
+    assert v.status == SUPPORTED
+    assert v.measured["seconds"] == pytest.approx(800.0, abs=1.0) and v.measured["seconds_max"] == v.measured["seconds"]
+    assert S.time_inside(t, region=B, at_least=pd.Timedelta("14 min")).status == CONTRADICTED
+    assert S.time_inside(t, region=B, at_most=pd.Timedelta("14 min")).status == SUPPORTED
+    gappy = path([(0, 4.2, LON, FL), (600, 3.6, LON, FL), (1200, 4.2, LON, FL)], 20, drop=[(400, 800)])
+    g = S.time_inside(gappy, region=B, at_least=pd.Timedelta("12 min"), max_speed_kt=400)
+    assert g.status == NOT_VERIFIABLE
+    assert g.measured["seconds"] == pytest.approx(400.0, abs=1.0)  # 200..400 and 800..1000 observed
+    assert g.measured["seconds_max"] == pytest.approx(800.0, abs=1.0)
+
+
+# -- present / absent --------------------------------------------------------------------------------------------
+
+
+def test_present_and_absent_with_a_region() -> None:
+    t = straight(4.5, 3.5, 1000)
+    assert S.present(t, start=at(0), end=at(1000), region=B).status == SUPPORTED
+    assert S.absent(t, start=at(0), end=at(1000), region=B).status == CONTRADICTED
+    # observed in A throughout [0, 400], never in B, no gaps: the data decides
+    assert S.present(t, start=at(0), end=at(400), region=B).status == CONTRADICTED
+    assert S.absent(t, start=at(0), end=at(400), region=B).status == SUPPORTED
+
+
+def test_unobserved_edges_of_the_period() -> None:
+    t = straight(4.5, 4.4, 300)  # 4.4 N at 300 s, 44 km from B; then no data
+    # 10 more minutes at 300 kt reach 93 km: B is within reach after the last sample
+    v = S.absent(t, start=at(0), end=at(900), region=B, max_speed_kt=300)
+    assert v.status == NOT_VERIFIABLE and "after the last sample" in v.sentence
+    # at 100 kt the aircraft covers 31 km: B (44 km away) is out of reach
+    assert S.absent(t, start=at(0), end=at(900), region=B, max_speed_kt=100).status == SUPPORTED
+    seen = S.present(t, start=at(0), end=at(900))
+    assert seen.status == SUPPORTED and seen.measured["first_seen"] == at(0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    none = S.present(t, start=at(1000), end=at(2000))
+    assert none.status == NOT_VERIFIABLE and "no data is not no flight" in none.sentence
+    assert S.absent(t, start=at(1000), end=at(2000)).status == SUPPORTED  # not seen in these files
+
+
+# -- crossing times ------------------------------------------------------------------------------------------------
+
+
+def test_crossing_time_within() -> None:
+    t = straight(4.5, 3.5, 1000)
+    assert S.crossing_time_within(t, start=at(400), end=at(600), region=B).status == SUPPORTED
+    assert S.crossing_time_within(t, start=at(400), end=at(600), border=AB, sides=(A, B)).status == SUPPORTED
+    late = S.crossing_time_within(t, start=at(700), end=at(900), region=B)
+    assert late.status == CONTRADICTED and late.measured["nearest_crossing"]
+    gap = straight(4.5, 3.5, 1000, drop=[(300, 700)])
+    assert S.crossing_time_within(gap, start=at(500), end=at(900), region=B).status == NOT_VERIFIABLE
+
+
+# -- traffic_count ------------------------------------------------------------------------------------------------
+
+
+def _aircraft(icao: str, day: str, lat: float) -> pd.DataFrame:
+    t0 = pd.Timestamp(f"{day}T12:00Z")
+    n = 5
+    return pd.DataFrame({"time": [t0 + pd.Timedelta(seconds=30 * i) for i in range(n)], "icao24": icao,
+                         "lat": np.full(n, lat), "lon": np.linspace(-61.6, -61.4, n)})
+
+
+def test_traffic_count_compares_daily_distinct_aircraft() -> None:
+    from tracks import schema
+
+    frames = []
+    for day in ("2025-11-20", "2025-11-21"):  # baseline: three aircraft in B each day, one elsewhere
+        frames += [_aircraft(h, day, 3.5) for h in ("aaa001", "aaa002", "0d8001")] + [_aircraft("aaa009", day, 6.0)]
+    frames += [_aircraft("0d8001", "2025-11-30", 3.5), _aircraft("aaa009", "2025-11-30", 6.0)]  # period: one in B
+    frames += [_aircraft("aaa009", "2025-12-01", 6.0)]  # a day with data but nobody in B
+    data = pd.concat(frames, ignore_index=True)
+    data["record"] = np.arange(len(data))
+    traffic = Traffic(schema.conform(data))
+    from tracks.claims.case import TimeRange
+
+    base = TimeRange(pd.Timestamp("2025-11-20T00:00Z"), pd.Timestamp("2025-11-22T00:00Z"))
+    per = TimeRange(pd.Timestamp("2025-11-30T00:00Z"), pd.Timestamp("2025-12-03T00:00Z"))
+    v = S.traffic_count(traffic, region=B, baseline=base, period=per, at_most_ratio=0.25)
+    assert v.measured["baseline"]["per_day"] == {"2025-11-20": 3, "2025-11-21": 3}
+    assert v.measured["period"]["per_day"] == {"2025-11-30": 1, "2025-12-01": 0}
+    assert v.measured["period"]["days_without_data"] == ["2025-12-02"]
+    assert v.measured["ratio"] == pytest.approx(0.5 / 3, abs=1e-4)
+    assert v.status == SUPPORTED
+    assert S.traffic_count(traffic, region=B, baseline=base, period=per, at_most_ratio=0.1).status == CONTRADICTED
+    domestic_out = S.traffic_count(traffic, region=B, baseline=base, period=per, at_most_per_day=0,
+                                   exclude_icao24=("0d8",))
+    assert domestic_out.status == SUPPORTED and domestic_out.measured["baseline"]["per_day"]["2025-11-20"] == 2
+    empty = TimeRange(pd.Timestamp("2025-10-01T00:00Z"), pd.Timestamp("2025-10-03T00:00Z"))
+    assert S.traffic_count(traffic, region=B, baseline=empty, period=per, at_most_ratio=0.5).status == NOT_VERIFIABLE

@@ -1,0 +1,747 @@
+"""Region predicates: approached, entered, never_entered, crossed, stayed_outside, time_inside, present,
+absent, crossing times for event_time_within, and traffic_count.
+
+Built on tracks.geo.fence (containment, crossings, closest approach and time inside, all on segments) and on
+the gaps' reachability ellipses (tracks.legs / tracks.geo.reach). The rule is the same everywhere: what the
+observed samples show decides; a gap matters only when its ellipse can reach the region (for `approached`:
+come within `within_km` of it), and then the claim is not verifiable and names the gap. Distances closer
+than the boundary data's tolerance (Region.tolerance_km) are flagged in `measured["within_tolerance"]`, the
+notes and the sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from tracks.claims import evidence as ev
+from tracks.claims.evidence import duration, km, when
+from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, GapRef, GeoPoint, Verdict, iso_utc
+from tracks.geo import fence, geodesy
+from tracks.geo.fence_index import get_index
+from tracks.geo.regions import Region
+from tracks.legs import Gaps, find_gaps
+from tracks.segments import gap_mask
+from tracks.track import Track, Traffic
+
+KT_KM_S = 1.852 / 3600.0
+
+
+# -- geometry helpers -------------------------------------------------------------------------------------------
+
+
+def _gaps(track: Track, gaps: Gaps | None, max_speed_kt: float | None) -> Gaps:
+    if gaps is not None and (max_speed_kt is None or gaps.max_speed_kt == max_speed_kt):
+        return gaps
+    return find_gaps(track, max_gap_s=gaps.max_gap_s if gaps is not None else 60.0, max_speed_kt=max_speed_kt)
+
+
+def _points_frame(lats: np.ndarray, lons: np.ndarray) -> pd.DataFrame:
+    """A minimal track table (1 s apart, never stale) for measuring a ring of points against a region."""
+    n = len(lats)
+    t = pd.Timestamp("2000-01-01T00:00:00Z") + pd.to_timedelta(np.arange(n), unit="s")
+    return pd.DataFrame({"time": t, "lat": np.asarray(lats, float), "lon": np.asarray(lons, float),
+                         "stale": np.zeros(n, dtype=bool)})
+
+
+def geometry_distance_km(geometry: BaseGeometry, region: Region | BaseGeometry) -> float:
+    """Geodesic distance (km) from a polygon (e.g. a reachability ellipse) to a region; 0 when they meet."""
+    target = region.geometry if isinstance(region, Region) else region
+    if shapely.intersects(geometry, target):
+        return 0.0
+    best = np.inf
+    for part in shapely.get_parts(geometry):
+        ring = np.asarray(part.exterior.coords) if part.geom_type == "Polygon" else np.asarray(part.coords)
+        if len(ring):
+            best = min(best, fence.closest_approach(_points_frame(ring[:, 1], ring[:, 0]), target).distance_km)
+    return float(best)
+
+
+def reaches(geometries: list[BaseGeometry], region: Region, margin_km: float = 0.0) -> np.ndarray:
+    """Per polygon (e.g. reachability ellipses): does it come within `margin_km` of the region?
+
+    Vectorised: a prepared intersection test for all; then, for margins, a planar `dwithin` bound per polygon
+    (degrees that never understate a geodesic distance at the polygon's latitudes) and an exact geodesic
+    check only for the few it cannot rule out, against the part of the region near the polygon.
+    """
+    if not geometries:
+        return np.zeros(0, dtype=bool)
+    arr = np.array(geometries, dtype=object)
+    geom = region.geometry
+    if geodesy.is_polygonal(geom):
+        get_index(geom)  # prepares the region's geometry once (cached by the fence)
+    hit = np.asarray(shapely.intersects(arr, geom), dtype=bool)
+    if margin_km > 0 and not hit.all():
+        b = shapely.bounds(arr)
+        lat = np.maximum(np.abs(b[:, 1]), np.abs(b[:, 3])) + margin_km / geodesy.KM_PER_DEG_MIN
+        deg = margin_km / (geodesy.KM_PER_DEG_MIN * np.cos(np.radians(np.minimum(lat, 89.9))))
+        maybe = np.flatnonzero(~hit & np.asarray(shapely.dwithin(arr, geom, deg), dtype=bool))
+        for k in maybe:  # few: only polygons within the planar bound
+            near = shapely.clip_by_rect(geom, b[k, 0] - deg[k], b[k, 1] - deg[k], b[k, 2] + deg[k], b[k, 3] + deg[k])
+            # clipping adds edges along the rectangle, all further than margin_km from the polygon
+            hit[k] = not near.is_empty and geometry_distance_km(arr[k], near) <= margin_km
+    return hit
+
+
+def gap_refs(gaps: Gaps, region: Region, margin_km: float = 0.0, *, start: pd.Timestamp | None = None,
+             end: pd.Timestamp | None = None) -> list[GapRef]:
+    """Every gap overlapping [start, end], with whether its ellipse comes within `margin_km` of the region."""
+    f = gaps.frame
+    if start is not None:
+        f = f[f["end_time"] > start]
+    if end is not None:
+        f = f[f["start_time"] < end]
+    if not len(f):
+        return []
+    ellipses = gaps.ellipses()
+    flags = reaches([ellipses[g] for g in f["gap_id"]], region, margin_km)
+    return [ev.gap_ref(r, reaches=bool(flag)) for (_, r), flag in zip(f.iterrows(), flags, strict=True)]
+
+
+def observed_closest(track: Track, region: Region, max_gap_s: float) -> fence.Approach | None:
+    """Closest approach over observed segments only (a gap is not an observed path). None if empty.
+
+    Each run of samples between gaps gets its own id, so the fence treats gap segments as joining different
+    aircraft and measures only the observed pieces, in one vectorised call.
+    """
+    if not len(track):
+        return None
+    frame = track.data
+    runs = np.r_[0, np.cumsum(gap_mask(frame, max_gap_s))] if len(frame) > 1 else np.zeros(1, dtype=int)
+    if runs[-1] == 0:
+        return fence.closest_approach(track, region, max_gap_s=max_gap_s)
+    labelled = frame[["time", "lat", "lon", "stale"]].assign(icao24=pd.Series(runs, index=frame.index).map("run{}".format))
+    return fence.closest_approach(labelled, region, max_gap_s=max_gap_s)
+
+
+def rname(region: Region) -> str:
+    """How sentences name a region: 'Brazil', 'the Venezuela–Roraima border'."""
+    return f"the {region.name}" if region.kind in ("border", "sea", "coast", "buffer") else region.name
+
+
+def _km_claim(value: float) -> str:
+    return f"{value:g} km"
+
+
+def _tolerance_note(distance_km: float, region: Region) -> list[str]:
+    if region.tolerance_km > 0 and distance_km <= region.tolerance_km:
+        consequence = ("the true line may lie that much nearer or further" if not region.is_area else
+                       "the data cannot place the track on one side of the boundary with certainty")
+        return [f"the track came within {km(distance_km)} of {region.code}, closer than the {km(region.tolerance_km)} "
+                f"positional tolerance of the boundary data: {consequence}"]
+    return []
+
+
+def _approach_evidence(track: Track, a: fence.Approach, region: Region) -> dict[str, Any]:
+    samples = [ev.sample(track, k, "closest (sample)" if a.sample_before == a.sample_after else role)
+               for k, role in ((a.sample_before, "before the closest point"), (a.sample_after, "after the closest point"))
+               if 0 <= k < len(track)]
+    if a.sample_before == a.sample_after:
+        samples = samples[:1]
+    return {
+        "samples": samples,
+        "points": (GeoPoint(f"closest to {region.code}", a.track_lat, a.track_lon, iso_utc(a.time), "closest"),
+                   GeoPoint(f"nearest point of {region.code}", a.border_lat, a.border_lon, "", "border")),
+        "lines": (((a.track_lat, a.track_lon), (a.border_lat, a.border_lon)),),
+    }
+
+
+def _crossing_rows(cr: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"time": iso_utc(r["time"]), "direction": str(r["direction"]), "in_gap": bool(r["in_gap"]),
+             "window_start": iso_utc(r["window_start"]), "window_end": iso_utc(r["window_end"]),
+             "lat": None if np.isnan(r["lat"]) else float(r["lat"]), "lon": None if np.isnan(r["lon"]) else float(r["lon"])}
+            for _, r in cr.iterrows()]
+
+
+def _crossing_points(cr: pd.DataFrame, region: str) -> list[GeoPoint]:
+    out = []
+    for _, r in cr.iterrows():
+        if np.isnan(r["lat"]):
+            continue
+        label = f"{r['direction']} {region}" + (" (unobserved, in a gap)" if r["in_gap"] else "")
+        t = r["time"] if not r["in_gap"] else r["window_start"]
+        out.append(GeoPoint(label, float(r["lat"]), float(r["lon"]), iso_utc(t), "crossing"))
+    return out
+
+
+def _in_range(times: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> np.ndarray:
+    keep = np.ones(len(times), dtype=bool)
+    if start is not None:
+        keep &= (times >= start).to_numpy()
+    if end is not None:
+        keep &= (times <= end).to_numpy()
+    return keep
+
+
+# -- approached --------------------------------------------------------------------------------------------------
+
+
+def approached(track: Track, *, region: Region | None = None, border: Region | None = None, within_km: float,
+               max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+    """The track came within `within_km` of a region or border line.
+
+    Measured: distance_km (observed closest approach, geodesic), time, track and border points, tolerance_km,
+    within_tolerance. Not verifiable when the observed track stays further but a gap's ellipse comes within
+    `within_km`.
+    """
+    target = region if region is not None else border
+    if target is None:
+        raise ValueError("approached needs a region or a border")
+    g = _gaps(track, gaps, max_speed_kt)
+    who = ev.name(track)
+    a = observed_closest(track, target, g.max_gap_s)
+    # gaps matter only when the observed track stays further than claimed
+    refs = gap_refs(g, target, within_km) if a is None or a.distance_km > within_km else []
+    if a is None:
+        return ev.verdict("approached", NOT_VERIFIABLE, f"No samples of {who} in the window: whether it came within "
+                          f"{_km_claim(within_km)} of {rname(target)} can be neither seen nor ruled out.", track=track,
+                          regions=[target.code])
+    measured: dict[str, Any] = {
+        "distance_km": round(a.distance_km, 3), "time": iso_utc(a.time), "within_km": within_km,
+        "track_lat": a.track_lat, "track_lon": a.track_lon, "border_lat": a.border_lat, "border_lon": a.border_lon,
+        "tolerance_km": target.tolerance_km,
+        "within_tolerance": bool(abs(a.distance_km - within_km) <= target.tolerance_km
+                                 or a.distance_km <= target.tolerance_km),
+    }
+    notes = _tolerance_note(a.distance_km, target)
+    if abs(a.distance_km - within_km) <= target.tolerance_km:
+        notes.append(f"the closest approach ({km(a.distance_km)}) is within the boundary data's tolerance "
+                     f"({km(target.tolerance_km)}) of the claimed {_km_claim(within_km)}")
+    evid = _approach_evidence(track, a, target)
+    reaching = [r for r in refs if r.reaches_region]
+    tol = (f" (the border data is accurate to about {km(target.tolerance_km)})" if measured["within_tolerance"] else "")
+    if a.distance_km <= within_km:
+        sentence = (f"{who} came within {km(a.distance_km)} of {rname(target)} at {when(a.time, tz)}, "
+                    f"inside the claimed {_km_claim(within_km)}{tol}.")
+        return ev.verdict("approached", SUPPORTED, sentence, track=track, measured=measured, gaps=refs,
+                          regions=[target.code], notes=notes, **evid)
+    if reaching:
+        sentence = (f"Not verifiable: the observed track of {who} came no closer than {km(a.distance_km)} to "
+                    f"{rname(target)}, at {when(a.time, tz)}, but during {ev.gap_phrase(reaching, tz)} it could have "
+                    f"come within {_km_claim(within_km)}.")
+        return ev.verdict("approached", NOT_VERIFIABLE, sentence, track=track, measured=measured, gaps=refs,
+                          regions=[target.code], notes=notes, **evid)
+    sentence = (f"{who} came no closer than {km(a.distance_km)} to {rname(target)}, at {when(a.time, tz)}, "
+                f"further than the claimed {_km_claim(within_km)}{tol}; no coverage gap could have brought it closer.")
+    return ev.verdict("approached", CONTRADICTED, sentence, track=track, measured=measured, gaps=refs,
+                      regions=[target.code], notes=notes, **evid)
+
+
+# -- entered / never_entered / stayed_outside ---------------------------------------------------------------------
+
+
+def _entry_facts(track: Track, region: Region, g: Gaps, start: pd.Timestamp | None, end: pd.Timestamp | None
+                 ) -> tuple[np.ndarray, pd.DataFrame]:
+    """(inside samples in range, crossings in range)."""
+    if not region.is_area:
+        raise ValueError(f"{region.code} is a line ({region.kind}); entering needs an area (use crossed for a border)")
+    t = track.data["time"]
+    ins = np.flatnonzero(fence.inside(track, region) & _in_range(t, start, end)) if len(track) else np.zeros(0, int)
+    cr = fence.crossings(track, region, max_gap_s=g.max_gap_s) if len(track) > 1 else pd.DataFrame(
+        columns=list(fence.CROSSING_COLUMNS))
+    if len(cr):
+        lo = cr["window_start"]
+        hi = cr["window_end"]
+        keep = np.ones(len(cr), dtype=bool)
+        if start is not None:
+            keep &= (hi >= start).to_numpy()
+        if end is not None:
+            keep &= (lo <= end).to_numpy()
+        cr = cr[keep].reset_index(drop=True)
+    return ins, cr
+
+
+def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | None, end: pd.Timestamp | None,
+                tz: str) -> tuple[str, dict[str, Any], dict[str, Any], list[str], str]:
+    """Shared core of entered / never_entered / stayed_outside.
+
+    Returns (answer: "yes" / "no" / "unknown", measured, evidence kwargs, notes, description).
+    """
+    who = ev.name(track)
+    ins, cr = _entry_facts(track, region, g, start, end)
+    entries = cr[cr["direction"] == "entry"]
+    measured: dict[str, Any] = {"crossings": _crossing_rows(cr), "inside_samples": len(ins),
+                                "tolerance_km": region.tolerance_km}
+    evid: dict[str, Any] = {"regions": [region.code], "points": _crossing_points(cr, region.code)}
+    notes: list[str] = []
+    if len(ins) or len(entries):
+        # the earliest evidence of being inside: an observed entry, an entry hidden in a gap, or an inside sample
+        options = []
+        for _, row in entries.iterrows():
+            options.append((row["window_start"], "gap" if row["in_gap"] else "entry", row))
+        if len(ins):
+            options.append((track.data["time"].iloc[int(ins[0])], "sample", int(ins[0])))
+        _, kind, item = min(options, key=lambda o: o[0])
+        if kind == "entry":
+            measured["time"] = iso_utc(item["time"])
+            desc = f"{who} entered {rname(region)} at {when(item['time'], tz)}"
+            samples = [ev.sample(track, int(item["before_index"]), "before the entry"),
+                       ev.sample(track, int(item["after_index"]), "after the entry")]
+        elif kind == "sample":
+            t_sample = track.data["time"].iloc[item]
+            measured["time"] = iso_utc(t_sample)
+            desc = f"{who} was inside {rname(region)} at {when(t_sample, tz)}"
+            samples = [ev.sample(track, item, "inside")]
+        else:
+            measured.update(time=iso_utc(item["window_end"]), time_earliest=iso_utc(item["window_start"]),
+                            time_latest=iso_utc(item["window_end"]))
+            desc = (f"{who} entered {rname(region)} unseen, between {when(item['window_start'], tz)} and "
+                    f"{when(item['window_end'], tz)} (the samples on either side of a coverage gap are on "
+                    "different sides)")
+            samples = [ev.sample(track, int(item["before_index"]), "last before the gap"),
+                       ev.sample(track, int(item["after_index"]), "first after the gap")]
+        evid["samples"] = samples
+        return "yes", measured, evid, notes, desc
+    refs = gap_refs(g, region, 0.0, start=start, end=end)  # the data alone does not show it inside
+    evid["gaps"] = refs
+    a = observed_closest(track, region, g.max_gap_s) if len(track) else None
+    if a is not None:
+        measured.update(distance_km=round(a.distance_km, 3), closest_time=iso_utc(a.time))
+        notes += _tolerance_note(a.distance_km, region)
+        extra = _approach_evidence(track, a, region)
+        evid["samples"] = extra["samples"]
+        evid["points"] = [*evid["points"], *extra["points"]]
+        evid["lines"] = extra["lines"]
+        measured["within_tolerance"] = bool(a.distance_km <= region.tolerance_km)
+    reaching = [r for r in refs if r.reaches_region]
+    if a is None:
+        return "unknown", measured, evid, notes, f"there are no samples of {who} in the period"
+    closest = f"its observed track came no closer than {km(a.distance_km)} to {rname(region)}, at {when(a.time, tz)}"
+    if measured.get("within_tolerance"):
+        closest += f", which is within the {km(region.tolerance_km)} accuracy of the boundary data"
+    if reaching:
+        return "unknown", measured, evid, notes, (f"{closest}, but the aircraft could have entered unseen during "
+                                                  f"{ev.gap_phrase(reaching, tz)}")
+    ruled = (f"; the reachability ellipse of {ev.gap_phrase(refs, tz)} cannot reach it" if len(refs) == 1 else
+             f"; the reachability ellipses of {len(refs)} coverage gaps cannot reach it" if refs else "")
+    return "no", measured, evid, notes, closest + ruled
+
+
+def entered(track: Track, *, region: Region, max_speed_kt: float | None = None, tz: str = "UTC",
+            gaps: Gaps | None = None) -> Verdict:
+    """The track was inside the region (a sample inside, an observed entry, or a gap whose ends are on both
+    sides). Measured: crossings (time, direction, in_gap), time of the first entry, closest distance otherwise."""
+    g = _gaps(track, gaps, max_speed_kt)
+    answer, measured, evid, notes, desc = _was_inside(track, region, g, None, None, tz)
+    status = {"yes": SUPPORTED, "no": CONTRADICTED, "unknown": NOT_VERIFIABLE}[answer]
+    sentence = desc + "." if answer == "yes" else (f"Not verifiable: {desc}." if answer == "unknown" else
+                                                   f"{ev.name(track)} did not enter {rname(region)}: {desc}.")
+    return ev.verdict("entered", status, _cap(sentence), track=track, measured=measured, notes=notes, **evid)
+
+
+def never_entered(track: Track, *, region: Region, max_speed_kt: float | None = None, tz: str = "UTC",
+                  gaps: Gaps | None = None) -> Verdict:
+    """The track was never inside the region (the mirror of `entered`)."""
+    return _outside("never_entered", track, region, None, None, max_speed_kt, tz, gaps)
+
+
+def stayed_outside(track: Track, *, region: Region, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                   max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+    """The track stayed outside the region (e.g. a 12 nm territorial sea) between `start` and `end` (default:
+    all of it): samples, crossings and gaps outside that period do not count."""
+    return _outside("stayed_outside", track, region, start, end, max_speed_kt, tz, gaps)
+
+
+def _outside(predicate: str, track: Track, region: Region, start: pd.Timestamp | None, end: pd.Timestamp | None,
+             max_speed_kt: float | None, tz: str, gaps: Gaps | None) -> Verdict:
+    g = _gaps(track, gaps, max_speed_kt)
+    answer, measured, evid, notes, desc = _was_inside(track, region, g, start, end, tz)
+    measured.pop("time", None)  # a claim of absence has no moment
+    who = ev.name(track)
+    if answer == "yes":
+        return ev.verdict(predicate, CONTRADICTED, _cap(desc) + ".", track=track, measured=measured, notes=notes,
+                          **evid)
+    if answer == "unknown":
+        return ev.verdict(predicate, NOT_VERIFIABLE, f"Not verifiable: {desc}.", track=track, measured=measured,
+                          notes=notes, **evid)
+    by = " according to the boundary data" if measured.get("within_tolerance") else ""
+    sentence = f"{who} stayed outside {rname(region)}{by}: {desc}."
+    return ev.verdict(predicate, SUPPORTED, sentence, track=track, measured=measured, notes=notes, **evid)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+# -- crossed ------------------------------------------------------------------------------------------------------
+
+
+def _pairs(track: Track, a: Region, b: Region, max_gap_s: float) -> pd.DataFrame:
+    """Crossings from a into b and from b into a: an exit of one and an entry into the other on one segment."""
+    ca = fence.crossings(track, a, max_gap_s=max_gap_s)
+    cb = fence.crossings(track, b, max_gap_s=max_gap_s)
+    rows = []
+    for src, dst, frm, to in ((ca, cb, a, b), (cb, ca, b, a)):
+        ex = src[src["direction"] == "exit"]
+        en = dst[dst["direction"] == "entry"]
+        m = ex.merge(en, on=["before_index", "after_index"], suffixes=("", "_dst"))
+        for _, r in m.iterrows():
+            rows.append({"from": frm.code, "to": to.code, "time": r["time"], "window_start": r["window_start"],
+                         "window_end": r["window_end"], "in_gap": bool(r["in_gap"]), "lat": r["lat"],
+                         "lon": r["lon"], "before_index": int(r["before_index"]), "after_index": int(r["after_index"])})
+    frame = pd.DataFrame(rows, columns=["from", "to", "time", "window_start", "window_end", "in_gap", "lat", "lon",
+                                        "before_index", "after_index"])
+    return frame.sort_values("window_start", kind="stable").reset_index(drop=True)
+
+
+def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None = None, from_: Region | None = None,
+            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None, **kw: Any) -> Verdict:
+    """The track crossed the border line between the two regions (from `from` into the other when given).
+
+    `sides` are the two regions (the engine passes them; by default they are read from the border's code
+    "A|B"). A crossing inside a gap (ends on either side) counts, with its time bounds. Not verifiable when no
+    crossing is seen but a gap's ellipse reaches the border line. Measured: crossings (time, from, to, in_gap).
+    """
+    from_ = kw.pop("from", from_)
+    if kw:
+        raise TypeError(f"crossed() got unexpected arguments {sorted(kw)}")
+    g = _gaps(track, gaps, max_speed_kt)
+    if sides is None:
+        from tracks.geo.regions import get_region
+
+        sides = tuple(get_region(c) for c in border.code.split("|"))  # type: ignore[assignment]
+    assert sides is not None
+    a, b = sides
+    who = ev.name(track)
+    pairs = _pairs(track, a, b, g.max_gap_s) if len(track) > 1 else pd.DataFrame(
+        columns=["from", "to", "time", "window_start", "window_end", "in_gap", "lat", "lon"])
+    if from_ is not None:
+        pairs = pairs[pairs["from"] == from_.code].reset_index(drop=True)
+    direction = f" from {from_.code}" if from_ is not None else ""
+    rows = [{"time": iso_utc(r["time"]), "from": r["from"], "to": r["to"], "in_gap": bool(r["in_gap"]),
+             "window_start": iso_utc(r["window_start"]), "window_end": iso_utc(r["window_end"])}
+            for _, r in pairs.iterrows()]
+    refs = gap_refs(g, border, 0.0)
+    measured: dict[str, Any] = {"crossings": rows, "tolerance_km": border.tolerance_km}
+    points = [GeoPoint(f"{r['from']} -> {r['to']}" + (" (unobserved, in a gap)" if r["in_gap"] else ""),
+                       float(r["lat"]), float(r["lon"]), iso_utc(r["time"] if not r["in_gap"] else r["window_start"]),
+                       "crossing") for _, r in pairs.iterrows() if not pd.isna(r["lat"])]
+    if len(pairs):
+        r = pairs.iloc[0]
+        if r["in_gap"]:
+            measured.update(time=iso_utc(r["window_end"]), time_earliest=iso_utc(r["window_start"]),
+                            time_latest=iso_utc(r["window_end"]))
+            sentence = (f"{who} crossed {rname(border)} from {r['from']} to {r['to']} unseen, between "
+                        f"{when(r['window_start'], tz)} and {when(r['window_end'], tz)} (inside a coverage gap).")
+        else:
+            measured["time"] = iso_utc(r["time"])
+            sentence = f"{who} crossed {rname(border)} from {r['from']} to {r['to']} at {when(r['time'], tz)}."
+        samples = [ev.sample(track, int(r["before_index"]), "before the crossing"),
+                   ev.sample(track, int(r["after_index"]), "after the crossing")]
+        return ev.verdict("crossed", SUPPORTED, sentence, track=track, measured=measured, samples=samples,
+                          points=points, gaps=refs, regions=[border.code])
+    app = observed_closest(track, border, g.max_gap_s) if len(track) else None
+    extra: dict[str, Any] = {}
+    notes: list[str] = []
+    closest = ""
+    if app is not None:
+        measured.update(distance_km=round(app.distance_km, 3), closest_time=iso_utc(app.time),
+                        within_tolerance=bool(app.distance_km <= border.tolerance_km))
+        extra = _approach_evidence(track, app, border)
+        notes = _tolerance_note(app.distance_km, border)
+        closest = f"; its observed track came no closer than {km(app.distance_km)} to the line, at {when(app.time, tz)}"
+    reaching = [r for r in refs if r.reaches_region]
+    if reaching or app is None:
+        why = f"{ev.gap_phrase(reaching, tz)} could hide a crossing" if reaching else "there are no samples"
+        return ev.verdict("crossed", NOT_VERIFIABLE, f"Not verifiable: no crossing{direction} of {rname(border)} "
+                          f"is observed{closest}, but {why}.", track=track, measured=measured, gaps=refs,
+                          regions=[border.code], notes=notes, **extra)
+    return ev.verdict("crossed", CONTRADICTED, f"{who} did not cross {rname(border)}{direction}{closest}; no "
+                      "coverage gap could hide a crossing.", track=track, measured=measured, gaps=refs,
+                      regions=[border.code], notes=notes, **extra)
+
+
+# -- time_inside ----------------------------------------------------------------------------------------------------
+
+
+def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None = None,
+                at_most: pd.Timedelta | None = None, max_speed_kt: float | None = None, tz: str = "UTC",
+                gaps: Gaps | None = None) -> Verdict:
+    """Time spent inside the region compared with `at_least` / `at_most`.
+
+    The data bounds it: at least the observed time inside (`seconds`), at most that plus every gap whose
+    ellipse reaches the region (`seconds_max`). Supported when both bounds satisfy the claim, contradicted
+    when neither can, not verifiable in between.
+    """
+    g = _gaps(track, gaps, max_speed_kt)
+    who = ev.name(track)
+    iv = fence.time_inside(track, region, max_gap_s=g.max_gap_s) if len(track) > 1 else None
+    observed = iv.observed_s if iv is not None else 0.0
+    refs = gap_refs(g, region, 0.0)
+    reaching = [r for r in refs if r.reaches_region]
+    upper = observed + sum(r.duration_s for r in reaching)
+    lo = at_least.total_seconds() if at_least is not None else None
+    hi = at_most.total_seconds() if at_most is not None else None
+    ok_lo = None if lo is None else (True if observed >= lo else (False if upper < lo else None))
+    ok_hi = None if hi is None else (True if upper <= hi else (False if observed > hi else None))
+    checks = [c for c, given in ((ok_lo, lo is not None), (ok_hi, hi is not None)) if given]
+    intervals = [] if iv is None else [
+        {"start": iso_utc(r["start"]), "end": iso_utc(r["end"]), "seconds": float(r["duration_s"])}
+        for _, r in iv.observed.iterrows()]
+    measured = {"seconds": round(observed, 1), "seconds_max": round(upper, 1), "intervals": intervals}
+    claim = " and ".join(x for x in (f"at least {duration(lo)}" if lo is not None else "",
+                                     f"at most {duration(hi)}" if hi is not None else "") if x)
+    span = (f"{duration(observed)}" if upper == observed else
+            f"between {duration(observed)} (observed) and {duration(upper)} (if it was inside throughout "
+            f"{ev.gap_phrase(reaching, tz)})")
+    if all(c is True for c in checks):
+        status, sentence = SUPPORTED, f"{who} spent {span} inside {rname(region)}, consistent with the claimed {claim}."
+    elif any(c is False for c in checks):
+        status, sentence = CONTRADICTED, f"{who} spent {span} inside {rname(region)}, not the claimed {claim}."
+    else:
+        status, sentence = NOT_VERIFIABLE, (f"Not verifiable: {who} spent {span} inside {rname(region)}; the claimed "
+                                            f"{claim} depends on the coverage gaps.")
+    samples = []
+    if iv is not None and len(iv.observed):
+        r = iv.observed.iloc[0]
+        samples = [ev.sample(track, int(r["first_index"]), "first inside interval starts"),
+                   ev.sample(track, int(iv.observed["last_index"].iloc[-1]), "last inside interval ends")]
+    return ev.verdict("time_inside", status, sentence, track=track, measured=measured, gaps=refs,
+                      regions=[region.code], samples=samples)
+
+
+# -- present / absent ------------------------------------------------------------------------------------------------
+
+
+def _unobserved(track: Track, g: Gaps, start: pd.Timestamp, end: pd.Timestamp, region: Region | None,
+                vmax_kt: float) -> tuple[list[GapRef], list[str]]:
+    """Gaps overlapping [start, end] and unobserved edges of the period that could put the aircraft in the
+    region (any, without a region): (gap refs reaching, edge descriptions)."""
+    refs = gap_refs(g, region, 0.0, start=start, end=end) if region is not None else [
+        ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows() if r["end_time"] > start and r["start_time"] < end]
+    edges = []
+    t = track.data["time"]
+    if not len(track) or t.iloc[0] > start or t.iloc[-1] < end:
+        if not len(track):
+            edges.append("no samples at all in the period")
+        for first, k, t_edge in ((True, 0, start), (False, -1, end)):
+            if not len(track):
+                break
+            t_k = t.iloc[k]
+            if (first and t_k <= start) or (not first and t_k >= end):
+                continue
+            reach_km = vmax_kt * KT_KM_S * abs((t_k - t_edge).total_seconds())
+            if region is not None:
+                d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
+                                                         np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
+                if d > reach_km:
+                    continue
+            edges.append(f"before the first sample ({when(t_k, 'UTC')})" if first else
+                         f"after the last sample ({when(t_k, 'UTC')})")
+    return [r for r in refs if r.reaches_region], edges
+
+
+def _presence(predicate: str, track: Track, start: pd.Timestamp, end: pd.Timestamp, region: Region | None,
+              max_speed_kt: float | None, tz: str, gaps: Gaps | None) -> Verdict:
+    g = _gaps(track, gaps, max_speed_kt)
+    who = ev.name(track)
+    t = track.data["time"]
+    sel = _in_range(t, start, end)
+    if region is not None and len(track):
+        sel &= fence.inside(track, region)
+    hits = np.flatnonzero(sel)
+    where = f" inside {rname(region)}" if region is not None else ""
+    period = f"between {when(start, tz)} and {when(end, tz)}"
+    measured: dict[str, Any] = {"samples": len(hits)}
+    regions = [region.code] if region is not None else []
+    if len(hits):
+        measured.update(first_seen=iso_utc(t.iloc[hits[0]]), last_seen=iso_utc(t.iloc[hits[-1]]))
+        if predicate == "present":
+            measured["time"] = measured["first_seen"]
+        samples = [ev.sample(track, int(hits[0]), "first seen"), ev.sample(track, int(hits[-1]), "last seen")]
+        text = (f"{who} was seen{where} {period}: {len(hits)} samples from {when(t.iloc[hits[0]], tz)} to "
+                f"{when(t.iloc[hits[-1]], tz)}.")
+        status = SUPPORTED if predicate == "present" else CONTRADICTED
+        return ev.verdict(predicate, status, text, track=track, measured=measured, samples=samples, regions=regions)
+    # inside crossings between samples (an incursion between two outside samples) count as presence
+    if region is not None and len(track) > 1 and region.is_area:
+        cr = fence.crossings(track, region, max_gap_s=g.max_gap_s)
+        cr = cr[(cr["direction"] == "entry") & ~cr["in_gap"] & (cr["time"] >= start) & (cr["time"] <= end)]
+        if len(cr):
+            r = cr.iloc[0]
+            measured["time"] = iso_utc(r["time"]) if predicate == "present" else ""
+            text = f"{who} entered {rname(region)} at {when(r['time'], tz)}, {period} (between two samples)."
+            status = SUPPORTED if predicate == "present" else CONTRADICTED
+            if predicate == "absent":
+                measured.pop("time", None)
+            return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions,
+                              points=_crossing_points(cr.head(1), region.code))
+    refs, edges = _unobserved(track, g, start, end, region, g.max_speed_kt)
+    if region is None:
+        if predicate == "present":
+            text = (f"Not verifiable: {who} is not seen {period}" + (f" ({'; '.join(edges)})" if edges else "")
+                    + "; no data is not no flight.")
+            return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs)
+        text = (f"{who} is not seen in these track files {period}. No data is not no flight: this says the aircraft "
+                "was not seen, not that it did not fly.")
+        return ev.verdict(predicate, SUPPORTED, text, track=track, measured=measured, gaps=refs)
+    if refs or edges:
+        bits = ([f"{ev.gap_phrase(refs, tz)} could have taken it there"] if refs else []) + (
+            [f"unobserved time {e} could too" for e in edges])
+        text = f"Not verifiable: {who} is not seen{where} {period}, but " + "; ".join(bits) + "."
+        return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs, regions=regions)
+    text = (f"{who} was observed elsewhere throughout, never{where}, {period}; no coverage gap could have taken it "
+            "there.")
+    status = CONTRADICTED if predicate == "present" else SUPPORTED
+    return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions)
+
+
+def present(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
+            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+    """The aircraft was seen between start and end (inside the region when given). Without a region the claim
+    is about the data (seen or not); with one, unobserved time that could reach the region makes it not
+    verifiable. Measured: samples, first_seen, last_seen, time."""
+    return _presence("present", track, start, end, region, max_speed_kt, tz, gaps)
+
+
+def absent(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
+           max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+    """The aircraft was not seen between start and end (not inside the region when given); see `present`."""
+    return _presence("absent", track, start, end, region, max_speed_kt, tz, gaps)
+
+
+# -- crossings for event_time_within --------------------------------------------------------------------------------
+
+
+def crossing_time_within(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
+                         border: Region | None = None, sides: tuple[Region, Region] | None = None, tz: str = "UTC",
+                         gaps: Gaps | None = None, max_speed_kt: float | None = None) -> Verdict:
+    """A crossing of the region's boundary (or of the border line, whose two `sides` default to the regions
+    named by its code "A|B") between start and end."""
+    g = _gaps(track, gaps, max_speed_kt)
+    who = ev.name(track)
+    target = region if region is not None else border
+    assert target is not None
+    if region is not None:
+        cr = fence.crossings(track, region, max_gap_s=g.max_gap_s) if len(track) > 1 else pd.DataFrame(
+            columns=list(fence.CROSSING_COLUMNS))
+    else:
+        if sides is None:
+            from tracks.geo.regions import get_region
+
+            sides = tuple(get_region(c) for c in target.code.split("|"))  # type: ignore[assignment]
+        assert sides is not None
+        a, b = sides
+        cr = _pairs(track, a, b, g.max_gap_s) if len(track) > 1 else pd.DataFrame(
+            columns=["time", "window_start", "window_end", "in_gap", "lat", "lon"])
+    window = f"between {when(start, tz)} and {when(end, tz)}"
+    inside = cr[(cr["window_start"] >= start) & (cr["window_end"] <= end)]
+    partial = cr[(cr["window_end"] >= start) & (cr["window_start"] <= end) & ~cr.index.isin(inside.index)]
+    measured: dict[str, Any] = {"event": "crossing", "crossings": len(cr)}
+    if len(inside):
+        r = inside.iloc[0]
+        if r["in_gap"]:
+            measured.update(time=iso_utc(r["window_end"]), time_earliest=iso_utc(r["window_start"]),
+                            time_latest=iso_utc(r["window_end"]))
+            text = (f"{who} crossed the boundary of {rname(target)} unseen between {when(r['window_start'], tz)} and "
+                    f"{when(r['window_end'], tz)}, {window}.")
+        else:
+            measured["time"] = iso_utc(r["time"])
+            text = f"{who} crossed the boundary of {rname(target)} at {when(r['time'], tz)}, {window}."
+        return ev.verdict("event_time_within", SUPPORTED, text, track=track, measured=measured,
+                          regions=[target.code])
+    refs = [r for r in gap_refs(g, target, 0.0, start=start, end=end) if r.reaches_region]
+    if len(partial) or refs:
+        text = (f"Not verifiable: no crossing of {rname(target)} is observed {window}, but "
+                + ("a crossing's time is only known to a range overlapping it" if len(partial) else
+                   f"{ev.gap_phrase(refs, tz)} could hide one") + ".")
+        return ev.verdict("event_time_within", NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs,
+                          regions=[target.code])
+    if len(cr):
+        times = cr["window_start"]
+        k = int(np.argmin(np.minimum(abs((times - start).dt.total_seconds()), abs((times - end).dt.total_seconds()))))
+        t_k = cr["window_start"].iloc[k]
+        measured["nearest_crossing"] = iso_utc(t_k)
+        text = f"{who} crossed the boundary of {rname(target)} only outside the claimed window ({window}), nearest at {when(t_k, tz)}."
+    else:
+        text = f"{who} never crossed the boundary of {rname(target)}, and no coverage gap could hide a crossing {window}."
+    return ev.verdict("event_time_within", CONTRADICTED, text, track=track, measured=measured, regions=[target.code])
+
+
+# -- traffic_count ------------------------------------------------------------------------------------------------------
+
+
+def traffic_count(traffic: Traffic, *, region: Region, baseline: Any, period: Any, at_most_ratio: float | None = None,
+                  at_most_per_day: float | None = None, exclude_icao24: tuple[str, ...] = (), tz: str = "UTC",
+                  max_gap_s: float = 60.0) -> Verdict:
+    """Distinct aircraft seen inside the region per UTC day, `period` compared with `baseline` (TimeRanges).
+
+    An aircraft counts on a day when a sample of it is inside the region that day, or it enters the region
+    between two samples. Days without any sample in the files (inside the region or not) are days without
+    data: they are left out of the means and listed, because no data is not no traffic. Supported when the
+    period's mean is at most `at_most_ratio` x the baseline's (and/or at most `at_most_per_day`).
+    Measured: per-day counts of both periods, their means, the ratio, days without data.
+    """
+    d = traffic.data
+    if exclude_icao24:
+        d = d[~d["icao24"].str.startswith(tuple(exclude_icao24)).fillna(False)]
+    sub = Traffic(d.reset_index(drop=True), traffic.sources) if len(d) else None
+    d = sub.data if sub is not None else d
+    t = d["time"]
+    inside = fence.inside(sub, region) if sub is not None else np.zeros(0, dtype=bool)
+    rows = d.loc[inside, ["icao24", "time"]] if len(d) else d[["icao24", "time"]]
+    if sub is not None and region.is_area and len(d) > 1:
+        cr = fence.crossings(sub, region, max_gap_s=max_gap_s)
+        cr = cr[(cr["direction"] == "entry") & ~cr["in_gap"]]
+        rows = pd.concat([rows, cr[["icao24", "time"]]], ignore_index=True)
+    days_with_data = set(t.dt.floor("D").unique()) if len(d) else set()
+    per_day = rows.assign(day=rows["time"].dt.floor("D")).groupby("day")["icao24"].nunique() if len(rows) else pd.Series(
+        dtype=int)
+
+    def summarise(rng: Any) -> tuple[dict[str, int], list[str], float | None]:
+        days = pd.date_range(rng.start.floor("D"), (rng.end - pd.Timedelta("1ns")).floor("D"), freq="D", tz="UTC")
+        counts = {d_.strftime("%Y-%m-%d"): int(per_day.get(d_, 0)) for d_ in days if d_ in days_with_data}
+        missing = [d_.strftime("%Y-%m-%d") for d_ in days if d_ not in days_with_data]
+        mean = float(np.mean(list(counts.values()))) if counts else None
+        return counts, missing, mean
+
+    b_counts, b_missing, b_mean = summarise(baseline)
+    p_counts, p_missing, p_mean = summarise(period)
+    ratio = (p_mean / b_mean) if (p_mean is not None and b_mean) else None
+    measured: dict[str, Any] = {
+        "baseline": {"per_day": b_counts, "mean_per_day": b_mean, "days_without_data": b_missing},
+        "period": {"per_day": p_counts, "mean_per_day": p_mean, "days_without_data": p_missing},
+        "ratio": None if ratio is None else round(ratio, 4),
+        "excluded_icao24_prefixes": list(exclude_icao24),
+    }
+    what = f"distinct aircraft per day inside {rname(region)}"
+    srcs_track = Track(traffic.data.iloc[0:0], traffic.sources)
+    if p_mean is None or b_mean is None or (at_most_ratio is not None and not b_mean):
+        why = ("the baseline has no traffic to compare with" if b_mean == 0 else
+               "the files hold no data for " + ("the baseline" if b_mean is None else "the period"))
+        return ev.verdict("traffic_count", NOT_VERIFIABLE, f"Not verifiable: {why}.", track=srcs_track,
+                          measured=measured, regions=[region.code])
+    ok = []
+    if at_most_ratio is not None:
+        ok.append(ratio is not None and ratio <= at_most_ratio)
+    if at_most_per_day is not None:
+        ok.append(p_mean <= at_most_per_day)
+    status = SUPPORTED if all(ok) else CONTRADICTED
+    claim = " and ".join(x for x in (f"at most {at_most_ratio:g} of the baseline" if at_most_ratio is not None else "",
+                                     f"at most {at_most_per_day:g} per day" if at_most_per_day is not None else "") if x)
+    sentence = (f"{p_mean:.1f} {what} in the period against {b_mean:.1f} in the baseline"
+                + (f" (ratio {ratio:.2f})" if ratio is not None else "")
+                + (f": consistent with the claimed {claim}." if status == SUPPORTED else f": not the claimed {claim}."))
+    notes = ["counts only aircraft seen in these files: receivers and data providers miss traffic"]
+    if b_missing or p_missing:
+        notes.append(f"days without any data, left out: {', '.join(b_missing + p_missing)}")
+    return ev.verdict("traffic_count", status, sentence, track=srcs_track, measured=measured, regions=[region.code],
+                      notes=notes)
+
+
+#: Region predicates by case-file name.
+SPATIAL_PREDICATES = {
+    "approached": approached,
+    "entered": entered,
+    "never_entered": never_entered,
+    "crossed": crossed,
+    "stayed_outside": stayed_outside,
+    "time_inside": time_inside,
+    "present": present,
+    "absent": absent,
+    "traffic_count": traffic_count,
+}
