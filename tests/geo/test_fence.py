@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -360,3 +362,49 @@ def test_closest_approaches_one_row_per_aircraft() -> None:
     assert (out["sample_before"][1], out["sample_after"][1]) == (3, 4)  # rows of the table
     assert fence.closest_approach(table, point).distance_km == pytest.approx(7.4, abs=1e-3)
     assert str(out["time"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_hole_in_a_region_is_outside() -> None:
+    ring = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0, 1)], [[(0.4, 0.4), (0.6, 0.4), (0.6, 0.6), (0.4, 0.6)]])
+    s = np.arange(0, 125, 10.0) + 3.0
+    tr = make_track(times(s), np.full(len(s), 0.5), -0.1 + 0.01 * s)  # lon from -0.07 to 1.15
+    c = fence.crossings(tr, ring)
+    assert list(c["direction"]) == ["entry", "exit", "entry", "exit"]
+    assert list(c["lon"]) == pytest.approx([0.0, 0.4, 0.6, 1.0])
+    got = (c["time"] - T0).dt.total_seconds().to_numpy()
+    assert np.abs(got - np.array([10.0, 50.0, 70.0, 110.0])).max() < 1.0
+    assert fence.time_inside(tr, ring).observed_s == pytest.approx(80.0, abs=1.0)
+
+
+def reference_events(lat: np.ndarray, lon: np.ndarray, region: shapely.Geometry) -> list[tuple[int, str]]:
+    """A slow, independent reference: per segment, shapely's intersection points with the boundary, the state
+    of each piece between them at its midpoint, and a change of state -> an event (segment, direction)."""
+    events, state = [], None
+    for i in range(len(lat) - 1):
+        seg = shapely.LineString([(lon[i], lat[i]), (lon[i + 1], lat[i + 1])])
+        cut = shapely.intersection(seg, region.boundary)
+        ts = sorted({0.0, 1.0, *(seg.project(p, normalized=True) for p in shapely.get_parts(
+            shapely.extract_unique_points(cut)))})
+        for a, b in itertools.pairwise(ts):
+            if b - a < 1e-9:
+                continue
+            now = bool(region.contains(seg.interpolate((a + b) / 2, normalized=True)))
+            if state is not None and now != state:
+                events.append((i, "entry" if now else "exit"))
+            state = now
+    return events
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_walks_match_an_independent_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    region = shapely.Polygon([(0, 0), (1, 0), (1, 1), (0.5, 0.4), (0, 1)], [[(0.2, 0.1), (0.3, 0.1), (0.25, 0.2)]])
+    steps = rng.normal(0, 0.03, size=(1500, 2))
+    path = np.cumsum(steps, axis=0) % 1.4 - 0.2
+    lat, lon = path[:, 1], path[:, 0]
+    tr = make_track(times(np.arange(1500) * 5.0), lat, lon)
+    c = fence.crossings(tr, region)
+    ref = reference_events(lat, lon, region)
+    assert len(ref) > 20
+    got = [(int(b), d) for b, d in zip(c["before_index"], c["direction"], strict=True)]
+    assert got == ref
