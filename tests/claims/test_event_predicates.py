@@ -193,3 +193,11 @@ def test_sequence_orders_moments() -> None:
     assert P.sequence([a, _v("y", NOT_VERIFIABLE), c]).status == NOT_VERIFIABLE
     with pytest.raises(ValueError, match="no moment"):
         P.sequence([a, _v("z", SUPPORTED)])
+
+
+def test_every_case_file_predicate_is_a_function_of_that_name() -> None:
+    from tracks.claims.params import PREDICATE_NAMES
+
+    assert set(P.PREDICATES) == set(PREDICATE_NAMES)
+    for name in PREDICATE_NAMES:
+        assert getattr(P, name) is P.PREDICATES[name] and callable(P.PREDICATES[name])

@@ -26,7 +26,19 @@ import pandas as pd
 from tracks.airports import Event
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import Place, duration, when
-from tracks.claims.spatial import SPATIAL_PREDICATES, crossing_time_within
+from tracks.claims.spatial import (
+    SPATIAL_PREDICATES,
+    absent,
+    approached,
+    crossed,
+    crossing_time_within,
+    entered,
+    never_entered,
+    present,
+    stayed_outside,
+    time_inside,
+    traffic_count,
+)
 from tracks.claims.verdict import (
     CONTRADICTED,
     NOT_VERIFIABLE,
@@ -573,3 +585,9 @@ PREDICATES: dict[str, Callable[..., Verdict]] = {
     "sequence": sequence,
     **SPATIAL_PREDICATES,
 }
+
+__all__ = [
+    "PREDICATES", "absent", "altitude_band", "approached", "crossed", "departed_from", "entered", "event_bounds",
+    "event_time_within", "landed_at", "moment", "never_entered", "present", "sequence", "stayed_outside",
+    "time_inside", "traffic_count", "visited",
+]
