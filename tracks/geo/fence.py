@@ -20,6 +20,11 @@ Method (vectorised; no per-point Python loop):
    the same state yields no crossing here; whether the aircraft could have entered is the reachability
    question (tracks.geo.reach).
 5. Segments crossing the antimeridian (|dlon| > 180 degrees) are split at +-180.
+6. Closest approach: tracks.geo.nearest (segment-aware, geodesic). Inputs as arrays: tracks.geo.track_arrays.
+
+Accepted tracks: a Track, a Traffic, or a DataFrame with the canonical columns (at least time, lat, lon; rows
+of one aircraft contiguous and in time order). Nothing is modified. Row indices in results are positions in
+that table.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from tracks.geo.track_arrays import TrackArrays, all_pieces, geometries, interse
 BLOCK = 256
 
 
-def closest_params(ax1, ay1, ax2, ay2, bx1, by1, bx2, by2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def closest_params(ax1: np.ndarray, ay1: np.ndarray, ax2: np.ndarray, ay2: np.ndarray, bx1: np.ndarray,
+                   by1: np.ndarray, bx2: np.ndarray, by2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Closest points of segment pairs in a local equirectangular frame: (s on a, u on b, planar distance^2).
 
     Each pair uses cos(latitude) at its own mean latitude, so short pairs are measured almost isometrically.
@@ -85,7 +86,7 @@ def narrow_groups(cand: np.ndarray, size: int, tree: shapely.STRtree, box: tuple
 
 
 def touches(index: GeometryIndex, pieces: tuple[np.ndarray, ...], box: tuple[np.ndarray, ...],
-             first_only: bool) -> tuple[np.ndarray, np.ndarray]:
+            first_only: bool) -> tuple[np.ndarray, np.ndarray]:
     """Pieces that meet the geometry, in order, with the parameter of their first meeting. With `first_only`,
     stops at the first chunk (of 1024 candidate pieces, in track order) that has one."""
     _, x1, y1, x2, y2, _, _ = pieces
@@ -110,14 +111,14 @@ def touches(index: GeometryIndex, pieces: tuple[np.ndarray, ...], box: tuple[np.
 
 
 def touch_result(index: GeometryIndex, pieces: tuple[np.ndarray, ...], j: int,
-                  sp: float) -> tuple[int, float, int, float, float]:
+                 sp: float) -> tuple[int, float, int, float, float]:
     """(segment, parameter, edge, parameter on the edge, 0 km) for a meeting at parameter sp of piece j."""
     pseg, x1, y1, x2, y2, ta, tb = pieces
     px, py = x1[j] + sp * (x2[j] - x1[j]), y1[j] + sp * (y2[j] - y1[j])
     e_near = int(index.tree.query_nearest(shapely.Point(px, py), all_matches=False)[0])
     e = index.edges[e_near : e_near + 1]
     _, ue, _ = closest_params(np.array([px]), np.array([py]), np.array([px]), np.array([py]),
-                               e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+                              e[:, 0], e[:, 1], e[:, 2], e[:, 3])
     return int(pseg[j]), float(ta[j] + sp * (tb[j] - ta[j])), e_near, float(ue[0]), 0.0
 
 
@@ -177,7 +178,7 @@ def nearest(inp: TrackArrays, index: GeometryIndex, check_touch: bool = True) ->
             reps = cand[first[np.argsort(lb)[:8]]]
             e_i, u, _ = point_nearest(x1[reps], y1[reps], de[near])
             dk, _ = exact_km(x1[reps], y1[reps], x1[reps], y1[reps], ta[reps], ta[reps], de[near[e_i]],
-                              np.zeros(len(reps)), u)
+                             np.zeros(len(reps)), u)
             k = int(np.argmin(dk))
             if dk[k] < best[4]:
                 best = (int(pseg[reps[k]]), float(ta[reps[k]]), int(near[e_i[k]]), float(u[k]), float(dk[k]))
@@ -187,10 +188,10 @@ def nearest(inp: TrackArrays, index: GeometryIndex, check_touch: bool = True) ->
             if len(cand) == 0:
                 return best
             near = near[envelopes_near(env[near], lo_x[cand].min(), lo_y[cand].min(), hi_x[cand].max(),
-                                        hi_y[cand].max(), radius)]
+                                       hi_y[cand].max(), radius)]
         if len(cand) * len(near) <= 1_000_000:
             return best_pair(np.repeat(cand, len(near)), np.tile(near, len(cand)), best, pseg, x1, y1, x2, y2,
-                              ta, tb, de)
+                             ta, tb, de)
     cand = narrow(cand, 16, index.dtree, radius)
     if len(cand) == 0:
         return best
