@@ -260,3 +260,41 @@ def test_bundled_case_report(bundled, tmp_path: Path) -> None:
     assert [c["id"] for c in doc["claims"]] == [c.id for c in bundled.case.claims]
     md = (tmp_path / "report.md").read_text()
     assert md.count("ILLUSTRATIVE") >= 2 and "| departed-caracas |" in md
+
+
+def test_user_region_file_border_and_crossing_times(tmp_path: Path) -> None:
+    boxes = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "NORTH", "name": "North box"},
+         "geometry": shapely.geometry.mapping(shapely.box(-70.0, 7.0, -58.0, 12.0))},
+        {"type": "Feature", "properties": {"code": "SOUTH", "name": "South box"},
+         "geometry": shapely.geometry.mapping(shapely.box(-70.0, 2.0, -58.0, 7.0))},
+    ]}
+    (tmp_path / "boxes.geojson").write_text(json.dumps(boxes))
+    case = make_case(tmp_path, """\
+      - id: over
+        quote: crossed into the south
+        test: {crossed: {border: [NORTH, SOUTH], from: NORTH}}
+      - id: when
+        quote: crossed around 00:03Z
+        test: {event_time_within: {event: crossing, border: [NORTH, SOUTH], start: 2025-11-29T00:00Z,
+               end: 2025-11-29T00:10Z}}
+      - id: into
+        quote: entered the south box
+        test: {entered: SOUTH}
+      - id: never
+        quote: never went south
+        test: {never_entered: SOUTH}
+    """)
+    case.write_text(case.read_text().replace("tracks: [trip.json]", "tracks: [trip.json]\nregions: [boxes.geojson]"))
+    r = tracks.check(case)
+    # the outbound leg runs linearly from 9.8 N (1500 s) to 5.3 N (5200 s): 7 N at 1500 + 3700 * 2.8 / 4.5 s
+    expected = pd.Timestamp("2025-11-28T23:00:00Z") + pd.Timedelta(seconds=1500 + 3700 * 2.8 / 4.5)
+    over = r.verdict("over")
+    assert over.status == SUPPORTED and over.measured["crossings"][0]["from"] == "NORTH"
+    assert abs((pd.Timestamp(over.measured["time"]) - expected).total_seconds()) < 2.0
+    assert len(over.measured["crossings"]) == 1  # the way back crosses from SOUTH, which "from: NORTH" leaves out
+    assert r.verdict("when").status == SUPPORTED
+    assert r.verdict("into").status == SUPPORTED and r.verdict("never").status == CONTRADICTED
+    assert {getattr(x, "code", "") for x in r.regions} >= {"NORTH|SOUTH", "SOUTH"}
+    kinds = set(r.events["kind"])
+    assert {"takeoff", "landing", "crossing"} <= kinds

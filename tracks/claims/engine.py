@@ -217,9 +217,9 @@ class _Runner:
             kwargs[k] = v
         border_ref = claim.params.get("border")
         if claim.predicate in ("crossed", "event_time_within") and isinstance(border_ref, RegionRef):
-            a, b = border_ref.args  # the two sides, resolved like any region (user files first)
-            kwargs["sides"] = (self.regions(RegionRef("code", (a,)), claim, "border"),
-                               self.regions(RegionRef("code", (b,)), claim, "border"))
+            side_a, side_b = border_ref.args  # the two sides, resolved like any region (user files first)
+            kwargs["sides"] = (self.regions(RegionRef("code", (side_a,)), claim, "border"),
+                               self.regions(RegionRef("code", (side_b,)), claim, "border"))
         if claim.predicate in ("present", "absent"):  # the window's edges are unobserved time too
             kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
             kwargs.setdefault("end", self.case.window.end)
