@@ -247,6 +247,8 @@ def main() -> None:
     for name, cells in (("1-case-study.ipynb", CASE_STUDY), ("2-bring-your-own-export.ipynb", FORMATS),
                         ("3-airspace-traffic.ipynb", TRAFFIC)):
         nb = new_notebook(cells=cells)
+        for i, cell in enumerate(nb.cells):
+            cell.id = f"{name[:1]}-{i:02d}"  # stable ids: regenerating gives the same file
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, NOTEBOOKS / name)
         print(f"wrote notebooks/{name}")
