@@ -467,3 +467,13 @@ def test_archived_fetch_unknown_reference(tmp_path: Path) -> None:
     text = BASE.replace("tracks: [track.json]", "tracks: [{archived: 'ffffffffffff', archive: archive}]")
     e = error(tmp_path, text)
     assert e.line == line_of(text, "archived:") and "no archived fetch matches 'ffffffffffff'" in e.problem
+
+
+def test_border_given_where_an_area_is_needed(tmp_path: Path) -> None:
+    text = BASE + """  - id: x
+    quote: q
+    test: {never_entered: {border: [VE, BR]}}
+"""
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, "never_entered: {border")
+    assert "a border is a line, and never_entered needs an area" in e.problem

@@ -298,3 +298,23 @@ def test_user_region_file_border_and_crossing_times(tmp_path: Path) -> None:
     assert {getattr(x, "code", "") for x in r.regions} >= {"NORTH|SOUTH", "SOUTH"}
     kinds = set(r.events["kind"])
     assert {"takeoff", "landing", "crossing"} <= kinds
+
+
+def test_user_line_where_an_area_is_needed(tmp_path: Path) -> None:
+    line = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "ROAD"},
+            "geometry": {"type": "LineString", "coordinates": [[-70, 7], [-58, 7]]}}]}
+    (tmp_path / "line.geojson").write_text(json.dumps(line))
+    case = make_case(tmp_path, """\
+      - id: x
+        quote: q
+        test: {entered: ROAD}
+      - id: y
+        quote: q
+        test: {approached: {region: ROAD, within_km: 1}}
+    """)
+    case.write_text(case.read_text().replace("tracks: [trip.json]", "tracks: [trip.json]\nregions: [line.geojson]"))
+    with pytest.raises(CaseFileError, match="region ROAD is a LineString, and entered needs an area"):
+        tracks.check(case)
+    case.write_text(case.read_text().replace("test: {entered: ROAD}", "test: {approached: {region: ROAD, within_km: 5}}"))
+    r = tracks.check(case)
+    assert r.verdict("y").status == SUPPORTED and r.verdict("y").measured["distance_km"] < 0.01  # it crosses 7 N

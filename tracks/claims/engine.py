@@ -32,6 +32,9 @@ from tracks.segments import gap_mask
 from tracks.track import Track, Traffic
 
 ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
+#: Predicates whose `region` must be an area (it has an inside).
+AREA_PREDICATES = ("entered", "never_entered", "stayed_outside", "time_inside", "present", "absent", "traffic_count",
+                   "event_time_within")
 
 
 def check(path: str | os.PathLike[str]) -> CaseResult:
@@ -214,6 +217,10 @@ class _Runner:
         for k, v in claim.params.items():
             if isinstance(v, RegionRef):
                 v = self.regions(v, claim, k)
+                if k == "region" and claim.predicate in AREA_PREDICATES and not v.is_area:
+                    raise CaseFileError(self.case.path, f"region {v.code} is a {v.geometry.geom_type}, and "
+                                        f"{claim.predicate} needs an area", line=claim.lines.get(k, claim.line),
+                                        key=f"claims[{claim.index}].test.{claim.predicate}.{k}")
             kwargs[k] = v
         border_ref = claim.params.get("border")
         if claim.predicate in ("crossed", "event_time_within") and isinstance(border_ref, RegionRef):

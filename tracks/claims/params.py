@@ -367,7 +367,11 @@ def parse_test(y: Node, ctx: ParseContext) -> tuple[str, dict[str, Any], dict[st
 
 
 def _check_pairs(name: str, params: dict[str, Any], given: dict[str, Node], body: Node) -> None:
-    """Cross-parameter rules: start <= end, min <= max, event filters that make sense."""
+    """Cross-parameter rules: start <= end, min <= max, event filters that make sense, areas where needed."""
+    region = params.get("region")
+    if isinstance(region, RegionRef) and region.kind == "border" and name != "approached":
+        raise given["region"].error(f"a border is a line, and {name} needs an area (a border can be approached "
+                                    "or crossed: use approached or crossed)")
     if "start" in params and "end" in params and params["end"] < params["start"]:
         raise given["end"].error("end is before start")
     if "min_ft" in params and "max_ft" in params and params["max_ft"] < params["min_ft"]:
