@@ -260,6 +260,7 @@ def test_bundled_case_report(bundled, tmp_path: Path) -> None:
     assert [c["id"] for c in doc["claims"]] == [c.id for c in bundled.case.claims]
     md = (tmp_path / "report.md").read_text()
     assert md.count("ILLUSTRATIVE") >= 2 and "| departed-caracas |" in md
+    assert "**Test:** `approached: border=border:VE|BR-RR, within_km=15; after departed-caracas`" in md
 
 
 def test_user_region_file_border_and_crossing_times(tmp_path: Path) -> None:

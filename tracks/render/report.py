@@ -226,17 +226,25 @@ def _fmt_value(key: str, value: Any) -> str:
     return str(value)
 
 
+def _param_text(j: Any) -> str:
+    """A test parameter as compact text: 'SVMI, SVFM', '15', 'border:VE|BR-RR', '2025-...Z .. 2025-...Z'."""
+    if isinstance(j, dict) and "label" in j:
+        return str(j["label"])
+    if isinstance(j, dict) and set(j) == {"start", "end"}:
+        return f"{j['start']} .. {j['end']}"
+    if isinstance(j, list):
+        return "[" + ", ".join("open" if x is None else _param_text(x) for x in j) + "]"
+    if isinstance(j, float):
+        return f"{j:g}"
+    return str(j)
+
+
 def _test_text(claim: Claim | None) -> str:
     if claim is None:
         return ""
     parts = []
     for k, v in claim.params.items():
-        j = jsonable(v)
-        if isinstance(j, dict) and "label" in j:
-            j = j["label"]
-        elif isinstance(j, dict) and set(j) == {"start", "end"}:
-            j = f"{j['start']} .. {j['end']}"
-        parts.append(f"{k}={j}")
+        parts.append(f"{k}={_param_text(jsonable(v))}")
     text = f"{claim.predicate}: " + ", ".join(parts)
     if claim.after:
         text += f"; after {claim.after}"
@@ -295,8 +303,9 @@ def report_markdown(result: CaseResult) -> str:
         out += [md(case.description), ""]
     a = case.article
     if a.title or a.url or a.publisher:
-        meta = ", ".join(md(x) for x in (a.publisher, a.published, a.language) if x)
-        out.append(f"- **Article:** {_link(a.title, a.url)}" + (f" ({meta})" if meta else ""))
+        parts = [_link(a.title, a.url)] if (a.title or a.url) else []
+        parts += [md(x) for x in (a.publisher, a.published, a.language) if x]
+        out.append(f"- **Article:** {', '.join(parts)}")
     ac = case.aircraft
     out.append(f"- **Aircraft:** {md(ac.label)}" + (f", {md(ac.type)}" if ac.type else "")
                + (f", callsign {md(ac.callsign)}" if ac.callsign else ""))
