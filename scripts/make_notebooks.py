@@ -233,11 +233,21 @@ daily = d[d.inside].groupby(d["time"].dt.floor("D"))["icao24"].nunique()
 ax = daily.plot(kind="bar", figsize=(10, 3), title="distinct aircraft seen inside Venezuela per day (illustrative)")
 daily
 """),
-    md("The same comparison as a claim, with a verdict and evidence:"),
+    md("The same comparison as a claim, with a verdict and evidence. In a case file it reads "
+       "`test: {traffic_count: {region: VE, baseline: {start: ..., end: ...}, period: {...}, at_most_ratio: 0.5}}`."),
     code("""
 from tracks.claims.predicates import traffic_count
-import inspect
-print(inspect.signature(traffic_count))
+from tracks.claims.times import TimeRange
+
+verdict = traffic_count(
+    traffic,
+    region=ve,
+    baseline=TimeRange(pd.Timestamp("2025-11-20T00:00Z"), pd.Timestamp("2025-11-29T00:00Z")),
+    period=TimeRange(pd.Timestamp("2025-11-29T00:00Z"), pd.Timestamp("2025-12-04T00:00Z")),
+    at_most_ratio=0.5,
+)
+print(verdict.label, "-", verdict.sentence)
+{k: verdict.measured[k] for k in ("ratio",)}
 """),
 ]
 

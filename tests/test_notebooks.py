@@ -13,6 +13,10 @@ from tests.helpers import REPO
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
+def test_there_are_three_numbered_notebooks() -> None:
+    assert [p.name[:2] for p in NOTEBOOKS] == ["1-", "2-", "3-"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
