@@ -106,6 +106,9 @@ def _run_check(case_file: Path, out_dir: Path, *, tiles: bool) -> None:
     _print_verdicts(result)
     for p in paths:
         click.echo(f"wrote {p}")
+    for p in paths:
+        if Path(p).name == "map.html":
+            click.secho(f"open the map: {Path(p).resolve().as_uri()}", bold=True)
 
 
 def _print_verdicts(result: Any) -> None:
