@@ -96,3 +96,28 @@ def test_regions_list_and_show() -> None:
     assert r.returncode == 0 and "Roraima" in r.stdout and "tolerance 8.8 km" in r.stdout
     r = run("regions", "show", "Narnia")
     assert r.returncode == 1 and "Narnia" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_regions_download_then_states_anywhere_work(httpserver, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.geo.test_download import ADMIN0, ADMIN0_ZIP, ADMIN1, ADMIN1_ZIP
+
+    httpserver.expect_request(ADMIN0).respond_with_data(ADMIN0_ZIP, content_type="application/zip")
+    httpserver.expect_request(ADMIN1).respond_with_data(ADMIN1_ZIP, content_type="application/zip")
+    env = {**os.environ, "TRACKS_REGIONS_DIR": str(tmp_path / "ne")}
+
+    def tracks_cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tracks", *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+
+    r = tracks_cli("regions", "show", "US-TX")
+    assert r.returncode == 1 and "tracks regions download" in r.stderr
+    r = tracks_cli("regions", "download", "--base-url", httpserver.url_for("/").rstrip("/"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("saved") == 2
+    r = tracks_cli("regions", "show", "US-TX")
+    assert r.returncode == 0, r.stderr
+    assert "Texas" in r.stdout and "lon -106.600..-93.500" in r.stdout
