@@ -167,8 +167,9 @@ def _read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd
     except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None
     frame, rej = validate(parsed.frame, path)
-    rej_rows = [(int(r), reason, values) for r, reason, values in parsed.rejected]
-    parser_rej = pd.DataFrame(rej_rows, columns=["record", "reason", "values"])
+    records, reasons_, values_ = zip(*parsed.rejected, strict=True) if parsed.rejected else ((), (), ())
+    parser_rej = pd.DataFrame({"record": np.asarray(records, dtype="int64"), "reason": list(reasons_),
+                               "values": list(values_)})
     parser_rej.insert(0, "file", path)
     all_rej = pd.concat([x for x in (parser_rej, rej) if len(x)], ignore_index=True) if (len(rej) or len(parser_rej)) else empty_rejected()
     all_rej = _typed_rejected(all_rej)

@@ -24,6 +24,10 @@ SOURCE_TYPES: tuple[str, ...] = (
     "unknown",  # the export says nothing about the source
 )
 
+#: pandas >= 3 (or copy-on-write switched on) never lets a frame alias-write into another, so `conform` can
+#: reuse column arrays instead of copying them into consolidated blocks (a large saving on big tables).
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.copy_on_write)
+
 SOURCE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=False)
 STRING_DTYPE = pd.StringDtype()
 TIME_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
@@ -108,7 +112,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             values = pd.Series([pd.NA] * n, dtype="object")
         out[c.name] = _cast(values, c)
-    return pd.DataFrame(out, index=index)
+    return pd.DataFrame(out, index=index, copy=False if _COPY_ON_WRITE else None)
 
 
 def _cast(values: pd.Series, c: Column) -> pd.Series:

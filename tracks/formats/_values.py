@@ -19,6 +19,7 @@ KT_PER_MS = 3600.0 / 1852.0
 FPM_PER_MS = 60.0 / 0.3048
 
 _NAT = np.iinfo(np.int64).min
+NAT_US = _NAT  # "unknown" in microsecond arrays
 _MAX_ABS_S = 1.0e10  # |Unix seconds| beyond this (year 2286) cannot be a real time; it becomes NaT
 
 
@@ -42,18 +43,37 @@ def seconds_to_time(seconds: np.ndarray, decimals: int = 6) -> pd.Series:
     Rounding in integer units avoids float artefacts (1643816699.932 s -> .932000000, not .931999922).
     Non-finite or absurd values become NaT (the loader then rejects the row with a reason).
     """
+    if decimals == 6:
+        return us_to_time(seconds_to_us(seconds))
     s = np.asarray(seconds, dtype="float64")
     ok = np.isfinite(s) & (np.abs(s) < _MAX_ABS_S)
     scale = 10**decimals
     units = np.round(np.where(ok, s, 0.0) * scale).astype(np.int64)
-    ns = np.where(ok, units * (10**9 // scale), _NAT)
+    return _ns_to_time(np.where(ok, units * (10**9 // scale), _NAT))
+
+
+def seconds_to_us(seconds: np.ndarray) -> np.ndarray:
+    """Unix seconds (float64) -> whole microseconds (int64); NaN, infinite or absurd values -> NAT_US."""
+    s = np.asarray(seconds, dtype="float64")
+    ok = np.isfinite(s) & (np.abs(s) < _MAX_ABS_S)
+    us = np.round(np.where(ok, s, 0.0) * 1e6).astype(np.int64)
+    us[~ok] = NAT_US
+    return us
+
+
+def us_to_time(us: np.ndarray) -> pd.Series:
+    """Whole microseconds since 1970 (NAT_US = unknown) -> datetime64[ns, UTC]."""
+    return _ns_to_time(np.where(us == NAT_US, _NAT, us * 1000))
+
+
+def _ns_to_time(ns: np.ndarray) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
 
 
 def floats(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
     """An Arrow numeric column as float64 with NaN for nulls."""
-    arr = pc.cast(array, pa.float64(), safe=False)
-    return np.asarray(pc.fill_null(arr, np.nan).to_numpy(zero_copy_only=False), dtype="float64")
+    arr = array if array.type == pa.float64() else pc.cast(array, pa.float64(), safe=False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype="float64")
 
 
 def nullable_bool(array: pa.ChunkedArray | pa.Array) -> pd.Series:

@@ -28,6 +28,9 @@ exactly to ft (/ 0.3048), kt (x 3600 / 1852) and ft/min (x 60 / 0.3048).
 from __future__ import annotations
 
 import contextlib
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from itertools import zip_longest
 from typing import Any
 
@@ -43,15 +46,19 @@ from tracks.formats._values import (
     FPM_PER_MS,
     FT_PER_M,
     KT_PER_MS,
+    NAT_US,
     floats,
     nullable_bool,
     numeric,
     seconds_to_time,
+    seconds_to_us,
     text,
+    us_to_time,
 )
 from tracks.formats.base import Format, Parsed, RawFile
 from tracks.schema import STRING_DTYPE
 
+_POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)), thread_name_prefix="tracks-opensky")
 REPEAT_REASON = "repeated position (lastposupdate unchanged)"
 NO_CONTACT_REASON = "no contact for > 15 s (position repeated)"
 CONTACT_TIMEOUT_S = 15.0  # OpenSky: a vector more than 15 s after last contact is a repeat of the last position
@@ -358,7 +365,8 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
         pos_time = row_time
         note = "no lastposupdate column: times are the vectors' `time`, not the position times"
     # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
-    order = _sort_order(icao_codes, pos_time)
+    pos_us = seconds_to_us(pos_time)
+    order = _sort_order(icao_codes, pos_us)
     if has_lpu:
         c, t = icao_codes[order], lpu[order]
         repeated_sorted = np.zeros(n, dtype=bool)
@@ -390,52 +398,62 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     m = len(keep)
 
     def col(name: str, factor: float = 1.0) -> np.ndarray:
-        return floats(table[name])[keep] * factor if name in names else np.full(m, np.nan)
+        if name not in names:
+            return np.full(m, np.nan)
+        out = floats(table[name])[keep]
+        if factor != 1.0:
+            np.multiply(out, factor, out=out)
+        return out
 
     def text_col(name: str) -> pd.Series:
         if name not in names:
             return pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE))
         return _padded_text(table[name], keep)
 
+    # The gathers below are memory-bound and release the GIL: run them on all cores.
+    jobs: dict[str, Callable[[], Any]] = {
+        "time": lambda: us_to_time(pos_us[keep]),
+        "icao24": lambda: pd.Series(pd.array(pc.take(icao_dict, pa.array(icao_codes[keep])), dtype=STRING_DTYPE)),
+        "callsign": lambda: text_col("callsign"),
+        "lat": lambda: col("lat"),
+        "lon": lambda: col("lon"),
+        "alt_baro_ft": lambda: col("baroaltitude", FT_PER_M),
+        "alt_geom_ft": lambda: col("geoaltitude", FT_PER_M),
+        "on_ground": lambda: (nullable_bool(pc.take(table["onground"], take)) if "onground" in names
+                              else pd.Series(pd.arrays.BooleanArray(np.zeros(m, bool), np.ones(m, bool)))),
+        "gs_kt": lambda: col("velocity", KT_PER_MS),
+        "track_deg": lambda: col("heading"),
+        "vrate_fpm": lambda: col("vertrate", FPM_PER_MS),
+        "squawk": lambda: text_col("squawk"),
+        "record": lambda: records[keep],
+    }
+    done = dict(zip(jobs, _POOL.map(lambda job: job(), jobs.values()), strict=True)) if m > 50_000 else {
+        k: job() for k, job in jobs.items()}
     frame = pd.DataFrame(
         {
-            "time": seconds_to_time(pos_time[keep]),
-            "icao24": pd.Series(pd.array(pc.take(icao_dict, pa.array(icao_codes[keep])), dtype=STRING_DTYPE)),
-            "callsign": text_col("callsign"),
+            **done,
             "registration": pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE)),
-            "lat": col("lat"),
-            "lon": col("lon"),
-            "alt_baro_ft": col("baroaltitude", FT_PER_M),
-            "alt_geom_ft": col("geoaltitude", FT_PER_M),
-            "on_ground": (nullable_bool(pc.take(table["onground"], take)) if "onground" in names
-                          else pd.Series(pd.arrays.BooleanArray(np.zeros(m, bool), np.ones(m, bool)))),
-            "gs_kt": col("velocity", KT_PER_MS),
-            "track_deg": col("heading"),
-            "vrate_fpm": col("vertrate", FPM_PER_MS),
-            "squawk": text_col("squawk"),
             "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
             "stale": stale,
             "new_leg": np.zeros(m, dtype=bool),
-            "record": records[keep],
         },
         copy=False,  # every column is a fresh array: no need for pandas to copy them into blocks
     )
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
 
 
-def _sort_order(codes: np.ndarray, seconds: np.ndarray) -> np.ndarray:
-    """Row order by (aircraft code, time, file order): one stable argsort of a packed int64 key when the
-    codes and the time span fit (they always do for real files), else a three-key Arrow sort."""
+def _sort_order(codes: np.ndarray, us: np.ndarray) -> np.ndarray:
+    """Row order by (aircraft code, time in us, file order): one stable argsort of a packed int64 key when
+    the codes and the time span fit (they do for any real file), else a three-key Arrow sort."""
     n = len(codes)
-    finite = np.isfinite(seconds)
-    if n and finite.any():
-        t0 = seconds[finite].min()
-        us = np.where(finite, np.round((seconds - t0) * 1e6), 0.0)
-        span_ok = us.max() < 2**42 and codes.max() < 2**20  # 51 days at 1 us; a million aircraft
-        if span_ok:
-            key = (codes.astype(np.int64) << 43) + np.where(finite, us.astype(np.int64), 2**43 - 1)
-            return np.argsort(key, kind="stable")
-    order = pc.sort_indices(pa.table({"c": codes, "t": seconds, "r": np.arange(n)}),
+    known = us != NAT_US
+    if n and known.any():
+        t0 = us[known].min()
+        rel = us - t0
+        if rel[known].max() < 2**42 and codes.max() < 2**20:  # 51 days at 1 us; a million aircraft
+            rel[~known] = 2**43 - 1  # unknown times last (the loader rejects them)
+            return np.argsort((codes.astype(np.int64) << 43) + rel, kind="stable")
+    order = pc.sort_indices(pa.table({"c": codes, "t": us, "r": np.arange(n)}),
                             sort_keys=[("c", "ascending"), ("t", "ascending"), ("r", "ascending")])
     return np.asarray(order.to_numpy(), dtype="int64")
 

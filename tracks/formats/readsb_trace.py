@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracks.errors import TrackFormatError
+from tracks.formats._values import seconds_to_time
 from tracks.formats.base import Format, Parsed, RawFile, readsb_source
 from tracks.schema import SOURCE_DTYPE, STRING_DTYPE
 
@@ -31,14 +32,14 @@ def sniff(raw: RawFile) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("trace"), list) and "timestamp" in doc
 
 
-def _numeric(values: tuple[Any, ...], bools_possible: bool = True) -> np.ndarray:
+def _numeric(values: tuple[Any, ...] | np.ndarray, bools_possible: bool = True) -> np.ndarray:
     """Numbers as float64; anything else (None, strings, bools) as NaN.
 
     When the file holds no JSON boolean at all (`bools_possible` False), Arrow converts a column of
     numbers and nulls in C; a column holding anything else (e.g. "ground") takes the per-value path, so the
     result is the same either way.
     """
-    if not bools_possible and values:
+    if not bools_possible and len(values):
         try:
             arr = pa.array(values, type=pa.float64())
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -77,9 +78,14 @@ def _carried(details: np.ndarray, key: str, strip: bool) -> pd.Series:
 
 def _sources(types: tuple[Any, ...]) -> pd.Categorical:
     """readsb `type` strings -> schema source categories, mapping each distinct value once."""
-    codes, uniques = pd.factorize(np.array(types, dtype=object), use_na_sentinel=True)
     cats = list(SOURCE_DTYPE.categories)
-    mapped = np.array([cats.index(readsb_source(u)) for u in uniques] + [cats.index("unknown")], dtype="int8")
+    try:
+        enc = pc.dictionary_encode(pa.array(types, type=pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # something other than strings and nulls: value by value
+        return pd.Categorical([readsb_source(t) for t in types], dtype=SOURCE_DTYPE)
+    mapped = np.array([cats.index(readsb_source(u)) for u in enc.dictionary.to_pylist()] + [cats.index("unknown")],
+                      dtype="int8")
+    codes = np.asarray(pc.fill_null(enc.indices, len(mapped) - 1).to_numpy(zero_copy_only=False), dtype="int64")
     return pd.Categorical.from_codes(mapped[codes], dtype=SOURCE_DTYPE)
 
 
@@ -96,13 +102,17 @@ def read(raw: RawFile) -> Parsed:
     if not _is_hex(icao):
         raise TrackFormatError(raw.path, f"bad 'icao' {doc.get('icao')!r}", expected="6 hex digits, optionally '~'-prefixed")
     trace: list[Any] = doc["trace"]
-    ok = [type(p) is list and len(p) >= 9 for p in trace]
-    bad = ok.count(False)
-    rejected = [(i, "point is not an array of at least 9 values", repr(p)[:200]) for i, p in enumerate(trace) if not ok[i]] if bad else []
+    if set(map(type, trace)) <= {list}:  # the usual case: lengths in C, no per-point Python code
+        lengths = np.fromiter(map(len, trace), dtype=np.int64, count=len(trace))
+    else:
+        lengths = np.array([len(p) if type(p) is list else -1 for p in trace], dtype=np.int64)
+    ok = lengths >= 9
+    rejected = [(int(i), "point is not an array of at least 9 values", repr(trace[i])[:200])
+                for i in np.flatnonzero(~ok)]
     records = np.flatnonzero(ok) if rejected else np.arange(len(trace))
     points = [trace[i] for i in records] if rejected else trace
     n = len(points)
-    same = n > 0 and all(len(p) == 14 for p in points)
+    same = n > 0 and bool((lengths[records] == 14).all())
     cols = list(zip(*points, strict=True)) if same else list(zip_longest(*points, fillvalue=None)) if n else []
     cols += [(None,) * n] * (14 - len(cols))
     bools = b"true" in raw.data or b"false" in raw.data
@@ -111,11 +121,12 @@ def read(raw: RawFile) -> Parsed:
         return _numeric(cols[k], bools)
 
     dt = num(0)
-    ms = np.round(t0 * 1000.0) + np.round(dt * 1000.0)
-    time = pd.to_datetime(pd.Series(ms), unit="ms", utc=True, errors="coerce")
+    time = seconds_to_time((np.round(t0 * 1000.0) + np.round(dt * 1000.0)) / 1000.0, decimals=3)
     alt_raw = np.array(cols[3], dtype=object)
     ground = np.asarray(alt_raw == "ground", dtype=bool) if n else np.zeros(0, dtype=bool)
-    alt = num(3)
+    if ground.any():
+        alt_raw[ground] = None  # "ground" is not a number: the altitude is unknown (on_ground says the rest)
+    alt = _numeric(alt_raw, bools)
     flags = np.nan_to_num(num(6), nan=0).astype("int64")
     geom_alt = (flags & FLAG_GEOM_ALT) != 0
     alt_geom = num(10)
