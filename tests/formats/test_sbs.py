@@ -116,6 +116,14 @@ def test_cut_last_line_is_rejected_not_fatal(tmp_path: Path) -> None:
     assert t.data["record"].tolist() == [3]
 
 
+def test_cut_status_line_is_counted_once(tmp_path: Path) -> None:
+    p = tmp_path / "cut.txt"
+    p.write_text("\r\n".join(LINES[:4]) + "\r\n" + LINES[9][:40])
+    src = tracks.load(p).sources[0]
+    assert (src.records_read, src.records_kept, src.records_rejected) == (5, 1, 4)
+    assert src.rejected_reasons["incomplete last line (capture cut off)"] == 1
+
+
 def test_bad_lines_name_the_line(tmp_path: Path) -> None:
     lines = list(LINES)
     lines[4] = lines[4].rsplit(",", 3)[0]

@@ -98,6 +98,8 @@ def read(raw: RawFile, tz: str = "UTC", max_carry_s: float = 60.0) -> Parsed:
         got = f"{nf[i]} fields instead of {N_FIELDS}" if kind[i] == "MSG" else f"not a BaseStation line: {_text(lines, i)[:60]!r}"
         raise TrackFormatError(raw.path, got, where=f"line {i + 1}", expected="SBS-1 lines MSG,<type>,... with 22 fields")
     other = ~blank & ~msg & known & (kind != "MSG")
+    if cut_last:
+        other[last] = False  # already counted as the incomplete last line
     for i in np.flatnonzero(other):
         rejected.append((int(i), f"no position ({kind[i]} line)", _text(lines, int(i))))
 
