@@ -31,6 +31,7 @@ elsewhere, raises TrackFormatError naming the line.
 from __future__ import annotations
 
 import re
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -41,8 +42,10 @@ import pyarrow.csv as pacsv
 
 from tracks.errors import TrackFormatError
 from tracks.formats.base import Format, Parsed, RawFile
+from tracks.schema import STRING_DTYPE
 
 N_FIELDS = 22
+_NAT = np.iinfo(np.int64).min
 _TYPES = ("MSG", "SEL", "ID", "AIR", "STA", "CLK")
 _LINE_RE = re.compile(rb"^(MSG|SEL|ID|AIR|STA|CLK),[^,\r\n]*,[^\r\n]*")
 _MSG_RE = re.compile(rb"^MSG,[1-8],[^,]*,[^,]*,~?[0-9A-Fa-f]{6},[^,]*,\d{4}[/-]\d\d[/-]\d\d,\d\d:\d\d:\d\d")
@@ -81,133 +84,197 @@ def read(raw: RawFile, tz: str = "UTC", max_carry_s: float = 60.0) -> Parsed:
     blank = np.asarray(pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False), dtype=bool)
     fields = pc.split_pattern(lines, ",")
     nf = np.asarray(pc.list_value_length(fields).to_numpy(zero_copy_only=False), dtype="int64")
-    kind = np.asarray(pc.list_element(fields, 0).to_numpy(zero_copy_only=False), dtype=object)
-    n_lines = len(nf)
-    last = max((i for i in range(n_lines - 1, -1, -1) if not blank[i]), default=-1)
+    kind = pc.list_element(fields, 0)
+    is_msg = _mask(pc.equal(kind, "MSG"))
+    known = _mask(pc.is_in(kind, value_set=pa.array(_TYPES)))
+    nonblank = np.flatnonzero(~blank)
+    last = int(nonblank[-1]) if len(nonblank) else -1
     cut_last = last >= 0 and not raw.data.rstrip(b" \t").endswith((b"\n", b"\r")) and nf[last] != N_FIELDS
-    known = np.isin(kind, _TYPES)
-    msg = (kind == "MSG") & (nf == N_FIELDS) & ~blank
-    rejected: list[tuple[int, str, str]] = []
-    bad = ~blank & ~msg & ~(known & (kind != "MSG"))
+    msg = is_msg & (nf == N_FIELDS) & ~blank
+    status = ~blank & ~msg & known & ~is_msg  # SEL, ID, AIR, STA, CLK lines of real BaseStation
+    bad = ~blank & ~msg & ~status
+    rec_parts: list[np.ndarray] = []
+    why_parts: list[list[str]] = []
     if cut_last:
-        bad[last] = False
-        msg[last] = False
-        rejected.append((last, "incomplete last line (capture cut off)", _text(lines, last)))
+        bad[last] = status[last] = msg[last] = False
+        rec_parts.append(np.array([last]))
+        why_parts.append(["incomplete last line (capture cut off)"])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        got = f"{nf[i]} fields instead of {N_FIELDS}" if kind[i] == "MSG" else f"not a BaseStation line: {_text(lines, i)[:60]!r}"
+        got = f"{nf[i]} fields instead of {N_FIELDS}" if is_msg[i] else f"not a BaseStation line: {_text(lines, i)[:60]!r}"
         raise TrackFormatError(raw.path, got, where=f"line {i + 1}", expected="SBS-1 lines MSG,<type>,... with 22 fields")
-    other = ~blank & ~msg & known & (kind != "MSG")
-    if cut_last:
-        other[last] = False  # already counted as the incomplete last line
-    for i in np.flatnonzero(other):
-        rejected.append((int(i), f"no position ({kind[i]} line)", _text(lines, int(i))))
+    if status.any():
+        at = np.flatnonzero(status)
+        rec_parts.append(at)
+        why_parts.append([f"no position ({k} line)" for k in pc.take(kind, pa.array(at)).to_pylist()])
 
     idx = np.flatnonzero(msg)
-    take = pa.array(idx, pa.int64())
-    texts = [t[:200] for t in pc.take(lines, take).to_pylist()]
-    frame, more = _messages(pc.take(fields, take), texts, idx, zone, max_carry_s)
-    rejected += more
-    rejected.sort()
+    msg_fields = fields if len(idx) == len(nf) else pc.filter(fields, pa.array(msg))
+    frame, recs, whys = _messages(msg_fields, idx, zone, max_carry_s)
+    rec_parts.append(recs)
+    why_parts.append(whys)
+    records = np.concatenate(rec_parts)
+    reasons = [w for part in why_parts for w in part]
+    order = np.argsort(records, kind="stable")
+    records = records[order]
+    texts = pc.utf8_slice_codeunits(pc.take(lines, pa.array(records, pa.int64())), 0, 200).to_pylist()
+    rejected = list(zip(records.tolist(), [reasons[i] for i in order], texts, strict=True))
     note = f"SBS times read as {tz} (the format carries no zone; dump1090-fa writes the receiver's local time)"
-    return Parsed(frame=frame, records_read=int((~blank).sum()), rejected=rejected, note=note)
+    return Parsed(frame=frame, records_read=len(nonblank), rejected=rejected, note=note)
+
+
+def _mask(arr: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy (null -> False)."""
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _text(lines: pa.ChunkedArray, i: int) -> str:
     return str(lines[i].as_py())[:200]
 
 
-def _messages(fields: pa.ChunkedArray | pa.Array, texts: list[str], records: np.ndarray, zone: ZoneInfo,
-              max_carry_s: float) -> tuple[pd.DataFrame, list[tuple[int, str, str]]]:
-    """Merge the MSG lines (all with 22 fields) into positions."""
-    def field(k: int) -> pd.Series:
-        arr = pc.list_element(fields, k)
-        arr = pc.utf8_trim_whitespace(arr)
-        return pd.Series(np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object))
+def _numbers(text: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(values, unreadable) of a text field: '' = unknown (NaN); text that is not a number -> NaN and True."""
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        values = pc.cast(text, pa.float64())
+    except pa.ArrowInvalid:  # some value is not a number: find which, slowly
+        parsed = pd.to_numeric(pd.Series(text.to_pylist(), dtype=object), errors="coerce")
+        out = parsed.to_numpy(dtype="float64", na_value=np.nan)
+        present = ~np.asarray(text.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        return out, present & np.isnan(out)
+    out = np.asarray(values.to_numpy(zero_copy_only=False), dtype="float64")
+    return out, np.zeros(len(out), dtype=bool)
+
+
+def _messages(fields: pa.ChunkedArray | pa.Array, records: np.ndarray, zone: ZoneInfo,
+              max_carry_s: float) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Merge the MSG lines (all with 22 fields) into positions: (positions, rejected records, their reasons)."""
+    def field(k: int) -> pa.ChunkedArray:
+        return pc.utf8_trim_whitespace(pc.list_element(fields, k))
 
     n = len(records)
-    tt = pd.to_numeric(field(1), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    hexid = field(4).str.lower()
-    rejected: list[tuple[int, str, str]] = []
-    reason = pd.Series("", index=range(n), dtype=object)
-    reason[~hexid.str.fullmatch(r"~?[0-9a-f]{6}")] = "bad hex ident (expected 6 hex digits)"
+    reasons: list[str] = [""]
+    code = np.zeros(n, dtype="int64")  # 0 = usable, else index into `reasons` (the first problem found wins)
+
+    def flag(mask: np.ndarray, text: str) -> None:
+        new = mask & (code == 0)
+        if new.any():
+            reasons.append(text)
+            code[new] = len(reasons) - 1
+
+    hexid = pc.utf8_lower(field(4))
+    flag(~_mask(pc.match_substring_regex(hexid, r"^~?[0-9a-f]{6}$")), "bad hex ident (expected 6 hex digits)")
+    tt, _ = _numbers(field(1))
     values: dict[int, np.ndarray] = {}
-    geom = {}
+    geom: dict[int, np.ndarray] = {}
     for k, name in _NUMERIC.items():
-        s = field(k)
+        text = field(k)
         if k in (11, 16):
-            geom[k] = s.str.endswith("H").to_numpy(dtype=bool)
-            s = s.str.rstrip("H")
-        num = pd.to_numeric(s.where(s != ""), errors="coerce")
-        unreadable = (s != "") & num.isna()
-        reason[unreadable & (reason == "")] = f"unreadable {name} (field {k + 1})"
-        values[k] = num.to_numpy(dtype="float64", na_value=np.nan)
-    time = _times(field(6), field(7), field(8), field(9), zone)
-    reason[time.isna().to_numpy() & (reason == "")] = f"date/time unreadable, or not existing / ambiguous in {zone.key}"
-    is_pos = np.isin(tt, (2, 3))
+            geom[k] = _mask(pc.ends_with(text, "H"))
+            text = pc.utf8_rtrim(text, characters="H")
+        values[k], unreadable = _numbers(text)
+        flag(unreadable, f"unreadable {name} (field {k + 1})")
+    time_ns = _times(field(6), field(7), field(8), field(9), zone)
+    flag(time_ns == _NAT, f"date/time unreadable, or not existing / ambiguous in {zone.key}")
+    usable = code == 0
+    labels = ["no position (MSG,?)"] + [f"no position (MSG,{k})" for k in range(1, 9)]
+    labels[2] = "no position (MSG,2 without latitude/longitude)"
+    labels[3] = "no position (MSG,3 without latitude/longitude)"
+    tt_int = np.where(np.isin(tt, np.arange(1, 9)), np.nan_to_num(tt), 0).astype("int64")
     has_pos = ~np.isnan(values[14]) & ~np.isnan(values[15])
+    is_pos = usable & np.isin(tt_int, (2, 3)) & has_pos
+    no_pos = usable & ~is_pos
+    rej = np.flatnonzero(~usable | no_pos)
+    whys = [reasons[c] if c else labels[t] for c, t in zip(code[rej].tolist(), tt_int[rej].tolist(), strict=True)]
 
-    alt = values[11]
-    callsign = field(10).where(lambda s: s != "")
-    squawk = field(17).where(lambda s: s != "")
-    on_ground_flag = field(21).map({"-1": True, "0": False})
-    usable = (reason == "").to_numpy()
-    frame = pd.DataFrame({
-        "time": time, "icao24": hexid, "callsign": callsign, "squawk": squawk,
-        "alt_baro_ft": np.where(geom[11], np.nan, alt), "alt_geom_ft": np.where(geom[11], alt, np.nan),
-        "gs_kt": values[12], "track_deg": values[13], "vrate_fpm": values[16],
-        "lat": values[14], "lon": values[15], "record": records, "tt": tt,
-        "ground_flag": on_ground_flag,
-    }).loc[usable]
-    frame = frame.sort_values(["icao24", "time", "record"], kind="stable")
-    _carry(frame, max_carry_s)
-    pos = frame["tt"].isin((2, 3)).to_numpy() & frame["lat"].notna().to_numpy() & frame["lon"].notna().to_numpy()
-    surface = (frame["tt"] == 2).to_numpy()
-    out = frame.loc[pos].copy()
-    s_out = surface[pos]
-    out["on_ground"] = pd.array(np.where(s_out, True, out["ground_flag"].to_numpy(dtype=object)), dtype="boolean")
-    out = out.drop(columns=["tt", "ground_flag"])
-    reasons = reason.to_numpy(dtype=object)
-    rejected += [(int(records[i]), str(reasons[i]), texts[i]) for i in np.flatnonzero(~usable)]
-    no_pos = usable & ~(is_pos & has_pos)
-    labels = {k: f"no position (MSG,{k})" for k in range(1, 9)}
-    labels |= {k: f"no position (MSG,{k} without latitude/longitude)" for k in (2, 3)}
-    rejected += [(int(records[i]), labels.get(int(tt[i]), "no position (MSG,?)") if tt[i] == tt[i] else "no position (MSG,?)",
-                  texts[i]) for i in np.flatnonzero(no_pos)]
-    return out.sort_values(["icao24", "time", "record"], kind="stable").reset_index(drop=True), rejected
+    # per aircraft, in time order: carry callsign/squawk/numbers forward onto the positions
+    u = np.flatnonzero(usable)
+    hex_codes, hex_values = _alphabetical_codes(hexid)
+    order = u[np.lexsort((records[u], time_ns[u], hex_codes[u]))]
+    g = hex_codes[order]
+    t = time_ns[order]
+    m = len(order)
+    start = np.zeros(m, dtype=bool)
+    start[:1] = True
+    start[1:] = g[1:] != g[:-1]
+    group_start = np.maximum.accumulate(np.where(start, np.arange(m), 0)) if m else np.zeros(0, dtype="int64")
+
+    def last_valid(valid: np.ndarray) -> np.ndarray:
+        """Index (into the sorted rows) of the latest row of the same aircraft where `valid`, else -1."""
+        li = np.maximum.accumulate(np.where(valid, np.arange(m), -1)) if m else np.zeros(0, dtype="int64")
+        return np.where(li >= group_start, li, -1)
+
+    surface = tt_int[order] == 2
+    pos_sorted = is_pos[order]
+    limit = int(max_carry_s * 1e9)
+    alt = values[11][order]
+    numbers = {
+        "alt_baro_ft": np.where(geom[11][order], np.nan, alt), "alt_geom_ft": np.where(geom[11][order], alt, np.nan),
+        "gs_kt": values[12][order], "track_deg": values[13][order], "vrate_fpm": values[16][order],
+    }
+    out: dict[str, Any] = {}
+    for name, v in numbers.items():
+        li = last_valid(~np.isnan(v))
+        fresh = (li >= 0) & (t - t[np.maximum(li, 0)] <= limit)
+        carried = np.where(fresh, v[np.maximum(li, 0)], np.nan)
+        out[name] = np.where(surface, v, carried)[pos_sorted]
+    for name, k in (("callsign", 10), ("squawk", 17)):
+        text = field(k)
+        text = pc.take(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text), pa.array(order, pa.int64()))
+        li = last_valid(~np.asarray(text.is_null().to_numpy(zero_copy_only=False), dtype=bool))[pos_sorted]
+        picked = pc.take(text, pa.array(np.where(li >= 0, li, 0), pa.int64()))
+        picked = pc.if_else(pa.array(li >= 0), picked, pa.scalar(None, pa.string()))
+        out[name] = pd.Series(pd.array(picked, dtype=STRING_DTYPE))
+    ground_text = pc.take(field(21), pa.array(order[pos_sorted], pa.int64()))
+    is_ground = _mask(pc.equal(ground_text, "-1")) | surface[pos_sorted]
+    airborne = _mask(pc.equal(ground_text, "0")) & ~is_ground
+    kept = order[pos_sorted]
+    frame = pd.DataFrame(
+        {
+            "time": pd.Series(pd.DatetimeIndex(time_ns[kept].view("M8[ns]")).tz_localize("UTC")),
+            "icao24": pd.Series(pd.array(pc.take(hex_values, pa.array(hex_codes[kept])), dtype=STRING_DTYPE)),
+            "lat": values[14][kept],
+            "lon": values[15][kept],
+            "on_ground": pd.arrays.BooleanArray(is_ground, ~is_ground & ~airborne),
+            **out,
+            "record": records[kept],
+        },
+        copy=False,
+    )
+    return frame, records[rej], whys
 
 
-def _times(date_gen: pd.Series, time_gen: pd.Series, date_log: pd.Series, time_log: pd.Series, zone: ZoneInfo) -> pd.Series:
-    """Generated date+time (logged when missing) in `zone` -> UTC; NaT when unreadable or not unique locally."""
-    missing = (date_gen == "") | (time_gen == "")
-    stamp = (date_gen.where(~missing, date_log) + " " + time_gen.where(~missing, time_log)).str.replace("/", "-", n=2)
-    local = pd.to_datetime(stamp, format="ISO8601", errors="coerce")
-    if zone.key == "UTC":
-        return local.dt.tz_localize("UTC").astype("datetime64[ns, UTC]")
+def _alphabetical_codes(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Integer code per row, numbered in alphabetical order of the values; and the value of each code."""
+    enc = pc.dictionary_encode(values)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+    rank = np.asarray(pc.rank(enc.dictionary, sort_keys="ascending", tiebreaker="first").to_numpy(), dtype="int64") - 1
+    idx = np.asarray(pc.fill_null(enc.indices, 0).to_numpy(zero_copy_only=False), dtype="int64")
+    codes = rank[idx] if len(rank) else np.zeros(len(idx), dtype="int64")
+    return codes, pc.take(enc.dictionary, pa.array(np.argsort(rank)))
+
+
+def _times(date_gen: pa.ChunkedArray, time_gen: pa.ChunkedArray, date_log: pa.ChunkedArray,
+           time_log: pa.ChunkedArray, zone: ZoneInfo) -> np.ndarray:
+    """Generated date+time (logged when missing) in `zone` -> UTC nanoseconds; _NAT when unreadable or when
+    the local time does not exist / is ambiguous (and cannot be resolved from the line order)."""
+    missing = pc.or_(pc.equal(date_gen, ""), pc.equal(time_gen, ""))
+    date = pc.replace_substring(pc.if_else(missing, date_log, date_gen), "/", "-")
+    stamp = pc.binary_join_element_wise(date, pc.if_else(missing, time_log, time_gen), " ")
     try:
-        aware = local.dt.tz_localize(zone.key, ambiguous="infer", nonexistent="NaT")
-    except (ValueError, TypeError):
-        aware = local.dt.tz_localize(zone.key, ambiguous="NaT", nonexistent="NaT")
-    return aware.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-
-
-def _carry(frame: pd.DataFrame, max_carry_s: float) -> None:
-    """Forward-fill per aircraft (frame sorted by icao24, time): callsign and squawk always, numbers for
-    at most `max_carry_s` seconds; surface positions (MSG,2) keep only their own values."""
-    if not len(frame):
-        return
-    keys = frame["icao24"].to_numpy()
-    for col in ("callsign", "squawk"):
-        frame[col] = frame[col].groupby(keys, sort=False).ffill()
-    surface = (frame["tt"] == 2).to_numpy()
-    t = frame["time"]
-    limit = pd.Timedelta(seconds=max_carry_s).to_timedelta64()
-    for col in ("alt_baro_ft", "alt_geom_ft", "gs_kt", "track_deg", "vrate_fpm"):
-        own = frame[col].to_numpy()
-        carried = frame[col].groupby(keys, sort=False).ffill().to_numpy()
-        seen = t.where(frame[col].notna()).groupby(keys, sort=False).ffill()
-        fresh = (t - seen).to_numpy() <= limit
-        frame[col] = np.where(surface, own, np.where(fresh, carried, np.nan))
+        ts = pc.cast(stamp, pa.timestamp("ns"))
+        local = pd.DatetimeIndex(np.asarray(pc.cast(ts, pa.int64()).to_numpy(zero_copy_only=False)).view("M8[ns]"))
+    except pa.ArrowInvalid:  # unusual spellings (one-digit hours, ...): pandas, value by value
+        local = pd.DatetimeIndex(pd.to_datetime(pd.Series(stamp.to_pylist(), dtype=object), format="ISO8601",
+                                                errors="coerce")).as_unit("ns")
+    if zone.key != "UTC":
+        try:
+            local = local.tz_localize(zone.key, ambiguous="infer", nonexistent="NaT")
+        except (ValueError, TypeError):
+            local = local.tz_localize(zone.key, ambiguous="NaT", nonexistent="NaT")
+        local = local.tz_convert("UTC").tz_localize(None)
+    return np.asarray(local.asi8, dtype="int64")
 
 
 FORMATS = [
