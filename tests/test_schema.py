@@ -76,3 +76,25 @@ def test_truncated_json_is_reported_as_such_not_as_unknown(tmp_path) -> None:
     p.write_text('{"hello": "world"}')
     with pytest.raises(tracks.TrackFormatError, match="valid JSON, but not a layout tracks knows"):
         tracks.load(p)
+
+
+def test_impossible_times_are_rejected_with_a_reason_not_a_crash(tmp_path) -> None:
+    import json
+
+    import tracks
+
+    p = tmp_path / "t.csv"
+    p.write_text("time,icao24,lat,lon\n1975-01-01T00:00:00Z,0d8373,1,2\n3025-11-28T21:00:00Z,0d8373,1,2\n"
+                 "2025-11-28T21:00:00Z,0d8373,1,2\n")
+    t = tracks.load(p)
+    assert len(t) == 1 and t.sources[0].records_rejected == 2
+    assert "time outside 1980-01-01..2262-04-11 (a clock or decoding error)" in set(t.rejected["reason"])
+    assert all("outside" in r for r in t.rejected["reason"])
+    sbs = tmp_path / "feed.sbs"
+    sbs.write_text("MSG,3,1,1,0D8373,1,3025/11/28,21:00:01.000,3025/11/28,21:00:01.000,,9000,,,4.9,-61.3,,,0,0,0,0\n"
+                   "MSG,3,1,1,0D8373,1,2025/11/28,21:00:01.000,2025/11/28,21:00:01.000,,9000,,,4.9,-61.3,,,0,0,0,0\n")
+    assert len(tracks.load(sbs)) == 1
+    now = tmp_path / "aircraft.json"
+    now.write_text(json.dumps({"now": 10**20, "aircraft": [{"hex": "0d8373", "lat": 1, "lon": 2, "seen_pos": 1}]}))
+    t = tracks.load(now)
+    assert len(t) == 0 and t.sources[0].records_rejected == 1

@@ -30,6 +30,9 @@ from tracks.formats.base import Parsed, RawFile
 from tracks.track import REJECTED_COLUMNS, Source, Track, Traffic, empty_rejected
 
 PROGRESS_THRESHOLD = 20  # show a progress bar when loading more files than this
+# Plausible times: no ADS-B export predates 1980, and nanosecond timestamps end in 2262.
+EARLIEST_TIME = pd.Timestamp("1980-01-01", tz="UTC")
+LATEST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
 _GZIP_MAGIC = b"\x1f\x8b"
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
 
@@ -207,9 +210,11 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     lat = _numbers(frame, "lat")
     lon = _numbers(frame, "lon")
     t_na = time.isna().to_numpy()
+    t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
     la, lo = lat.to_numpy(dtype="float64", na_value=np.nan), lon.to_numpy(dtype="float64", na_value=np.nan)
     checks = [
         (t_na, "time missing or unreadable"),
+        (t_range, f"time outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d} (a clock or decoding error)"),
         (np.isnan(la) | np.isnan(lo), "position missing"),
         (np.abs(la) > 90, "latitude outside -90..90"),
         (np.abs(lo) > 180, "longitude outside -180..180"),
@@ -226,7 +231,7 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
         values = values + f", {c}=" + sub[c]
     rej = pd.DataFrame({"file": path, "record": frame.loc[bad, "record"].astype("int64"),
                         "reason": reasons[bad], "values": values})
-    kept = frame.loc[~bad].assign(time=time[~bad])
+    kept = frame.loc[~bad].assign(time=time[~bad].astype(schema.TIME_DTYPE))
     return kept.reset_index(drop=True), rej.reset_index(drop=True)
 
 

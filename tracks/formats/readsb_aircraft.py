@@ -33,6 +33,7 @@ Per aircraft:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -90,7 +91,13 @@ def _envelope(raw: RawFile) -> tuple[list[Any], Any]:
 
 def _now_ms(value: Any) -> float:
     """`now` in milliseconds (NaN when absent or not a number); seconds vs ms by magnitude."""
-    if type(value) not in (int, float) or not np.isfinite(value) or value <= 0:
+    if type(value) not in (int, float):
+        return np.nan
+    try:
+        value = float(value)
+    except OverflowError:  # an int too large for a float
+        return np.nan
+    if not math.isfinite(value) or value <= 0:
         return np.nan
     return float(value) if value > _MS_THRESHOLD else float(value) * 1000.0
 

@@ -266,8 +266,10 @@ def _times(date_gen: pa.ChunkedArray, time_gen: pa.ChunkedArray, date_log: pa.Ch
         ts = pc.cast(stamp, pa.timestamp("ns"))
         local = pd.DatetimeIndex(np.asarray(pc.cast(ts, pa.int64()).to_numpy(zero_copy_only=False)).view("M8[ns]"))
     except pa.ArrowInvalid:  # unusual spellings (one-digit hours, ...): pandas, value by value
-        local = pd.DatetimeIndex(pd.to_datetime(pd.Series(stamp.to_pylist(), dtype=object), format="ISO8601",
-                                                errors="coerce")).as_unit("ns")
+        parsed = pd.DatetimeIndex(pd.to_datetime(pd.Series(stamp.to_pylist(), dtype=object), format="ISO8601",
+                                                 errors="coerce"))
+        representable = (parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max)
+        local = parsed.where(representable).as_unit("ns")  # year 3025 -> NaT (rejected as unreadable)
     if zone.key != "UTC":
         try:
             local = local.tz_localize(zone.key, ambiguous="infer", nonexistent="NaT")
