@@ -13,6 +13,7 @@ from pyproj import Geod
 from tests.helpers import make_track
 from tracks.errors import RegionError
 from tracks.geo import fence, fence_index
+from tracks.geo import track_arrays as track_arrays_module
 from tracks.geo.regions import Region
 from tracks.geo.track_arrays import track_arrays
 
@@ -23,8 +24,9 @@ BOX = shapely.box(0.0, 0.0, 1.0, 1.0)
 
 @pytest.fixture(params=["exact", "raster"], autouse=True)
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run every test through both containment paths: contains_xy only, and the raster."""
+    """Run every test through both paths: contains_xy and the R-tree only, and the raster and edge grid."""
     monkeypatch.setattr(fence_index, "RASTER_MIN_POINTS", 0 if request.param == "raster" else 10**12)
+    monkeypatch.setattr(track_arrays_module, "GRID_MIN_PIECES", 0 if request.param == "raster" else 10**12)
     return str(request.param)
 
 

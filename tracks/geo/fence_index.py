@@ -7,6 +7,10 @@ not an approximation: a cell is only 0 or 1 when no boundary point lies in it or
 has the cell's state; points in class-2 cells are decided by `shapely.contains_xy` on the prepared geometry.
 The dilation also means that a segment between two points in adjacent cells can only meet the boundary if
 one of its two end cells is class 2 - which is how the fence skips segments far from any border.
+
+The edge grid (EdgeGrid) buckets the boundary edges by grid cell, so that many short track pieces find the
+edges whose bounding boxes meet theirs with numpy alone (no shapely geometry per piece); the R-tree stays the
+path for few pieces and for pieces spanning many cells.
 """
 
 from __future__ import annotations
@@ -28,6 +32,10 @@ MIN_CELL_DEG = 1e-4
 RASTER_MIN_POINTS = 20_000
 _PAD = 2
 _CACHE_SIZE = 16
+#: The edge grid has at most about this many cells.
+GRID_CELLS = 4_000_000
+#: Pieces whose bounding box covers more edge-grid cells than this are looked up in the R-tree.
+GRID_MAX_CELLS = 16
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,89 @@ class Raster:
         return cls, fx, fy
 
 
+@dataclass(frozen=True)
+class EdgeGrid:
+    """Boundary edges by grid cell: the edges of cell k = iy * nx + ix are ids[offsets[k]:offsets[k + 1]], and an
+    edge is listed in every cell its bounding box meets. Cell of a coordinate v: floor((v - x0) * inv)."""
+
+    x0: float
+    y0: float
+    inv: float  # 1 / cell edge (degrees)
+    nx: int
+    ny: int
+    offsets: np.ndarray  # int64, nx * ny + 1
+    ids: np.ndarray  # int64 edge indices
+    env: np.ndarray  # (m, 4) edge envelopes: xmin, ymin, xmax, ymax
+
+    def pairs(self, x1: np.ndarray, y1: np.ndarray, x2: np.ndarray,
+              y2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(piece, edge) pairs whose bounding boxes meet, each pair once, and the pieces too long for the grid
+        (more than GRID_MAX_CELLS cells), which the caller looks up otherwise."""
+        lo_x, hi_x = np.minimum(x1, x2), np.maximum(x1, x2)
+        lo_y, hi_y = np.minimum(y1, y2), np.maximum(y1, y2)
+        fx0, fx1 = np.floor((lo_x - self.x0) * self.inv), np.floor((hi_x - self.x0) * self.inv)
+        fy0, fy1 = np.floor((lo_y - self.y0) * self.inv), np.floor((hi_y - self.y0) * self.inv)
+        on = (fx1 >= 0) & (fx0 < self.nx) & (fy1 >= 0) & (fy0 < self.ny)
+        ix0, ix1 = np.clip(fx0, 0, self.nx - 1), np.clip(fx1, 0, self.nx - 1)
+        iy0, iy1 = np.clip(fy0, 0, self.ny - 1), np.clip(fy1, 0, self.ny - 1)
+        ncx, ncy = ix1 - ix0 + 1, iy1 - iy0 + 1
+        ncell = ncx * ncy
+        big = np.flatnonzero(on & (ncell > GRID_MAX_CELLS))
+        m = np.flatnonzero(on & (ncell <= GRID_MAX_CELLS))
+        nc = ncell[m].astype(np.int64)
+        ncx_m, ix0_m, iy0_m = ncx[m].astype(np.int64), ix0[m].astype(np.int64), iy0[m].astype(np.int64)
+        if len(m) and nc.max() == 1:  # the usual case: every piece within one cell
+            rep, cx, cy = np.arange(len(m)), ix0_m, iy0_m
+        else:
+            rep = np.repeat(np.arange(len(m)), nc)
+            k = np.arange(len(rep)) - np.repeat(np.cumsum(nc) - nc, nc)
+            cx = ix0_m[rep] + k % ncx_m[rep]
+            cy = iy0_m[rep] + k // ncx_m[rep]
+        key = cy * self.nx + cx
+        start = self.offsets[key]
+        cnt = self.offsets[key + 1] - start
+        total = int(cnt.sum())
+        first = np.cumsum(cnt) - cnt
+        j = np.arange(total) - np.repeat(first, cnt)
+        edge = self.ids[np.repeat(start, cnt) + j]
+        piece = m[np.repeat(rep, cnt)]
+        e = self.env[edge]
+        meet = (lo_x[piece] <= e[:, 2]) & (e[:, 0] <= hi_x[piece]) & (lo_y[piece] <= e[:, 3]) & (e[:, 1] <= hi_y[piece])
+        # each pair once: in the cell of the lower-left corner of the two boxes' overlap
+        ref_x = np.floor((np.maximum(lo_x[piece], e[:, 0]) - self.x0) * self.inv)
+        ref_y = np.floor((np.maximum(lo_y[piece], e[:, 1]) - self.y0) * self.inv)
+        keep = meet & (ref_x == np.repeat(cx, cnt)) & (ref_y == np.repeat(cy, cnt))
+        return piece[keep], edge[keep], big
+
+
+def build_grid(edges: np.ndarray, bounds: tuple[float, float, float, float]) -> EdgeGrid:
+    """Bucket edges by cell; cells about twice the median edge extent (at most GRID_CELLS cells)."""
+    minx, miny, maxx, maxy = bounds
+    env = np.column_stack([np.minimum(edges[:, 0], edges[:, 2]), np.minimum(edges[:, 1], edges[:, 3]),
+                           np.maximum(edges[:, 0], edges[:, 2]), np.maximum(edges[:, 1], edges[:, 3])])
+    extent = np.maximum(env[:, 2] - env[:, 0], env[:, 3] - env[:, 1])
+    w, h = max(maxx - minx, MIN_CELL_DEG), max(maxy - miny, MIN_CELL_DEG)
+    cell = max(2.0 * float(np.median(extent)), math.sqrt(w * h / GRID_CELLS), max(w, h) / 8192, MIN_CELL_DEG)
+    inv = 1.0 / cell
+    x0, y0 = minx - cell, miny - cell
+    nx, ny = math.floor(w * inv) + 3, math.floor(h * inv) + 3
+    ix0 = np.floor((env[:, 0] - x0) * inv).astype(np.int64)
+    ix1 = np.floor((env[:, 2] - x0) * inv).astype(np.int64)
+    iy0 = np.floor((env[:, 1] - y0) * inv).astype(np.int64)
+    iy1 = np.floor((env[:, 3] - y0) * inv).astype(np.int64)
+    if ix0.min() < 0 or iy0.min() < 0 or ix1.max() >= nx or iy1.max() >= ny:
+        raise AssertionError("edge grid does not cover the geometry")  # pragma: no cover - bounds are the edges'
+    ncx, ncy = ix1 - ix0 + 1, iy1 - iy0 + 1
+    nc = ncx * ncy
+    which = np.repeat(np.arange(len(env)), nc)
+    k = np.arange(len(which)) - np.repeat(np.cumsum(nc) - nc, nc)
+    key = (iy0[which] + k // ncx[which]) * nx + ix0[which] + k % ncx[which]
+    order = np.argsort(key, kind="stable")
+    offsets = np.zeros(nx * ny + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=nx * ny), out=offsets[1:])
+    return EdgeGrid(x0, y0, inv, nx, ny, offsets, which[order].astype(np.int64), env)
+
+
 @dataclass
 class GeometryIndex:
     """Edges and trees of one geometry (lon/lat). `area` is True for polygonal geometries."""
@@ -66,12 +157,20 @@ class GeometryIndex:
     bounds: tuple[float, float, float, float]
     max_abs_lat: float
     _raster: Raster | None = field(default=None, repr=False)
+    _grid: EdgeGrid | None = field(default=None, repr=False)
 
     @property
     def raster(self) -> Raster:
         if self._raster is None:
             self._raster = build_raster(self)
         return self._raster
+
+    @property
+    def grid(self) -> EdgeGrid:
+        """The edge grid (built on first use)."""
+        if self._grid is None:
+            self._grid = build_grid(self.edges, self.bounds)
+        return self._grid
 
     def contains(self, x: np.ndarray, y: np.ndarray, *, use_raster: bool | None = None) -> np.ndarray:
         """True for points strictly inside (boundary points are outside), vectorised."""

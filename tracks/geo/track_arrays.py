@@ -49,25 +49,34 @@ class TrackArrays:
         self.n = len(self.x)
 
     @cached_property
+    def ns(self) -> np.ndarray:
+        """Sample times in ns since the epoch (int64)."""
+        return self.frame["time"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+    @cached_property
     def t0_ns(self) -> int:
         """The first sample's time (ns since the epoch): times are kept relative to it, exact to the ns."""
-        return int(self.frame["time"].iat[0].value) if self.n else 0
+        return int(self.ns[0]) if self.n else 0
 
     @cached_property
     def t(self) -> np.ndarray:
         """Sample times in seconds after the first sample (float; sub-ns exact over weeks)."""
-        t = (self.frame["time"].to_numpy(dtype="datetime64[ns]").view(np.int64) - self.t0_ns) / 1e9
-        if self.n >= 2 and np.any(np.diff(t)[self.valid] < 0):
+        t = (self.ns - self.t0_ns) / 1e9
+        if self.n >= 2 and np.any((t[1:] < t[:-1]) & self.valid):
             raise ValueError("the track's samples are not sorted by time (per aircraft); sort them first")
         return t
 
     @cached_property
     def gap(self) -> np.ndarray:
-        """Per segment: a coverage gap (tracks.segments.gap_mask)."""
+        """Per segment: a coverage gap (tracks.segments.gap_mask).
+
+        Without any stale flag, gap_mask reduces to `dt > max_gap_s` on the same float seconds (no sample is
+        re-sent, so the last fresh position is always the previous sample): that is computed directly."""
         if self.n < 2:
             return np.zeros(0, dtype=bool)
-        frame = self.frame if "stale" in self.frame.columns else self.frame[["time"]].assign(stale=False)
-        return gap_mask(frame, self.max_gap_s)
+        if "stale" not in self.frame.columns or not self.frame["stale"].to_numpy(dtype=bool).any():
+            return np.diff(self.ns / 1e9) > self.max_gap_s
+        return gap_mask(self.frame, self.max_gap_s)
 
     def rows(self, a: int, b: int) -> TrackArrays:
         """Rows a..b-1 (one aircraft) sharing this input's arrays and gap mask, without pandas work."""
@@ -77,9 +86,11 @@ class TrackArrays:
         sub.single = True
         sub.x, sub.y, sub.n = self.x[a:b], self.y[a:b], b - a
         sub.__dict__["t0_ns"] = self.t0_ns
+        sub.__dict__["ns"] = self.ns[a:b]
         sub.__dict__["t"] = self.t[a:b]
         sub.__dict__["gap"] = self.gap[a : max(b - 1, a)]
         sub.__dict__["group"] = np.zeros(b - a, dtype=np.int64)
+        sub.__dict__["change"] = np.zeros(max(b - a - 1, 0), dtype=bool)
         sub.__dict__["valid"] = np.ones(max(b - a - 1, 0), dtype=bool)
         return sub
 
@@ -96,10 +107,10 @@ class TrackArrays:
         return bool(gap_mask(window, self.max_gap_s)[-1])
 
     @cached_property
-    def group(self) -> np.ndarray:
-        """Per sample: 0-based number of the aircraft (rows of one aircraft must be contiguous)."""
+    def change(self) -> np.ndarray:
+        """Per segment: its two samples belong to different aircraft (rows of one aircraft must be contiguous)."""
         if self.single or self.n < 2:
-            return np.zeros(self.n, dtype=np.int64)
+            return np.zeros(max(self.n - 1, 0), dtype=bool)
         col = self.frame["icao24"]
         try:
             arr = pa.array(col.array) if hasattr(col.array, "_pa_array") else None
@@ -108,25 +119,29 @@ class TrackArrays:
         if arr is not None:
             changed = pc.not_equal(arr[1:], arr[:-1]).fill_null(True)
             if not pc.any(changed).as_py():
-                return np.zeros(self.n, dtype=np.int64)
+                return np.zeros(self.n - 1, dtype=bool)
             change = changed.to_numpy(zero_copy_only=False)
         else:
             values = col.to_numpy(dtype=object)
             change = values[1:] != values[:-1]
-        group = np.zeros(self.n, dtype=np.int64)
-        np.cumsum(change, out=group[1:])
         firsts = col.take(np.flatnonzero(np.r_[True, change])).tolist()
         if len(set(firsts)) != len(firsts):
             raise ValueError("the table's aircraft are interleaved (rows of one icao24 are not contiguous); sort "
                              "it by icao24 and time first (Traffic does)")
+        return change
+
+    @cached_property
+    def group(self) -> np.ndarray:
+        """Per sample: 0-based number of the aircraft (rows of one aircraft must be contiguous)."""
+        group = np.zeros(self.n, dtype=np.int64)
+        if self.n >= 2:
+            np.cumsum(self.change, out=group[1:])
         return group
 
     @cached_property
     def valid(self) -> np.ndarray:
         """Per segment: both samples belong to the same aircraft."""
-        if self.n < 2:
-            return np.zeros(0, dtype=bool)
-        return self.group[1:] == self.group[:-1]
+        return ~self.change
 
     def icao_at(self, rows: np.ndarray) -> np.ndarray:
         """icao24 of the given rows ('' when the table has none)."""
@@ -184,10 +199,59 @@ def geometries(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray) -
     return out
 
 
+#: From this many pieces on, `intersections` looks pieces up in the edge grid instead of the R-tree.
+GRID_MIN_PIECES = 512
+#: Orientation values within this factor of their operands' size are decided by GEOS (see `_meeting`).
+_ORIENT_TOL = 1e-9
+
+
+def _meeting(index: GeometryIndex, px1: np.ndarray, py1: np.ndarray, px2: np.ndarray, py2: np.ndarray,
+             pi: np.ndarray, ei: np.ndarray) -> np.ndarray:
+    """Which (piece, edge) pairs intersect, exactly as GEOS `intersects` decides.
+
+    The four orientation tests decide every pair whose values are far from zero compared with their rounding
+    error (a point at least ~1e-9 of the segments' size off the other's line); the others (touching, collinear,
+    zero-length) go to GEOS."""
+    e = index.edges[ei]
+    ax, ay, bx, by = px1[pi], py1[pi], px2[pi], py2[pi]
+    cx, cy, dx, dy = e[:, 0], e[:, 1], e[:, 2], e[:, 3]
+    ex, ey, rx, ry = dx - cx, dy - cy, bx - ax, by - ay
+    o1 = ex * (ay - cy) - ey * (ax - cx)  # piece ends against the edge's line
+    o2 = ex * (by - cy) - ey * (bx - cx)
+    o3 = rx * (cy - ay) - ry * (cx - ax)  # edge ends against the piece's line
+    o4 = rx * (dy - ay) - ry * (dx - ax)
+    size = np.abs(ex) + np.abs(ey) + np.abs(rx) + np.abs(ry)
+    tol = _ORIENT_TOL * size * (size + 1.0)
+    sep = ((o1 > tol) & (o2 > tol)) | ((o1 < -tol) & (o2 < -tol)) | ((o3 > tol) & (o4 > tol)) | (
+        (o3 < -tol) & (o4 < -tol))
+    cross = (((o1 > tol) & (o2 < -tol)) | ((o1 < -tol) & (o2 > tol))) & (
+        ((o3 > tol) & (o4 < -tol)) | ((o3 < -tol) & (o4 > tol)))
+    out = cross
+    unsure = np.flatnonzero(~sep & ~cross)
+    if len(unsure):
+        p, q = pi[unsure], ei[unsure]
+        out[unsure] = shapely.intersects(geometries(px1[p], py1[p], px2[p], py2[p]), index.tree.geometries[q])
+    return out
+
+
+def _pairs(index: GeometryIndex, px1: np.ndarray, py1: np.ndarray, px2: np.ndarray,
+           py2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(piece, edge) pairs that intersect: R-tree for few pieces, the edge grid (numpy) for many."""
+    if len(px1) < GRID_MIN_PIECES:
+        return index.tree.query(geometries(px1, py1, px2, py2), predicate="intersects")
+    pi, ei, big = index.grid.pairs(px1, py1, px2, py2)
+    keep = _meeting(index, px1, py1, px2, py2, pi, ei)
+    pi, ei = pi[keep], ei[keep]
+    if len(big):
+        bi, be = index.tree.query(geometries(px1[big], py1[big], px2[big], py2[big]), predicate="intersects")
+        pi, ei = np.concatenate([pi, big[bi]]), np.concatenate([ei, be])
+    return pi, ei
+
+
 def intersections(index: GeometryIndex, px1: np.ndarray, py1: np.ndarray, px2: np.ndarray,
                    py2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(piece index, parameter along the piece) of every meeting of pieces and boundary edges."""
-    pi, ei = index.tree.query(geometries(px1, py1, px2, py2), predicate="intersects")
+    pi, ei = _pairs(index, px1, py1, px2, py2)
     if len(pi) == 0:
         return pi, np.zeros(0)
     e = index.edges[ei]
