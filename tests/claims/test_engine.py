@@ -319,3 +319,17 @@ def test_user_line_where_an_area_is_needed(tmp_path: Path) -> None:
     case.write_text(case.read_text().replace("test: {entered: ROAD}", "test: {approached: {region: ROAD, within_km: 5}}"))
     r = tracks.check(case)
     assert r.verdict("y").status == SUPPORTED and r.verdict("y").measured["distance_km"] < 0.01  # it crosses 7 N
+
+
+def test_time_inside_counts_the_unobserved_window_edges(tmp_path: Path) -> None:
+    # the trip spends about 4 h inside Venezuela between 23:00Z and 03:00Z; the window adds 1 h unseen before
+    # the first sample (on the ground at SVMI, in Venezuela): "at least 4 h 30 min" is then not ruled out
+    case = make_case(tmp_path, """\
+      - id: long
+        quote: spent at least four and a half hours in Venezuela
+        test: {time_inside: {region: VE, at_least: 4h30m}}
+    """)
+    v = tracks.check(case).verdicts[0]
+    assert v.status == NOT_VERIFIABLE, v.sentence
+    assert "before the first sample" in v.sentence
+    assert v.measured["seconds_max"] >= 4.5 * 3600

@@ -201,3 +201,37 @@ def test_every_case_file_predicate_is_a_function_of_that_name() -> None:
     assert set(P.PREDICATES) == set(PREDICATE_NAMES)
     for name in PREDICATE_NAMES:
         assert getattr(P, name) is P.PREDICATES[name] and callable(P.PREDICATES[name])
+
+
+# -- event_time_within: time without data is not time without events (QA regressions) --------------------------
+
+
+def test_event_time_within_without_samples_is_not_verifiable() -> None:
+    empty = trip().between(at(-7200), at(-3600))
+    assert len(empty) == 0
+    for kw in ({"event": "takeoff"}, {"event": "landing", "airports": ["SVSE"]}):
+        v = P.event_time_within(empty, start=at(-7200), end=at(-3600), **kw)
+        assert v.status == NOT_VERIFIABLE, v.sentence
+        assert "no data covers the whole period" in v.sentence
+
+
+def test_event_time_within_window_beyond_the_data_is_not_verifiable() -> None:
+    t = trip()  # samples from at(0) (on the ground at SVMI) to at(14400); landing at SVSE at at(6000)
+    before = P.event_time_within(t, event="landing", airports=["SVSE"], start=at(-7200), end=at(-3600),
+                                 max_speed_kt=540)
+    assert before.status == NOT_VERIFIABLE  # SVMI-SVSE is ~870 km: reachable at 540 kt in the unseen hour
+    assert "no data covers the time before the first sample (28 Nov 2025 23:00Z" in before.sentence
+    after = P.event_time_within(t, event="takeoff", start=at(15000), end=at(16000))
+    assert after.status == NOT_VERIFIABLE and "after the last sample" in after.sentence
+    # 60 unseen seconds cannot take the aircraft from SVMI to SVSE: the data decides
+    short = P.event_time_within(t, event="landing", airports=["SVSE"], start=at(-60), end=at(600),
+                                max_speed_kt=540)
+    assert short.status == CONTRADICTED and short.measured["minutes_outside"] == 90.0
+
+
+def test_sentences_start_with_a_capital_letter() -> None:
+    empty = trip().between(at(-7200), at(-3600))
+    anon = P.altitude_band(trip(), min_ft=40000, mode="any")
+    assert anon.sentence[0].isupper()
+    v = P.event_time_within(empty, event="takeoff", start=at(-7200), end=at(-3600))
+    assert v.sentence[0].isupper()

@@ -249,3 +249,45 @@ def test_traffic_count_compares_daily_distinct_aircraft() -> None:
     assert domestic_out.status == SUPPORTED and domestic_out.measured["baseline"]["per_day"]["2025-11-20"] == 2
     empty = TimeRange(pd.Timestamp("2025-10-01T00:00Z"), pd.Timestamp("2025-10-03T00:00Z"))
     assert S.traffic_count(traffic, region=B, baseline=empty, period=per, at_most_ratio=0.5).status == NOT_VERIFIABLE
+
+
+# -- time without data (QA regressions) ------------------------------------------------------------------------
+
+
+def test_time_inside_without_samples_is_not_verifiable() -> None:
+    empty = straight(4.2, 3.6, 600).between(at(5000), at(6000))
+    assert len(empty) == 0
+    for kw in ({"at_least": pd.Timedelta("5 min")}, {"at_most": pd.Timedelta("5 min")}):
+        v = S.time_inside(empty, region=B, start=at(5000), end=at(6000), **kw)
+        assert v.status == NOT_VERIFIABLE, v.sentence
+
+
+def test_time_inside_counts_the_unobserved_ends_of_the_period() -> None:
+    t = path([(0, 4.2, LON, FL), (600, 3.6, LON, FL), (1200, 4.2, LON, FL)], 20)  # 800 s inside B
+    same = S.time_inside(t, region=B, at_least=pd.Timedelta("14 min"), start=at(0), end=at(1200), max_speed_kt=400)
+    assert same.status == CONTRADICTED and same.measured["seconds_max"] == pytest.approx(800.0, abs=1.0)
+    # 600 s without data after the last sample (0.2 deg north of B): it could be back inside after d / 400 kt
+    reach_s = float(geodesic_km(4.2, LON, 4.0, LON)) / (400 * 1.852 / 3600)
+    v = S.time_inside(t, region=B, at_least=pd.Timedelta("14 min"), start=at(0), end=at(1800), max_speed_kt=400)
+    assert v.status == NOT_VERIFIABLE
+    assert v.measured["seconds_max"] == pytest.approx(800.0 + 600.0 - reach_s, abs=1.0)
+    assert "after the last sample" in v.sentence
+    assert S.time_inside(t, region=B, at_most=pd.Timedelta("14 min"), start=at(0), end=at(1800),
+                         max_speed_kt=400).status == NOT_VERIFIABLE
+    # too little unseen time to get back into B: the data decides
+    assert S.time_inside(t, region=B, at_least=pd.Timedelta("14 min"), start=at(0), end=at(1260),
+                         max_speed_kt=400).status == CONTRADICTED
+
+
+def test_crossing_time_within_window_beyond_the_data_is_not_verifiable() -> None:
+    t = straight(5.5, 4.5, 600)  # in A, 0.5 deg north of the border, for 10 minutes
+    later = S.crossing_time_within(t, start=at(600), end=at(2400), region=B, max_speed_kt=400)
+    assert later.status == NOT_VERIFIABLE and "after the last sample" in later.sentence
+    assert S.crossing_time_within(t, start=at(0), end=at(600), region=B, max_speed_kt=400).status == CONTRADICTED
+
+
+def test_absent_sentence_names_the_unobserved_time() -> None:
+    empty = straight(4.2, 3.6, 600).between(at(5000), at(6000))
+    v = S.absent(empty, start=at(5000), end=at(6000), region=B)
+    assert v.status == NOT_VERIFIABLE
+    assert "no data covers the whole period, when it could have been there" in v.sentence

@@ -227,7 +227,7 @@ class _Runner:
             side_a, side_b = border_ref.args  # the two sides, resolved like any region (user files first)
             kwargs["sides"] = (self.regions(RegionRef("code", (side_a,)), claim, "border"),
                                self.regions(RegionRef("code", (side_b,)), claim, "border"))
-        if claim.predicate in ("present", "absent"):  # the window's edges are unobserved time too
+        if claim.predicate in ("present", "absent", "time_inside"):  # the window's edges are unobserved time too
             kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
             kwargs.setdefault("end", self.case.window.end)
         if claim.predicate == "sequence":

@@ -100,6 +100,32 @@ def when(ts: pd.Timestamp, tz: str) -> str:
     return format_time(ts, tz)
 
 
+def unobserved_ends(track: Track, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[str, int, float]]:
+    """The parts of [start, end] the track does not cover, as (where, sample index, seconds): "before" the
+    first sample, "after" the last one, or "none" (index -1) when there are no samples at all. Nobody saw the
+    aircraft then, so what it did can be neither seen nor ruled out (no data is not no flight)."""
+    if not end > start:
+        return []
+    t = track.data["time"]
+    if not len(t):
+        return [("none", -1, (end - start).total_seconds())]
+    out = []
+    if t.iloc[0] > start:
+        out.append(("before", 0, (min(t.iloc[0], end) - start).total_seconds()))
+    if t.iloc[-1] < end:
+        out.append(("after", len(t) - 1, (end - max(t.iloc[-1], start)).total_seconds()))
+    return out
+
+
+def ends_phrase(track: Track, ends: Iterable[tuple[str, int, float]], tz: str) -> str:
+    """'the time before the first sample (29 Nov 2025 00:38Z (...))' for `unobserved_ends` rows."""
+    t = track.data["time"]
+    parts = [("the whole period" if where == "none" else
+              f"the time {where} the {'first' if where == 'before' else 'last'} sample ({format_time(t.iloc[k], tz)})")
+             for where, k, _ in ends]
+    return " and ".join(parts)
+
+
 def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
     """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three)."""
     refs = list(refs)
@@ -119,7 +145,7 @@ def verdict(predicate: str, status: Status, sentence: str, *, track: Track, meas
         quote="",
         predicate=predicate,
         status=status,
-        sentence=sentence,
+        sentence=sentence[:1].upper() + sentence[1:],  # 'the aircraft ...' starts a sentence too
         measured=dict(measured or {}),
         evidence=Evidence(
             samples=tuple(samples), points=tuple(points), lines=tuple(lines), gaps=tuple(gaps),

@@ -395,12 +395,16 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows()
         if r["end_time"] >= start and r["start_time"] <= end and r["duration_s"] >= HIDDEN_TURNAROUND_S]
     unknown_in = [e for e in unknown if _could_be_within(track, e, start, end)]
-    if partial or hidden or unknown_in:
+    ends = _ends_could_hold(track, start, end, place, g.max_speed_kt)
+    if partial or hidden or unknown_in or ends:
         bits = [f"{verb} {e.airport or e.nearest_airport} at an unobserved time between "
                 f"{when(event_bounds(track, e)[0], tz)} and {when(event_bounds(track, e)[1], tz)}" for e in partial]
         bits += [e.sentence for e in unknown_in]
         if hidden:
             bits.append(f"{ev.gap_phrase(hidden, tz)} could hide a {noun}{where}")
+        if ends:
+            bits.append(f"no data covers {ev.ends_phrase(track, ends, tz)}, when a {noun}{where} "
+                        "could have happened unseen")
         sentence = f"Not verifiable: no {noun}{where} is observed {window}; " + "; ".join(bits) + "."
         e0 = partial[0] if partial else None
         measured = {"event": kind}
@@ -423,6 +427,19 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
     sentence = f"{who} has no {noun}{where} in the data, and no gap {window} could hide one."
     return ev.verdict("event_time_within", CONTRADICTED, sentence, track=track, measured={"event": kind},
                       points=points)
+
+
+def _ends_could_hold(track: Track, start: pd.Timestamp, end: pd.Timestamp, place: Place | None,
+                     max_speed_kt: float) -> list[tuple[str, int, float]]:
+    """The unobserved ends of [start, end] (before the first / after the last sample) in which the aircraft,
+    flying no faster than `max_speed_kt`, could have reached the place (anywhere, without a place)."""
+    ends = ev.unobserved_ends(track, start, end)
+    if place is None:
+        return ends
+    frame = track.data
+    return [(where, k, sec) for where, k, sec in ends
+            if k < 0 or place.nearest(float(frame["lat"].iloc[k]), float(frame["lon"].iloc[k]))[1]
+            <= max_speed_kt * ev.KT_TO_KM_S * sec]
 
 
 def _could_be_within(track: Track, e: Event, start: pd.Timestamp, end: pd.Timestamp) -> bool:

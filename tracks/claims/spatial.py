@@ -460,20 +460,37 @@ def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None
 
 def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None = None,
                 at_most: pd.Timedelta | None = None, max_speed_kt: float | None = None, tz: str = "UTC",
-                gaps: Gaps | None = None) -> Verdict:
+                gaps: Gaps | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+                ) -> Verdict:
     """Time spent inside the region compared with `at_least` / `at_most`.
 
     The data bounds it: at least the observed time inside (`seconds`), at most that plus every gap whose
-    ellipse reaches the region (`seconds_max`). Supported when both bounds satisfy the claim, contradicted
-    when neither can, not verifiable in between.
+    ellipse reaches the region, plus the unobserved ends of the period [`start`, `end`] (the case window: before
+    the first and after the last sample) less the time needed to reach the region (`seconds_max`). Supported
+    when both bounds satisfy the claim, contradicted when neither can, not verifiable in between.
     """
     g = _gaps(track, gaps, max_speed_kt)
     who = ev.name(track)
+    if not len(track):
+        return ev.verdict("time_inside", NOT_VERIFIABLE, f"Not verifiable: there are no samples of {who} in the "
+                          f"period; the time it spent inside {rname(region)} can be neither seen nor ruled out.",
+                          track=track, measured={"seconds": 0.0, "seconds_max": None, "intervals": []},
+                          regions=[region.code])
     iv = fence.time_inside(track, region, max_gap_s=g.max_gap_s) if len(track) > 1 else None
     observed = iv.observed_s if iv is not None else 0.0
     refs = gap_refs(g, region, 0.0)
     reaching = [r for r in refs if r.reaches_region]
-    upper = observed + sum(r.duration_s for r in reaching)
+    ends: list[tuple[str, int, float]] = []
+    end_s = 0.0
+    if start is not None and end is not None:
+        for where, k, seconds in ev.unobserved_ends(track, start, end):
+            d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
+                                                     np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
+            spare = seconds - d / (g.max_speed_kt * KT_KM_S)  # time left once there, flying at the speed bound
+            if spare > 0:
+                ends.append((where, k, seconds))
+                end_s += spare
+    upper = observed + sum(r.duration_s for r in reaching) + end_s
     lo = at_least.total_seconds() if at_least is not None else None
     hi = at_most.total_seconds() if at_most is not None else None
     ok_lo = None if lo is None else (True if observed >= lo else (False if upper < lo else None))
@@ -485,16 +502,19 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
     measured = {"seconds": round(observed, 1), "seconds_max": round(upper, 1), "intervals": intervals}
     claim = " and ".join(x for x in (f"at least {duration(lo)}" if lo is not None else "",
                                      f"at most {duration(hi)}" if hi is not None else "") if x)
+    unseen = [*([f"throughout {ev.gap_phrase(reaching, tz)}"] if reaching else []),
+              *([f"whenever it could have been during {ev.ends_phrase(track, ends, tz)}, which no data covers"]
+                if ends else [])]
     span = (f"{duration(observed)}" if upper == observed else
-            f"between {duration(observed)} (observed) and {duration(upper)} (if it was inside throughout "
-            f"{ev.gap_phrase(reaching, tz)})")
+            f"between {duration(observed)} (observed) and {duration(upper)} (if it was inside "
+            + "; and ".join(unseen) + ")")
     if all(c is True for c in checks):
         status, sentence = SUPPORTED, f"{who} spent {span} inside {rname(region)}, consistent with the claimed {claim}."
     elif any(c is False for c in checks):
         status, sentence = CONTRADICTED, f"{who} spent {span} inside {rname(region)}, not the claimed {claim}."
     else:
         status, sentence = NOT_VERIFIABLE, (f"Not verifiable: {who} spent {span} inside {rname(region)}; the claimed "
-                                            f"{claim} depends on the coverage gaps.")
+                                            f"{claim} depends on the time without data.")
     samples = []
     if iv is not None and len(iv.observed):
         r = iv.observed.iloc[0]
@@ -508,30 +528,19 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
 
 
 def _unobserved(track: Track, g: Gaps, start: pd.Timestamp, end: pd.Timestamp, region: Region | None,
-                vmax_kt: float) -> tuple[list[GapRef], list[str]]:
-    """Gaps overlapping [start, end] and unobserved edges of the period that could put the aircraft in the
-    region (any, without a region): (gap refs reaching, edge descriptions)."""
+                vmax_kt: float, tz: str = "UTC") -> tuple[list[GapRef], list[str]]:
+    """Gaps overlapping [start, end] and unobserved ends of the period that could put the aircraft in the
+    region (any, without a region): (gap refs reaching, descriptions of the ends, see `ev.ends_phrase`)."""
     refs = gap_refs(g, region, 0.0, start=start, end=end) if region is not None else [
         ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows() if r["end_time"] > start and r["start_time"] < end]
     edges = []
-    t = track.data["time"]
-    if not len(track) or t.iloc[0] > start or t.iloc[-1] < end:
-        if not len(track):
-            edges.append("no samples at all in the period")
-        for first, k, t_edge in ((True, 0, start), (False, -1, end)):
-            if not len(track):
-                break
-            t_k = t.iloc[k]
-            if (first and t_k <= start) or (not first and t_k >= end):
+    for where, k, seconds in ev.unobserved_ends(track, start, end):
+        if region is not None and k >= 0:
+            d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
+                                                     np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
+            if d > vmax_kt * KT_KM_S * seconds:
                 continue
-            reach_km = vmax_kt * KT_KM_S * abs((t_k - t_edge).total_seconds())
-            if region is not None:
-                d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
-                                                         np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
-                if d > reach_km:
-                    continue
-            edges.append(f"before the first sample ({when(t_k, 'UTC')})" if first else
-                         f"after the last sample ({when(t_k, 'UTC')})")
+        edges.append(ev.ends_phrase(track, [(where, k, seconds)], tz))
     return [r for r in refs if r.reaches_region], edges
 
 
@@ -570,10 +579,11 @@ def _presence(predicate: str, track: Track, start: pd.Timestamp, end: pd.Timesta
                 measured.pop("time", None)
             return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions,
                               points=_crossing_points(cr.head(1), region.code))
-    refs, edges = _unobserved(track, g, start, end, region, g.max_speed_kt)
+    refs, edges = _unobserved(track, g, start, end, region, g.max_speed_kt, tz)
     if region is None:
         if predicate == "present":
-            text = (f"Not verifiable: {who} is not seen {period}" + (f" ({'; '.join(edges)})" if edges else "")
+            text = (f"Not verifiable: {who} is not seen {period}" + (f" (no data covers {' and '.join(edges)})"
+                                                                      if edges else "")
                     + "; no data is not no flight.")
             return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs)
         text = (f"{who} is not seen in these track files {period}. No data is not no flight: this says the aircraft "
@@ -581,7 +591,7 @@ def _presence(predicate: str, track: Track, start: pd.Timestamp, end: pd.Timesta
         return ev.verdict(predicate, SUPPORTED, text, track=track, measured=measured, gaps=refs)
     if refs or edges:
         bits = ([f"{ev.gap_phrase(refs, tz)} could have taken it there"] if refs else []) + (
-            [f"unobserved time {e} could too" for e in edges])
+            [f"no data covers {' and '.join(edges)}, when it could have been there"] if edges else [])
         text = f"Not verifiable: {who} is not seen{where} {period}, but " + "; ".join(bits) + "."
         return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs, regions=regions)
     text = (f"{who} was observed elsewhere throughout, never{where}, {period}; no coverage gap could have taken it "
@@ -645,10 +655,12 @@ def crossing_time_within(track: Track, *, start: pd.Timestamp, end: pd.Timestamp
         return ev.verdict("event_time_within", SUPPORTED, text, track=track, measured=measured,
                           regions=[target.code])
     refs = [r for r in gap_refs(g, target, 0.0, start=start, end=end) if r.reaches_region]
-    if len(partial) or refs:
-        text = (f"Not verifiable: no crossing of {rname(target)} is observed {window}, but "
-                + ("a crossing's time is only known to a range overlapping it" if len(partial) else
-                   f"{ev.gap_phrase(refs, tz)} could hide one") + ".")
+    ends = _unobserved(track, g, start, end, target, g.max_speed_kt, tz)[1]
+    if len(partial) or refs or ends:
+        why = [*(["a crossing's time is only known to a range overlapping it"] if len(partial) else []),
+               *([f"{ev.gap_phrase(refs, tz)} could hide one"] if refs else []),
+               *([f"no data covers {' and '.join(ends)}, when one could have happened unseen"] if ends else [])]
+        text = f"Not verifiable: no crossing of {rname(target)} is observed {window}, but " + "; ".join(why) + "."
         return ev.verdict("event_time_within", NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs,
                           regions=[target.code])
     if len(cr):
