@@ -316,7 +316,7 @@ def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | Non
     if reaching:
         return "unknown", measured, evid, notes, (f"{closest}, but the aircraft could have entered unseen during "
                                                   f"{ev.gap_phrase(reaching, tz)}")
-    ruled = (f"; the reachability ellipse of {ev.gap_phrase(refs, tz)} cannot reach it" if len(refs) == 1 else
+    ruled = (f"; the reachability ellipse of {ev.gap_phrase(refs, tz)}, cannot reach it" if len(refs) == 1 else
              f"; the reachability ellipses of {len(refs)} coverage gaps cannot reach it" if refs else "")
     return "no", measured, evid, notes, closest + ruled
 

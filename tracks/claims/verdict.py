@@ -65,7 +65,7 @@ class GeoPoint:
 
 @dataclass(frozen=True)
 class GapRef:
-    """A coverage gap a verdict depends on."""
+    """A coverage gap a verdict looked at (`matters`: the verdict depends on it)."""
 
     id: str  # "gap-3"
     start: str  # ISO 8601 UTC of the last sample before the gap
@@ -76,6 +76,12 @@ class GapRef:
     end_lat: float
     end_lon: float
     reaches_region: bool | None = None  # whether its reachability ellipse can reach the claim's region
+
+    @property
+    def matters(self) -> bool:
+        """The verdict depends on this gap: its ellipse reaches the region, or reach does not apply (None).
+        A gap whose ellipse cannot reach the region was checked and ruled out."""
+        return self.reaches_region is not False
 
 
 @dataclass(frozen=True)

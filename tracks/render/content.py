@@ -393,11 +393,10 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
                    f"<br>{esc(s.source)}{esc(alt)}{esc(where)}")
             evidence.append({"type": "sample", "claim": ci, "lat": round(s.lat, 5), "lon": round(s.lon, 5),
                              "tip": tip, "source": esc(s.source)})
-        for g in ev.gaps:
-            if not _finite(g.start_lat, g.start_lon, g.end_lat, g.end_lon):
+        for g in ev.gaps:  # only the gaps the verdict depends on: the others were checked and ruled out
+            if not g.matters or not _finite(g.start_lat, g.start_lon, g.end_lat, g.end_lon):
                 continue
-            reach = {True: "its reachable area touches the region", False: "its reachable area cannot reach the region",
-                     None: ""}.get(g.reaches_region, "")
+            reach = {True: "its reachable area touches the region", None: ""}.get(g.reaches_region, "")
             tip = (f"<b>{esc(g.id)}</b>: no data for {esc(fmt.duration(g.duration_s))}<br>"
                    f"{esc(fmt.time_both(g.start, tz))} → {esc(fmt.time_both(g.end, tz))}"
                    + (f"<br>{esc(reach)}" if reach else "") + f"<br>claim “{esc(v.claim_id)}” depends on it")

@@ -112,7 +112,7 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
     events = content.events_markers(inp.events, inp.tz)
     markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz)
     keep = content.evidence_times(inp.verdicts, inp.events)
-    cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps]
+    cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps if g.matters]
     live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
     total = sum(len(t) for t, _ in live) or 1
     tracks = [

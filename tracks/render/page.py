@@ -117,7 +117,12 @@ def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
                    for k, val in v.measured.items())
     notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
     gaps = "".join(f"<li>depends on {esc(g.id)}: no data for {esc(fmt.duration(g.duration_s))} from "
-                   f"{esc(fmt.time_both(g.start, inp.tz))}</li>" for g in v.evidence.gaps)
+                   f"{esc(fmt.time_both(g.start, inp.tz))}</li>" for g in v.evidence.gaps if g.matters)
+    ruled_out = [g.id for g in v.evidence.gaps if not g.matters]
+    if ruled_out:
+        gaps += (f"<li>{len(ruled_out)} coverage gap{'s' if len(ruled_out) > 1 else ''} checked "
+                 f"({esc(', '.join(ruled_out[:3]))}{', …' if len(ruled_out) > 3 else ''}): the aircraft could not "
+                 "have reached the region during them</li>")
     source = f'<div class="tm-claim-source">— {esc(v.source)}</div>' if v.source else ""
     return (f'<article class="tm-claim tm-claim-{esc(v.status)}" data-claim="{i}" tabindex="0" role="button" '
             f'aria-label="Show claim {esc(v.claim_id)} on the map">'

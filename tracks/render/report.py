@@ -273,12 +273,18 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
         lines += ["| point | time (UTC) | lat | lon |", "|---|---|---|---|"]
         lines += [f"| {md(p.label)} | {md(p.time)} | {p.lat:.5f} | {p.lon:.5f} |" for p in ev.points]
         lines.append("")
-    if ev.gaps:
+    needed = [g for g in ev.gaps if g.matters]
+    if needed:
         lines += ["| gap | from (UTC) | to (UTC) | duration | ellipse reaches the region |", "|---|---|---|---|---|"]
-        for g in ev.gaps:
-            reach = {True: "yes", False: "no", None: "n/a"}[g.reaches_region]
+        for g in needed:
+            reach = {True: "yes", None: "n/a"}[g.reaches_region]
             lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {g.duration_s / 60:.1f} min | {reach} |")
         lines.append("")
+    ruled_out = [g.id for g in ev.gaps if not g.matters]
+    if ruled_out:  # listed one by one in report.json; hundreds of rows here would hide what matters
+        named = ", ".join(ruled_out[:5]) + (f" and {len(ruled_out) - 5} more" if len(ruled_out) > 5 else "")
+        lines += [f"Coverage gaps checked and ruled out (their reachability ellipses cannot reach the region): "
+                  f"{md(named)}.", ""]
     if ev.regions:
         lines += [f"Regions: {', '.join(md(r) for r in ev.regions)}", ""]
     for note in v.notes:
