@@ -31,7 +31,9 @@ def test_spar19_with_ems(corpus: Path) -> None:
     assert (t.icao24, t.callsign, t.registration) == ("ae503d", "SPAR19", "09-0540")
     assert t.start == pd.Timestamp("2022-08-02T07:36:06Z") and t.stop == pd.Timestamp("2022-08-02T14:48:55Z")
     d = t.data
-    # 808 points carry EMS, 532 of them for the point's own second: only those give a GNSS altitude
-    assert d["alt_geom_ft"].notna().sum() == 532
+    # 808 points carry EMS, 532 of them for the point's own second: only those give a GNSS altitude, and 172 of
+    # those say altGPS 0 (FR24's "no value", at FL350 too): 360 GNSS altitudes
+    assert d["alt_geom_ft"].notna().sum() == 360 and not (d["alt_geom_ft"] == 0).any()
+    assert not [leg for leg in t.legs() if leg.go_arounds]  # altGPS 0 once looked like a go-around at WIDD
     assert set(d["squawk"].dropna()) == {"2127", "3603"}
     assert (d.loc[0, "lat"], d.loc[0, "lon"], d.loc[0, "gs_kt"], d.loc[0, "track_deg"]) == (3.123632, 101.553513, 23, 329)

@@ -165,6 +165,17 @@ def test_playback_values_units_and_ems(tmp_path: Path) -> None:
     assert d.loc[0, "squawk"] == "2127" and pd.isna(d.loc[1, "squawk"]) and d.loc[2, "squawk"] == "0416"
 
 
+def test_playback_ems_gps_altitude_zero_is_unknown(tmp_path: Path) -> None:
+    # SPAR19 (2ce4f83f): altGPS 0 at FL350 for minutes; read as 0 ft it made tracks.legs see a go-around at WIDD
+    doc = playback([
+        point(1764378000, 1.60, 103.12, 35000, 444, 0, 112, "2127", ems={"ts": 1764378000, "altGPS": 0}),
+        point(1764378060, 1.54, 103.27, 35000, 444, 0, 117, "2127", ems={"ts": 1764378060, "altGPS": 37250}),
+    ])
+    d = tracks.load(write(tmp_path, "p.json", json.dumps(doc))).data
+    assert np.isnan(d.loc[0, "alt_geom_ft"]) and d.loc[1, "alt_geom_ft"] == 37250
+    assert d["alt_baro_ft"].tolist() == [35000, 35000]
+
+
 def test_playback_bad_points_are_rejected(tmp_path: Path) -> None:
     doc = playback([point(1764378000, 5.0, -62.0, 12000, 280, 0, 150, "2127"), "junk",
                     dict(point(1764378030, 4.9, -61.9, 11000, 270, 0, 151, "0"), latitude="north")])

@@ -204,7 +204,8 @@ def read_playback(raw: RawFile) -> Parsed:
     """FR24 `flight-playback.json`: result.response.data.flight.track[] (altitude.feet, speed.kts, ...).
 
     EMS sub-objects give `altGPS` (ft) -> alt_geom_ft, used only when `ems.ts` equals the point's timestamp
-    (in the SPAR19 sample a third of the EMS objects belong to another second).
+    (in the SPAR19 sample a third of the EMS objects belong to another second). `altGPS` 0 is FR24's "no value"
+    (SPAR19 reports it at FL350 for minutes on end) and becomes NaN, like squawk "0".
     """
     flight = _flight(raw.json())
     if flight is None:
@@ -233,7 +234,7 @@ def read_playback(raw: RawFile) -> Parsed:
     rej.add_reasons(reasons)
     ems_ts, _ = _numbers([_get(p, "ems", "ts") for p in pts])
     alt_gps, _ = _numbers([_get(p, "ems", "altGPS") for p in pts])
-    alt_geom = np.where(ems_ts == num["timestamp"], alt_gps, np.nan)
+    alt_geom = np.where((ems_ts == num["timestamp"]) & (alt_gps != 0), alt_gps, np.nan)
     lat, lon = num["latitude"], num["longitude"]
     rej.add(null_island(lat, lon), NULL_ISLAND_REASON)
     squawk = pd.Series([p.get("squawk") if isinstance(p.get("squawk"), (str, int)) else None for p in pts], dtype=object)
