@@ -348,3 +348,27 @@ def test_leg_track_slices_the_samples() -> None:
     legs = tr.legs()
     sub = legs.track(0)
     assert len(sub) == len(tr) and sub.data["time"].iloc[0] == tr.data["time"].iloc[0]
+
+
+def test_fr24_zero_altitude_roll_is_on_the_ground() -> None:
+    # Flightradar24 has no air/ground flag; it writes 0 ft on the ground, also during the landing roll. SPAR19 at
+    # RCSS (2ce4f83f): 100 ft at 143 kt, then 0 ft at 98, 69, 43, 28, 20 kt, all with 0 ft/min
+    offsets = [0, 17, 22, 29, 35, 42]
+    lats = [25.069963, 25.069521, 25.069439, 25.069393, 25.069347, 25.069313]
+    lons = [121.543144, 121.554382, 121.556870, 121.558380, 121.559624, 121.560463]
+    tr = make_track(_times("2022-08-02T14:43:32Z", offsets), lats, lons, alt_baro_ft=[100.0, 0, 0, 0, 0, 0],
+                    gs_kt=[143.0, 98, 69, 43, 28, 20], vrate_fpm=[-576.0, 0, 0, 0, 0, 0])
+    (leg,) = tr.legs()
+    assert leg.landing.observed and leg.landing.airport == "RCSS"
+    assert leg.landing.time == pd.Timestamp("2022-08-02T14:43:49Z")  # not 14:44:07, the first sample below 40 kt
+
+
+def test_fr24_zero_altitude_on_final_is_still_airborne() -> None:
+    # JL516 (3376ab31) ends on short final at Haneda: 0 ft (FR24 clamps negative pressure altitudes) at 122 kt
+    # while descending: not a landing; and a sample at 0 ft, 0 ft/min but 122 kt is not a roll either
+    offsets = [0, 8, 18]
+    tr = make_track(_times("2024-01-02T08:47:06Z", offsets), [35.536629, 35.541515, 35.544891],
+                    [139.807343, 139.803833, 139.801483], alt_baro_ft=[125.0, 0, 0], gs_kt=[122.0, 122, 123],
+                    vrate_fpm=[-704.0, -704, 0])
+    (leg,) = tr.legs()
+    assert not leg.landing.observed and "landing_not_observed" in leg.flags

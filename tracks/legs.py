@@ -210,6 +210,10 @@ def find_gaps(
 
 #: Ground speed (kt) below which a sample without an air/ground flag is taken to be on the ground.
 GROUND_SPEED_KT = 40.0
+#: Without a flag, a sample at exactly 0 ft barometric with a vertical rate of 0 (or none) and slower than this is
+#: on the ground too: Flightradar24 writes 0 ft on the ground, also on take-off and landing rolls at 40-100 kt
+#: (SPAR19 rolled out at RCSS at 98, 69 and 43 kt; reading those as airborne put the landing 25 s late).
+ROLL_SPEED_KT = 100.0
 #: A ground run at least this fast throughout and at most this long is a touch-and-go, not a full stop.
 TOUCH_AND_GO_MAX_S = 90.0
 TOUCH_AND_GO_MIN_KT = 40.0
@@ -319,14 +323,18 @@ def _summary(legs: list[Leg]) -> pd.DataFrame:
 
 def _ground_state(frame: pd.DataFrame) -> np.ndarray:
     """Boolean per sample: on the ground. The export's flag when given; else ground speed below
-    GROUND_SPEED_KT; else the previous (or next) known state; else airborne."""
+    GROUND_SPEED_KT (or below ROLL_SPEED_KT at exactly 0 ft and 0 ft/min); else the previous (or next) known
+    state; else airborne."""
     flag = frame["on_ground"]
     state = pd.Series(flag.to_numpy(dtype=object, na_value=None), dtype=object)
     unknown = state.isna().to_numpy()
     if unknown.any():
         gs = frame["gs_kt"].to_numpy(float)
         alt = frame["alt_baro_ft"].to_numpy(float)
-        inferred = np.where(np.isfinite(gs), gs < GROUND_SPEED_KT, np.where(np.isfinite(alt), False, np.nan))
+        vrate = frame["vrate_fpm"].to_numpy(float)
+        rolling = (alt == 0.0) & ~(np.abs(vrate) > 0.0) & (gs < ROLL_SPEED_KT)
+        inferred = np.where(np.isfinite(gs), (gs < GROUND_SPEED_KT) | rolling,
+                            np.where(np.isfinite(alt), False, np.nan))
         filled = pd.Series(np.where(unknown, inferred, state.astype(float)), dtype=float)
         state = filled.ffill().bfill().fillna(0.0)
         return state.to_numpy() > 0.5
