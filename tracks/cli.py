@@ -6,6 +6,7 @@ Exit codes: 0 done (whatever the verdicts), 1 bad input (file, case, region), 2 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -28,6 +29,9 @@ class _Cli(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `tracks info ... | head`: the reader has seen enough; not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception as e:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -147,12 +151,27 @@ def info(files: tuple[str, ...], fmt: str | None, tz: str | None) -> None:
             click.echo(f"    rejected {n:,}: {reason}")
         if s.illustrative:
             click.secho(f"  ILLUSTRATIVE: {s.note}", fg="magenta")
+    if not len(table):
+        _warn_no_positions(table)
+        return
     aircraft = [table] if isinstance(table, Track) else list(table)
     click.echo(f"{len(aircraft)} aircraft, {len(table):,} points")
     for t in aircraft[:50]:
         _describe_track(t)
     if len(aircraft) > 50:
         click.echo(f"... and {len(aircraft) - 50} more aircraft")
+
+
+def _warn_no_positions(table: Any) -> None:
+    """Say loudly that the files hold no position at all (and why), instead of an empty summary or map."""
+    read = sum(s.records_read for s in table.sources)
+    reasons: dict[str, int] = {}
+    for s in table.sources:
+        for reason, n in s.rejected_reasons.items():
+            reasons[reason] = reasons.get(reason, 0) + n
+    why = "; ".join(f"{n:,} {reason}" for reason, n in reasons.items())
+    click.secho(f"warning: no positions in these files ({read:,} records read" + (f", rejected: {why}" if why else "")
+                + ")", fg="yellow", err=True)
 
 
 def _describe_track(t: Any) -> None:
@@ -163,9 +182,11 @@ def _describe_track(t: Any) -> None:
     click.echo(f"  {t.start:%Y-%m-%d %H:%M:%SZ} -> {t.stop:%Y-%m-%d %H:%M:%SZ}, {len(t):,} points")
     src = t.data["source"].value_counts()
     click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in src.items() if v))
+    from tracks.render.fmt import duration
+
     gaps = t.gaps()
     click.echo(f"  gaps over {gaps.max_gap_s:.0f} s: {len(gaps)}" + (
-        f", longest {gaps.frame['duration_s'].max() / 60:.1f} min" if len(gaps) else ""))
+        f", longest {duration(gaps.frame['duration_s'].max())}" if len(gaps) else ""))
     for leg in t.legs():
         click.echo(f"  leg: {leg.takeoff.sentence} / {leg.landing.sentence}")
 
@@ -176,7 +197,9 @@ def _describe_track(t: Any) -> None:
 @click.option("-o", "--output", default="map.html", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
 @click.option("--format", "fmt", default=None, help="Force a format.")
-def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: bool, fmt: str | None) -> None:
+@click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
+def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: bool, fmt: str | None,
+                tz: str | None) -> None:
     """Draw tracks (and regions) on a self-contained HTML map.
 
     \b
@@ -187,7 +210,9 @@ def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: b
     from tracks.geo.regions import get_region
     from tracks.render.map import render_map
 
-    table = tracks.load(list(files), format=fmt)
+    table = tracks.load(list(files), format=fmt, **({"tz": tz} if tz else {}))
+    if not len(table):
+        _warn_no_positions(table)
     regions = tuple(get_region(c.strip()) for c in region_codes.split(",") if c.strip())
     render_map(table, regions=regions, tiles=tiles).save(output)
     click.echo(f"wrote {output}")
@@ -198,7 +223,8 @@ def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: b
 @click.option("--to", "to", type=click.Choice(["kml", "geojson", "csv", "parquet"]), required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", default=None, help="Force the input format.")
-def export(files: tuple[str, ...], to: str, output: str, fmt: str | None) -> None:
+@click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
+def export(files: tuple[str, ...], to: str, output: str, fmt: str | None, tz: str | None) -> None:
     """Convert tracks to KML (replayable in Google Earth), GeoJSON, CSV or Parquet.
 
     \b
@@ -208,7 +234,10 @@ def export(files: tuple[str, ...], to: str, output: str, fmt: str | None) -> Non
     import tracks
     from tracks.export import export as do_export
 
-    do_export(tracks.load(list(files), format=fmt), output, to=to)
+    table = tracks.load(list(files), format=fmt, **({"tz": tz} if tz else {}))
+    if not len(table):
+        _warn_no_positions(table)
+    do_export(table, output, to=to)
     click.echo(f"wrote {output}")
 
 
