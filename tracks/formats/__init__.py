@@ -43,7 +43,7 @@ def get_format(name: str) -> Format:
 
 def detect(raw: RawFile) -> Format:
     """The first format whose sniffer accepts the content; TrackFormatError when none does."""
-    if not raw.data or raw.data.isspace():
+    if not raw.head.strip() and (not raw.data or raw.data.isspace()):  # the head first: no copy of a mapped file
         raise TrackFormatError(raw.path, "the file is empty", expected="a track export")
     for f in all_formats():
         try:
@@ -56,8 +56,11 @@ def detect(raw: RawFile) -> Format:
         raw.json()  # raises the precise error (line, column) when the JSON is broken or truncated
         raise TrackFormatError(raw.path, "valid JSON, but not a layout tracks knows",
                                expected=f"one of: {known}; or pass format=...")
-    preview = raw.head[:60].decode("utf-8", "replace").replace("\n", "\\n")
+    text = raw.head[:60].decode("utf-8", "replace")
+    binary = "\ufffd" in text[:-1] or any(ord(c) < 32 and c not in "\t\r\n" for c in text)
+    # binary: show bytes, not mojibake and terminal control characters
+    preview = "the bytes " + raw.head[:16].hex(" ") if binary else repr(text)
     raise TrackFormatError(
-        raw.path, f"cannot tell what format this is (starts with {preview!r})",
+        raw.path, f"cannot tell what format this is (starts with {preview})",
         expected=f"one of: {known}; or pass format=...",
     )

@@ -145,7 +145,7 @@ def plan_columns(
             if why:
                 plan.ignored.append(f"{n} ({why})")
         elif isinstance(target, TrackFormatError):
-            raise TrackFormatError(path, str(target), where=f"column {n!r}",
+            raise TrackFormatError(path, target.problem, where=f"column {n!r}",
                                    expected=f"alt_unit='ft' or 'm', or columns={{{n!r}: 'alt_baro_ft'}} (or None)")
         else:
             auto.setdefault(target, []).append(n)
