@@ -302,3 +302,12 @@ def test_an_isolated_sample_between_two_gaps_is_observed() -> None:
     assert (t.data["lat"] == 4.1).sum() == 1
     a = S.observed_closest(t, B, 60.0)
     assert a.distance_km == pytest.approx(float(geodesic_km(4.1, LON, 4.0, LON)), abs=0.01)
+
+
+def test_a_circle_reads_as_one_in_sentences() -> None:
+    from tracks.geo.regions import circle
+
+    c = circle(4.0, -61.5, 50.0)
+    v = S.never_entered(straight(5.5, 5.0, 600), region=c)
+    assert v.status == SUPPORTED
+    assert "stayed outside the 50 km circle around 4.0000, -61.5000: its observed track came no closer than" in v.sentence

@@ -120,7 +120,7 @@ def observed_closest(track: Track, region: Region, max_gap_s: float) -> fence.Ap
 
 def rname(region: Region) -> str:
     """How sentences name a region: 'Brazil', 'the Venezuela–Roraima border'."""
-    return f"the {region.name}" if region.kind in ("border", "sea", "coast", "buffer") else region.name
+    return f"the {region.name}" if region.kind in ("border", "sea", "coast", "buffer", "circle") else region.name
 
 
 def _km_claim(value: float) -> str:

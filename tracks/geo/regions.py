@@ -335,7 +335,7 @@ def circle(lat: float, lon: float, radius_km: float, *, name: str = "") -> Regio
         geom = geodesy.circle(lat, lon, radius_km)
     except ValueError as exc:
         raise RegionError(str(exc)) from exc
-    return Region(code, name or f"{radius_km:g} km around {lat:.4f}, {lon:.4f}", geom, "circle",
+    return Region(code, name or f"{radius_km:g} km circle around {lat:.4f}, {lon:.4f}", geom, "circle",
                   "derived: geodesic circle (WGS84)", 0.0)
 
 
