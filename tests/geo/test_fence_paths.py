@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from tests.helpers import make_track
-from tracks.geo import fence_index
+from tracks.geo import fence, fence_index
 from tracks.geo import track_arrays as ta
 from tracks.segments import gap_mask
 
@@ -86,3 +86,90 @@ def test_gap_shortcut_is_the_shared_gap_mask(stale: str | None) -> None:
     want = gap_mask(tr.data, 60.0)
     assert want.any() and not want.all()
     assert np.array_equal(ta.track_arrays(frame, 60.0).gap, want)
+
+
+def random_table(seed: int) -> pd.DataFrame:
+    """Aircraft on random walks around REGION: some enter it, some only touch or pass near, some stay away, one
+    has a single sample; coverage gaps included."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for k, n in enumerate([400, 1, 300, 2, 500, 250, 350]):
+        start = {3: np.array([5.0, 5.0]), 5: np.array([0.7, 0.2])}.get(k, rng.uniform([-0.3, -0.3], [2.7, 1.3]))
+        path = start + np.cumsum(rng.normal(0, 0.01, size=(n, 2)), axis=0)
+        s = np.cumsum(rng.choice([4.0, 4.0, 4.0, 90.0], size=n))
+        frames.append(make_track([T0 + pd.Timedelta(seconds=float(v)) for v in s], path[:, 1], path[:, 0],
+                                 icao24=f"{0xa00000 + k:06x}").data)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("geometry", [REGION, REGION.boundary, shapely.Point(1.2, 0.5), shapely.Point(5.0, 5.0)])
+def test_closest_approaches_equal_one_call_per_aircraft(geometry: shapely.Geometry, fast: bool,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fence_index, "RASTER_MIN_POINTS", 0 if fast else 10**12)
+    monkeypatch.setattr(ta, "GRID_MIN_PIECES", 0 if fast else 10**12)
+    distances = []
+    for seed in (1, 2, 3):
+        table = random_table(seed)
+        got = fence.closest_approaches(table, geometry)
+        starts = np.flatnonzero(np.r_[True, table["icao24"].to_numpy()[1:] != table["icao24"].to_numpy()[:-1]])
+        ends = np.r_[starts[1:], len(table)]
+        assert len(got) == len(starts)
+        for row, a, b in zip(got.itertuples(), starts, ends, strict=True):
+            want = fence.closest_approach(table.iloc[a:b], geometry)
+            assert row.distance_km == want.distance_km
+            assert (row.time, row.track_lat, row.track_lon, row.border_lat, row.border_lon, row.in_gap) == (
+                want.time, want.track_lat, want.track_lon, want.border_lat, want.border_lon, want.in_gap)
+            assert (row.segment_index, row.sample_before, row.sample_after) == (
+                want.segment_index + a, want.sample_before + a, want.sample_after + a)
+        distances.extend(got["distance_km"])
+    if geometry is REGION:  # the cases: reaching the region and not
+        assert sum(d == 0 for d in distances) >= 4 and sum(d > 0 for d in distances) >= 4
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_closest_approaches_across_the_antimeridian(fast: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fence_index, "RASTER_MIN_POINTS", 0 if fast else 10**12)
+    monkeypatch.setattr(ta, "GRID_MIN_PIECES", 0 if fast else 10**12)
+    box = shapely.box(179.97, -0.02, 179.99, 0.02)  # entirely east of 179.9: the track steps over it across +-180
+    frames = []
+    for k, lat in enumerate([0.0, 0.5, 0.01]):
+        lon = np.array([179.5, 179.9, -179.9, -179.5])
+        frames.append(make_track([T0 + pd.Timedelta(seconds=30.0 * i) for i in range(4)], np.full(4, lat), lon,
+                                 icao24=f"{0xb00000 + k:06x}").data)
+    table = pd.concat(frames, ignore_index=True)
+    got = fence.closest_approaches(table, box)
+    assert list(got["distance_km"] == 0) == [True, False, True]
+    for row, a in zip(got.itertuples(), [0, 4, 8], strict=True):
+        want = fence.closest_approach(table.iloc[a : a + 4], box)
+        assert (row.distance_km, row.time, row.segment_index) == (want.distance_km, want.time, want.segment_index + a)
+    assert got["time"][0] == T0 + pd.Timedelta(seconds=30.0 + 30.0 * 0.07 / 0.2)  # entry at lon 179.97
+    # the table-wide search itself finds both meetings (not only the per-aircraft fallback)
+    touches = fence._first_touches(ta.track_arrays(table, 60.0), fence_index.get_index(box))
+    assert sorted(touches) == [0, 2]
+
+
+def fold(v: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """v reflected back and forth into [lo, hi]."""
+    w = hi - lo
+    r = (v - lo) % (2 * w)
+    return lo + np.where(r > w, 2 * w - r, r)
+
+
+@pytest.mark.parametrize("step", [0.01, 0.05, 0.3])
+def test_raster_levels_keep_every_crossing_of_long_segments(step: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Segments spanning many raster cells are decided on coarser cells: same crossings as without a raster."""
+    rng = np.random.default_rng(int(step * 1000))
+    walk = np.array([0.6, 0.3]) + np.cumsum(rng.normal(0, step, size=(3000, 2)), axis=0)
+    lon, lat = fold(walk[:, 0], -0.3, 2.7), fold(walk[:, 1], -0.3, 1.3)  # kept over REGION's box
+    tr = make_track([T0 + pd.Timedelta(seconds=10.0 * i) for i in range(3000)], lat, lon)
+    results = []
+    for fast in (False, True):
+        monkeypatch.setattr(fence_index, "RASTER_MIN_POINTS", 0 if fast else 10**12)
+        monkeypatch.setattr(ta, "GRID_MIN_PIECES", 0 if fast else 10**12)
+        results.append(fence.crossings(tr, REGION))
+    assert len(results[0]) > 20
+    pd.testing.assert_frame_equal(results[0], results[1])
+    # the raster's fine cells are ~0.001 degrees: these segments span several of them, often many
+    _, fx, fy = fence_index.get_index(REGION).raster.cells(lon, lat)
+    assert np.median(np.maximum(np.abs(np.diff(fx)), np.abs(np.diff(fy)))) > 4

@@ -6,10 +6,11 @@ decided on segments, not only on samples, so an incursion between two outside sa
 Method (vectorised; no per-point Python loop):
 1. Containment of every sample: `shapely.contains_xy` on the prepared geometry, through an exact raster for
    large inputs (tracks.geo.fence_index). A sample exactly on the boundary counts as outside.
-2. Candidate segments: those whose ends differ, or that come near the boundary (raster cells), or that are long,
-   or that cross the antimeridian. Each candidate is intersected with the boundary edges (R-tree + closed-form
-   segment/edge intersection); the intersection parameters cut it into pieces whose state (inside/outside) is
-   read at their midpoints. A change of state between consecutive pieces is an entry or an exit.
+2. Candidate segments: those whose ends differ, or that come near the boundary (raster cells; segments longer
+   than a cell on coarser cells), or that cross the antimeridian. Each candidate is intersected with the
+   boundary edges (edge grid or R-tree, then closed-form segment/edge intersection); the intersection
+   parameters cut it into pieces whose state (inside/outside) is read at their midpoints. A change of state
+   between consecutive pieces is an entry or an exit.
 3. Times: the crossing point X lies on the straight lon/lat segment; its time is the sample time plus the
    segment's duration times the geodesic fraction d(P_i, X) / d(P_i, P_i+1) (constant ground speed along the
    segment). Segments are at most `max_gap_s` long, so the straight segment and the great circle differ by
@@ -39,9 +40,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from tracks.errors import RegionError
-from tracks.geo import geodesy
+from tracks.geo import fence_index, geodesy
+from tracks.geo import track_arrays as track_arrays_module
 from tracks.geo.fence_index import GeometryIndex, get_index
-from tracks.geo.nearest import nearest
+from tracks.geo.nearest import nearest, touch_result
 from tracks.geo.regions import Region, get_region
 from tracks.geo.track_arrays import (
     TrackArrays,
@@ -115,9 +117,12 @@ def _candidates(inp: TrackArrays, index: GeometryIndex, flags: np.ndarray, cls: 
         return inp.valid & (near | am)
     assert fx is not None and fy is not None
     long = (np.abs(np.diff(fx)) > 1) | (np.abs(np.diff(fy)) > 1)
-    if long.any():  # long segments matter only when their box meets the geometry's
+    if long.any():  # long segments: decided on coarser cells, or else by their box against the geometry's
         minx, miny, maxx, maxy = index.bounds
         li = np.flatnonzero(long)
+        decided, near = index.raster.coarse_near(fx, fy, li, li + 1)
+        long[li[decided]] = near[decided]
+        li = li[~decided]
         lo_x, hi_x = np.minimum(x[li], x[li + 1]), np.maximum(x[li], x[li + 1])
         lo_y, hi_y = np.minimum(y[li], y[li + 1]), np.maximum(y[li], y[li + 1])
         long[li] = (lo_x <= maxx) & (hi_x >= minx) & (lo_y <= maxy) & (hi_y >= miny)
@@ -130,9 +135,7 @@ def _candidates(inp: TrackArrays, index: GeometryIndex, flags: np.ndarray, cls: 
 def _analyse(inp: TrackArrays, index: GeometryIndex, *, use_raster: bool | None = None) -> _Analysis:
     n = inp.n
     if use_raster is None:
-        from tracks.geo.fence_index import RASTER_MIN_POINTS
-
-        use_raster = n >= RASTER_MIN_POINTS
+        use_raster = n >= fence_index.RASTER_MIN_POINTS
     if use_raster and index.area and n:
         cls, fx, fy = index.raster.cells(inp.x, inp.y)
         flags = index.resolve(cls, inp.x, inp.y)
@@ -417,25 +420,82 @@ def closest_approach(track: object, region_or_geometry: Region | str | BaseGeome
 def closest_approaches(table: object, region_or_geometry: Region | str | BaseGeometry,
                        max_gap_s: float = DEFAULT_MAX_GAP_S) -> pd.DataFrame:
     """`closest_approach` for every aircraft of a table (Traffic or DataFrame, rows of an aircraft contiguous):
-    one row per aircraft, `icao24` then the Approach fields; sample indices are row positions in the table."""
+    one row per aircraft, `icao24` then the Approach fields; sample indices are row positions in the table.
+
+    The first entry (polygons) and the first meeting with the geometry are searched over the whole table at
+    once; only aircraft that never reach the geometry get their own nearest-point search."""
     code, geom, tol = _resolve(region_or_geometry)
     index = get_index(geom)
     inp = track_arrays(table, max_gap_s)
-    columns = ["icao24", *(f.name for f in dataclasses.fields(Approach))]
+    names = [f.name for f in dataclasses.fields(Approach)]
+    columns = ["icao24", *names]
     if inp.n == 0:
         return pd.DataFrame(columns=columns)
-    bounds = np.flatnonzero(np.r_[True, inp.group[1:] != inp.group[:-1], True])
+    bounds = np.flatnonzero(np.r_[True, inp.change, True])
+    analysis = _analyse(inp, index) if index.area else None
+    touch: dict[int, tuple[int, float, int, float, float]] | None = None
     rows = []
-    for a, b in itertools.pairwise(bounds):
-        ap = _closest(inp.rows(int(a), int(b)), index, code, tol)
-        d = dataclasses.asdict(ap)
+    icao = inp.icao_at(bounds[:-1])
+    for k, (a, b) in enumerate(itertools.pairwise(bounds.tolist())):
+        sub = inp.rows(a, b)
+        ap = None
+        if analysis is not None:
+            part = _rows_of(analysis, a, b)
+            hit = _first_inside(sub, part)
+            if hit is not None:
+                ap = _approach_inside(sub, part, hit, code, tol)
+        if ap is None and b - a >= 2:
+            if touch is None:
+                touch = _first_touches(inp, index)
+            if k in touch:
+                seg, sp, edge, u, dist = touch[k]
+                ap = _approach(sub, index, code, tol, seg - a, sp, edge, u, dist)
+            else:
+                ap = _approach(sub, index, code, tol, *nearest(sub, index, check_touch=False))
+        if ap is None:  # a lone sample
+            ap = _closest(sub, index, code, tol)
+        d = {name: getattr(ap, name) for name in names}
         for key in ("segment_index", "sample_before", "sample_after"):
-            d[key] += int(a)
-        rows.append({"icao24": inp.icao_at(np.array([a]))[0], **d})
+            d[key] += a
+        rows.append({"icao24": icao[k], **d})
     out = pd.DataFrame(rows, columns=columns)
     for key in ("time", "window_start", "window_end"):
         out[key] = pd.to_datetime(out[key], utc=True).astype("datetime64[ns, UTC]")
     return out
+
+
+def _rows_of(a: _Analysis, lo: int, hi: int) -> _Analysis:
+    """The analysis of rows lo..hi-1 (one aircraft) of a table's analysis, with indices relative to lo."""
+    e0, e1 = np.searchsorted(a.ev_seg, [lo, hi - 1])
+    p0, p1 = np.searchsorted(a.piece_seg, [lo, hi - 1])
+    ev, pc = slice(e0, e1), slice(p0, p1)
+    seg = slice(lo, max(hi - 1, lo))
+    return _Analysis(a.flags[lo:hi], a.start_state[seg], a.end_state[seg], a.ev_seg[ev] - lo, a.ev_t[ev],
+                     a.ev_entry[ev], a.ev_gap[ev], a.ev_x[ev], a.ev_y[ev], a.piece_seg[pc] - lo, a.piece_ta[pc],
+                     a.piece_tb[pc], a.piece_in[pc], a.candidate[seg], a.gap_touch[seg])
+
+
+def _first_touches(inp: TrackArrays, index: GeometryIndex) -> dict[int, tuple[int, float, int, float, float]]:
+    """Per aircraft (group number) that meets the geometry: its first meeting in track order, as
+    `nearest.touch_result` gives it (segment numbers of the whole table). One search over all segments: only
+    those near the geometry (edge grid cells, and bounding boxes) are intersected."""
+    if inp.n < 2:
+        return {}
+    if inp.n >= track_arrays_module.GRID_MIN_PIECES:
+        am = np.abs(np.diff(inp.x)) > 180.0
+        segs = np.flatnonzero((index.grid.may_meet(inp.x, inp.y) | am) & inp.valid)
+    else:
+        segs = np.flatnonzero(_candidates(inp, index, np.zeros(inp.n, dtype=bool), None, None, None))
+    pieces_ = pieces(inp, segs)
+    pseg, x1, y1, x2, y2, ta, tb = pieces_[:7]
+    hp, hs = intersections(index, x1, y1, x2, y2)
+    if len(hp) == 0:
+        return {}
+    order = np.lexsort((hs, ta[hp], pseg[hp]))
+    hp, hs = hp[order], hs[order]
+    groups, first = np.unique(inp.group[pseg[hp]], return_index=True)
+    return {int(g): touch_result(index, (pseg, x1, y1, x2, y2, ta, tb), int(hp[i]), float(hs[i]))
+            for g, i in zip(groups, first, strict=True)}
 
 
 def _closest(inp: TrackArrays, index: GeometryIndex, code: str, tol: float) -> Approach:

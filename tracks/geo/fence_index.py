@@ -6,7 +6,8 @@ not an approximation: a cell is only 0 or 1 when no boundary point lies in it or
 (boundary edges are sampled at half a cell and the marks dilated by one cell), so every point in such a cell
 has the cell's state; points in class-2 cells are decided by `shapely.contains_xy` on the prepared geometry.
 The dilation also means that a segment between two points in adjacent cells can only meet the boundary if
-one of its two end cells is class 2 - which is how the fence skips segments far from any border.
+one of its two end cells is class 2 - which is how the fence skips segments far from any border. Segments
+spanning more cells are judged the same way on coarser grids (cells of 2, 4, 8, ... fine cells; `levels`).
 
 The edge grid (EdgeGrid) buckets the boundary edges by grid cell, so that many short track pieces find the
 edges whose bounding boxes meet theirs with numpy alone (no shapely geometry per piece); the R-tree stays the
@@ -48,6 +49,31 @@ class Raster:
     nx: int
     ny: int
     classes: np.ndarray  # uint8, shape (ny * nx,)
+    #: coarser "near" grids: (factor, columns, rows, near flags); coarse cell c holds fine cells c*factor..
+    #: (c+1)*factor-1, and the grid starts one coarse cell before fine cell 0
+    levels: tuple[tuple[int, int, int, np.ndarray], ...] = ()
+
+    def coarse_near(self, fx: np.ndarray, fy: np.ndarray, a: np.ndarray,
+                    b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For segments between the points a and b (cell coordinates fx, fy) further apart than adjacent cells:
+        (decided, near). A segment m cells long (Chebyshev) is decided at the first level whose factor exceeds
+        m, where its two ends are in the same or adjacent coarse cells; it can meet the boundary only if one of
+        them is near there (the fine raster's argument, on coarser cells). Segments longer than the coarsest
+        level's factor stay undecided."""
+        ax, ay, bx, by = fx[a], fy[a], fx[b], fy[b]
+        m = np.maximum(np.abs(ax - bx), np.abs(ay - by))
+        level = np.frexp(m)[1]  # 2**(level - 1) <= m < 2**level: factor 2**level > m
+        decided = np.zeros(len(a), dtype=bool)
+        near = np.zeros(len(a), dtype=bool)
+        for factor, nxk, nyk, flags in self.levels:
+            k = np.flatnonzero(level == factor.bit_length() - 1)
+            if len(k) == 0:
+                continue
+            inv = 1.0 / factor
+            near[k] = (_lookup(flags, nxk, nyk, np.floor(ax[k] * inv), np.floor(ay[k] * inv))
+                       | _lookup(flags, nxk, nyk, np.floor(bx[k] * inv), np.floor(by[k] * inv)))
+            decided[k] = True
+        return decided, near
 
     def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per point: class (0 outside the grid), and the floor cell coordinates (float, may lie off the grid)."""
@@ -58,6 +84,44 @@ class Raster:
         flat = np.where(on, fy * self.nx + fx, 0).astype(np.int64)
         cls = np.where(on, self.classes[flat], 0).astype(np.uint8)
         return cls, fx, fy
+
+
+def _lookup(flags: np.ndarray, nxk: int, nyk: int, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Flags of coarse cells (cx, cy); False off the grid (its ring of empty cells: nothing near beyond)."""
+    i, j = cx + 1, cy + 1
+    on = (i >= 0) & (i < nxk) & (j >= 0) & (j < nyk)
+    out = np.zeros(len(cx), dtype=bool)
+    out[on] = flags[(j[on] * nxk + i[on]).astype(np.int64)]
+    return out
+
+
+def _dilate(marks: np.ndarray) -> np.ndarray:
+    """Marks grown by one cell in all 8 directions."""
+    near = marks.copy()
+    near[1:, :] |= marks[:-1, :]
+    near[:-1, :] |= marks[1:, :]
+    rows = near.copy()
+    near[:, 1:] |= rows[:, :-1]
+    near[:, :-1] |= rows[:, 1:]
+    return near
+
+
+def _levels(marks: np.ndarray) -> tuple[tuple[int, int, int, np.ndarray], ...]:
+    """Coarse near grids: marks pooled by 2, 4, 8, ... (a coarse cell is marked when any of its fine cells
+    is), padded by one empty coarse cell on each side, dilated by one cell."""
+    out = []
+    factor = 1
+    m = marks
+    while max(m.shape) > 2 and factor < 4096:
+        h, w = m.shape
+        even = np.zeros((h + h % 2, w + w % 2), dtype=bool)
+        even[:h, :w] = m
+        m = even.reshape(even.shape[0] // 2, 2, even.shape[1] // 2, 2).any(axis=(1, 3))
+        factor *= 2
+        padded = np.zeros((m.shape[0] + 2, m.shape[1] + 2), dtype=bool)
+        padded[1:-1, 1:-1] = m
+        out.append((factor, padded.shape[1], padded.shape[0], _dilate(padded).ravel()))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -73,6 +137,34 @@ class EdgeGrid:
     offsets: np.ndarray  # int64, nx * ny + 1
     ids: np.ndarray  # int64 edge indices
     env: np.ndarray  # (m, 4) edge envelopes: xmin, ymin, xmax, ymax
+    near: np.ndarray  # bool, nx * ny: the cell or one of its 8 neighbours holds an edge
+    near_ring: np.ndarray  # bool, (nx + 2) * (ny + 2): `near` with a ring of False cells around it
+
+    def may_meet(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Per segment (points i, i+1): False when it cannot meet any edge. A segment whose ends lie in the same
+        or adjacent cells stays inside those cells' block, whose cells all neighbour both ends: if neither end
+        is `near`, no edge's box meets the block. Longer segments: True. Cells off the grid count as its ring
+        of empty cells (clipping per axis keeps every on-grid cell a segment passes inside the clipped block)."""
+        fx = x - self.x0
+        fx *= self.inv
+        np.floor(fx, out=fx)
+        np.clip(fx, -1, self.nx, out=fx)
+        fy = y - self.y0
+        fy *= self.inv
+        np.floor(fy, out=fy)
+        np.clip(fy, -1, self.ny, out=fy)
+        flat = (fy + 1) * (self.nx + 2)
+        flat += fx
+        flat += 1
+        near = self.near_ring[flat.astype(np.int64)]
+        dx, dy = np.diff(fx), np.diff(fy)
+        np.abs(dx, out=dx)
+        np.abs(dy, out=dy)
+        np.maximum(dx, dy, out=dx)
+        out = dx > 1
+        out |= near[:-1]
+        out |= near[1:]
+        return out
 
     def pairs(self, x1: np.ndarray, y1: np.ndarray, x2: np.ndarray,
               y2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -139,8 +231,12 @@ def build_grid(edges: np.ndarray, bounds: tuple[float, float, float, float]) -> 
     key = (iy0[which] + k // ncx[which]) * nx + ix0[which] + k % ncx[which]
     order = np.argsort(key, kind="stable")
     offsets = np.zeros(nx * ny + 1, dtype=np.int64)
-    np.cumsum(np.bincount(key, minlength=nx * ny), out=offsets[1:])
-    return EdgeGrid(x0, y0, inv, nx, ny, offsets, which[order].astype(np.int64), env)
+    counts = np.bincount(key, minlength=nx * ny)
+    np.cumsum(counts, out=offsets[1:])
+    near = _dilate((counts > 0).reshape(ny, nx))
+    ring = np.zeros((ny + 2, nx + 2), dtype=bool)
+    ring[1:-1, 1:-1] = near
+    return EdgeGrid(x0, y0, inv, nx, ny, offsets, which[order].astype(np.int64), env, near.ravel(), ring.ravel())
 
 
 @dataclass
@@ -293,16 +389,11 @@ def build_raster(index: GeometryIndex) -> Raster:
     iy = np.clip(np.floor((sy - y0) / cell).astype(np.int64), 0, ny - 1)
     marks = np.zeros((ny, nx), dtype=bool)
     marks[iy, ix] = True
-    near = marks.copy()
-    near[1:, :] |= marks[:-1, :]
-    near[:-1, :] |= marks[1:, :]
-    rows = near.copy()
-    near[:, 1:] |= rows[:, :-1]
-    near[:, :-1] |= rows[:, 1:]
+    near = _dilate(marks)
     # 2. inside/outside of cell centres by even-odd scanlines: toggle at the first centre right of a crossing
     inside = _scanline_parity(e, x0, y0, cell, nx, ny) if index.area else np.zeros((ny, nx), dtype=bool)
     classes = np.where(near, np.uint8(2), inside.astype(np.uint8)).astype(np.uint8)
-    return Raster(x0, y0, cell, nx, ny, classes.ravel())
+    return Raster(x0, y0, cell, nx, ny, classes.ravel(), _levels(marks))
 
 
 def _scanline_parity(e: np.ndarray, x0: float, y0: float, cell: float, nx: int, ny: int) -> np.ndarray:

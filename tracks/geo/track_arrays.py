@@ -39,7 +39,9 @@ class TrackArrays:
                              "tracks.schema)")
         if not isinstance(frame["time"].dtype, pd.DatetimeTZDtype):
             raise ValueError("the track's time column must be tz-aware UTC (datetime64[ns, UTC]); see tracks.schema")
-        self.frame = frame
+        self._parent: TrackArrays | None = None
+        self._span = (0, len(frame))
+        self.__dict__["frame"] = frame
         self.max_gap_s = max_gap_s
         self.single = isinstance(track, Track) or "icao24" not in frame.columns
         self.x = frame["lon"].to_numpy(dtype=float)
@@ -47,6 +49,12 @@ class TrackArrays:
         if len(self.x) and not (np.isfinite(self.x).all() and np.isfinite(self.y).all()):
             raise ValueError("the track has NaN or infinite lat/lon; clean it first (Track.clean())")
         self.n = len(self.x)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The table (for rows(): its slice of the parent's table, made when first needed)."""
+        assert self._parent is not None
+        return self._parent.frame.iloc[self._span[0] : self._span[1]]
 
     @cached_property
     def ns(self) -> np.ndarray:
@@ -81,7 +89,7 @@ class TrackArrays:
     def rows(self, a: int, b: int) -> TrackArrays:
         """Rows a..b-1 (one aircraft) sharing this input's arrays and gap mask, without pandas work."""
         sub = object.__new__(TrackArrays)
-        sub.frame = self.frame.iloc[a:b]
+        sub._parent, sub._span = self, (a, b)
         sub.max_gap_s = self.max_gap_s
         sub.single = True
         sub.x, sub.y, sub.n = self.x[a:b], self.y[a:b], b - a
