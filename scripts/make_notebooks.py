@@ -81,7 +81,8 @@ print("border data tolerance:", border.tolerance_km, "km")
     md("## The article's claims\nThe case file writes each claim as a test; the engine gives the verdicts."),
     code("""
 result = tracks.check(case_dir / "case.yaml")
-pd.DataFrame([{"claim": v.claim_id, "verdict": v.label, "sentence": v.sentence} for v in result.verdicts])
+for v in result.verdicts:  # the sentences in full: they are what a reporter quotes
+    print(f"{v.claim_id} [{v.label}]\n  {v.sentence}\n")
 """),
     md("## The map\nSelf-contained: it opens offline, years from now. Click a claim to zoom to its evidence."),
     code("""

@@ -26,3 +26,12 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     client.execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
+
+
+def test_case_study_shows_verdict_sentences_in_full() -> None:
+    # a DataFrame cuts text at 50 characters ("YV2984 came within 5.8 km of the Venezuela–Ror..."): the sentences
+    # are what a reporter quotes, so the notebook prints them
+    nb = nbformat.read(REPO / "notebooks" / "1-case-study.ipynb", as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and "v.sentence" in c.source]
+    assert cells and not any("DataFrame" in c for c in cells)
+    assert any("print(" in c for c in cells)
