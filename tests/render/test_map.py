@@ -166,12 +166,26 @@ def test_marker_labels_for_unknown_places_and_unobserved_events() -> None:
         marker("crossing", 3.0, 4.0, "2025-11-29T02:00:00Z", "entered BR", tz),
         marker("airport", 5.0, 6.0, "", "SBBV", tz),
     ])
+    # not 'Landing (not observed): 01:10': the landing happened later, somewhere nobody saw
     assert ms[0]["label"] == ("<b>last seen near a farm strip</b><br>"
-                              "Landing (not observed): 01:10 UTC · 21:10 local")
+                              "Last seen: 01:10 UTC · 21:10 local")
     assert "not observed" in ms[0]["tip"] and ms[0]["observed"] is False
     assert ms[1]["label"] == "<b>Border crossing</b> entered BR<br>02:00 UTC · 22:00 local"
     assert ms[2]["label"] == "<b>SBBV Atlas Brasil Cantanhede, Boa Vista</b><br>airport named in a claim"
     assert all(set(m) == {"kind", "lat", "lon", "observed", "label", "tip", "claims"} for m in ms)
+
+
+def test_unobserved_event_at_a_place_keeps_its_kind_and_first_seen_says_so() -> None:
+    tz = fmt.zone("UTC")
+    ms = finish_labels([
+        marker("landing", 35.54, 139.80, "2024-01-02T08:47:23Z", "landed at RJTT after 08:47Z (last seen on final "
+               "approach 2.1 km out; touchdown not observed: the end of the track)", tz, observed=False),
+        marker("takeoff", 18.0, -88.0, "2025-02-04T21:13:42Z", "first seen 31 km from MZPB at 32,000 ft, 21:13Z "
+               "(take-off not observed: the start of the track)", tz, observed=False),
+    ])
+    assert ms[0]["label"].endswith("Landing (not observed): 08:47 UTC")
+    assert ms[1]["label"].endswith("First seen: 21:13 UTC") and "Take-off" not in ms[1]["label"]
+    assert "the time is that of the nearest sample" not in ms[1]["tip"]  # the sentence says why: track start
 
 
 def test_closest_approaches_at_one_place_share_a_marker_labelled_with_the_distance() -> None:

@@ -278,9 +278,11 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
     label = str(label or "").strip()
     if label.lower() == title.lower():
         label = ""
+    # 'first seen 31 km from MZPB at 32,000 ft': the take-off was not seen at all, neither here nor then
+    seen = "" if observed else next((s for s in ("First seen", "Last seen") if label.lower().startswith(s.lower())), "")
     full = fmt.time_both(when, tz)
     tip = f"<b>{esc(title)}</b>" + (f" {esc(label)}" if label else "") + (f"<br>{esc(full)}" if full else "")
-    if not observed:
+    if not observed and "not observed" not in label:
         tip += "<br><i>not observed: inside a coverage gap; the time is that of the nearest sample</i>"
     ts = fmt.to_utc(when)
     return {
@@ -291,7 +293,8 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
         "label": "",
         "tip": tip,
         "claims": [],
-        "_title": title,
+        "_title": seen or title,
+        "_seen": bool(seen),
         "_name": (place_name(kind, label) if observed else "") or _PAREN.sub("", label),
         "_when": fmt.time_short(when, tz),
         "_t": ts.value if ts is not None else 0,
@@ -300,7 +303,7 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
 
 def _line(m: dict[str, Any]) -> str:
     """'Landing: 01:10 UTC · 21:10 local' (plain text)."""
-    what = m["_title"] + ("" if m["observed"] else " (not observed)")
+    what = m["_title"] + ("" if m["observed"] or m["_seen"] else " (not observed)")
     return f"{what}: {m['_when']}" if m["_when"] else what
 
 
@@ -334,7 +337,7 @@ def finish_labels(markers: list[dict[str, Any]]) -> list[dict[str, Any]]:
             m["label"] = ""
         head["label"] = (f"<b>{esc(name)}</b><br>" if name else "") + "<br>".join(esc(x) for x in lines)
     for m in markers:
-        for k in ("_title", "_name", "_when", "_t"):
+        for k in ("_title", "_seen", "_name", "_when", "_t"):
             m.pop(k, None)
     return markers
 
