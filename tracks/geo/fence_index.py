@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -77,13 +78,33 @@ class Raster:
 
     def cells(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per point: class (0 outside the grid), and the floor cell coordinates (float, may lie off the grid)."""
-        inv = 1.0 / self.cell
-        fx = np.floor((x - self.x0) * inv)
-        fy = np.floor((y - self.y0) * inv)
-        on = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)
-        flat = np.where(on, fy * self.nx + fx, 0).astype(np.int64)
-        cls = np.where(on, self.classes[flat], 0).astype(np.uint8)
-        return cls, fx, fy
+        fx = x - self.x0
+        fx *= 1.0 / self.cell
+        np.floor(fx, out=fx)
+        fy = y - self.y0
+        fy *= 1.0 / self.cell
+        np.floor(fy, out=fy)
+        return self.classes_ring[_ring_index(fx, fy, self.nx, self.ny)], fx, fy
+
+    @cached_property
+    def classes_ring(self) -> np.ndarray:
+        """`classes` with a ring of class-0 cells around the grid (row-major, (ny + 2) * (nx + 2))."""
+        ring = np.zeros((self.ny + 2, self.nx + 2), dtype=np.uint8)
+        ring[1:-1, 1:-1] = self.classes.reshape(self.ny, self.nx)
+        return ring.ravel()
+
+
+def _ring_index(fx: np.ndarray, fy: np.ndarray, nx: int, ny: int) -> np.ndarray:
+    """Flat indices into an (ny + 2) x (nx + 2) grid whose ring stands for every cell off the nx x ny grid."""
+    ix = fx.astype(np.int64)
+    iy = fy.astype(np.int64)
+    np.clip(ix, -1, nx, out=ix)
+    np.clip(iy, -1, ny, out=iy)
+    iy += 1
+    iy *= nx + 2
+    iy += ix
+    iy += 1
+    return iy
 
 
 def _lookup(flags: np.ndarray, nxk: int, nyk: int, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
@@ -148,15 +169,12 @@ class EdgeGrid:
         fx = x - self.x0
         fx *= self.inv
         np.floor(fx, out=fx)
-        np.clip(fx, -1, self.nx, out=fx)
         fy = y - self.y0
         fy *= self.inv
         np.floor(fy, out=fy)
+        near = self.near_ring[_ring_index(fx, fy, self.nx, self.ny)]
+        np.clip(fx, -1, self.nx, out=fx)
         np.clip(fy, -1, self.ny, out=fy)
-        flat = (fy + 1) * (self.nx + 2)
-        flat += fx
-        flat += 1
-        near = self.near_ring[flat.astype(np.int64)]
         dx, dy = np.diff(fx), np.diff(fy)
         np.abs(dx, out=dx)
         np.abs(dy, out=dy)
