@@ -311,3 +311,20 @@ def test_a_circle_reads_as_one_in_sentences() -> None:
     v = S.never_entered(straight(5.5, 5.0, 600), region=c)
     assert v.status == SUPPORTED
     assert "stayed outside the 50 km circle around 4.0000, -61.5000: its observed track came no closer than" in v.sentence
+
+
+def test_not_verifiable_outside_sentence_names_the_aircraft() -> None:
+    t = path([(0, 5.5, LON, FL), (600, 4.6, LON, FL), (1200, 4.7, LON, FL), (1800, 5.5, LON, FL)], 30,
+             drop=[(600, 1200)])  # a 10-min gap 0.6 deg from B: its ellipse reaches B at 540 kt
+    for fn in (S.never_entered, S.entered):
+        v = fn(t, region=B, max_speed_kt=540)
+        assert v.status == NOT_VERIFIABLE
+        assert v.sentence.startswith("Not verifiable: the observed track of ICAO 0d8373 came no closer than"), v.sentence
+        assert "a 10 min coverage gap" in v.sentence
+
+
+def test_gap_durations_take_the_right_article() -> None:
+    from tracks.claims.evidence import a_an
+
+    assert [a_an(x) for x in ("10 min", "8 h 23 min", "11 min", "18 s", "80 s", "1 h 05 min", "110 min")] == [
+        "a 10 min", "an 8 h 23 min", "an 11 min", "an 18 s", "an 80 s", "a 1 h 05 min", "a 110 min"]

@@ -126,10 +126,16 @@ def ends_phrase(track: Track, ends: Iterable[tuple[str, int, float]], tz: str) -
     return " and ".join(parts)
 
 
+def a_an(words: str) -> str:
+    """'a 10 min', 'an 8 h 23 min', 'an 11 min', 'an 18 s': the article as the number is spoken."""
+    number = words.split(" ", 1)[0]
+    return f"{'an' if number.startswith('8') or number in ('11', '18') else 'a'} {words}"
+
+
 def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
     """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three)."""
     refs = list(refs)
-    parts = [f"{g.id}, a {duration(g.duration_s)} coverage gap from {format_time(pd.Timestamp(g.start), tz)}"
+    parts = [f"{g.id}, {a_an(duration(g.duration_s))} coverage gap from {format_time(pd.Timestamp(g.start), tz)}"
              for g in refs[:3]]
     more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
     return "; ".join(parts) + more

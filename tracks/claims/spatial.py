@@ -328,6 +328,8 @@ def entered(track: Track, *, region: Region, max_speed_kt: float | None = None, 
     g = _gaps(track, gaps, max_speed_kt)
     answer, measured, evid, notes, desc = _was_inside(track, region, g, None, None, tz)
     status = {"yes": SUPPORTED, "no": CONTRADICTED, "unknown": NOT_VERIFIABLE}[answer]
+    if answer == "unknown":
+        desc = desc.replace("its observed track", f"the observed track of {ev.name(track)}", 1)
     sentence = desc + "." if answer == "yes" else (f"Not verifiable: {desc}." if answer == "unknown" else
                                                    f"{ev.name(track)} did not enter {rname(region)}: {desc}.")
     return ev.verdict("entered", status, _cap(sentence), track=track, measured=measured, notes=notes, **evid)
@@ -356,6 +358,7 @@ def _outside(predicate: str, track: Track, region: Region, start: pd.Timestamp |
         return ev.verdict(predicate, CONTRADICTED, _cap(desc) + ".", track=track, measured=measured, notes=notes,
                           **evid)
     if answer == "unknown":
+        desc = desc.replace("its observed track", f"the observed track of {who}", 1)  # 'its' has no antecedent here
         return ev.verdict(predicate, NOT_VERIFIABLE, f"Not verifiable: {desc}.", track=track, measured=measured,
                           notes=notes, **evid)
     by = " according to the boundary data" if measured.get("within_tolerance") else ""
