@@ -82,7 +82,8 @@ print("border data tolerance:", border.tolerance_km, "km")
     code("""
 result = tracks.check(case_dir / "case.yaml")
 for v in result.verdicts:  # the sentences in full: they are what a reporter quotes
-    print(f"{v.claim_id} [{v.label}]\n  {v.sentence}\n")
+    print(f"{v.claim_id} [{v.label}]")
+    print(f"  {v.sentence}")
 """),
     md("## The map\nSelf-contained: it opens offline, years from now. Click a claim to zoom to its evidence."),
     code("""
