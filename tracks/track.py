@@ -72,8 +72,12 @@ class _Table:
         sources: tuple[Source, ...] = (),
         rejected: pd.DataFrame | None = None,
     ) -> None:
-        if tuple(data.columns) != schema.COLUMN_NAMES:
+        if tuple(data.columns) != schema.COLUMN_NAMES:  # a table built by hand: check it before trusting it
+            _refuse_naive_times(data)
             data = schema.conform(data)
+            problems = schema.check(data)
+            if problems:
+                raise ValueError(f"not a valid track table: {'; '.join(problems)} (see docs/schema.md)")
         self._data = data
         self.sources: tuple[Source, ...] = tuple(sources)
         self.rejected: pd.DataFrame = empty_rejected() if rejected is None else rejected
@@ -284,6 +288,26 @@ def _ordered_by_icao_time(data: pd.DataFrame) -> bool:
     same = pc.equal(a, b).to_numpy(zero_copy_only=False)
     later = pc.less(a, b).to_numpy(zero_copy_only=False)
     return bool(np.all(np.where(same, np.diff(t) >= 0, later)))
+
+
+_ZONE_SUFFIX = r"(?:Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)\s*$"
+
+
+def _refuse_naive_times(data: pd.DataFrame) -> None:
+    """Raise ValueError when `time` holds times without a zone (or bare numbers): we never guess a zone."""
+    if "time" not in data.columns:
+        raise ValueError("a track table needs a 'time' column (UTC, tz-aware)")
+    t = data["time"]
+    if isinstance(t.dtype, pd.DatetimeTZDtype):
+        return
+    fix = "give tz-aware times (e.g. pd.to_datetime(..., utc=True) or .dt.tz_localize(zone)) or ISO 8601 with an offset"
+    if pd.api.types.is_datetime64_dtype(t.dtype) or pd.api.types.is_numeric_dtype(t.dtype):
+        raise ValueError(f"'time' has no time zone ({t.dtype}); {fix}")
+    values = t.dropna()
+    text = values.astype(str)
+    aware = text.str.contains(_ZONE_SUFFIX, regex=True)
+    if not aware.all():
+        raise ValueError(f"'time' value {text[~aware].iloc[0]!r} has no time zone; {fix}")
 
 
 def _mode(s: pd.Series) -> str:
