@@ -267,7 +267,7 @@ def regions_list(kind: str | None) -> None:
     """
     from tracks.geo.regions import list_regions
 
-    for r in list_regions():
+    for r in sorted(list_regions(), key=lambda r: (r.kind, r.code)):
         if kind and r.kind != kind:
             continue
         click.echo(f"{r.code:<8} {r.kind:<8} {r.name}")

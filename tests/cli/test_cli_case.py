@@ -92,6 +92,8 @@ def test_map_unknown_region_is_a_clear_error(tmp_path: Path) -> None:
 def test_regions_list_and_show() -> None:
     r = run("regions", "list", "--kind", "state")
     assert r.returncode == 0 and re.search(r"^BR-RR\s+state\s+Roraima", r.stdout, flags=re.M)
+    codes = [line.split()[0] for line in run("regions", "list", "--kind", "country").stdout.splitlines()]
+    assert codes == sorted(codes) and {"VE", "BR", "GY"} <= set(codes)
     r = run("regions", "show", "BR-RR")
     assert r.returncode == 0 and "Roraima" in r.stdout and "tolerance 8.8 km" in r.stdout
     r = run("regions", "show", "Narnia")
