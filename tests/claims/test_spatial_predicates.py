@@ -328,3 +328,34 @@ def test_gap_durations_take_the_right_article() -> None:
 
     assert [a_an(x) for x in ("10 min", "8 h 23 min", "11 min", "18 s", "80 s", "1 h 05 min", "110 min")] == [
         "a 10 min", "an 8 h 23 min", "an 11 min", "an 18 s", "an 80 s", "a 1 h 05 min", "a 110 min"]
+
+
+# -- distances next to the boundary data's tolerance --------------------------------------------------------------
+
+
+def _lat_north_of_4n(km_: float) -> float:
+    from pyproj import Geod
+
+    _, lat, _ = Geod(ellps="WGS84").fwd(LON, 4.0, 0.0, km_ * 1000.0)
+    return float(lat)
+
+
+@pytest.mark.parametrize(("distance", "tolerance", "within", "words"), [
+    (5.79, 5.80, True, ("5.79 km", "5.80 km")),  # one decimal would read '5.8 km ... within the 5.8 km'
+    (5.81, 5.80, False, ("5.8 km", "")),  # the tolerance is not mentioned: the usual one decimal
+    (5.2, 5.8, True, ("5.2 km", "5.8 km")),  # one decimal tells them apart: no extra digits
+])
+def test_tolerance_comparison_and_wording_use_the_same_rounding(distance: float, tolerance: float, within: bool,
+                                                                 words: tuple[str, str]) -> None:
+    region = Region("BB", "Beta", B.geometry, "country", "test", tolerance)
+    t = straight(5.0, _lat_north_of_4n(distance), 600)
+    v = S.never_entered(t, region=region)
+    assert v.status == SUPPORTED
+    assert v.measured["distance_km"] == pytest.approx(distance, abs=0.002)
+    assert v.measured["within_tolerance"] is within
+    assert f"no closer than {words[0]} to Beta" in v.sentence
+    if within:
+        assert f"within the {words[1]} accuracy" in v.sentence
+        assert any(f"within {words[0]} of BB" in n and words[1] in n for n in v.notes), v.notes
+    else:
+        assert "accuracy" not in v.sentence and not v.notes

@@ -86,6 +86,28 @@ def km(d: float) -> str:
     return f"{d:.1f} km" if d < 100 else f"{d:.0f} km"
 
 
+#: Decimals (km) at which distances are compared with a tolerance: metres, as `measured` stores them.
+COMPARE_DECIMALS = 3
+
+
+def at_most(d: float, limit: float) -> bool:
+    """`d <= limit` at the precision distances are stored and worded with (metres): never '5.80 km is within
+    the 5.80 km accuracy' one way and the opposite the other."""
+    return round(d, COMPARE_DECIMALS) <= round(limit, COMPARE_DECIMALS)
+
+
+def km_pair(a: float, b: float) -> tuple[str, str]:
+    """Two distances worded with the same, fewest decimals (from `km`'s one) that still tell them apart:
+    ('5.79 km', '5.80 km') rather than a contradictory ('5.8 km', '5.8 km'); up to metres."""
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return km(a), km(b)
+    decimals = 1 if max(a, b) < 100 else 0
+    while decimals < COMPARE_DECIMALS and round(a, decimals) == round(b, decimals) and \
+            round(a, COMPARE_DECIMALS) != round(b, COMPARE_DECIMALS):
+        decimals += 1
+    return f"{a:.{decimals}f} km", f"{b:.{decimals}f} km"
+
+
 def duration(seconds: float) -> str:
     """'45 s', '12 min', '1 h 05 min'."""
     if seconds < 90:

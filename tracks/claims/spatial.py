@@ -127,12 +127,18 @@ def _km_claim(value: float) -> str:
     return f"{value:g} km"
 
 
+def _within_tolerance(distance_km: float, region: Region) -> bool:
+    """The distance is no more than the boundary data's tolerance (compared as worded, see `ev.at_most`)."""
+    return region.tolerance_km > 0 and ev.at_most(distance_km, region.tolerance_km)
+
+
 def _tolerance_note(distance_km: float, region: Region) -> list[str]:
-    if region.tolerance_km > 0 and distance_km <= region.tolerance_km:
+    if _within_tolerance(distance_km, region):
         consequence = ("the true line may lie that much nearer or further" if not region.is_area else
                        "the data cannot place the track on one side of the boundary with certainty")
-        return [f"the track came within {km(distance_km)} of {region.code}, closer than the {km(region.tolerance_km)} "
-                f"positional tolerance of the boundary data: {consequence}"]
+        d, tol = ev.km_pair(distance_km, region.tolerance_km)
+        return [f"the track came within {d} of {region.code}, no further than the {tol} positional tolerance of the "
+                f"boundary data: {consequence}"]
     return []
 
 
@@ -204,11 +210,11 @@ def approached(track: Track, *, region: Region | None = None, border: Region | N
         "distance_km": round(a.distance_km, 3), "time": iso_utc(a.time), "within_km": within_km,
         "track_lat": a.track_lat, "track_lon": a.track_lon, "border_lat": a.border_lat, "border_lon": a.border_lon,
         "tolerance_km": target.tolerance_km,
-        "within_tolerance": bool(abs(a.distance_km - within_km) <= target.tolerance_km
-                                 or a.distance_km <= target.tolerance_km),
+        "within_tolerance": bool(ev.at_most(abs(a.distance_km - within_km), target.tolerance_km)
+                                 or _within_tolerance(a.distance_km, target)),
     }
     notes = _tolerance_note(a.distance_km, target)
-    if abs(a.distance_km - within_km) <= target.tolerance_km:
+    if ev.at_most(abs(a.distance_km - within_km), target.tolerance_km):
         notes.append(f"the closest approach ({km(a.distance_km)}) is within the boundary data's tolerance "
                      f"({km(target.tolerance_km)}) of the claimed {_km_claim(within_km)}")
     evid = _approach_evidence(track, a, target)
@@ -306,13 +312,15 @@ def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | Non
         evid["samples"] = extra["samples"]
         evid["points"] = [*evid["points"], *extra["points"]]
         evid["lines"] = extra["lines"]
-        measured["within_tolerance"] = bool(a.distance_km <= region.tolerance_km)
+        measured["within_tolerance"] = _within_tolerance(a.distance_km, region)
     reaching = [r for r in refs if r.reaches_region]
     if a is None:
         return "unknown", measured, evid, notes, f"there are no samples of {who} in the period"
-    closest = f"its observed track came no closer than {km(a.distance_km)} to {rname(region)}, at {when(a.time, tz)}"
+    d_text, tol_text = ev.km_pair(a.distance_km, region.tolerance_km) if measured.get("within_tolerance") else (
+        km(a.distance_km), "")
+    closest = f"its observed track came no closer than {d_text} to {rname(region)}, at {when(a.time, tz)}"
     if measured.get("within_tolerance"):
-        closest += f", which is within the {km(region.tolerance_km)} accuracy of the boundary data"
+        closest += f", which is within the {tol_text} accuracy of the boundary data"
     if reaching:
         return "unknown", measured, evid, notes, (f"{closest}, but the aircraft could have entered unseen during "
                                                   f"{ev.gap_phrase(reaching, tz)}")
@@ -443,7 +451,7 @@ def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None
     closest = ""
     if app is not None:
         measured.update(distance_km=round(app.distance_km, 3), closest_time=iso_utc(app.time),
-                        within_tolerance=bool(app.distance_km <= border.tolerance_km))
+                        within_tolerance=_within_tolerance(app.distance_km, border))
         extra = _approach_evidence(track, app, border)
         notes = _tolerance_note(app.distance_km, border)
         closest = f"; its observed track came no closer than {km(app.distance_km)} to the line, at {when(app.time, tz)}"
