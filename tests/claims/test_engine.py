@@ -167,6 +167,32 @@ def test_reports_are_written_escaped_and_labelled(tmp_path: Path) -> None:
         assert "<script>alert(1)</script>" not in html
 
 
+def test_reports_hold_no_absolute_paths(tmp_path: Path) -> None:
+    # the case is given by its absolute path and names a track file outside its folder by an absolute path:
+    # neither may leak the user's folders into a report meant to be published
+    data = tmp_path / "home" / "someone" / "data"
+    data.mkdir(parents=True)
+    write_trace(trip(), str(data / "trip.json"))
+    case_dir = tmp_path / "home" / "someone" / "cases"
+    case_dir.mkdir()
+    case = case_dir / "case.yaml"
+    case.write_text(HEAD.replace("tracks: [trip.json]", f"tracks: [{data / 'trip.json'}]") + textwrap.dedent("""\
+      - id: x
+        quote: q
+        test: {landed_at: SVSE}
+    """))
+    r = tracks.check(case.resolve())
+    out = tmp_path / "out"
+    write_outputs(r, out)
+    text = (out / "report.json").read_text() + (out / "report.md").read_text()
+    assert "someone" not in text and str(tmp_path) not in text
+    doc = json.loads((out / "report.json").read_text())
+    assert doc["case"]["path"] == "case.yaml"
+    assert doc["sources"][0]["path"] == "trip.json"
+    assert {s["file"] for s in doc["claims"][0]["evidence"]["samples"]} == {"trip.json"}
+    assert doc["claims"][0]["evidence"]["sources"][0]["path"] == "trip.json"
+
+
 def test_report_json_is_deterministic(tmp_path: Path) -> None:
     case = make_case(tmp_path, """\
       - id: x

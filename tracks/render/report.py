@@ -70,12 +70,19 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _relpath(path: str, base: Path) -> str:
-    """`path` relative to `base` when it lies below it (portable reports), else as given."""
+    """`path` relative to `base` (the case folder) when it lies below it, else the file name alone.
+
+    Reports are meant to be published: an absolute path would show the user's folders (home directory,
+    user name). The file's SHA-256 next to it identifies it anyway.
+    """
+    if not path:
+        return path
+    name = Path(path).name
     try:
         rel = os.path.relpath(Path(path).resolve(), base)
     except ValueError:  # another drive on Windows
-        return path
-    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+        return name
+    return name if rel.startswith("..") or os.path.isabs(rel) else rel.replace(os.sep, "/")
 
 
 def _claim_dict(v: Verdict, claim: Claim | None, base: Path) -> dict[str, Any]:
@@ -109,7 +116,7 @@ def _case_dict(case: Case) -> dict[str, Any]:
     return {
         "title": case.title,
         "description": case.description,
-        "path": case.path,
+        "path": Path(case.path).name,  # the case folder is where relative paths start; never the user's folders
         "article": {k: getattr(case.article, k) for k in ("publisher", "title", "url", "published", "language")},
         "aircraft": {k: getattr(case.aircraft, k) for k in ("icao24", "registration", "callsign", "type")},
         "timezone": case.timezone,
