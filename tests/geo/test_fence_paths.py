@@ -173,3 +173,16 @@ def test_raster_levels_keep_every_crossing_of_long_segments(step: float, monkeyp
     # the raster's fine cells are ~0.001 degrees: these segments span several of them, often many
     _, fx, fy = fence_index.get_index(REGION).raster.cells(lon, lat)
     assert np.median(np.maximum(np.abs(np.diff(fx)), np.abs(np.diff(fy)))) > 4
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "object"])
+def test_aircraft_changes_and_interleaved_tables(dtype: str) -> None:
+    table = random_table(1)
+    table["icao24"] = table["icao24"].astype(dtype)
+    inp = ta.track_arrays(table, 60.0)
+    codes = table["icao24"].to_numpy(dtype=object)
+    assert np.array_equal(inp.valid, codes[1:] == codes[:-1])
+    assert np.array_equal(inp.group, np.r_[0, np.cumsum(codes[1:] != codes[:-1])])
+    shuffled = pd.concat([table.iloc[:200], table.iloc[500:700], table.iloc[200:500]], ignore_index=True)
+    with pytest.raises(ValueError, match="interleaved"):
+        _ = ta.track_arrays(shuffled, 60.0).valid

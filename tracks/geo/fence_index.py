@@ -38,6 +38,8 @@ _CACHE_SIZE = 16
 GRID_CELLS = 4_000_000
 #: Pieces whose bounding box covers more edge-grid cells than this are looked up in the R-tree.
 GRID_MAX_CELLS = 16
+#: Edge-grid cells are this many times the median edge extent.
+GRID_CELL_FACTOR = 1.0
 
 
 @dataclass(frozen=True)
@@ -226,13 +228,14 @@ class EdgeGrid:
 
 
 def build_grid(edges: np.ndarray, bounds: tuple[float, float, float, float]) -> EdgeGrid:
-    """Bucket edges by cell; cells about twice the median edge extent (at most GRID_CELLS cells)."""
+    """Bucket edges by cell; cells about the median edge extent (GRID_CELL_FACTOR; at most GRID_CELLS cells)."""
     minx, miny, maxx, maxy = bounds
     env = np.column_stack([np.minimum(edges[:, 0], edges[:, 2]), np.minimum(edges[:, 1], edges[:, 3]),
                            np.maximum(edges[:, 0], edges[:, 2]), np.maximum(edges[:, 1], edges[:, 3])])
     extent = np.maximum(env[:, 2] - env[:, 0], env[:, 3] - env[:, 1])
     w, h = max(maxx - minx, MIN_CELL_DEG), max(maxy - miny, MIN_CELL_DEG)
-    cell = max(2.0 * float(np.median(extent)), math.sqrt(w * h / GRID_CELLS), max(w, h) / 8192, MIN_CELL_DEG)
+    cell = max(GRID_CELL_FACTOR * float(np.median(extent)), math.sqrt(w * h / GRID_CELLS), max(w, h) / 8192,
+               MIN_CELL_DEG)
     inv = 1.0 / cell
     x0, y0 = minx - cell, miny - cell
     nx, ny = math.floor(w * inv) + 3, math.floor(h * inv) + 3

@@ -129,10 +129,11 @@ class TrackArrays:
             if not pc.any(changed).as_py():
                 return np.zeros(self.n - 1, dtype=bool)
             change = changed.to_numpy(zero_copy_only=False)
+            firsts = arr.take(pa.array(np.flatnonzero(np.r_[True, change]))).to_pylist()
         else:
             values = col.to_numpy(dtype=object)
             change = values[1:] != values[:-1]
-        firsts = col.take(np.flatnonzero(np.r_[True, change])).tolist()
+            firsts = values[np.flatnonzero(np.r_[True, change])].tolist()
         if len(set(firsts)) != len(firsts):
             raise ValueError("the table's aircraft are interleaved (rows of one icao24 are not contiguous); sort "
                              "it by icao24 and time first (Traffic does)")
