@@ -477,3 +477,64 @@ def test_border_given_where_an_area_is_needed(tmp_path: Path) -> None:
     e = error(tmp_path, text)
     assert e.line == line_of(text, "never_entered: {border")
     assert "a border is a line, and never_entered needs an area" in e.problem
+
+
+# -- before ----------------------------------------------------------------------------------------------------------
+
+WITH_BEFORE = BASE + """  - id: back
+    quote: "returned"
+    test: {landed_at: SVMI}
+    after: departed
+  - id: stayed
+    quote: "did not enter Brazil"
+    test: {never_entered: BR}
+    after: departed
+    before: back
+"""
+
+
+def test_before_is_read_and_ordered_after_its_claim(tmp_path: Path) -> None:
+    text = WITH_BEFORE.replace("  - id: back", "  - id: later\n    quote: q\n    test: {landed_at: SVSE}\n    before: back\n"
+                               "  - id: back")
+    case = load_case(write(tmp_path, text))
+    stayed = case.claim("stayed")
+    assert (stayed.after, stayed.before) == ("departed", "back")
+    assert stayed.depends_on == ("departed", "back")
+    order = [c.id for c in evaluation_order(case)]
+    assert order.index("back") < order.index("later") and order.index("back") < order.index("stayed")
+
+
+def test_before_names_an_unknown_claim(tmp_path: Path) -> None:
+    text = WITH_BEFORE.replace("before: back", "before: bak")
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, "before: bak") and e.key == "claims[4].before"
+    assert "unknown claim id 'bak'; did you mean 'back'?" in e.problem
+
+
+def test_before_needs_a_claim_with_a_moment(tmp_path: Path) -> None:
+    text = WITH_BEFORE + """  - id: later
+    quote: q
+    test: {landed_at: SVMI}
+    before: stayed
+"""
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, "before: stayed")
+    assert "claim 'stayed' (never_entered) has no moment in time" in e.problem and "'before'" in e.problem
+
+
+def test_before_itself_and_cycles(tmp_path: Path) -> None:
+    text = WITH_BEFORE.replace("test: {landed_at: SVMI}\n    after: departed\n",
+                               "test: {landed_at: SVMI}\n    after: departed\n    before: back\n")
+    e = error(tmp_path, text)
+    assert "refers to itself" in e.problem and e.line == line_of(text, "- id: back")
+    # back is after departed; departed before back would need back first: a cycle
+    text = BASE.replace("""    test: {departed_from: [SVMI, SVFM]}
+""", """    test: {departed_from: [SVMI, SVFM]}
+    before: back
+""") + """  - id: back
+    quote: q
+    test: {landed_at: SVMI}
+    after: departed
+"""
+    e = error(tmp_path, text)
+    assert "depend on each other in a cycle: departed -> back -> departed" in e.problem

@@ -14,7 +14,7 @@ import shapely
 from pyproj import Geod
 
 import tracks
-from tests.claims.builders import trip, write_trace
+from tests.claims.builders import at, trip, write_trace
 from tests.helpers import REPO
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED
@@ -94,6 +94,83 @@ def test_after_a_claim_without_a_moment_is_not_verifiable(tmp_path: Path) -> Non
     then = r.verdict("then")
     assert then.status == NOT_VERIFIABLE and "which is contradicted" in then.sentence
     assert r.verdict("order").status == CONTRADICTED
+
+
+def test_before_restricts_the_samples(tmp_path: Path) -> None:
+    # trip(): take-off SVMI 300 s, touchdown SVSE 6000 s, take-off SVSE 8400 s, touchdown SVMI 14100 s
+    case = make_case(tmp_path, """\
+      - id: out
+        quote: left Caracas
+        test: {departed_from: SVMI}
+      - id: there
+        quote: landed in Santa Elena
+        test: {landed_at: SVSE}
+        after: out
+      - id: back
+        quote: came back
+        test: {landed_at: SVMI}
+        after: there
+      - id: first-stop
+        quote: its first stop was Santa Elena
+        test: {landed_at: SVSE}
+        before: back
+      - id: left-se-early
+        quote: left Santa Elena before landing there
+        test: {departed_from: SVSE}
+        after: out
+        before: there
+      - id: home-between
+        quote: landed in Caracas between leaving and Santa Elena
+        test: {landed_at: SVMI}
+        after: out
+        before: there
+      - id: inverted
+        quote: q
+        test: {landed_at: SVSE}
+        after: back
+        before: out
+    """)
+    r = tracks.check(case)
+    status = {v.claim_id: v.status for v in r.verdicts}
+    assert status == {"out": SUPPORTED, "there": SUPPORTED, "back": SUPPORTED, "first-stop": SUPPORTED,
+                      "left-se-early": CONTRADICTED, "home-between": CONTRADICTED, "inverted": NOT_VERIFIABLE}
+    assert r.verdict("first-stop").measured["time"] == "2025-11-29T00:40:00Z"
+    notes = r.verdict("left-se-early").notes
+    assert notes[0] == "tested on samples from 2025-11-28T23:05:30Z on (after claim 'out')"
+    assert notes[1] == "tested on samples up to 2025-11-29T00:40:00Z (before claim 'there')"
+    inverted = r.verdict("inverted")
+    assert "comes before the earliest possible moment of 'back'" in inverted.sentence
+    assert [v.claim_id for v in r.verdicts][-1] == "inverted"
+    doc = report_dict(r)
+    early = next(c for c in doc["claims"] if c["id"] == "left-se-early")
+    assert (early["after"], early["before"]) == ("out", "there")
+    from tracks.render.report import report_markdown
+
+    assert "`departed_from: within_km=5, airports=[SVSE]; after out; before there`" in report_markdown(r)
+
+
+def test_before_a_claim_without_a_moment_is_not_verifiable(tmp_path: Path) -> None:
+    case = make_case(tmp_path, """\
+      - id: bogota
+        quote: landed in Bogota
+        test: {landed_at: SKBO}
+      - id: then
+        quote: left Caracas before that
+        test: {departed_from: SVMI}
+        before: bogota
+    """)
+    then = tracks.check(case).verdict("then")
+    assert then.status == NOT_VERIFIABLE and "tested before claim 'bogota', which is contradicted" in then.sentence
+    assert "no moment to end at" in then.sentence and then.measured == {"before": "bogota"}
+
+
+def test_until_keeps_the_sample_after_a_gap_spanning_the_end() -> None:
+    from tracks.claims.engine import until
+
+    t = trip(drop=[(4990, 5800)])  # a gap from 4980 s to 5820 s (samples every 30 s)
+    cut = until(t, at(5400), 60.0)
+    assert cut.data["time"].iloc[-1] == at(5820)  # the gap is not lost
+    assert until(t, at(3990), 60.0).data["time"].iloc[-1] == at(3990)  # no gap there: nothing added
 
 
 # -- errors that need the data (airports, regions) still name the case file's line ---------------------------------

@@ -94,17 +94,16 @@ class Claim:
     params: Mapping[str, Any]
     source: str = ""
     after: str = ""
+    before: str = ""
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=dict)
     index: int = 0  # position in the case file's claims list
 
     @property
     def depends_on(self) -> tuple[str, ...]:
-        """Claim ids that must be evaluated first (`after` and a sequence's members)."""
+        """Claim ids that must be evaluated first (`after`, `before` and a sequence's members)."""
         deps = list(self.params.get("claims", ())) if self.predicate == "sequence" else []
-        if self.after:
-            deps.insert(0, self.after)
-        return tuple(deps)
+        return tuple([*(c for c in (self.after, self.before) if c), *deps])
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ TOP_KEYS = ("title", "description", "article", "aircraft", "timezone", "window",
             "settings", "claims")
 ARTICLE_KEYS = ("publisher", "title", "url", "published", "language")
 AIRCRAFT_KEYS = ("icao24", "registration", "callsign", "type")
-CLAIM_KEYS = ("id", "quote", "source", "test", "after")
+CLAIM_KEYS = ("id", "quote", "source", "test", "after", "before")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -347,17 +346,19 @@ def _claims(y: Node, ctx: ParseContext) -> tuple[Claim, ...]:
             raise m["id"].error(f"duplicate claim id {cid!r} (first used on line {seen[cid]})")
         seen[cid] = m["id"].line
         name, params, lines = parse_test(m["test"], ctx)
-        after = ""
-        if "after" in m:
-            after = m["after"].text()
-            ctx.refs.append((after, m["after"]))
+        bounds = {}
+        for key in ("after", "before"):  # the claim is tested from / up to another claim's moment
+            bounds[key] = m[key].text() if key in m else ""
+            if key in m:
+                ctx.refs.append((bounds[key], m[key]))
         claims.append(Claim(
             id=cid,
             quote=m["quote"].text(),
             predicate=name,
             params=MappingProxyType(params),
             source=m["source"].text(allow_empty=True) if "source" in m else "",
-            after=after,
+            after=bounds["after"],
+            before=bounds["before"],
             line=it.line,
             lines=MappingProxyType(lines),
             index=i,
@@ -374,8 +375,8 @@ def _check_references(claims: tuple[Claim, ...], ctx: ParseContext, y: Node) -> 
         target = by_id[ref]
         if target.predicate not in MOMENT_PREDICATES:
             raise node.error(
-                f"claim {ref!r} ({target.predicate}) has no moment in time to order by; 'after' and 'sequence' "
-                f"need one of: {', '.join(MOMENT_PREDICATES)}"
+                f"claim {ref!r} ({target.predicate}) has no moment in time to order by; 'after', 'before' and "
+                f"'sequence' need one of: {', '.join(MOMENT_PREDICATES)}"
             )
     for c in claims:
         if c.id in c.depends_on:

@@ -5,8 +5,11 @@ window -> clean (nothing dropped silently; removed samples are listed in the res
 `rejected`) -> gaps and legs once -> each claim in dependency order (`after`, `sequence`) -> CaseResult.
 
 `after: X` restricts a claim to the samples from the earliest possible time of X's moment on (plus the
-sample just before it when a coverage gap spans that time, so that the gap is not lost). If X has no moment
-(it is contradicted or not verifiable), the dependent claim is not verifiable.
+sample just before it when a coverage gap spans that time, so that the gap is not lost); `before: Y`, symmetric,
+to the samples up to the latest possible time of Y's moment (plus the sample just after it when a gap spans
+it). If X or Y has no moment (it is contradicted or not verifiable), the dependent claim is not verifiable.
+The tested period [window start or X, Y or window end] is passed to the predicates as `start` / `end`: time in
+it before the first or after the last sample is unobserved (see `tracks.claims.spatial.edge_refs`).
 Verdicts are decided by the data only: the case file says what to test, never what the answer is.
 """
 
@@ -156,12 +159,30 @@ class Analysis:
 
 def since(track: Track, t0: pd.Timestamp, max_gap_s: float) -> Track:
     """Samples at or after `t0`, plus the one before when the segment spanning `t0` is a coverage gap."""
+    return track.filter(_since_mask(track, t0, max_gap_s))
+
+
+def until(track: Track, t1: pd.Timestamp, max_gap_s: float) -> Track:
+    """Samples at or before `t1`, plus the one after when the segment spanning `t1` is a coverage gap."""
+    return track.filter(_until_mask(track, t1, max_gap_s))
+
+
+def _since_mask(track: Track, t0: pd.Timestamp, max_gap_s: float) -> np.ndarray:
     t = track.data["time"]
-    keep = (t >= t0).to_numpy()
+    keep = np.array(t >= t0, dtype=bool)  # a copy: to_numpy() may be a read-only view
     first = int(np.argmax(keep)) if keep.any() else len(t)
     if 0 < first < len(t) and gap_mask(track.data.iloc[first - 1:first + 1], max_gap_s)[0]:
         keep[first - 1] = True
-    return track.filter(keep)
+    return keep
+
+
+def _until_mask(track: Track, t1: pd.Timestamp, max_gap_s: float) -> np.ndarray:
+    t = track.data["time"]
+    keep = np.array(t <= t1, dtype=bool)
+    last = len(t) - 1 - int(np.argmax(keep[::-1])) if keep.any() else -1
+    if 0 <= last < len(t) - 1 and gap_mask(track.data.iloc[last:last + 2], max_gap_s)[0]:
+        keep[last + 1] = True
+    return keep
 
 
 # -- claims --------------------------------------------------------------------------------------------------------
@@ -171,13 +192,29 @@ def _accepts(fn: Callable[..., Verdict]) -> set[str]:
     return set(inspect.signature(fn).parameters)
 
 
-def _not_verifiable_after(claim: Claim, ref: Verdict) -> Verdict:
+def _not_verifiable_bound(claim: Claim, key: str, ref: Verdict) -> Verdict:
+    """`key` is "after" or "before": the referenced claim gives no moment to start from / end at."""
     why = "has no moment in time" if ref.status == SUPPORTED else f"is {ref.label}"
+    what = "start from" if key == "after" else "end at"
+    ref_id = claim.after if key == "after" else claim.before
     return Verdict(
         claim_id=claim.id, quote=claim.quote, predicate=claim.predicate, status=NOT_VERIFIABLE,
-        sentence=f"Not verifiable: this claim is tested after claim {claim.after!r}, which {why}, so there is "
-                 "no moment to start from.",
-        measured={"after": claim.after}, source=claim.source,
+        sentence=f"Not verifiable: this claim is tested {key} claim {ref_id!r}, which {why}, so there is "
+                 f"no moment to {what}.",
+        measured={key: ref_id}, source=claim.source,
+    )
+
+
+def _empty_period(claim: Claim, t0: pd.Timestamp, t1: pd.Timestamp, tz: str) -> Verdict:
+    from tracks.claims.evidence import when
+
+    return Verdict(
+        claim_id=claim.id, quote=claim.quote, predicate=claim.predicate, status=NOT_VERIFIABLE,
+        sentence=f"Not verifiable: this claim is tested after claim {claim.after!r} and before claim "
+                 f"{claim.before!r}, but the latest possible moment of {claim.before!r} ({when(t1, tz)}) comes "
+                 f"before the earliest possible moment of {claim.after!r} ({when(t0, tz)}): there is no period "
+                 "to test.",
+        measured={"after": claim.after, "before": claim.before}, source=claim.source,
     )
 
 
@@ -189,28 +226,47 @@ class _Runner:
         self.regions = RegionResolver(case)
         s = case.settings
         self.base = Analysis(track, s.max_gap_s, s.max_speed_kt)
-        self._since: dict[pd.Timestamp, Analysis] = {}
+        self._parts: dict[tuple[pd.Timestamp | None, pd.Timestamp | None], Analysis] = {}
         self.verdicts: dict[str, Verdict] = {}
 
-    def analysis(self, t0: pd.Timestamp | None) -> Analysis:
-        if t0 is None:
+    def analysis(self, t0: pd.Timestamp | None, t1: pd.Timestamp | None = None) -> Analysis:
+        """The track from `t0` (see `since`) up to `t1` (see `until`), with its own gaps and legs."""
+        if t0 is None and t1 is None:
             return self.base
-        if t0 not in self._since:
+        if (t0, t1) not in self._parts:
             s = self.case.settings
-            self._since[t0] = Analysis(since(self.track, t0, s.max_gap_s), s.max_gap_s,
-                                       self.base.gaps.max_speed_kt if s.max_speed_kt is None else s.max_speed_kt)
-        return self._since[t0]
+            keep = np.ones(len(self.track), dtype=bool)
+            if t0 is not None:
+                keep &= _since_mask(self.track, t0, s.max_gap_s)
+            if t1 is not None:
+                keep &= _until_mask(self.track, t1, s.max_gap_s)
+            self._parts[(t0, t1)] = Analysis(self.track.filter(keep), s.max_gap_s,
+                                             self.base.gaps.max_speed_kt if s.max_speed_kt is None else s.max_speed_kt)
+        return self._parts[(t0, t1)]
+
+    def _bound(self, claim: Claim, key: str) -> pd.Timestamp | Verdict | None:
+        """The tested period's start (`after`: the earliest possible moment of that claim) or end (`before`:
+        the latest possible one); None without the key; a not-verifiable Verdict when there is no moment."""
+        ref_id = claim.after if key == "after" else claim.before
+        if not ref_id:
+            return None
+        ref = self.verdicts[ref_id]
+        m = moment(ref) if ref.status == SUPPORTED else None
+        if m is None:
+            return _not_verifiable_bound(claim, key, ref)
+        t = m[0] if key == "after" else m[1]
+        return t if not pd.isna(t) else pd.Timestamp(ref.measured["time"])  # an open bound: the moment itself
 
     def evaluate(self, claim: Claim) -> Verdict:
-        t0 = None
-        if claim.after:
-            ref = self.verdicts[claim.after]
-            m = moment(ref) if ref.status == SUPPORTED else None
-            if m is None:
-                return _not_verifiable_after(claim, ref)
-            lo, _ = m
-            t0 = lo if not pd.isna(lo) else pd.Timestamp(ref.measured["time"])
-        a = self.analysis(t0)
+        t0 = self._bound(claim, "after")
+        t1 = self._bound(claim, "before")
+        for b in (t0, t1):
+            if isinstance(b, Verdict):
+                return b
+        assert not isinstance(t0, Verdict) and not isinstance(t1, Verdict)
+        if t0 is not None and t1 is not None and t1 < t0:
+            return _empty_period(claim, t0, t1, self.case.timezone)
+        a = self.analysis(t0, t1)
         fn = PREDICATES[claim.predicate]
         accepted = _accepts(fn)
         kwargs: dict[str, Any] = {}
@@ -229,7 +285,7 @@ class _Runner:
                                self.regions(RegionRef("code", (side_b,)), claim, "border"))
         if claim.predicate in ("present", "absent", "time_inside"):  # the window's edges are unobserved time too
             kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
-            kwargs.setdefault("end", self.case.window.end)
+            kwargs.setdefault("end", t1 if t1 is not None else self.case.window.end)
         if claim.predicate == "sequence":
             verdict = fn([self.verdicts[c] for c in claim.params["claims"]], tz=self.case.timezone)
         elif claim.predicate == "traffic_count":
@@ -241,6 +297,8 @@ class _Runner:
             self._check_airports(claim)
             verdict = fn(a.track, **kwargs, **{k: v for k, v in common.items() if k in accepted})
         notes = list(verdict.notes)
+        if t1 is not None:
+            notes.insert(0, f"tested on samples up to {iso_utc(t1)} (before claim {claim.before!r})")
         if t0 is not None:
             notes.insert(0, f"tested on samples from {iso_utc(t0)} on (after claim {claim.after!r})")
         if self.track.illustrative:

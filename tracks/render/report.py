@@ -99,6 +99,7 @@ def _claim_dict(v: Verdict, claim: Claim | None, base: Path) -> dict[str, Any]:
         "predicate": d.pop("predicate"),
         "test": jsonable(dict(claim.params)) if claim else {},
         "after": claim.after if claim else "",
+        "before": claim.before if claim else "",
         "line": claim.line if claim else 0,
         "status": d.pop("status"),
         "label": v.label,
@@ -255,6 +256,8 @@ def _test_text(claim: Claim | None) -> str:
     text = f"{claim.predicate}: " + ", ".join(parts)
     if claim.after:
         text += f"; after {claim.after}"
+    if claim.before:
+        text += f"; before {claim.before}"
     return text
 
 
