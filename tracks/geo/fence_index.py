@@ -86,7 +86,7 @@ class Raster:
         fy = y - self.y0
         fy *= 1.0 / self.cell
         np.floor(fy, out=fy)
-        return self.classes_ring[_ring_index(fx, fy, self.nx, self.ny)], fx, fy
+        return self.classes_ring[_ring_index(*_ring_cells(fx, fy, self.nx, self.ny), self.nx)], fx, fy
 
     @cached_property
     def classes_ring(self) -> np.ndarray:
@@ -96,17 +96,22 @@ class Raster:
         return ring.ravel()
 
 
-def _ring_index(fx: np.ndarray, fy: np.ndarray, nx: int, ny: int) -> np.ndarray:
-    """Flat indices into an (ny + 2) x (nx + 2) grid whose ring stands for every cell off the nx x ny grid."""
+def _ring_cells(fx: np.ndarray, fy: np.ndarray, nx: int, ny: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer cell coordinates clipped to [-1, n]: -1 and n stand for every cell off an nx x ny grid."""
     ix = fx.astype(np.int64)
     iy = fy.astype(np.int64)
     np.clip(ix, -1, nx, out=ix)
     np.clip(iy, -1, ny, out=iy)
-    iy += 1
-    iy *= nx + 2
-    iy += ix
-    iy += 1
-    return iy
+    return ix, iy
+
+
+def _ring_index(ix: np.ndarray, iy: np.ndarray, nx: int) -> np.ndarray:
+    """Flat indices of clipped cells into the (ny + 2) x (nx + 2) grid with its ring."""
+    flat = iy + 1
+    flat *= nx + 2
+    flat += ix
+    flat += 1
+    return flat
 
 
 def _lookup(flags: np.ndarray, nxk: int, nyk: int, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
@@ -174,10 +179,9 @@ class EdgeGrid:
         fy = y - self.y0
         fy *= self.inv
         np.floor(fy, out=fy)
-        near = self.near_ring[_ring_index(fx, fy, self.nx, self.ny)]
-        np.clip(fx, -1, self.nx, out=fx)
-        np.clip(fy, -1, self.ny, out=fy)
-        dx, dy = np.diff(fx), np.diff(fy)
+        ix, iy = _ring_cells(fx, fy, self.nx, self.ny)
+        near = self.near_ring[_ring_index(ix, iy, self.nx)]
+        dx, dy = np.diff(ix), np.diff(iy)
         np.abs(dx, out=dx)
         np.abs(dy, out=dy)
         np.maximum(dx, dy, out=dx)
