@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import pyarrow as pa
 from tracks import schema
 from tracks.errors import TrackFormatError
 from tracks.formats import all_formats, detect, get_format
+from tracks.formats._mapped import MappedFile
 from tracks.formats.base import Parsed, RawFile
 from tracks.track import REJECTED_COLUMNS, Source, Track, Traffic, empty_rejected
 
@@ -33,7 +35,10 @@ PROGRESS_THRESHOLD = 20  # show a progress bar when loading more files than this
 # Plausible times: no ADS-B export predates 1980, and nanosecond timestamps end in 2262.
 EARLIEST_TIME = pd.Timestamp("1980-01-01", tz="UTC")
 LATEST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
+_NAT_NS = np.iinfo(np.int64).min  # NaT as integer nanoseconds
+_CONSTANT_CHUNK = 1 << 16  # rows per shared chunk of a constant text column (see constant_text)
 _GZIP_MAGIC = b"\x1f\x8b"
+MAP_MIN_BYTES = 8 << 20  # files this large are memory-mapped rather than copied into memory (see _read_raw)
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
 
 
@@ -64,9 +69,18 @@ def load(
             rejected.append(rej)
     data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     rej_all = pd.concat(rejected, ignore_index=True) if rejected else empty_rejected()
-    if data["icao24"].nunique() > 1:
+    if _several_aircraft(data["icao24"]):
         return Traffic(data, tuple(sources), rej_all)
     return Track(data, tuple(sources), rej_all)
+
+
+def _several_aircraft(icao: pd.Series) -> bool:
+    """True when `icao` holds more than one distinct address (first != last settles it without a pass)."""
+    if len(icao) > 1:
+        first, last = icao.iloc[0], icao.iloc[-1]
+        if not (pd.isna(first) or pd.isna(last)) and first != last:
+            return True
+    return bool(icao.nunique() > 1)
 
 
 def load_traffic(paths: Any, format: str | None = None, **options: Any) -> Traffic:
@@ -112,24 +126,33 @@ def read_raw(path: str) -> RawFile:
 
 def _read_raw(path: str) -> tuple[RawFile, Future[str]]:
     """Like `read_raw`, but the sha256 is computed in a background thread (hashlib releases the GIL), so
-    that hashing a large file overlaps with parsing it. `RawFile.sha256` is "" until the future resolves."""
+    that hashing a large file overlaps with parsing it. `RawFile.sha256` is "" until the future resolves.
+
+    Files of `MAP_MIN_BYTES` or more are memory-mapped instead of copied: the hash and Arrow readers read
+    the mapping in place (a `MappedFile`; its `data` bytes are made only if a format asks for them).
+    """
+    stored: bytes | pa.Buffer
     try:
-        with open(path, "rb") as fh:
-            stored = fh.read()
+        if os.path.getsize(path) >= MAP_MIN_BYTES:
+            stored = pa.memory_map(path, "r").read_buffer()
+        else:
+            with open(path, "rb") as fh:
+                stored = fh.read()
     except OSError as e:
         raise TrackFormatError(path, f"cannot read the file: {e.strerror or e}") from None
     digest = _HASHER.submit(_sha256, stored)
-    data, gz = stored, False
-    if stored[:2] == _GZIP_MAGIC:
-        gz = True
-        try:
-            data = gzip.decompress(stored)
-        except (OSError, EOFError, zlib.error) as e:
-            raise TrackFormatError(path, f"broken gzip data ({e})", expected="a complete gzip file") from None
-    return RawFile(path=path, data=data, sha256="", size=len(stored), gzipped=gz), digest
+    size = len(stored)
+    if bytes(stored[:2]) != _GZIP_MAGIC:
+        raw = MappedFile(path, stored) if isinstance(stored, pa.Buffer) else RawFile(path=path, data=stored, sha256="", size=size)
+        return raw, digest
+    try:
+        data = gzip.decompress(stored)
+    except (OSError, EOFError, zlib.error) as e:
+        raise TrackFormatError(path, f"broken gzip data ({e})", expected="a complete gzip file") from None
+    return RawFile(path=path, data=data, sha256="", size=size, gzipped=True), digest
 
 
-def _sha256(data: bytes) -> str:
+def _sha256(data: bytes | pa.Buffer) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -170,14 +193,11 @@ def _read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd
     except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None
     frame, rej = validate(parsed.frame, path)
-    records, reasons_, values_ = zip(*parsed.rejected, strict=True) if parsed.rejected else ((), (), ())
-    parser_rej = pd.DataFrame({"record": np.asarray(records, dtype="int64"), "reason": list(reasons_),
-                               "values": list(values_)})
-    parser_rej.insert(0, "file", path)
+    parser_rej = _parser_rejected(path, parsed.rejected)
     all_rej = pd.concat([x for x in (parser_rej, rej) if len(x)], ignore_index=True) if (len(rej) or len(parser_rej)) else empty_rejected()
     all_rej = _typed_rejected(all_rej)
-    frame["file"] = pd.Series(pd.array(pa.repeat(path, len(frame)), dtype=schema.STRING_DTYPE), index=frame.index)
-    frame = schema.conform(frame)
+    frame["file"] = pd.Series(constant_text(path, len(frame)), index=frame.index, copy=False)
+    frame = _writable(schema.conform(frame))
     reasons = all_rej["reason"].value_counts().to_dict() if len(all_rej) else {}
     source = Source(
         path=path,
@@ -203,15 +223,20 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     """Split off rows with impossible values (no time, |lat| > 90, |lon| > 180, no position)."""
     if "record" not in frame.columns:
         frame = frame.assign(record=np.arange(len(frame), dtype="int64"))
-    if "time" in frame and frame["time"].dtype == schema.TIME_DTYPE:
+    canonical = "time" in frame and frame["time"].dtype == schema.TIME_DTYPE
+    if canonical:
         time = frame["time"]  # already canonical: nothing to parse
     else:
         time = pd.to_datetime(frame["time"], utc=True, errors="coerce") if len(frame) else pd.Series([], dtype=schema.TIME_DTYPE)
-    lat = _numbers(frame, "lat")
-    lon = _numbers(frame, "lon")
-    t_na = time.isna().to_numpy()
-    t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
-    la, lo = lat.to_numpy(dtype="float64", na_value=np.nan), lon.to_numpy(dtype="float64", na_value=np.nan)
+    la, lo = _numbers(frame, "lat"), _numbers(frame, "lon")
+    if canonical:  # integer nanoseconds: one comparison each, no Timestamp boxing
+        ns = time.array.asi8
+        t_na = ns == _NAT_NS
+        t_range = (ns < EARLIEST_TIME.value) | (ns > LATEST_TIME.value)
+        t_range &= ~t_na
+    else:
+        t_na = time.isna().to_numpy()
+        t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
     checks = [
         (t_na, "time missing or unreadable"),
         (t_range, f"time outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d} (a clock or decoding error)"),
@@ -221,7 +246,7 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     ]
     bad = np.logical_or.reduce([m for m, _ in checks]) if len(frame) else np.zeros(0, dtype=bool)
     if not bad.any():
-        out = frame.assign(time=time) if time is not frame["time"] else frame
+        out = frame if canonical else frame.assign(time=time)
         return out.reset_index(drop=True), empty_rejected()
     reasons = np.select([m for m, _ in checks], [r for _, r in checks], default="")
     cols = [c for c in ("time", "lat", "lon") if c in frame.columns]
@@ -235,11 +260,59 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     return kept.reset_index(drop=True), rej.reset_index(drop=True)
 
 
-def _numbers(frame: pd.DataFrame, name: str) -> pd.Series:
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Column `name` as float64 (NaN for missing or unreadable values; all NaN when there is no such column)."""
     if name not in frame:
-        return pd.Series(np.nan, index=frame.index)
+        return np.full(len(frame), np.nan)
     col = frame[name]
-    return col if col.dtype == "float64" else pd.to_numeric(col, errors="coerce")
+    if col.dtype == "float64":
+        return col.to_numpy()
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _writable(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every numpy-backed column writable. A reader's zero-copy view of Arrow memory is
+    read-only, and pandas then refuses in-place assignment (``df.loc[i, "lat"] = ...``); such columns are
+    copied, once."""
+    fixed = {}
+    for name in frame.columns:
+        col = frame[name]
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            values = col.array.asi8
+        elif isinstance(col.dtype, np.dtype):
+            values = np.asarray(col.array)
+        else:
+            continue
+        if not values.flags.writeable:
+            fixed[name] = col.copy()
+    return frame.assign(**fixed) if fixed else frame
+
+
+def _parser_rejected(path: str, rejected: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """A reader's rejected records (record, reason, values-as-text) as a table with a `file` column."""
+    records = np.fromiter(map(itemgetter(0), rejected), dtype="int64", count=len(rejected))
+    reasons, values = list(map(itemgetter(1), rejected)), list(map(itemgetter(2), rejected))
+    try:  # the usual case, all text: straight to the schema's string dtype (no per-value str() needed)
+        text = [pa.array(reasons, pa.string()), pa.array(values, pa.string())]
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        text = []
+    if len(rejected) and text and not any(a.null_count for a in text):
+        return pd.DataFrame({"file": constant_text(path, len(rejected)), "record": records,
+                             "reason": pd.array(text[0], dtype=schema.STRING_DTYPE),
+                             "values": pd.array(text[1], dtype=schema.STRING_DTYPE)})
+    frame = pd.DataFrame({"record": records, "reason": reasons, "values": values})
+    frame.insert(0, "file", path)
+    return frame
+
+
+def constant_text(value: str, n: int) -> pd.api.extensions.ExtensionArray:
+    """`n` copies of `value` as a schema string array (e.g. the `file` column). Long arrays repeat one
+    Arrow chunk of `_CONSTANT_CHUNK` copies instead of storing the text n times."""
+    if n <= _CONSTANT_CHUNK:
+        return pd.array(pa.repeat(pa.scalar(value, pa.large_string()), n), dtype=schema.STRING_DTYPE)
+    chunk = pa.repeat(pa.scalar(value, pa.large_string()), _CONSTANT_CHUNK)
+    chunks = [chunk] * (n // _CONSTANT_CHUNK) + ([chunk.slice(0, n % _CONSTANT_CHUNK)] if n % _CONSTANT_CHUNK else [])
+    return pd.array(pa.chunked_array(chunks), dtype=schema.STRING_DTYPE)
 
 
 def _typed_rejected(rej: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +320,8 @@ def _typed_rejected(rej: pd.DataFrame) -> pd.DataFrame:
         return empty_rejected()
     out = rej[list(REJECTED_COLUMNS)].copy()
     for c in ("file", "reason", "values"):
-        out[c] = out[c].astype(str).astype(schema.STRING_DTYPE)
+        if out[c].dtype != schema.STRING_DTYPE:
+            out[c] = out[c].astype(str).astype(schema.STRING_DTYPE)
     out["record"] = out["record"].astype("int64")
     return out.reset_index(drop=True)
 

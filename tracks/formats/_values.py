@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tracks.schema import TIME_DTYPE
+
 #: Exact conversion factors to the canonical units (1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
 FT_PER_M = 1.0 / 0.3048
 KT_PER_MS = 3600.0 / 1852.0
@@ -55,19 +57,30 @@ def seconds_to_time(seconds: np.ndarray, decimals: int = 6) -> pd.Series:
 def seconds_to_us(seconds: np.ndarray) -> np.ndarray:
     """Unix seconds (float64) -> whole microseconds (int64); NaN, infinite or absurd values -> NAT_US."""
     s = np.asarray(seconds, dtype="float64")
-    ok = np.isfinite(s) & (np.abs(s) < _MAX_ABS_S)
-    us = np.round(np.where(ok, s, 0.0) * 1e6).astype(np.int64)
-    us[~ok] = NAT_US
+    with np.errstate(invalid="ignore"):
+        ok = np.abs(s) < _MAX_ABS_S  # False for NaN and infinities too
+    scaled = s * 1e6
+    np.round(scaled, out=scaled)
+    if ok.all():
+        return scaled.astype(np.int64)
+    bad = ~ok
+    scaled[bad] = 0.0
+    us = scaled.astype(np.int64)
+    us[bad] = NAT_US
     return us
 
 
 def us_to_time(us: np.ndarray) -> pd.Series:
     """Whole microseconds since 1970 (NAT_US = unknown) -> datetime64[ns, UTC]."""
-    return _ns_to_time(np.where(us == NAT_US, _NAT, us * 1000))
+    ns = us * 1000
+    unknown = us == NAT_US
+    if unknown.any():
+        ns[unknown] = _NAT
+    return _ns_to_time(ns)
 
 
 def _ns_to_time(ns: np.ndarray) -> pd.Series:
-    return pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
+    return pd.Series(ns.view("M8[ns]"), dtype=TIME_DTYPE)
 
 
 def floats(array: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -84,3 +97,28 @@ def nullable_bool(array: pa.ChunkedArray | pa.Array) -> pd.Series:
     values = np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
     mask = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
     return pd.Series(pd.arrays.BooleanArray(values, mask))
+
+
+def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
+    """``values[indices]`` for a small string array (nulls allowed) as a large_string array, like `pc.take`.
+
+    When every non-null value has the same byte length (ICAO addresses, squawk codes, evenly padded
+    callsigns) the bytes are gathered as fixed-width numpy items, without per-value copies. Null slots then
+    span that width of zero bytes, which the Arrow format allows.
+    """
+    lengths = np.asarray(pc.fill_null(pc.binary_length(values), -1).to_numpy(zero_copy_only=False))
+    present = lengths >= 0
+    widths = np.unique(lengths[present])
+    if len(values) > 1 << 16 or len(widths) != 1 or widths[0] == 0:
+        return pc.take(values, pa.array(indices)).cast(pa.large_string())
+    width = int(widths[0])
+    items = np.array([b"" if v is None else v for v in values.cast(pa.binary()).to_pylist()], dtype=f"S{width}")
+    m = len(indices)
+    data = np.take(items, indices)
+    offsets = np.arange(0, (m + 1) * width, width, dtype=np.int64)
+    validity, nulls = None, 0
+    if not present.all():
+        valid = np.take(present, indices)
+        nulls = m - int(np.count_nonzero(valid))
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    return pa.LargeStringArray.from_buffers(m, pa.py_buffer(offsets), pa.py_buffer(data), validity, nulls)

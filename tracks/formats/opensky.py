@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import zip_longest
 from typing import Any
 
@@ -42,6 +42,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tracks.errors import TrackFormatError
+from tracks.formats._mapped import content
 from tracks.formats._values import (
     FPM_PER_MS,
     FT_PER_M,
@@ -52,12 +53,14 @@ from tracks.formats._values import (
     numeric,
     seconds_to_time,
     seconds_to_us,
+    take_text,
     text,
     us_to_time,
 )
 from tracks.formats.base import Format, Parsed, RawFile
 from tracks.schema import STRING_DTYPE
 
+_PARALLEL_MIN_ROWS = 50_000  # tables at least this long convert their columns on the pool
 _POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)), thread_name_prefix="tracks-opensky")
 REPEAT_REASON = "repeated position (lastposupdate unchanged)"
 NO_CONTACT_REASON = "no contact for > 15 s (position repeated)"
@@ -74,6 +77,7 @@ _HIST_TYPES: dict[str, pa.DataType | None] = {
 }
 _HIST_REQUIRED = ("time", "icao24", "lat", "lon")
 _HIST_MARKERS = ("lastposupdate", "lastcontact", "baroaltitude", "geoaltitude", "vertrate")
+_READ = pacsv.ReadOptions(block_size=4 << 20)  # 4 MiB blocks (default 1): less per-block work, still parallel
 _BOOLS = {"true": True, "t": True, "1": True, "false": False, "f": False, "0": False}
 _NULLS = ["", "NaN", "nan", "NULL", "null", "None", "\\N"]
 
@@ -205,10 +209,10 @@ def sniff_csv(raw: RawFile) -> bool:
 
 
 def sniff_parquet(raw: RawFile) -> bool:
-    if raw.data[:4] != b"PAR1":
+    if raw.head[:4] != b"PAR1":
         return False
     try:
-        names = pq.read_schema(pa.BufferReader(raw.data)).names
+        names = pq.read_schema(pa.BufferReader(content(raw))).names
     except (pa.ArrowException, OSError, ValueError):
         return False
     return _looks_historical([n.lower() for n in names])
@@ -222,7 +226,7 @@ def read_csv(raw: RawFile, repeats: str = "drop") -> Parsed:
         raise TrackFormatError(raw.path, f"header {','.join(names)[:200]!r} lacks OpenSky columns", where="line 1",
                                expected="time, icao24, lat, lon and lastposupdate/baroaltitude/...")
     original = {n: c for n, c in zip(names, _raw_header(raw), strict=False)}
-    wanted = [original[n] for n in _HIST_TYPES if n in original]
+    wanted = [original[n] for n in _used_columns(original)]
     types = {original[n]: t for n, t in _HIST_TYPES.items() if n in original and t is not None}
     convert = pacsv.ConvertOptions(
         include_columns=wanted, column_types=types, null_values=_NULLS, strings_can_be_null=True,
@@ -231,7 +235,7 @@ def read_csv(raw: RawFile, repeats: str = "drop") -> Parsed:
     )
     rejected: list[tuple[int, str, str]] = []
     try:
-        table = pacsv.read_csv(pa.BufferReader(raw.data), convert_options=convert)
+        table = pacsv.read_csv(pa.BufferReader(content(raw)), read_options=_READ, convert_options=convert)
     except pa.ArrowInvalid as e:
         if "CSV parse error" in str(e):
             raise _parse_error(raw, e) from None
@@ -248,16 +252,23 @@ def read_parquet(raw: RawFile, repeats: str = "drop") -> Parsed:
     """Historical state vectors as Parquet (pyopensky / traffic cache, Trino export); see the module docstring."""
     _check_repeats(raw, repeats)
     try:
-        schema = pq.read_schema(pa.BufferReader(raw.data))
+        schema = pq.read_schema(pa.BufferReader(content(raw)))
         lower = {n.lower(): n for n in schema.names}
         if not _looks_historical(list(lower)):
             raise TrackFormatError(raw.path, f"columns {schema.names[:20]} lack OpenSky columns",
                                    expected="time, icao24, lat, lon and lastposupdate/baroaltitude/...")
-        table = pq.read_table(pa.BufferReader(raw.data), columns=[lower[n] for n in _HIST_TYPES if n in lower])
+        table = pq.read_table(pa.BufferReader(content(raw)), columns=[lower[n] for n in _used_columns(lower)])
     except (pa.ArrowException, OSError) as e:
         raise TrackFormatError(raw.path, f"unreadable Parquet file ({e})", expected="a complete Parquet file") from None
     table = table.rename_columns([c.lower() for c in table.column_names])
     return _historical(table, raw, repeats)
+
+
+def _used_columns(present: Iterable[str]) -> list[str]:
+    """The state-vector columns to read, of those `present` (lowercase names): `lastcontact` only serves
+    files without `lastposupdate`, so it is not parsed otherwise."""
+    have = set(present)
+    return [n for n in _HIST_TYPES if n in have and not (n == "lastcontact" and "lastposupdate" in have)]
 
 
 def _check_repeats(raw: RawFile, repeats: str) -> None:
@@ -279,7 +290,7 @@ def _parse_error(raw: RawFile, error: Exception) -> TrackFormatError:
         return "error"
 
     with contextlib.suppress(pa.ArrowInvalid):
-        pacsv.read_csv(pa.BufferReader(raw.data), read_options=pacsv.ReadOptions(use_threads=False),
+        pacsv.read_csv(pa.BufferReader(content(raw)), read_options=pacsv.ReadOptions(use_threads=False),
                        parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
                        convert_options=pacsv.ConvertOptions(column_types={}, include_columns=[]))
     if bad:
@@ -294,7 +305,7 @@ def _read_csv_leniently(raw: RawFile, wanted: list[str], types: dict[str, pa.Dat
     """Slow path when some value cannot be converted: rows with unreadable numbers or booleans are rejected."""
     convert = pacsv.ConvertOptions(include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
                                    null_values=_NULLS, strings_can_be_null=True, quoted_strings_can_be_null=True)
-    table = pacsv.read_csv(pa.BufferReader(raw.data), convert_options=convert)
+    table = pacsv.read_csv(pa.BufferReader(content(raw)), convert_options=convert)
     frame = table.to_pandas()
     bad = np.zeros(len(frame), dtype=bool)
     rejected: list[tuple[int, str, str]] = []
@@ -352,114 +363,184 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     """State-vector rows -> positions sorted by (icao24, time), repeats removed (or kept stale) in one pass."""
     n = table.num_rows
     names = set(table.column_names)
-    records = np.asarray(table["__record"].to_numpy(), dtype="int64") if "__record" in names else np.arange(n, dtype="int64")
-    icao_codes, icao_dict = _codes(table["icao24"])
+    parallel = n >= _PARALLEL_MIN_ROWS
+    file_records = np.asarray(table["__record"].to_numpy(), dtype="int64") if "__record" in names else None
+    records = file_records if file_records is not None else np.arange(n, dtype="int64")
+    codes_job = _POOL.submit(_codes, table["icao24"]) if parallel else None
     row_time = _seconds(table["time"])
     note = ""
     has_lpu = "lastposupdate" in names
     if has_lpu:
         lpu = _seconds(table["lastposupdate"])
-        pos_time = np.where(np.isnan(lpu), row_time, lpu)
+        nan_lpu = np.isnan(lpu)
+        pos_time = np.where(nan_lpu, row_time, lpu) if nan_lpu.any() else lpu
     else:
         contact = _seconds(table["lastcontact"]) if "lastcontact" in names else np.full(n, np.nan)
         pos_time = row_time
         note = "no lastposupdate column: times are the vectors' `time`, not the position times"
-    # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
     pos_us = seconds_to_us(pos_time)
-    order = _sort_order(icao_codes, pos_us)
+    icao_codes, icao_dict = codes_job.result() if codes_job is not None else _codes(table["icao24"])
+    missing = len(icao_dict) - 1  # the code of rows without an address
+    # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
+    order, codes_sorted = _sort_order(icao_codes, pos_us)
     if has_lpu:
-        c, t = icao_codes[order], lpu[order]
+        t = lpu[order]
         repeated_sorted = np.zeros(n, dtype=bool)
-        repeated_sorted[1:] = (c[1:] == c[:-1]) & (t[1:] == t[:-1])  # NaN never equals NaN
+        np.logical_and(codes_sorted[1:] == codes_sorted[:-1], t[1:] == t[:-1], out=repeated_sorted[1:])  # NaN != NaN
         reason = REPEAT_REASON
     else:
         repeated_sorted = (row_time - contact)[order] > CONTACT_TIMEOUT_S
         reason = NO_CONTACT_REASON
     rejected: list[tuple[int, str, str]] = []
-    no_id = icao_codes[order] == len(icao_dict) - 1
-    if no_id.any():
+    no_id = codes_sorted == missing
+    any_no_id = bool(no_id.any())
+    if any_no_id:
         rejected += [(int(records[i]), "icao24 missing", f"time={row_time[i]}") for i in order[no_id]]
         repeated_sorted &= ~no_id
+    repeats_job: Future[list[tuple[int, str, str]]] | None = None
     if repeats == "drop" and repeated_sorted.any():
         gone = order[repeated_sorted]
-        label = ", lastposupdate=" if has_lpu else ", lastcontact="
-        ref = lpu[gone] if has_lpu else contact[gone]
-        values = pc.binary_join_element_wise(
-            "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=", pa.array(row_time[gone]).cast(pa.string()),
-            label, pa.array(ref).cast(pa.string()), "",
-        ).to_pylist()
-        rejected += list(zip(records[gone].tolist(), [reason] * len(gone), values, strict=True))
-        keep = order[~repeated_sorted & ~no_id]
+
+        def repeat_records() -> list[tuple[int, str, str]]:
+            label = ", lastposupdate=" if has_lpu else ", lastcontact="
+            ref = lpu[gone] if has_lpu else contact[gone]
+            values = pc.binary_join_element_wise(
+                "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=",
+                pa.array(row_time[gone]).cast(pa.string()), label, pa.array(ref).cast(pa.string()), "",
+            ).to_pylist()
+            return list(zip(records[gone].tolist(), [reason] * len(gone), values, strict=True))
+
+        repeats_job = _POOL.submit(repeat_records) if parallel else None  # text made while the columns gather
+        if repeats_job is None:
+            rejected += repeat_records()
+        kept = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
+        keep = order[kept]
         stale = np.zeros(len(keep), dtype=bool)
-    else:
+    elif any_no_id:
         keep = order[~no_id]
         stale = repeated_sorted[~no_id]
-    take = pa.array(keep, pa.int64())
+    else:
+        keep, stale = order, repeated_sorted
+    frame = _gather(table, keep, pos_us, file_records, icao_codes, icao_dict, stale)
+    if repeats_job is not None:
+        rejected += repeats_job.result()
+    return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
+
+
+_FLOAT_COLUMNS = (  # canonical column <- state-vector column, factor to the canonical unit
+    ("lat", "lat", 1.0), ("lon", "lon", 1.0), ("alt_baro_ft", "baroaltitude", FT_PER_M),
+    ("alt_geom_ft", "geoaltitude", FT_PER_M), ("gs_kt", "velocity", KT_PER_MS), ("track_deg", "heading", 1.0),
+    ("vrate_fpm", "vertrate", FPM_PER_MS),
+)
+
+
+def _gather(table: pa.Table, keep: np.ndarray, pos_us: np.ndarray, records: np.ndarray | None,
+            icao_codes: np.ndarray, icao_dict: pa.Array, stale: np.ndarray) -> pd.DataFrame:
+    """The canonical frame of rows `keep` (in that order), every column built once with its schema dtype.
+    `records` are the rows' record numbers (None: the row numbers themselves).
+
+    The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
+    pool; the pandas wrappers around them are zero-copy and made afterwards, on this thread.
+    """
+    names = set(table.column_names)
     m = len(keep)
 
-    def col(name: str, factor: float = 1.0) -> np.ndarray:
+    def floats_at(name: str, factor: float) -> np.ndarray:
         if name not in names:
             return np.full(m, np.nan)
-        out = floats(table[name])[keep]
+        out = np.take(floats(table[name]), keep)
         if factor != 1.0:
             np.multiply(out, factor, out=out)
         return out
 
-    def text_col(name: str) -> pd.Series:
-        if name not in names:
-            return pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE))
-        return _padded_text(table[name], keep)
+    def times() -> pd.api.extensions.ExtensionArray:
+        return us_to_time(np.take(pos_us, keep)).array
 
-    # The gathers below are memory-bound and release the GIL: run them on all cores.
     jobs: dict[str, Callable[[], Any]] = {
-        "time": lambda: us_to_time(pos_us[keep]),
-        "icao24": lambda: pd.Series(pd.array(pc.take(icao_dict, pa.array(icao_codes[keep])), dtype=STRING_DTYPE)),
-        "callsign": lambda: text_col("callsign"),
-        "lat": lambda: col("lat"),
-        "lon": lambda: col("lon"),
-        "alt_baro_ft": lambda: col("baroaltitude", FT_PER_M),
-        "alt_geom_ft": lambda: col("geoaltitude", FT_PER_M),
-        "on_ground": lambda: (nullable_bool(pc.take(table["onground"], take)) if "onground" in names
-                              else pd.Series(pd.arrays.BooleanArray(np.zeros(m, bool), np.ones(m, bool)))),
-        "gs_kt": lambda: col("velocity", KT_PER_MS),
-        "track_deg": lambda: col("heading"),
-        "vrate_fpm": lambda: col("vertrate", FPM_PER_MS),
-        "squawk": lambda: text_col("squawk"),
-        "record": lambda: records[keep],
-    }
-    done = dict(zip(jobs, _POOL.map(lambda job: job(), jobs.values()), strict=True)) if m > 50_000 else {
-        k: job() for k, job in jobs.items()}
-    frame = pd.DataFrame(
+        col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS}
+    jobs.update({
+        "time": times,
+        "icao24": lambda: take_text(icao_dict, np.take(icao_codes, keep)),
+        "callsign": lambda: _padded_text(table["callsign"], keep) if "callsign" in names else pa.nulls(m, pa.large_string()),
+        "squawk": lambda: _padded_text(table["squawk"], keep) if "squawk" in names else pa.nulls(m, pa.large_string()),
+        "on_ground": lambda: pc.take(table["onground"], pa.array(keep)) if "onground" in names else pa.nulls(m, pa.bool_()),
+        "record": lambda: np.take(records, keep) if records is not None else keep if keep.flags.writeable else keep.copy(),
+    })
+    if m >= _PARALLEL_MIN_ROWS:
+        done = dict(zip(jobs, _POOL.map(lambda job: job(), jobs.values()), strict=True))
+    else:
+        done = {k: job() for k, job in jobs.items()}
+    text = {k: pd.Series(pd.array(done[k], dtype=STRING_DTYPE), copy=False) for k in ("icao24", "callsign", "squawk")}
+    return pd.DataFrame(
         {
-            **done,
-            "registration": pd.Series(pd.array(pa.nulls(m, pa.string()), dtype=STRING_DTYPE)),
+            "time": pd.Series(done["time"], copy=False),
+            "icao24": text["icao24"],
+            "callsign": text["callsign"],
+            "registration": pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False),
+            **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[:4]},
+            "on_ground": nullable_bool(done["on_ground"]),
+            **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[4:]},
+            "squawk": text["squawk"],
             "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
             "stale": stale,
             "new_leg": np.zeros(m, dtype=bool),
+            "record": done["record"],
         },
         copy=False,  # every column is a fresh array: no need for pandas to copy them into blocks
     )
-    return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
 
 
-def _sort_order(codes: np.ndarray, us: np.ndarray) -> np.ndarray:
-    """Row order by (aircraft code, time in us, file order): one stable argsort of a packed int64 key when
-    the codes and the time span fit (they do for any real file), else a three-key Arrow sort."""
+def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row order by (aircraft code, time in us, file order), the codes in that order).
+
+    Dumps are written in time order, so a stable sort by aircraft alone (linear time: Arrow's counting sort
+    for up to 4096 aircraft, numpy's radix sort up to 65536) usually leaves every aircraft's times ascending
+    already: then it is the answer, once the few aircraft whose times go back are re-sorted. Otherwise one
+    stable argsort of a packed int64 key when the codes and the time span fit (they do for any real file),
+    else a three-key Arrow sort. Unknown times (NAT_US) sort last within their aircraft (first in the
+    three-key sort, which the fast path therefore leaves alone).
+    """
     n = len(codes)
+    if not n:
+        return np.zeros(0, dtype="int64"), codes
     known = us != NAT_US
-    if n and known.any():
-        t0 = us[known].min()
-        rel = us - t0
-        if rel[known].max() < 2**42 and codes.max() < 2**20:  # 51 days at 1 us; a million aircraft
-            rel[~known] = 2**43 - 1  # unknown times last (the loader rejects them)
-            return np.argsort((codes.astype(np.int64) << 43) + rel, kind="stable")
+    all_known = bool(known.all())
+    top = int(codes.max())
+    if all_known:
+        packable = int(us.max()) - int(us.min()) < 2**42 and top < 2**20  # 51 days at 1 us; a million aircraft
+    else:
+        packable = bool(known.any()) and int(us[known].max()) - int(us[known].min()) < 2**42 and top < 2**20
+    if top < 2**16 and (all_known or packable):
+        if top < 4096:
+            order = np.asarray(pc.sort_indices(pa.array(codes)).to_numpy()).view(np.int64)  # stable
+        else:
+            order = np.argsort(codes.astype(np.uint16), kind="stable")
+        codes_sorted = codes[order]
+        t = us[order] if all_known else np.where(known, us, np.iinfo(np.int64).max)[order]
+        back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
+        if not len(back):
+            return order, codes_sorted
+        flag = np.zeros(top + 1, dtype=bool)
+        flag[codes_sorted[back]] = True
+        redo = flag[codes_sorted]  # the rows of the aircraft whose times go back somewhere
+        if np.count_nonzero(redo) <= n // 8:  # few: sort just those aircraft's rows (file order breaks ties)
+            sub = order[redo]
+            order = order.copy() if not order.flags.writeable else order
+            order[redo] = sub[np.lexsort((t[redo], codes_sorted[redo]))]
+            return order, codes_sorted
+    if packable:
+        rel = us - (us.min() if all_known else us[known].min())
+        rel[~known] = 2**43 - 1  # unknown times last (the loader rejects them)
+        order = np.argsort((codes.astype(np.int64) << 43) + rel, kind="stable")
+        return order, codes[order]
     order = pc.sort_indices(pa.table({"c": codes, "t": us, "r": np.arange(n)}),
                             sort_keys=[("c", "ascending"), ("t", "ascending"), ("r", "ascending")])
-    return np.asarray(order.to_numpy(), dtype="int64")
+    order = np.asarray(order.to_numpy(), dtype="int64")
+    return order, codes[order]
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """(index of each row's value, with -1 for null; the distinct values) of a text column."""
+    """(index of each row's value, int32, with len(values) for null; the distinct values) of a text column."""
     if pa.types.is_dictionary(column.type):
         enc = column.unify_dictionaries()
         enc = pc.cast(enc, pa.dictionary(pa.int32(), pa.string())) if enc.type.value_type != pa.string() else enc
@@ -467,25 +548,23 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         enc = pc.dictionary_encode(pc.cast(column, pa.string()))
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
-    idx = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
-    return idx, enc.dictionary
+    indices = pc.fill_null(enc.indices, len(enc.dictionary)) if enc.null_count else enc.indices
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), enc.dictionary
 
 
-def _padded_text(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
-    """A low-cardinality text column (callsign, squawk) stripped, '' -> <NA>, at `rows`: the string work is
+def _padded_text(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """A low-cardinality text column (callsign, squawk) stripped, '' -> null, at `rows`: the string work is
     done once per distinct value, then one gather."""
     idx, values = _dictionary(column)
     values = pc.utf8_trim_whitespace(values)
     values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
     values = pa.concat_arrays([values, pa.nulls(1, pa.string())])  # the last entry stands for null
-    picked = idx[rows]
-    picked[picked < 0] = len(values) - 1
-    return pd.Series(pd.array(pc.take(values, pa.array(picked)), dtype=STRING_DTYPE))
+    return take_text(values, np.take(idx, rows))
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Codes of the (trimmed, lowercased) addresses numbered in alphabetical order, missing = the last code;
-    and the address of each code (null for the last)."""
+    """Codes (int32) of the (trimmed, lowercased) addresses numbered in alphabetical order, missing = the
+    last code; and the address of each code (null for the last)."""
     idx, raw_values = _dictionary(column)
     clean = pc.utf8_lower(pc.utf8_trim_whitespace(raw_values))
     clean = pc.if_else(pc.equal(clean, ""), pa.scalar(None, pa.string()), clean)
@@ -495,7 +574,7 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     missing = len(uniq)
     per_value = np.asarray(pc.fill_null(merged.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
     per_value = np.append(np.where(per_value >= 0, rank[np.maximum(per_value, 0)], missing), missing)
-    codes = per_value[idx]  # idx -1 (null) picks the appended `missing`
+    codes = np.take(per_value.astype(np.int32), idx)  # a null address (idx = len(raw_values)) -> `missing`
     alphabetical = pc.take(uniq, pa.array(np.argsort(rank)))
     return codes, pa.concat_arrays([alphabetical, pa.nulls(1, pa.string())])
 
