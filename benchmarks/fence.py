@@ -4,7 +4,8 @@ How to run (from the repository root, with the project's environment):
 
     python benchmarks/fence.py                     # ours against the floor, ~10 s
     python benchmarks/fence.py --repeat 9          # more repetitions: the medians are steadier on a busy machine
-    python benchmarks/fence.py --peers             # + traffic and movingpandas, same points, same polygon (~3 min)
+    python benchmarks/fence.py --peers             # + traffic and movingpandas, same points and polygon (~1 min,
+                                                   # plus a one-off install of their environment)
     python benchmarks/fence.py --peers --peers-venv DIR --peer-points 100000 --peer-timeout 900
 
 What it measures, in one process and on the same points:
