@@ -66,14 +66,30 @@ def test_after_restricts_the_samples(tmp_path: Path) -> None:
       - id: order
         quote: in that order
         test: {sequence: [out, there, back]}
+      - id: again-before-back
+        quote: left Caracas again before coming back
+        test: {departed_from: SVMI}
+        after: there
+        before: back
     """)
     r = tracks.check(case)
     status = {v.claim_id: v.status for v in r.verdicts}
-    assert status == {"out": SUPPORTED, "there": SUPPORTED, "again-from-caracas": CONTRADICTED,
-                      "from-santa-elena": SUPPORTED, "back": SUPPORTED, "order": SUPPORTED}
+    # again-from-caracas: the data ends at 03:00Z, parked at SVMI, and the window runs to 04:00Z: a take-off
+    # from SVMI in that unseen hour can be neither seen nor ruled out (no data is not no flight). Up to the
+    # landing back in Caracas (before: back), the data decides.
+    assert status == {"out": SUPPORTED, "there": SUPPORTED, "again-from-caracas": NOT_VERIFIABLE,
+                      "from-santa-elena": SUPPORTED, "back": SUPPORTED, "order": SUPPORTED,
+                      "again-before-back": CONTRADICTED}
+    again = r.verdict("again-from-caracas")
+    assert "the 1 h 00 min without data after the last sample, from 29 Nov 2025 03:00Z" in again.sentence
+    assert "to the window end, 29 Nov 2025 04:00Z" in again.sentence
+    (edge,) = again.evidence.gaps
+    assert (edge.kind, edge.start, edge.end, edge.reaches_region) == ("end", "2025-11-29T03:00:00Z",
+                                                                       "2025-11-29T04:00:00Z", True)
     assert r.verdict("back").measured["time"] == "2025-11-29T02:55:00Z"  # touchdown at 6000 + 2400 + 5700 s
     assert any("after claim 'there'" in n for n in r.verdict("back").notes)
-    assert [v.claim_id for v in r.verdicts] == ["out", "there", "again-from-caracas", "from-santa-elena", "back", "order"]
+    assert [v.claim_id for v in r.verdicts] == ["out", "there", "again-from-caracas", "from-santa-elena", "back", "order",
+                                                "again-before-back"]
 
 
 def test_after_a_claim_without_a_moment_is_not_verifiable(tmp_path: Path) -> None:
@@ -171,6 +187,59 @@ def test_until_keeps_the_sample_after_a_gap_spanning_the_end() -> None:
     cut = until(t, at(5400), 60.0)
     assert cut.data["time"].iloc[-1] == at(5820)  # the gap is not lost
     assert until(t, at(3990), 60.0).data["time"].iloc[-1] == at(3990)  # no gap there: nothing added
+
+
+def _circle_beside_the_climb_out() -> tuple[float, float]:
+    """The centre of a 1 km circle 3 km to the side of trip()'s straight climb-out at 645 s (between the samples
+    at 630 and 660 s): the track passes 2 km from its edge and never enters it."""
+    from tests.claims.builders import SVMI
+
+    frac = (645 - 300) / 1200  # trip(): SVMI at 300 s to (9.8, -66.2) at 1500 s, linear in lat/lon
+    lat = SVMI[0] + frac * (9.8 - SVMI[0])
+    lon = SVMI[1] + frac * (-66.2 - SVMI[1])
+    geod = Geod(ellps="WGS84")
+    az, _, _ = geod.inv(SVMI[1], SVMI[0], -66.2, 9.8)
+    clon, clat, _ = geod.fwd(lon, lat, az + 90.0, 3000.0)
+    return clat, clon
+
+
+def test_an_observed_segment_across_the_period_start_is_not_unobserved_time(tmp_path: Path) -> None:
+    # the window starts at 23:10:40Z, between the samples at 23:10:30 and 23:11:00 (30 s apart: observed), and
+    # ends with the data; the track passes 2 km from a small circle. The 20 s before the first sample in the
+    # window are not unobserved: the sample before the window start sees the aircraft across them.
+    lat, lon = _circle_beside_the_climb_out()
+    claims = f"""\
+      - id: near
+        quote: passed near the circle
+        test: {{approached: {{region: {{circle: [{lat:.6f}, {lon:.6f}], radius_km: 1}}, within_km: 5}}}}
+      - id: never
+        quote: never flew over the circle
+        test: {{never_entered: {{circle: [{lat:.6f}, {lon:.6f}], radius_km: 1}}}}
+      - id: never-after
+        quote: never flew over it after passing near it
+        test: {{never_entered: {{circle: [{lat:.6f}, {lon:.6f}], radius_km: 1}}}}
+        after: near
+    """
+    case = make_case(tmp_path, claims)
+    case.write_text(case.read_text().replace("window: {start: 2025-11-28T22:00Z, end: 2025-11-29T04:00Z}",
+                                             "window: {start: 2025-11-28T23:10:40Z, end: 2025-11-29T03:00Z}"))
+    r = tracks.check(case)
+    assert r.track.data["time"].iloc[0] == at(660) and r.track.data["time"].iloc[-1] == at(14400)
+    assert r.verdict("near").status == SUPPORTED
+    near = pd.Timestamp(r.verdict("near").measured["time"])  # out or back (the same line): inside a segment
+    assert near not in set(r.track.data["time"]) and r.track.data["time"].iloc[0] < near
+    for cid in ("never", "never-after"):  # neither the window start nor the 'after' moment opens an edge
+        v = r.verdict(cid)
+        assert v.status == SUPPORTED, v.sentence
+        assert not [g for g in v.evidence.gaps if g.is_edge]
+    # the same window on data that starts at 23:11:00Z: the 20 s before it are unobserved, and at the speed
+    # bound the aircraft could have covered the 2 km to the circle in them
+    write_trace(trip(drop=[(-1.0, 650.0)]), str(tmp_path / "trip.json"))
+    r = tracks.check(case)
+    v = r.verdict("never")
+    assert v.status == NOT_VERIFIABLE and "without data before the first sample, from the window start" in v.sentence
+    (edge,) = [g for g in v.evidence.gaps if g.is_edge]
+    assert edge.kind == "start" and edge.duration_s == pytest.approx(20.0) and edge.reaches_region
 
 
 # -- errors that need the data (airports, regions) still name the case file's line ---------------------------------
@@ -351,7 +420,44 @@ def test_bundled_case_closest_approach_to_the_border(bundled, generator) -> None
     assert v.measured["distance_km"] == pytest.approx(best, abs=0.05)
     assert v.measured["distance_km"] < 15 and v.measured["tolerance_km"] > 0
     stayed = bundled.verdict("stayed-in-venezuela")
+    # tested from the take-off to the landing back in Caracas (after / before): no unobserved edge, one gap
     assert [(g.id, g.reaches_region) for g in stayed.evidence.gaps] == [("gap-1", False)]
+
+
+def test_bundled_never_entered_over_the_whole_window_is_not_verifiable(tmp_path: Path) -> None:
+    """Without after / before, 'never entered Brazil' covers the whole window: 5 h 47 min before the first sample
+    and 4 h 50 min after the last, when the aircraft (parked in Caracas, ~770 km from Brazil) could have flown
+    there unseen. The claim is then not verifiable and names both edges: the reason the case file scopes it."""
+    text = (CASE_DIR / "case.yaml").read_text()
+    scoped = "    after: departed-caracas\n    before: returned-caracas\n"
+    assert text.count(scoped) == 1
+    case = tmp_path / "case.yaml"
+    case.write_text(text.replace(scoped, "").replace("- trace_full_0d8373.illustrative.json",
+                                                     f"- {CASE_DIR / 'trace_full_0d8373.illustrative.json'}"))
+    r = tracks.check(case)
+    v = r.verdict("stayed-in-venezuela")
+    assert v.status == NOT_VERIFIABLE
+    first, last = r.track.data["time"].iloc[0], r.track.data["time"].iloc[-1]
+    edges = [g for g in v.evidence.gaps if g.is_edge]
+    assert [(g.kind, g.id, g.bound) for g in edges] == [("start", "before-first-sample", "the window start"),
+                                                        ("end", "after-last-sample", "the window end")]
+    assert (pd.Timestamp(edges[0].start), pd.Timestamp(edges[0].end)) == (r.case.window.start, first)
+    assert (pd.Timestamp(edges[1].start), pd.Timestamp(edges[1].end)) == (last, r.case.window.end)
+    assert all(g.reaches_region for g in edges)
+    vmax_km_s = r.gaps["max_speed_kt"].iloc[0] * 1.852 / 3600
+    assert edges[0].reach_km == pytest.approx((first - r.case.window.start).total_seconds() * vmax_km_s, rel=1e-3)
+    assert "without data before the first sample, from the window start, 28 Nov 2025 18:00Z" in v.sentence
+    assert "after the last sample" in v.sentence and "to the window end, 29 Nov 2025 08:00Z" in v.sentence
+    from tracks.render.report import report_markdown
+
+    md = report_markdown(r)
+    row = f"| before-first-sample | 2025-11-28T18:00:00Z | {edges[0].end} | {edges[0].duration_s / 60:.1f} min | yes " \
+          f"(anywhere within {edges[0].reach_km:,.0f} km of the first sample) |"
+    assert row in md
+    doc = report_dict(r)
+    (claim,) = [c for c in doc["claims"] if c["id"] == "stayed-in-venezuela"]
+    assert [(g["id"], g["kind"], g["bound"]) for g in claim["evidence"]["gaps"] if g["kind"] != "gap"] == [
+        ("before-first-sample", "start", "the window start"), ("after-last-sample", "end", "the window end")]
 
 
 def test_bundled_case_report(bundled, tmp_path: Path) -> None:
@@ -436,3 +542,46 @@ def test_time_inside_counts_the_unobserved_window_edges(tmp_path: Path) -> None:
     assert v.status == NOT_VERIFIABLE, v.sentence
     assert "before the first sample" in v.sentence
     assert v.measured["seconds_max"] >= 4.5 * 3600
+
+
+def test_spar19_window_past_the_data(tmp_path: Path, corpus: Path) -> None:
+    """QA: SPAR19 (FR24 playback) data ends at 14:48:55Z, the window at 16:00Z. 'Approached China within
+    100 km' was contradicted; 71 unseen minutes at the speed bound reach far more than the 148 km to China."""
+    case = tmp_path / "case.yaml"
+    case.write_text(textwrap.dedent(f"""\
+        title: SPAR19
+        aircraft: {{icao24: ae503d}}
+        window: {{start: 2022-08-02T06:00Z, end: 2022-08-02T16:00Z}}
+        tracks: [{corpus / "fr24-playback-json" / "2ce4f83f.json"}]
+        claims:
+          - id: china
+            quote: approached China
+            test: {{approached: {{region: CN, within_km: 100}}}}
+          - id: china-before-landing
+            quote: approached China before landing in Taipei
+            test: {{approached: {{region: CN, within_km: 100}}}}
+            before: taipei
+          - id: taipei
+            quote: landed at Songshan
+            test: {{landed_at: RCSS}}
+    """))
+    r = tracks.check(case)
+    assert r.track.data["time"].iloc[-1] == pd.Timestamp("2022-08-02T14:48:55Z")
+    v = r.verdict("china")
+    assert v.status == NOT_VERIFIABLE and v.measured["distance_km"] > 100
+    assert "the 1 h 11 min without data after the last sample, from 2 Aug 2022 14:48Z to the window end, " \
+           "2 Aug 2022 16:00Z, it could have come within 100 km" in v.sentence
+    start_edge, end_edge = [g for g in v.evidence.gaps if g.is_edge]
+    assert start_edge.reaches_region is False and end_edge.reaches_region is True  # Kuala Lumpur is far from China
+    assert r.verdict("taipei").status == SUPPORTED
+    # up to the landing in Taipei the data decides: no edge after it
+    before = r.verdict("china-before-landing")
+    assert before.status == CONTRADICTED, before.sentence
+    assert [g.reaches_region for g in before.evidence.gaps if g.is_edge] == [False]
+    from tracks.render.report import report_markdown
+
+    md = report_markdown(r)
+    section = md[md.index("### 2. china-before-landing"):md.index("### 3.")]
+    assert "Unobserved edges of the tested period checked and ruled out (too short to reach the region from the " \
+           "first / last sample): before-first-sample (96.1 min from 2022-08-02T06:00:00Z to 2022-08-02T07:36:06Z)." \
+        in section

@@ -10,6 +10,7 @@ from tests.claims.builders import SVMI, SVSE, at, path, trip
 from tracks.claims import predicates as P
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, Verdict
 from tracks.geo.reach import geodesic_km
+from tracks.legs import find_gaps
 
 TZ = "America/Caracas"
 
@@ -220,7 +221,11 @@ def test_event_time_within_window_beyond_the_data_is_not_verifiable() -> None:
     before = P.event_time_within(t, event="landing", airports=["SVSE"], start=at(-7200), end=at(-3600),
                                  max_speed_kt=540)
     assert before.status == NOT_VERIFIABLE  # SVMI-SVSE is ~870 km: reachable at 540 kt in the unseen hour
-    assert "no data covers the time before the first sample (28 Nov 2025 23:00Z" in before.sentence
+    assert "without data before the first sample, from the claimed start, 28 Nov 2025 21:00Z, to" in before.sentence
+    (edge,) = before.evidence.gaps
+    assert (edge.kind, edge.id, edge.start, edge.end) == ("start", "before-first-sample", "2025-11-28T21:00:00Z",
+                                                          "2025-11-28T22:00:00Z")
+    assert edge.reaches_region is True and edge.reach_km == pytest.approx(540 * 1.852)
     after = P.event_time_within(t, event="takeoff", start=at(15000), end=at(16000))
     assert after.status == NOT_VERIFIABLE and "after the last sample" in after.sentence
     # 60 unseen seconds cannot take the aircraft from SVMI to SVSE: the data decides
@@ -235,3 +240,34 @@ def test_sentences_start_with_a_capital_letter() -> None:
     assert anon.sentence[0].isupper()
     v = P.event_time_within(empty, event="takeoff", start=at(-7200), end=at(-3600))
     assert v.sentence[0].isupper()
+
+
+# -- unobserved edges of the tested period -----------------------------------------------------------------------
+
+
+def test_absence_of_an_event_counts_the_edges() -> None:
+    # trip(): parked at SVMI from 0 s, parked at SVMI again up to 14400 s. SVVA (Valencia) is 114 km from SVMI.
+    t = trip()
+    kw = {"airports": ["SVVA"], "tz": TZ, "gaps": find_gaps(t, max_speed_kt=540)}
+    # ten minutes after the last sample at 540 kt is 167 km: a landing at SVVA cannot be ruled out
+    land = P.landed_at(t, start=at(0), end=at(15000), **kw)
+    assert land.status == NOT_VERIFIABLE
+    assert "a landing there could have happened unseen during the 10 min without data after the last sample" \
+        in land.sentence
+    (edge,) = land.evidence.gaps
+    assert (edge.kind, edge.reaches_region, edge.reach_km) == ("end", True, pytest.approx(540 * 1.852 / 6))
+    # two minutes (33 km) cannot: the data decides
+    short = P.landed_at(t, start=at(0), end=at(14520), **kw)
+    assert short.status == CONTRADICTED
+    assert short.sentence.endswith("; the 2 min without data after the last sample is too short to get there.")
+    assert [(g.kind, g.reaches_region) for g in short.evidence.gaps] == [("end", False)]
+    # the same before the first sample, for a take-off
+    dep = P.departed_from(t, start=at(-600), end=at(14400), **kw)
+    assert dep.status == NOT_VERIFIABLE and "before the first sample, from the start of the period" in dep.sentence
+    assert P.departed_from(t, start=at(-120), end=at(14400), **kw).status == CONTRADICTED
+    vis = P.visited(t, start=at(-600), end=at(14400), **kw)
+    assert vis.status == NOT_VERIFIABLE
+    # an observed event decides whatever the edges ("there exists")
+    assert P.landed_at(t, airports=["SVSE"], start=at(-36000), end=at(36000), tz=TZ).status == SUPPORTED
+    # without a period (a direct call): the track's own extent, as before
+    assert P.landed_at(t, **kw).status == CONTRADICTED

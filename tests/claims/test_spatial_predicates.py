@@ -359,3 +359,63 @@ def test_tolerance_comparison_and_wording_use_the_same_rounding(distance: float,
         assert any(f"within {words[0]} of BB" in n and words[1] in n for n in v.notes), v.notes
     else:
         assert "accuracy" not in v.sentence and not v.notes
+
+
+# -- unobserved edges of the tested period (before the first / after the last sample) ------------------------------
+
+
+def test_approached_counts_the_edges_only_when_the_observed_track_is_too_far() -> None:
+    t = straight(5.5, 4.2, 1300)  # last sample 4.2 N, 22.1 km from the border, at 1300 s
+    d = float(geodesic_km(4.2, LON, 4.0, LON))
+    # 60 s more at 540 kt is 16.7 km: the aircraft could have come within 15 km after the last sample
+    v = S.approached(t, border=AB, within_km=15, max_speed_kt=540, start=at(0), end=at(1360))
+    assert v.status == NOT_VERIFIABLE
+    assert "without data after the last sample" in v.sentence and "to the end of the period" in v.sentence
+    (edge,) = v.evidence.gaps
+    assert (edge.kind, edge.id, edge.reaches_region) == ("end", "after-last-sample", True)
+    assert edge.reach_km == pytest.approx(540 * 1.852 / 60) and edge.duration_s == 60.0
+    assert (edge.start_lat, edge.start_lon) == (edge.end_lat, edge.end_lon) == pytest.approx((4.2, LON))
+    # 10 s (2.8 km) cannot bring it from 22.1 km to 15 km: the data decides, and says the edge was checked
+    no = S.approached(t, border=AB, within_km=15, max_speed_kt=540, start=at(0), end=at(1310))
+    assert no.status == CONTRADICTED
+    assert "no coverage gap, nor the 10 s without data after the last sample, could have brought it closer" in no.sentence
+    assert [(g.kind, g.reaches_region) for g in no.evidence.gaps] == [("end", False)]
+    # observed within the claimed distance: a "there exists" claim, whatever the edges
+    yes = S.approached(t, border=AB, within_km=25, max_speed_kt=540, start=at(-36000), end=at(36000))
+    assert yes.status == SUPPORTED and yes.measured["distance_km"] == pytest.approx(d, abs=0.01)
+    assert not yes.evidence.gaps
+    # without a period (a direct call), the track's own extent: nothing unobserved at its ends
+    assert S.approached(t, border=AB, within_km=15, max_speed_kt=540).status == CONTRADICTED
+
+
+def test_never_entered_and_entered_with_edges() -> None:
+    t = straight(5.5, 4.2, 1300)  # never in B; ends 22.1 km from it
+    two_min = {"start": at(0), "end": at(1420)}
+    nv = S.never_entered(t, region=B, max_speed_kt=540, **two_min)  # 33 km in 2 min: B within reach
+    assert nv.status == NOT_VERIFIABLE and "could have entered unseen during the 2 min without data after" in nv.sentence
+    assert S.entered(t, region=B, max_speed_kt=540, **two_min).status == NOT_VERIFIABLE
+    slow = S.never_entered(t, region=B, max_speed_kt=100, **two_min)  # 6 km in 2 min: out of reach
+    assert slow.status == SUPPORTED
+    assert "the 2 min without data after the last sample is too short to get there" in slow.sentence
+    assert S.entered(t, region=B, max_speed_kt=100, **two_min).status == CONTRADICTED
+    # an edge before the first sample, 166 km from B: ruled out even at 540 kt for 2 min; both edges named
+    both = S.never_entered(t, region=B, max_speed_kt=100, start=at(-120), end=at(1420))
+    assert both.status == SUPPORTED and [g.kind for g in both.evidence.gaps] == ["start", "end"]
+    assert "the 2 min without data before the first sample and the 2 min without data after the last sample are " \
+           "too short to get there" in both.sentence
+
+
+def test_stayed_outside_period_beyond_the_samples() -> None:
+    t = straight(4.5, 3.5, 1000)  # enters B at 500 s; first sample 4.5 N, 55 km from B
+    # ten minutes before the first sample at 540 kt: 167 km, B within reach
+    v = S.stayed_outside(t, region=B, start=at(-600), end=at(400), max_speed_kt=540)
+    assert v.status == NOT_VERIFIABLE and "before the first sample, from the start of the period" in v.sentence
+    assert S.stayed_outside(t, region=B, start=at(-600), end=at(400), max_speed_kt=100).status == SUPPORTED
+
+
+def test_crossed_counts_the_edges() -> None:
+    t = straight(5.5, 4.5, 600)  # in A, ends 55 km north of the border
+    v = S.crossed(t, border=AB, sides=(A, B), max_speed_kt=540, start=at(0), end=at(900))
+    assert v.status == NOT_VERIFIABLE and "after the last sample" in v.sentence
+    no = S.crossed(t, border=AB, sides=(A, B), max_speed_kt=540, start=at(0), end=at(610))
+    assert no.status == CONTRADICTED and "nor the 10 s without data after the last sample" in no.sentence

@@ -38,6 +38,10 @@ ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording
 #: Predicates whose `region` must be an area (it has an inside).
 AREA_PREDICATES = ("entered", "never_entered", "stayed_outside", "time_inside", "present", "absent", "traffic_count",
                    "event_time_within")
+#: Predicates tested over the period [window start or `after` moment, `before` moment or window end], whose
+#: unobserved edges (before the first / after the last sample) count like coverage gaps.
+PERIOD_PREDICATES = ("approached", "entered", "never_entered", "stayed_outside", "crossed", "departed_from",
+                     "landed_at", "visited", "present", "absent", "time_inside")
 
 
 def check(path: str | os.PathLike[str]) -> CaseResult:
@@ -218,11 +222,23 @@ def _empty_period(claim: Claim, t0: pd.Timestamp, t1: pd.Timestamp, tz: str) -> 
     )
 
 
+def _observed_across(before: pd.DataFrame, after: pd.DataFrame, max_gap_s: float) -> bool:
+    """Whether the segment from the last row of `before` to the first row of `after` is observed (not a coverage
+    gap, tracks.segments); False when either is empty."""
+    if not len(before) or not len(after):
+        return False
+    cols = ["time", "lat", "lon", "stale"]
+    pair = pd.concat([before.tail(1)[cols], after.head(1)[cols]], ignore_index=True)
+    return not bool(gap_mask(pair, max_gap_s)[0])
+
+
 class _Runner:
-    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic]) -> None:
+    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic],
+                 outside: tuple[pd.DataFrame, pd.DataFrame] = (pd.DataFrame(), pd.DataFrame())) -> None:
         self.case = case
         self.track = track
         self.traffic = traffic
+        self.outside = outside  # the aircraft's last sample before / first after the window (may be empty)
         self.regions = RegionResolver(case)
         s = case.settings
         self.base = Analysis(track, s.max_gap_s, s.max_speed_kt)
@@ -283,9 +299,13 @@ class _Runner:
             side_a, side_b = border_ref.args  # the two sides, resolved like any region (user files first)
             kwargs["sides"] = (self.regions(RegionRef("code", (side_a,)), claim, "border"),
                                self.regions(RegionRef("code", (side_b,)), claim, "border"))
-        if claim.predicate in ("present", "absent", "time_inside"):  # the window's edges are unobserved time too
-            kwargs.setdefault("start", t0 if t0 is not None else self.case.window.start)
-            kwargs.setdefault("end", t1 if t1 is not None else self.case.window.end)
+        if claim.predicate in PERIOD_PREDICATES:  # the period's edges are unobserved time too
+            start, end, names = self._period(claim, a.track, t0, t1)
+            names = ("the claimed start" if "start" in kwargs else names[0],
+                     "the claimed end" if "end" in kwargs else names[1])
+            kwargs.setdefault("start", start)
+            kwargs.setdefault("end", end)
+            kwargs["period_names"] = names
         if claim.predicate == "sequence":
             verdict = fn([self.verdicts[c] for c in claim.params["claims"]], tz=self.case.timezone)
         elif claim.predicate == "traffic_count":
@@ -304,6 +324,35 @@ class _Runner:
         if self.track.illustrative:
             notes.append(ILLUSTRATIVE_NOTE)
         return replace(verdict, claim_id=claim.id, quote=claim.quote, source=claim.source, notes=tuple(notes))
+
+    def _period(self, claim: Claim, track: Track, t0: pd.Timestamp | None, t1: pd.Timestamp | None
+                ) -> tuple[pd.Timestamp, pd.Timestamp, tuple[str, str]]:
+        """The tested period (start, end) and how sentences name its ends.
+
+        From the window start (or the `after` moment) to the window end (or the `before` moment). When that
+        moment falls on an observed segment (not a coverage gap) whose earlier / later sample was left out (it
+        lies outside the window, or before / after the moment), the aircraft was observed across it: the period
+        then starts / ends at the first / last sample kept, and that edge is not unobserved time.
+        """
+        w = self.case.window
+        start = w.start if t0 is None else t0
+        end = w.end if t1 is None else t1
+        names = ("the window start" if t0 is None else f"the moment of claim {claim.after!r}",
+                 "the window end" if t1 is None else f"the moment of claim {claim.before!r}")
+        if not len(track):
+            return start, end, names
+        d = track.data
+        gap_s = self.case.settings.max_gap_s
+        first, last = d["time"].iloc[0], d["time"].iloc[-1]
+        if first > start:
+            prev = self.outside[0] if t0 is None else self.track.data[self.track.data["time"] < start]
+            if _observed_across(prev, d, gap_s):
+                start = first
+        if last < end:
+            nxt = self.outside[1] if t1 is None else self.track.data[self.track.data["time"] > end]
+            if _observed_across(d, nxt, gap_s):
+                end = last
+        return start, end, names
 
     def _check_airports(self, claim: Claim) -> None:
         from tracks.airports import airport
@@ -363,7 +412,9 @@ def run(case: Case) -> CaseResult:
             traffic_cache.append(src if isinstance(src, Traffic) else Traffic(src.data, src.sources, src.rejected))
         return traffic_cache[0]
 
-    runner = _Runner(case, track, traffic)
+    t_raw = raw.data["time"]
+    outside = (raw.data[(t_raw < case.window.start).to_numpy()].tail(1), raw.data[(t_raw > case.window.end).to_numpy()].head(1))
+    runner = _Runner(case, track, traffic, outside)
     for claim in evaluation_order(case):
         runner.verdicts[claim.id] = runner.evaluate(claim)
     verdicts = tuple(runner.verdicts[c.id] for c in case.claims)

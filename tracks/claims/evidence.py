@@ -66,6 +66,7 @@ def sample(track: Track, i: int, role: str) -> Sample:
 
 def gap_ref(row: Any, reaches: bool | None = None) -> GapRef:
     """A row of `Gaps.frame` as a GapRef."""
+    reach = row.get("reach_km") if hasattr(row, "get") else None
     return GapRef(
         id=str(row["gap_id"]),
         start=iso_utc(row["start_time"]),
@@ -76,7 +77,85 @@ def gap_ref(row: Any, reaches: bool | None = None) -> GapRef:
         end_lat=float(row["end_lat"]),
         end_lon=float(row["end_lon"]),
         reaches_region=reaches,
+        reach_km=None if reach is None or pd.isna(reach) else float(reach),
     )
+
+
+# -- unobserved edges of the tested period ----------------------------------------------------------------------
+
+#: GapRef ids of the two edges.
+EDGE_IDS = {"start": "before-first-sample", "end": "after-last-sample"}
+#: How sentences name the ends of the tested period when the caller does not say (the engine does).
+PERIOD_NAMES = ("the start of the period", "the end of the period")
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An unobserved edge of the period [start, end]: before the first sample ("start") or after the last
+    ("end"). `index` is that sample's row; `t_from` / `t_to` bound the unobserved time."""
+
+    kind: str
+    index: int
+    t_from: pd.Timestamp
+    t_to: pd.Timestamp
+
+    @property
+    def seconds(self) -> float:
+        return (self.t_to - self.t_from).total_seconds()
+
+
+def edges(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None) -> list[Edge]:
+    """The unobserved edges of [start, end] (None: that end is the track's own): the time from `start` to the
+    first sample and from the last sample to `end`. Empty without samples (the whole period is unobserved:
+    predicates say so on their own) and for edges of zero length."""
+    t = track.data["time"]
+    if not len(t) or (start is not None and end is not None and not end > start):
+        return []
+    out = []
+    if start is not None and t.iloc[0] > start:
+        out.append(Edge("start", 0, start, min(t.iloc[0], end) if end is not None else t.iloc[0]))
+    if end is not None and t.iloc[-1] < end:
+        out.append(Edge("end", len(t) - 1, max(t.iloc[-1], start) if start is not None else t.iloc[-1], end))
+    return [e for e in out if e.seconds > 0]
+
+
+def edge_reach_km(edge: Edge, max_speed_kt: float) -> float:
+    """How far (km) the aircraft could have flown during the edge at the speed bound: the disc's radius."""
+    return float(max_speed_kt) * KT_TO_KM_S * edge.seconds
+
+
+def edge_ref(track: Track, edge: Edge, reach_km: float, reaches: bool | None,
+             names: tuple[str, str] = PERIOD_NAMES) -> GapRef:
+    """An unobserved edge as a GapRef (kind "start" / "end"), positioned at its sample."""
+    r = track.data.iloc[edge.index]
+    lat, lon = float(r["lat"]), float(r["lon"])
+    return GapRef(
+        id=EDGE_IDS[edge.kind], start=iso_utc(edge.t_from), end=iso_utc(edge.t_to), duration_s=edge.seconds,
+        start_lat=lat, start_lon=lon, end_lat=lat, end_lon=lon, reaches_region=reaches, kind=edge.kind,
+        reach_km=round(reach_km, 3), bound=names[0] if edge.kind == "start" else names[1],
+    )
+
+
+def edge_brief(g: GapRef) -> str:
+    """'the 1 h 12 min without data after the last sample'."""
+    side = "before the first sample" if g.kind == "start" else "after the last sample"
+    return f"the {duration(g.duration_s)} without data {side}"
+
+
+def edge_phrase(g: GapRef, tz: str) -> str:
+    """'the 5 h 47 min without data before the first sample, from the window start, 28 Nov 2025 18:00Z (...),
+    to 28 Nov 2025 23:47Z (...)'."""
+    short = g.duration_s < 120  # say the seconds when the minutes alone would read 23:10Z to 23:11Z
+    a, b = (format_time(pd.Timestamp(x), tz, seconds=short) for x in (g.start, g.end))
+    if g.kind == "start":
+        return f"{edge_brief(g)}, from {g.bound or PERIOD_NAMES[0]}, {a}, to {b}"
+    return f"{edge_brief(g)}, from {a} to {g.bound or PERIOD_NAMES[1]}, {b}"
+
+
+def split_refs(refs: Iterable[GapRef]) -> tuple[list[GapRef], list[GapRef]]:
+    """(coverage gaps, unobserved edges)."""
+    refs = list(refs)
+    return [g for g in refs if not g.is_edge], [g for g in refs if g.is_edge]
 
 
 def km(d: float) -> str:
@@ -122,32 +201,6 @@ def when(ts: pd.Timestamp, tz: str) -> str:
     return format_time(ts, tz)
 
 
-def unobserved_ends(track: Track, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[str, int, float]]:
-    """The parts of [start, end] the track does not cover, as (where, sample index, seconds): "before" the
-    first sample, "after" the last one, or "none" (index -1) when there are no samples at all. Nobody saw the
-    aircraft then, so what it did can be neither seen nor ruled out (no data is not no flight)."""
-    if not end > start:
-        return []
-    t = track.data["time"]
-    if not len(t):
-        return [("none", -1, (end - start).total_seconds())]
-    out = []
-    if t.iloc[0] > start:
-        out.append(("before", 0, (min(t.iloc[0], end) - start).total_seconds()))
-    if t.iloc[-1] < end:
-        out.append(("after", len(t) - 1, (end - max(t.iloc[-1], start)).total_seconds()))
-    return out
-
-
-def ends_phrase(track: Track, ends: Iterable[tuple[str, int, float]], tz: str) -> str:
-    """'the time before the first sample (29 Nov 2025 00:38Z (...))' for `unobserved_ends` rows."""
-    t = track.data["time"]
-    parts = [("the whole period" if where == "none" else
-              f"the time {where} the {'first' if where == 'before' else 'last'} sample ({format_time(t.iloc[k], tz)})")
-             for where, k, _ in ends]
-    return " and ".join(parts)
-
-
 def a_an(words: str) -> str:
     """'a 10 min', 'an 8 h 23 min', 'an 11 min', 'an 18 s': the article as the number is spoken."""
     number = words.split(" ", 1)[0]
@@ -155,12 +208,13 @@ def a_an(words: str) -> str:
 
 
 def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
-    """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three)."""
-    refs = list(refs)
+    """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three
+    gaps), after the unobserved edges of the period among `refs` (see `edge_phrase`)."""
+    gaps, edges_ = split_refs(refs)
     parts = [f"{g.id}, {a_an(duration(g.duration_s))} coverage gap from {format_time(pd.Timestamp(g.start), tz)}"
-             for g in refs[:3]]
-    more = f" and {len(refs) - 3} more" if len(refs) > 3 else ""
-    return "; ".join(parts) + more
+             for g in gaps[:3]]
+    more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+    return "; ".join([edge_phrase(e, tz) for e in edges_] + (["; ".join(parts) + more] if parts else []))
 
 
 def verdict(predicate: str, status: Status, sentence: str, *, track: Track, measured: dict[str, Any] | None = None,

@@ -169,8 +169,26 @@ def _classify(events: Iterable[Event], place: Place) -> tuple[list[tuple[Event, 
 _VERB = {"takeoff": ("took off from", "take-off"), "landing": ("landed at", "landing")}
 
 
-def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Legs, gaps: Gaps, tz: str
-                 ) -> Verdict:
+def _place_edges(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None, place: Place | None,
+                 max_speed_kt: float, names: tuple[str, str] = ev.PERIOD_NAMES) -> list[GapRef]:
+    """The unobserved edges of [start, end] (before the first / after the last sample), each with whether the
+    aircraft, flying no faster than `max_speed_kt`, could have got from that sample to within the place's
+    `within_km` of one of its targets (anywhere, without a place) in that time: a geodesic disc."""
+    out = []
+    frame = track.data
+    for e in ev.edges(track, start, end):
+        reach = ev.edge_reach_km(e, max_speed_kt)
+        ok = True
+        if place is not None:
+            d = place.nearest(float(frame["lat"].iloc[e.index]), float(frame["lon"].iloc[e.index]))[1]
+            ok = d - place.within_km <= reach
+        out.append(ev.edge_ref(track, e, reach, bool(ok), names))
+    return out
+
+
+def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Legs, gaps: Gaps, tz: str,
+                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                 names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     verb, noun = _VERB[kind]
     who = ev.name(track)
     if not len(track):
@@ -201,23 +219,31 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
                           samples=_event_samples(track, e, noun), gaps=gap_refs,
                           points=(*place.points(), GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)), notes=notes)
     hidden = _stop_possible_in_gaps(gaps, place)
+    edges = _place_edges(track, start, end, place, gaps.max_speed_kt, names)
+    open_edges = [e for e in edges if e.reaches_region]
     seen = "; ".join(e.sentence for e in elsewhere) or f"no {noun} in the data"
-    if unknown or hidden:
+    if unknown or hidden or open_edges:
         reasons = []
         if unknown:
             reasons.append("; ".join(e.sentence for e in unknown))
         if hidden:
             reasons.append(f"{ev.gap_phrase(hidden, tz)} could hide a {noun} there")
+        if open_edges:
+            reasons.append(f"a {noun} there could have happened unseen during {ev.gap_phrase(open_edges, tz)}, "
+                           "when it was within reach")
         sentence = (f"Not verifiable: no observed {noun} at {place.label} ({seen}), but "
                     + "; ".join(reasons) + ".")
         samples = [ev.sample(track, e.index, f"{noun} not placed") for e in unknown if 0 <= e.index < len(track)]
-        return ev.verdict(predicate, NOT_VERIFIABLE, sentence, track=track, gaps=hidden, samples=samples,
+        return ev.verdict(predicate, NOT_VERIFIABLE, sentence, track=track, gaps=[*edges, *hidden], samples=samples,
                           points=place.points(), measured={"matches": 0, "unplaced_events": len(unknown)})
+    too_short = (" and ".join(ev.edge_brief(e) for e in edges) + (" are" if len(edges) > 1 else " is")
+                 + " too short to get there") if edges else ""
+    verb_not = "take off from" if kind == "takeoff" else "land at"
     if elsewhere:
-        sentence = f"{who} did not {'take off from' if kind == 'takeoff' else 'land at'} {place.label}: {seen}."
+        sentence = f"{who} did not {verb_not} {place.label}: {seen}" + (f"; {too_short}" if too_short else "") + "."
     else:
-        sentence = (f"{who} did not {'take off from' if kind == 'takeoff' else 'land at'} {place.label}: "
-                    f"the data shows no {noun} in the window and no gap long enough to hide one there.")
+        sentence = (f"{who} did not {verb_not} {place.label}: the data shows no {noun} in the window and no gap long "
+                    "enough to hide one there" + (f"; {too_short}" if too_short else "") + ".")
     samples = [ev.sample(track, e.index, f"{noun} elsewhere") for e in elsewhere if 0 <= e.index < len(track)]
     first = min(elsewhere, key=lambda e: e.time) if elsewhere else None
     measured = {"matches": 0, f"{noun}s_elsewhere": [e.airport or e.nearest_airport for e in elsewhere]}
@@ -225,38 +251,44 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
         _, measured["distance_km"] = place.nearest(first.lat, first.lon)
         measured["distance_km"] = round(float(measured["distance_km"]), 3)
     return ev.verdict(predicate, CONTRADICTED, sentence, track=track, samples=samples, points=place.points(),
-                      measured=measured)
+                      measured=measured, gaps=edges)
 
 
 # -- departed_from / landed_at / visited -------------------------------------------------------------------
 
 
 def departed_from(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
-                  within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None
-                  ) -> Verdict:
+                  within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
+                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                  period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """A take-off from one of `airports` (or within `within_km` of `point`) is in the data.
 
     Measured: airport, distance_km (event position to the airport), time (+ bounds when not observed),
-    observed, evidence. Not verifiable when a take-off was not placed (the track starts in flight) or a gap
-    is long enough to hide a landing and take-off there.
+    observed, evidence. An observed take-off there supports it whatever happened unseen. Without one, not
+    verifiable when a take-off was not placed (the track starts in flight), a gap is long enough to hide a
+    landing and take-off there, or the place is within reach of the first / last sample during the unobserved
+    edges of [start, end] (the tested period the engine passes); else contradicted.
     """
     g = _gaps(track, gaps)
     return _event_claim("departed_from", "takeoff", track, Place.of(airports, point, within_km),
-                        _legs(track, legs, g), g, tz)
+                        _legs(track, legs, g), g, tz, start, end, period_names)
 
 
 def landed_at(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
-              within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None
-              ) -> Verdict:
+              within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
+              start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+              period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """A landing at one of `airports` (or within `within_km` of `point`) is in the data (see departed_from)."""
     g = _gaps(track, gaps)
     return _event_claim("landed_at", "landing", track, Place.of(airports, point, within_km),
-                        _legs(track, legs, g), g, tz)
+                        _legs(track, legs, g), g, tz, start, end, period_names)
 
 
 def visited(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
             within_km: float = 5.0, ground_time: tuple[pd.Timedelta | None, pd.Timedelta | None] = (None, None),
-            tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None) -> Verdict:
+            tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
+            start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+            period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """A landing at the place, and the time on the ground until the next take-off within `ground_time`.
 
     The ground time is bounded by the events' observation bounds; when the bounds straddle the range the claim
@@ -265,7 +297,7 @@ def visited(track: Track, *, airports: Iterable[str] = (), point: tuple[float, f
     g = _gaps(track, gaps)
     lg = _legs(track, legs, g)
     place = Place.of(airports, point, within_km)
-    landing = _event_claim("visited", "landing", track, place, lg, g, tz)
+    landing = _event_claim("visited", "landing", track, place, lg, g, tz, start, end, period_names)
     if landing.status != SUPPORTED:
         return landing
     who = ev.name(track)
@@ -342,8 +374,8 @@ def _range_text(lo: pd.Timedelta | None, hi: pd.Timedelta | None) -> str:
 def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.Timestamp,
                       airports: Iterable[str] = (), point: tuple[float, float] | None = None, within_km: float = 5.0,
                       region: Any = None, border: Any = None, sides: Any = None, tz: str = "UTC",
-                      gaps: Gaps | None = None, legs: Legs | None = None, max_speed_kt: float | None = None
-                      ) -> Verdict:
+                      gaps: Gaps | None = None, legs: Legs | None = None, max_speed_kt: float | None = None,
+                      period_names: tuple[str, str] = ("the claimed start", "the claimed end")) -> Verdict:
     """A take-off, landing (optionally at a place) or crossing (of a region or border) between start and end.
 
     Supported when such an event's time (or both its bounds, when not observed) lies in [start, end];
@@ -352,7 +384,7 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
     """
     if event == "crossing":
         return crossing_time_within(track, start=start, end=end, region=region, border=border, sides=sides, tz=tz,
-                                    gaps=gaps, max_speed_kt=max_speed_kt)
+                                    gaps=gaps, max_speed_kt=max_speed_kt, period_names=period_names)
     g = _gaps(track, gaps, max_speed_kt)
     lg = _legs(track, legs, g)
     who = ev.name(track)
@@ -395,7 +427,13 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows()
         if r["end_time"] >= start and r["start_time"] <= end and r["duration_s"] >= HIDDEN_TURNAROUND_S]
     unknown_in = [e for e in unknown if _could_be_within(track, e, start, end)]
-    ends = _ends_could_hold(track, start, end, place, g.max_speed_kt)
+    edges = _place_edges(track, start, end, place, g.max_speed_kt, period_names) if len(track) else []
+    ends = [e for e in edges if e.reaches_region]
+    if not len(track):
+        sentence = (f"Not verifiable: there are no samples of {who}: no data covers the whole period {window}, so a "
+                    f"{noun}{where} can be neither seen nor ruled out.")
+        return ev.verdict("event_time_within", NOT_VERIFIABLE, sentence, track=track, measured={"event": kind},
+                          points=points)
     if partial or hidden or unknown_in or ends:
         bits = [f"{verb} {e.airport or e.nearest_airport} at an unobserved time between "
                 f"{when(event_bounds(track, e)[0], tz)} and {when(event_bounds(track, e)[1], tz)}" for e in partial]
@@ -403,16 +441,15 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         if hidden:
             bits.append(f"{ev.gap_phrase(hidden, tz)} could hide a {noun}{where}")
         if ends:
-            bits.append(f"no data covers {ev.ends_phrase(track, ends, tz)}, when a {noun}{where} "
-                        "could have happened unseen")
+            bits.append(f"a {noun}{where} could have happened unseen during {ev.gap_phrase(ends, tz)}")
         sentence = f"Not verifiable: no {noun}{where} is observed {window}; " + "; ".join(bits) + "."
         e0 = partial[0] if partial else None
         measured = {"event": kind}
         if e0 is not None:
             lo, hi = event_bounds(track, e0)
             _moment(measured, e0.time, lo, hi)
-        return ev.verdict("event_time_within", NOT_VERIFIABLE, sentence, track=track, measured=measured, gaps=hidden,
-                          points=points)
+        return ev.verdict("event_time_within", NOT_VERIFIABLE, sentence, track=track, measured=measured,
+                          gaps=[*edges, *hidden], points=points)
     if outside:
         e = min(outside, key=lambda x: min(abs((x.time - start).total_seconds()), abs((x.time - end).total_seconds())))
         off = (start - e.time).total_seconds() if e.time < start else (e.time - end).total_seconds()
@@ -422,24 +459,11 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         sentence = (f"{who} {verb} {e.airport or e.nearest_airport} at {when(e.time, tz)}, {duration(off)} {side} of the "
                     f"claimed window ({window}).")
         return ev.verdict("event_time_within", CONTRADICTED, sentence, track=track, measured=measured,
-                          samples=_event_samples(track, e, noun),
+                          samples=_event_samples(track, e, noun), gaps=edges,
                           points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)))
     sentence = f"{who} has no {noun}{where} in the data, and no gap {window} could hide one."
     return ev.verdict("event_time_within", CONTRADICTED, sentence, track=track, measured={"event": kind},
-                      points=points)
-
-
-def _ends_could_hold(track: Track, start: pd.Timestamp, end: pd.Timestamp, place: Place | None,
-                     max_speed_kt: float) -> list[tuple[str, int, float]]:
-    """The unobserved ends of [start, end] (before the first / after the last sample) in which the aircraft,
-    flying no faster than `max_speed_kt`, could have reached the place (anywhere, without a place)."""
-    ends = ev.unobserved_ends(track, start, end)
-    if place is None:
-        return ends
-    frame = track.data
-    return [(where, k, sec) for where, k, sec in ends
-            if k < 0 or place.nearest(float(frame["lat"].iloc[k]), float(frame["lon"].iloc[k]))[1]
-            <= max_speed_kt * ev.KT_TO_KM_S * sec]
+                      points=points, gaps=edges)
 
 
 def _could_be_within(track: Track, e: Event, start: pd.Timestamp, end: pd.Timestamp) -> bool:

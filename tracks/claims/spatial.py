@@ -4,7 +4,10 @@ absent, crossing times for event_time_within, and traffic_count.
 Built on tracks.geo.fence (containment, crossings, closest approach and time inside, all on segments) and on
 the gaps' reachability ellipses (tracks.legs / tracks.geo.reach). The rule is the same everywhere: what the
 observed samples show decides; a gap matters only when its ellipse can reach the region (for `approached`:
-come within `within_km` of it), and then the claim is not verifiable and names the gap. Distances closer
+come within `within_km` of it), and then the claim is not verifiable and names the gap. The edges of the
+tested period (`start` / `end`: the case window, or the moments of `after` / `before` claims) before the first
+and after the last sample are unobserved time too, like gaps open on one side: the aircraft was within a
+geodesic disc of radius speed bound x duration around that sample (`edge_refs`). Distances closer
 than the boundary data's tolerance (Region.tolerance_km) are flagged in `measured["within_tolerance"]`, the
 notes and the sentence.
 """
@@ -102,6 +105,45 @@ def gap_refs(gaps: Gaps, region: Region, margin_km: float = 0.0, *, start: pd.Ti
     return [ev.gap_ref(r, reaches=bool(flag)) for (_, r), flag in zip(f.iterrows(), flags, strict=True)]
 
 
+def point_distance_km(lat: float, lon: float, region: Region) -> float:
+    """Geodesic distance (km) from a point to a region (0 inside an area)."""
+    return fence.closest_approach(_points_frame(np.full(2, lat), np.full(2, lon)), region).distance_km
+
+
+def edge_refs(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None, region: Region,
+              margin_km: float, max_speed_kt: float, names: tuple[str, str] = ev.PERIOD_NAMES) -> list[GapRef]:
+    """The unobserved edges of [start, end] (before the first / after the last sample), each with whether its
+    disc (radius: `max_speed_kt` x its duration, around that sample) comes within `margin_km` of the region."""
+    out = []
+    for e in ev.edges(track, start, end):
+        reach = ev.edge_reach_km(e, max_speed_kt)
+        row = track.data.iloc[e.index]
+        d = point_distance_km(float(row["lat"]), float(row["lon"]), region)
+        out.append(ev.edge_ref(track, e, reach, bool(d <= reach + margin_km), names))
+    return out
+
+
+def _ruled_out(refs: list[GapRef], tz: str) -> str:
+    """'; the reachability ellipse of gap-1, ..., cannot reach it; the 3 min without data after the last sample
+    is too short to get there' for unobserved time checked and ruled out ('' when none)."""
+    gaps, edges = ev.split_refs(refs)
+    parts = []
+    if len(gaps) == 1:
+        parts.append(f"the reachability ellipse of {ev.gap_phrase(gaps, tz)}, cannot reach it")
+    elif gaps:
+        parts.append(f"the reachability ellipses of {len(gaps)} coverage gaps cannot reach it")
+    if edges:
+        parts.append(" and ".join(ev.edge_brief(e) for e in edges)
+                     + (" are" if len(edges) > 1 else " is") + " too short to get there")
+    return "".join(f"; {p}" for p in parts)
+
+
+def _nor_edges(refs: list[GapRef]) -> str:
+    """', nor the 5 min without data after the last sample,' for edges ruled out ('' when none)."""
+    edges = [r for r in refs if r.is_edge and not r.matters]
+    return f", nor {' or '.join(ev.edge_brief(e) for e in edges)}," if edges else ""
+
+
 def observed_closest(track: Track, region: Region, max_gap_s: float) -> fence.Approach | None:
     """Closest approach over observed segments only (a gap is not an observed path). None if empty.
 
@@ -187,12 +229,15 @@ def _in_range(times: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | 
 
 
 def approached(track: Track, *, region: Region | None = None, border: Region | None = None, within_km: float,
-               max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+               max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None,
+               start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+               period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """The track came within `within_km` of a region or border line.
 
     Measured: distance_km (observed closest approach, geodesic), time, track and border points, tolerance_km,
-    within_tolerance. Not verifiable when the observed track stays further but a gap's ellipse comes within
-    `within_km`.
+    within_tolerance. A "there exists" claim: an observed approach within `within_km` supports it whatever
+    happened unseen. Not verifiable when the observed track stays further but a gap's ellipse, or the disc of
+    an unobserved edge of [start, end] (see `edge_refs`), comes within `within_km`.
     """
     target = region if region is not None else border
     if target is None:
@@ -201,7 +246,8 @@ def approached(track: Track, *, region: Region | None = None, border: Region | N
     who = ev.name(track)
     a = observed_closest(track, target, g.max_gap_s)
     # gaps matter only when the observed track stays further than claimed
-    refs = gap_refs(g, target, within_km) if a is None or a.distance_km > within_km else []
+    refs = [*edge_refs(track, start, end, target, within_km, g.max_speed_kt, period_names),
+            *gap_refs(g, target, within_km)] if a is not None and a.distance_km > within_km else []
     if a is None:
         return ev.verdict("approached", NOT_VERIFIABLE, f"No samples of {who} in the window: whether it came within "
                           f"{_km_claim(within_km)} of {rname(target)} can be neither seen nor ruled out.", track=track,
@@ -227,12 +273,13 @@ def approached(track: Track, *, region: Region | None = None, border: Region | N
                           regions=[target.code], notes=notes, **evid)
     if reaching:
         sentence = (f"Not verifiable: the observed track of {who} came no closer than {km(a.distance_km)} to "
-                    f"{rname(target)}, at {when(a.time, tz)}, but during {ev.gap_phrase(reaching, tz)} it could have "
+                    f"{rname(target)}, at {when(a.time, tz)}, but during {ev.gap_phrase(reaching, tz)}, it could have "
                     f"come within {_km_claim(within_km)}.")
         return ev.verdict("approached", NOT_VERIFIABLE, sentence, track=track, measured=measured, gaps=refs,
                           regions=[target.code], notes=notes, **evid)
     sentence = (f"{who} came no closer than {km(a.distance_km)} to {rname(target)}, at {when(a.time, tz)}, "
-                f"further than the claimed {_km_claim(within_km)}{tol}; no coverage gap could have brought it closer.")
+                f"further than the claimed {_km_claim(within_km)}{tol}; no coverage gap{_nor_edges(refs)} could have "
+                "brought it closer.")
     return ev.verdict("approached", CONTRADICTED, sentence, track=track, measured=measured, gaps=refs,
                       regions=[target.code], notes=notes, **evid)
 
@@ -262,8 +309,12 @@ def _entry_facts(track: Track, region: Region, g: Gaps, start: pd.Timestamp | No
 
 
 def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | None, end: pd.Timestamp | None,
-                tz: str) -> tuple[str, dict[str, Any], dict[str, Any], list[str], str]:
-    """Shared core of entered / never_entered / stayed_outside.
+                tz: str, names: tuple[str, str] = ev.PERIOD_NAMES
+                ) -> tuple[str, dict[str, Any], dict[str, Any], list[str], str]:
+    """Shared core of entered / never_entered / stayed_outside: inside at some time in [start, end]?
+
+    "yes" from the samples alone; "no" when they stay outside and no gap's ellipse and no unobserved edge's disc
+    of [start, end] can reach the region; "unknown" otherwise.
 
     Returns (answer: "yes" / "no" / "unknown", measured, evidence kwargs, notes, description).
     """
@@ -302,7 +353,9 @@ def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | Non
                        ev.sample(track, int(item["after_index"]), "first after the gap")]
         evid["samples"] = samples
         return "yes", measured, evid, notes, desc
-    refs = gap_refs(g, region, 0.0, start=start, end=end)  # the data alone does not show it inside
+    # the data alone does not show it inside: could unobserved time have taken it there?
+    refs = [*edge_refs(track, start, end, region, 0.0, g.max_speed_kt, names),
+            *gap_refs(g, region, 0.0, start=start, end=end)]
     evid["gaps"] = refs
     a = observed_closest(track, region, g.max_gap_s) if len(track) else None
     if a is not None:
@@ -324,17 +377,18 @@ def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | Non
     if reaching:
         return "unknown", measured, evid, notes, (f"{closest}, but the aircraft could have entered unseen during "
                                                   f"{ev.gap_phrase(reaching, tz)}")
-    ruled = (f"; the reachability ellipse of {ev.gap_phrase(refs, tz)}, cannot reach it" if len(refs) == 1 else
-             f"; the reachability ellipses of {len(refs)} coverage gaps cannot reach it" if refs else "")
-    return "no", measured, evid, notes, closest + ruled
+    return "no", measured, evid, notes, closest + _ruled_out(refs, tz)
 
 
 def entered(track: Track, *, region: Region, max_speed_kt: float | None = None, tz: str = "UTC",
-            gaps: Gaps | None = None) -> Verdict:
+            gaps: Gaps | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+            period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """The track was inside the region (a sample inside, an observed entry, or a gap whose ends are on both
-    sides). Measured: crossings (time, direction, in_gap), time of the first entry, closest distance otherwise."""
+    sides) between `start` and `end` (default: the track's own extent; the engine passes the tested period,
+    whose unobserved edges count like gaps). Measured: crossings (time, direction, in_gap), time of the first
+    entry, closest distance otherwise."""
     g = _gaps(track, gaps, max_speed_kt)
-    answer, measured, evid, notes, desc = _was_inside(track, region, g, None, None, tz)
+    answer, measured, evid, notes, desc = _was_inside(track, region, g, start, end, tz, period_names)
     status = {"yes": SUPPORTED, "no": CONTRADICTED, "unknown": NOT_VERIFIABLE}[answer]
     if answer == "unknown":
         desc = desc.replace("its observed track", f"the observed track of {ev.name(track)}", 1)
@@ -344,22 +398,26 @@ def entered(track: Track, *, region: Region, max_speed_kt: float | None = None, 
 
 
 def never_entered(track: Track, *, region: Region, max_speed_kt: float | None = None, tz: str = "UTC",
-                  gaps: Gaps | None = None) -> Verdict:
-    """The track was never inside the region (the mirror of `entered`)."""
-    return _outside("never_entered", track, region, None, None, max_speed_kt, tz, gaps)
+                  gaps: Gaps | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                  period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
+    """The track was never inside the region between `start` and `end` (the mirror of `entered`). A "for all"
+    claim: unobserved time that could reach the region (gaps, edges of the period) makes it not verifiable."""
+    return _outside("never_entered", track, region, start, end, max_speed_kt, tz, gaps, period_names)
 
 
 def stayed_outside(track: Track, *, region: Region, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                   max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+                   max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None,
+                   period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """The track stayed outside the region (e.g. a 12 nm territorial sea) between `start` and `end` (default:
-    all of it): samples, crossings and gaps outside that period do not count."""
-    return _outside("stayed_outside", track, region, start, end, max_speed_kt, tz, gaps)
+    all of it): samples, crossings and gaps outside that period do not count; its unobserved edges do."""
+    return _outside("stayed_outside", track, region, start, end, max_speed_kt, tz, gaps, period_names)
 
 
 def _outside(predicate: str, track: Track, region: Region, start: pd.Timestamp | None, end: pd.Timestamp | None,
-             max_speed_kt: float | None, tz: str, gaps: Gaps | None) -> Verdict:
+             max_speed_kt: float | None, tz: str, gaps: Gaps | None,
+             names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     g = _gaps(track, gaps, max_speed_kt)
-    answer, measured, evid, notes, desc = _was_inside(track, region, g, start, end, tz)
+    answer, measured, evid, notes, desc = _was_inside(track, region, g, start, end, tz, names)
     measured.pop("time", None)  # a claim of absence has no moment
     who = ev.name(track)
     if answer == "yes":
@@ -400,12 +458,15 @@ def _pairs(track: Track, a: Region, b: Region, max_gap_s: float) -> pd.DataFrame
 
 
 def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None = None, from_: Region | None = None,
-            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None, **kw: Any) -> Verdict:
+            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None,
+            start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+            period_names: tuple[str, str] = ev.PERIOD_NAMES, **kw: Any) -> Verdict:
     """The track crossed the border line between the two regions (from `from` into the other when given).
 
     `sides` are the two regions (the engine passes them; by default they are read from the border's code
     "A|B"). A crossing inside a gap (ends on either side) counts, with its time bounds. Not verifiable when no
-    crossing is seen but a gap's ellipse reaches the border line. Measured: crossings (time, from, to, in_gap).
+    crossing is seen but a gap's ellipse, or the disc of an unobserved edge of [start, end], reaches the border
+    line. Measured: crossings (time, from, to, in_gap).
     """
     from_ = kw.pop("from", from_)
     if kw:
@@ -445,6 +506,7 @@ def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None
                    ev.sample(track, int(r["after_index"]), "after the crossing")]
         return ev.verdict("crossed", SUPPORTED, sentence, track=track, measured=measured, samples=samples,
                           points=points, gaps=refs, regions=[border.code])
+    refs = [*edge_refs(track, start, end, border, 0.0, g.max_speed_kt, period_names), *refs]
     app = observed_closest(track, border, g.max_gap_s) if len(track) else None
     extra: dict[str, Any] = {}
     notes: list[str] = []
@@ -462,7 +524,7 @@ def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None
                           f"is observed{closest}, but {why}.", track=track, measured=measured, gaps=refs,
                           regions=[border.code], notes=notes, **extra)
     return ev.verdict("crossed", CONTRADICTED, f"{who} did not cross {rname(border)}{direction}{closest}; no "
-                      "coverage gap could hide a crossing.", track=track, measured=measured, gaps=refs,
+                      f"coverage gap{_nor_edges(refs)} could hide a crossing.", track=track, measured=measured, gaps=refs,
                       regions=[border.code], notes=notes, **extra)
 
 
@@ -471,8 +533,8 @@ def crossed(track: Track, *, border: Region, sides: tuple[Region, Region] | None
 
 def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None = None,
                 at_most: pd.Timedelta | None = None, max_speed_kt: float | None = None, tz: str = "UTC",
-                gaps: Gaps | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
-                ) -> Verdict:
+                gaps: Gaps | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
+                period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """Time spent inside the region compared with `at_least` / `at_most`.
 
     The data bounds it: at least the observed time inside (`seconds`), at most that plus every gap whose
@@ -491,16 +553,15 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
     observed = iv.observed_s if iv is not None else 0.0
     refs = gap_refs(g, region, 0.0)
     reaching = [r for r in refs if r.reaches_region]
-    ends: list[tuple[str, int, float]] = []
+    edges: list[GapRef] = []
     end_s = 0.0
-    if start is not None and end is not None:
-        for where, k, seconds in ev.unobserved_ends(track, start, end):
-            d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
-                                                     np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
-            spare = seconds - d / (g.max_speed_kt * KT_KM_S)  # time left once there, flying at the speed bound
-            if spare > 0:
-                ends.append((where, k, seconds))
-                end_s += spare
+    for e in ev.edges(track, start, end):
+        row = track.data.iloc[e.index]
+        d = point_distance_km(float(row["lat"]), float(row["lon"]), region)
+        spare = e.seconds - d / (g.max_speed_kt * KT_KM_S)  # time left once there, flying at the speed bound
+        edges.append(ev.edge_ref(track, e, ev.edge_reach_km(e, g.max_speed_kt), bool(spare > 0), period_names))
+        end_s += max(spare, 0.0)
+    ends = [e for e in edges if e.reaches_region]
     upper = observed + sum(r.duration_s for r in reaching) + end_s
     lo = at_least.total_seconds() if at_least is not None else None
     hi = at_most.total_seconds() if at_most is not None else None
@@ -514,8 +575,7 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
     claim = " and ".join(x for x in (f"at least {duration(lo)}" if lo is not None else "",
                                      f"at most {duration(hi)}" if hi is not None else "") if x)
     unseen = [*([f"throughout {ev.gap_phrase(reaching, tz)}"] if reaching else []),
-              *([f"whenever it could have been during {ev.ends_phrase(track, ends, tz)}, which no data covers"]
-                if ends else [])]
+              *([f"whenever it could have been during {ev.gap_phrase(ends, tz)}"] if ends else [])]
     span = (f"{duration(observed)}" if upper == observed else
             f"between {duration(observed)} (observed) and {duration(upper)} (if it was inside "
             + "; and ".join(unseen) + ")")
@@ -531,7 +591,7 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
         r = iv.observed.iloc[0]
         samples = [ev.sample(track, int(r["first_index"]), "first inside interval starts"),
                    ev.sample(track, int(iv.observed["last_index"].iloc[-1]), "last inside interval ends")]
-    return ev.verdict("time_inside", status, sentence, track=track, measured=measured, gaps=refs,
+    return ev.verdict("time_inside", status, sentence, track=track, measured=measured, gaps=[*edges, *refs],
                       regions=[region.code], samples=samples)
 
 
@@ -539,24 +599,22 @@ def time_inside(track: Track, *, region: Region, at_least: pd.Timedelta | None =
 
 
 def _unobserved(track: Track, g: Gaps, start: pd.Timestamp, end: pd.Timestamp, region: Region | None,
-                vmax_kt: float, tz: str = "UTC") -> tuple[list[GapRef], list[str]]:
-    """Gaps overlapping [start, end] and unobserved ends of the period that could put the aircraft in the
-    region (any, without a region): (gap refs reaching, descriptions of the ends, see `ev.ends_phrase`)."""
+                names: tuple[str, str] = ev.PERIOD_NAMES) -> tuple[list[GapRef], list[GapRef]]:
+    """Gaps overlapping [start, end] that could put the aircraft in the region (any gap, without a region), and
+    every unobserved edge of the period (`reaches_region`: it could; always, without a region)."""
     refs = gap_refs(g, region, 0.0, start=start, end=end) if region is not None else [
         ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows() if r["end_time"] > start and r["start_time"] < end]
-    edges = []
-    for where, k, seconds in ev.unobserved_ends(track, start, end):
-        if region is not None and k >= 0:
-            d = fence.closest_approach(_points_frame(np.r_[track.data["lat"].iloc[k]] * np.ones(2),
-                                                     np.r_[track.data["lon"].iloc[k]] * np.ones(2)), region).distance_km
-            if d > vmax_kt * KT_KM_S * seconds:
-                continue
-        edges.append(ev.ends_phrase(track, [(where, k, seconds)], tz))
+    if region is not None:
+        edges = edge_refs(track, start, end, region, 0.0, g.max_speed_kt, names)
+    else:
+        edges = [ev.edge_ref(track, e, ev.edge_reach_km(e, g.max_speed_kt), True, names)
+                 for e in ev.edges(track, start, end)]
     return [r for r in refs if r.reaches_region], edges
 
 
 def _presence(predicate: str, track: Track, start: pd.Timestamp, end: pd.Timestamp, region: Region | None,
-              max_speed_kt: float | None, tz: str, gaps: Gaps | None) -> Verdict:
+              max_speed_kt: float | None, tz: str, gaps: Gaps | None,
+              names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     g = _gaps(track, gaps, max_speed_kt)
     who = ev.name(track)
     t = track.data["time"]
@@ -590,39 +648,46 @@ def _presence(predicate: str, track: Track, start: pd.Timestamp, end: pd.Timesta
                 measured.pop("time", None)
             return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions,
                               points=_crossing_points(cr.head(1), region.code))
-    refs, edges = _unobserved(track, g, start, end, region, g.max_speed_kt, tz)
+    refs, edges = _unobserved(track, g, start, end, region, names)
+    reaching_edges = [e for e in edges if e.reaches_region]
     if region is None:
         if predicate == "present":
-            text = (f"Not verifiable: {who} is not seen {period}" + (f" (no data covers {' and '.join(edges)})"
-                                                                      if edges else "")
+            text = (f"Not verifiable: {who} is not seen {period}" + (f" ({ev.gap_phrase(edges, tz)})" if edges else "")
                     + "; no data is not no flight.")
-            return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs)
+            return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=[*edges, *refs])
         text = (f"{who} is not seen in these track files {period}. No data is not no flight: this says the aircraft "
                 "was not seen, not that it did not fly.")
-        return ev.verdict(predicate, SUPPORTED, text, track=track, measured=measured, gaps=refs)
-    if refs or edges:
+        return ev.verdict(predicate, SUPPORTED, text, track=track, measured=measured, gaps=[*edges, *refs])
+    if not len(track):
+        text = (f"Not verifiable: {who} is not seen{where} {period}, but no data covers the whole period, when it "
+                "could have been there.")
+        return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, regions=regions)
+    if refs or reaching_edges:
         bits = ([f"{ev.gap_phrase(refs, tz)} could have taken it there"] if refs else []) + (
-            [f"no data covers {' and '.join(edges)}, when it could have been there"] if edges else [])
+            [f"it could have been there during {ev.gap_phrase(reaching_edges, tz)}"] if reaching_edges else [])
         text = f"Not verifiable: {who} is not seen{where} {period}, but " + "; ".join(bits) + "."
-        return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs, regions=regions)
-    text = (f"{who} was observed elsewhere throughout, never{where}, {period}; no coverage gap could have taken it "
-            "there.")
+        return ev.verdict(predicate, NOT_VERIFIABLE, text, track=track, measured=measured, gaps=[*edges, *refs],
+                          regions=regions)
+    text = (f"{who} was observed elsewhere throughout, never{where}, {period}; no coverage gap{_nor_edges(edges)} "
+            "could have taken it there.")
     status = CONTRADICTED if predicate == "present" else SUPPORTED
-    return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions)
+    return ev.verdict(predicate, status, text, track=track, measured=measured, regions=regions, gaps=edges)
 
 
 def present(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
-            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+            max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None,
+            period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """The aircraft was seen between start and end (inside the region when given). Without a region the claim
     is about the data (seen or not); with one, unobserved time that could reach the region makes it not
     verifiable. Measured: samples, first_seen, last_seen, time."""
-    return _presence("present", track, start, end, region, max_speed_kt, tz, gaps)
+    return _presence("present", track, start, end, region, max_speed_kt, tz, gaps, period_names)
 
 
 def absent(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
-           max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
+           max_speed_kt: float | None = None, tz: str = "UTC", gaps: Gaps | None = None,
+           period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
     """The aircraft was not seen between start and end (not inside the region when given); see `present`."""
-    return _presence("absent", track, start, end, region, max_speed_kt, tz, gaps)
+    return _presence("absent", track, start, end, region, max_speed_kt, tz, gaps, period_names)
 
 
 # -- crossings for event_time_within --------------------------------------------------------------------------------
@@ -630,7 +695,8 @@ def absent(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Regi
 
 def crossing_time_within(track: Track, *, start: pd.Timestamp, end: pd.Timestamp, region: Region | None = None,
                          border: Region | None = None, sides: tuple[Region, Region] | None = None, tz: str = "UTC",
-                         gaps: Gaps | None = None, max_speed_kt: float | None = None) -> Verdict:
+                         gaps: Gaps | None = None, max_speed_kt: float | None = None,
+                         period_names: tuple[str, str] = ("the claimed start", "the claimed end")) -> Verdict:
     """A crossing of the region's boundary (or of the border line, whose two `sides` default to the regions
     named by its code "A|B") between start and end."""
     g = _gaps(track, gaps, max_speed_kt)
@@ -666,14 +732,20 @@ def crossing_time_within(track: Track, *, start: pd.Timestamp, end: pd.Timestamp
         return ev.verdict("event_time_within", SUPPORTED, text, track=track, measured=measured,
                           regions=[target.code])
     refs = [r for r in gap_refs(g, target, 0.0, start=start, end=end) if r.reaches_region]
-    ends = _unobserved(track, g, start, end, target, g.max_speed_kt, tz)[1]
+    edges = edge_refs(track, start, end, target, 0.0, g.max_speed_kt, period_names)
+    ends = [e for e in edges if e.reaches_region]
+    if not len(track):
+        text = (f"Not verifiable: there are no samples of {who}: no data covers the whole period {window}, so a "
+                f"crossing of {rname(target)} can be neither seen nor ruled out.")
+        return ev.verdict("event_time_within", NOT_VERIFIABLE, text, track=track, measured=measured,
+                          regions=[target.code])
     if len(partial) or refs or ends:
         why = [*(["a crossing's time is only known to a range overlapping it"] if len(partial) else []),
                *([f"{ev.gap_phrase(refs, tz)} could hide one"] if refs else []),
-               *([f"no data covers {' and '.join(ends)}, when one could have happened unseen"] if ends else [])]
+               *([f"one could have happened unseen during {ev.gap_phrase(ends, tz)}"] if ends else [])]
         text = f"Not verifiable: no crossing of {rname(target)} is observed {window}, but " + "; ".join(why) + "."
-        return ev.verdict("event_time_within", NOT_VERIFIABLE, text, track=track, measured=measured, gaps=refs,
-                          regions=[target.code])
+        return ev.verdict("event_time_within", NOT_VERIFIABLE, text, track=track, measured=measured,
+                          gaps=[*edges, *refs], regions=[target.code])
     if len(cr):
         times = cr["window_start"]
         k = int(np.argmin(np.minimum(abs((times - start).dt.total_seconds()), abs((times - end).dt.total_seconds()))))
@@ -681,8 +753,10 @@ def crossing_time_within(track: Track, *, start: pd.Timestamp, end: pd.Timestamp
         measured["nearest_crossing"] = iso_utc(t_k)
         text = f"{who} crossed the boundary of {rname(target)} only outside the claimed window ({window}), nearest at {when(t_k, tz)}."
     else:
-        text = f"{who} never crossed the boundary of {rname(target)}, and no coverage gap could hide a crossing {window}."
-    return ev.verdict("event_time_within", CONTRADICTED, text, track=track, measured=measured, regions=[target.code])
+        text = (f"{who} never crossed the boundary of {rname(target)}, and no coverage gap{_nor_edges(edges)} could "
+                f"hide a crossing {window}.")
+    return ev.verdict("event_time_within", CONTRADICTED, text, track=track, measured=measured, regions=[target.code],
+                      gaps=edges)
 
 
 # -- traffic_count ------------------------------------------------------------------------------------------------------

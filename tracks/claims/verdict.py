@@ -63,25 +63,46 @@ class GeoPoint:
     kind: str = ""  # "crossing", "closest", "border", "airport", "takeoff", "landing"
 
 
+#: GapRef kinds: a coverage gap between two samples, or an unobserved edge of the tested period: the time
+#: from its start to the first sample ("start") or from the last sample to its end ("end").
+GAP_KINDS = ("gap", "start", "end")
+
+
 @dataclass(frozen=True)
 class GapRef:
-    """A coverage gap a verdict looked at (`matters`: the verdict depends on it)."""
+    """Unobserved time a verdict looked at (`matters`: the verdict depends on it).
 
-    id: str  # "gap-3"
-    start: str  # ISO 8601 UTC of the last sample before the gap
+    kind "gap": a coverage gap between two samples; its reachability area is an ellipse with the two samples
+    as foci. kind "start" / "end": an edge of the tested period (the case window, or the moment of an `after`
+    / `before` claim) before the first / after the last sample, like a gap open on one side; the aircraft
+    was within `reach_km` (speed bound x duration) of that sample, a geodesic disc. For an edge, `start` /
+    `end` are the period's start and the first sample's time ("start"), or the last sample's time and the
+    period's end ("end"); both positions are the sample's.
+    """
+
+    id: str  # "gap-3", "before-first-sample", "after-last-sample"
+    start: str  # ISO 8601 UTC of the last sample before the gap (edge: see above)
     end: str  # ISO 8601 UTC of the first sample after
     duration_s: float
     start_lat: float
     start_lon: float
     end_lat: float
     end_lon: float
-    reaches_region: bool | None = None  # whether its reachability ellipse can reach the claim's region
+    reaches_region: bool | None = None  # whether its reachability ellipse (disc) can reach the claim's region
+    kind: str = "gap"  # one of GAP_KINDS
+    reach_km: float | None = None  # the ellipse's major axis (gap) or the disc's radius (edge), km
+    bound: str = ""  # an edge's other end, for sentences: "the window start", "the moment of claim 'landed'"
 
     @property
     def matters(self) -> bool:
         """The verdict depends on this gap: its ellipse reaches the region, or reach does not apply (None).
         A gap whose ellipse cannot reach the region was checked and ruled out."""
         return self.reaches_region is not False
+
+    @property
+    def is_edge(self) -> bool:
+        """An unobserved edge of the tested period, not a gap between two samples."""
+        return self.kind != "gap"
 
 
 @dataclass(frozen=True)

@@ -285,16 +285,26 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
         lines.append("")
     needed = [g for g in ev.gaps if g.matters]
     if needed:
-        lines += ["| gap | from (UTC) | to (UTC) | duration | ellipse reaches the region |", "|---|---|---|---|---|"]
+        lines += ["| unobserved time | from (UTC) | to (UTC) | duration | can reach the region |", "|---|---|---|---|---|"]
         for g in needed:
             reach = {True: "yes", None: "n/a"}[g.reaches_region]
+            if g.is_edge and g.reaches_region and g.reach_km is not None:
+                sample = "first" if g.kind == "start" else "last"
+                reach = f"yes (anywhere within {g.reach_km:,.0f} km of the {sample} sample)"
+            elif not g.is_edge and g.reaches_region:
+                reach = "yes (reachability ellipse)"
             lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {g.duration_s / 60:.1f} min | {reach} |")
         lines.append("")
-    ruled_out = [g.id for g in ev.gaps if not g.matters]
+    ruled_out = [g.id for g in ev.gaps if not g.matters and not g.is_edge]
     if ruled_out:  # listed one by one in report.json; hundreds of rows here would hide what matters
         named = ", ".join(ruled_out[:5]) + (f" and {len(ruled_out) - 5} more" if len(ruled_out) > 5 else "")
         lines += [f"Coverage gaps checked and ruled out (their reachability ellipses cannot reach the region): "
                   f"{md(named)}.", ""]
+    edges_out = [g for g in ev.gaps if not g.matters and g.is_edge]
+    if edges_out:
+        named = "; ".join(f"{g.id} ({g.duration_s / 60:.1f} min from {g.start} to {g.end})" for g in edges_out)
+        lines += [f"Unobserved edges of the tested period checked and ruled out (too short to reach the region from "
+                  f"the first / last sample): {md(named)}.", ""]
     if ev.regions:
         lines += [f"Regions: {', '.join(md(r) for r in ev.regions)}", ""]
     for note in v.notes:
