@@ -160,9 +160,12 @@ def test_sort_order_branches_match_a_lexsort(aircraft: int, disorder: str, unkno
         us = rng.permutation(us)
     if unknown:
         us[rng.choice(n, 30, replace=False)] = NAT_US
-    order, codes_sorted = opensky._sort_order(codes, us)
+    order, codes_sorted, us_sorted = opensky._sort_order(codes, us)
     np.testing.assert_array_equal(order, reference_order(codes, us))
     np.testing.assert_array_equal(codes_sorted, codes[order])
+    if us_sorted is not None:  # equal exactly where the sorted times are
+        same = us[order][1:] == us[order][:-1]
+        np.testing.assert_array_equal(us_sorted[1:] == us_sorted[:-1], same)
 
 
 def test_sort_order_wide_span_and_empty() -> None:

@@ -70,10 +70,13 @@ def seconds_to_us(seconds: np.ndarray) -> np.ndarray:
     return us
 
 
-def us_to_time(us: np.ndarray) -> pd.Series:
-    """Whole microseconds since 1970 (NAT_US = unknown) -> datetime64[ns, UTC]."""
-    ns = us * 1000
+def us_to_time(us: np.ndarray, overwrite: bool = False) -> pd.Series:
+    """Whole microseconds since 1970 (NAT_US = unknown) -> datetime64[ns, UTC].
+
+    `overwrite`: the nanoseconds are computed in `us` itself (which the caller no longer needs).
+    """
     unknown = us == NAT_US
+    ns = np.multiply(us, 1000, out=us if overwrite else None)
     if unknown.any():
         ns[unknown] = _NAT
     return _ns_to_time(ns)

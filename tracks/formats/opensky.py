@@ -382,11 +382,13 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     icao_codes, icao_dict = codes_job.result() if codes_job is not None else _codes(table["icao24"])
     missing = len(icao_dict) - 1  # the code of rows without an address
     # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
-    order, codes_sorted = _sort_order(icao_codes, pos_us)
-    if has_lpu:
-        t = lpu[order]
+    order, codes_sorted, us_sorted = _sort_order(icao_codes, pos_us)
+    if has_lpu:  # a repeat has its aircraft's previous lastposupdate (NaN never repeats), hence its time in us
+        t = us_sorted if us_sorted is not None else pos_us[order]
         repeated_sorted = np.zeros(n, dtype=bool)
-        np.logical_and(codes_sorted[1:] == codes_sorted[:-1], t[1:] == t[:-1], out=repeated_sorted[1:])  # NaN != NaN
+        np.logical_and(codes_sorted[1:] == codes_sorted[:-1], t[1:] == t[:-1], out=repeated_sorted[1:])
+        same_us = np.flatnonzero(repeated_sorted)
+        repeated_sorted[same_us] = lpu[order[same_us]] == lpu[order[same_us - 1]]
         reason = REPEAT_REASON
     else:
         repeated_sorted = (row_time - contact)[order] > CONTACT_TIMEOUT_S
@@ -413,15 +415,17 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
         repeats_job = _POOL.submit(repeat_records) if parallel else None  # text made while the columns gather
         if repeats_job is None:
             rejected += repeat_records()
-        kept = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
-        keep = order[kept]
-        stale = np.zeros(len(keep), dtype=bool)
+        kept: np.ndarray | None = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
+        stale = np.zeros(int(np.count_nonzero(kept)), dtype=bool)
     elif any_no_id:
-        keep = order[~no_id]
-        stale = repeated_sorted[~no_id]
+        kept = ~no_id
+        stale = repeated_sorted[kept]
     else:
-        keep, stale = order, repeated_sorted
-    frame = _gather(table, keep, pos_us, file_records, icao_codes, icao_dict, stale)
+        kept, stale = None, repeated_sorted
+    # rows kept, in output order; the codes and times already in sorted order are compressed, not gathered
+    keep, codes_kept = (order[kept], codes_sorted[kept]) if kept is not None else (order, codes_sorted)
+    us_kept = (us_sorted[kept] if kept is not None else us_sorted) if us_sorted is not None else pos_us[keep]
+    frame = _gather(table, keep, us_kept, file_records, codes_kept, icao_dict, stale)
     if repeats_job is not None:
         rejected += repeats_job.result()
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
@@ -434,10 +438,11 @@ _FLOAT_COLUMNS = (  # canonical column <- state-vector column, factor to the can
 )
 
 
-def _gather(table: pa.Table, keep: np.ndarray, pos_us: np.ndarray, records: np.ndarray | None,
-            icao_codes: np.ndarray, icao_dict: pa.Array, stale: np.ndarray) -> pd.DataFrame:
+def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarray | None, codes: np.ndarray,
+            icao_dict: pa.Array, stale: np.ndarray) -> pd.DataFrame:
     """The canonical frame of rows `keep` (in that order), every column built once with its schema dtype.
-    `records` are the rows' record numbers (None: the row numbers themselves).
+    `records` are the rows' record numbers (None: the row numbers themselves); `us` (position times, which
+    are overwritten) and `codes` (aircraft) are already those of the rows `keep`.
 
     The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
     pool; the pandas wrappers around them are zero-copy and made afterwards, on this thread.
@@ -454,13 +459,13 @@ def _gather(table: pa.Table, keep: np.ndarray, pos_us: np.ndarray, records: np.n
         return out
 
     def times() -> pd.api.extensions.ExtensionArray:
-        return us_to_time(np.take(pos_us, keep)).array
+        return us_to_time(us, overwrite=True).array
 
     jobs: dict[str, Callable[[], Any]] = {
         col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS}
     jobs.update({
         "time": times,
-        "icao24": lambda: take_text(icao_dict, np.take(icao_codes, keep)),
+        "icao24": lambda: take_text(icao_dict, codes),
         "callsign": lambda: _padded_text(table["callsign"], keep) if "callsign" in names else pa.nulls(m, pa.large_string()),
         "squawk": lambda: _padded_text(table["squawk"], keep) if "squawk" in names else pa.nulls(m, pa.large_string()),
         "on_ground": lambda: pc.take(table["onground"], pa.array(keep)) if "onground" in names else pa.nulls(m, pa.bool_()),
@@ -490,8 +495,9 @@ def _gather(table: pa.Table, keep: np.ndarray, pos_us: np.ndarray, records: np.n
     )
 
 
-def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row order by (aircraft code, time in us, file order), the codes in that order).
+def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(row order by (aircraft code, time in us, file order), the codes in that order, and when at hand
+    (every time known, no re-sort) the times in that order, else None).
 
     Dumps are written in time order, so a stable sort by aircraft alone (linear time: Arrow's counting sort
     for up to 4096 aircraft, numpy's radix sort up to 65536) usually leaves every aircraft's times ascending
@@ -502,7 +508,7 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """
     n = len(codes)
     if not n:
-        return np.zeros(0, dtype="int64"), codes
+        return np.zeros(0, dtype="int64"), codes, None
     known = us != NAT_US
     all_known = bool(known.all())
     top = int(codes.max())
@@ -519,7 +525,7 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
         t = us[order] if all_known else np.where(known, us, np.iinfo(np.int64).max)[order]
         back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
         if not len(back):
-            return order, codes_sorted
+            return order, codes_sorted, t if all_known else None
         flag = np.zeros(top + 1, dtype=bool)
         flag[codes_sorted[back]] = True
         redo = flag[codes_sorted]  # the rows of the aircraft whose times go back somewhere
@@ -527,16 +533,16 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
             sub = order[redo]
             order = order.copy() if not order.flags.writeable else order
             order[redo] = sub[np.lexsort((t[redo], codes_sorted[redo]))]
-            return order, codes_sorted
+            return order, codes_sorted, None
     if packable:
         rel = us - (us.min() if all_known else us[known].min())
         rel[~known] = 2**43 - 1  # unknown times last (the loader rejects them)
         order = np.argsort((codes.astype(np.int64) << 43) + rel, kind="stable")
-        return order, codes[order]
+        return order, codes[order], None
     order = pc.sort_indices(pa.table({"c": codes, "t": us, "r": np.arange(n)}),
                             sort_keys=[("c", "ascending"), ("t", "ascending"), ("r", "ascending")])
     order = np.asarray(order.to_numpy(), dtype="int64")
-    return order, codes[order]
+    return order, codes[order], None
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
