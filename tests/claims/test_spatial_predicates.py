@@ -293,8 +293,6 @@ def test_absent_sentence_names_the_unobserved_time() -> None:
     assert "no data covers the whole period, when it could have been there" in v.sentence
 
 
-@pytest.mark.xfail(strict=True, reason="tracks/geo/nearest.py: closest_approach on a table of several groups skips a "
-                   "group of one sample (an isolated sample between two gaps); see the QA report")
 def test_an_isolated_sample_between_two_gaps_is_observed() -> None:
     # north in A, a 5-min gap, ONE sample 0.1 deg from the border, another 5-min gap, back north
     t = path([(0, 5.5, LON, FL), (300, 5.0, LON, FL), (600, 4.1, LON, FL), (900, 5.0, LON, FL),

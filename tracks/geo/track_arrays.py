@@ -312,8 +312,9 @@ def stamp(inp: TrackArrays, seconds: float) -> pd.Timestamp:
     return pd.Timestamp(inp.t0_ns + round(float(seconds) * 1e9), unit="ns", tz="UTC")
 
 def all_pieces(inp: TrackArrays) -> tuple[np.ndarray, ...]:
-    """Pieces of all valid segments in track order (a lone sample, or samples with no valid segment between
-    them, become zero-length pieces)."""
+    """Pieces of all valid segments in track order; a lone sample (no valid segment touches it, e.g. one
+    sample of an aircraft, or between two gaps in a table of runs) becomes a zero-length piece at that sample:
+    segment j at parameter 0, or the previous segment at parameter 1 for the table's last row."""
     segs = np.flatnonzero(inp.valid)
     if inp.n == 1 or len(segs) == 0:
         m = max(inp.n - 1, 1)
@@ -321,6 +322,17 @@ def all_pieces(inp: TrackArrays) -> tuple[np.ndarray, ...]:
         zeros = np.zeros(m)
         return idx, inp.x[:m], inp.y[:m], inp.x[:m], inp.y[:m], zeros, zeros
     pseg, x1, y1, x2, y2, ta, tb, _, _ = pieces(inp, segs)
+    covered = np.zeros(inp.n, dtype=bool)
+    covered[segs] = True
+    covered[segs + 1] = True
+    lone = np.flatnonzero(~covered)
+    if len(lone):
+        at_end = lone == inp.n - 1
+        lseg = np.where(at_end, lone - 1, lone)
+        lpar = np.where(at_end, 1.0, 0.0)
+        lx, ly = inp.x[lone], inp.y[lone]
+        pseg, x1, y1, x2, y2, ta, tb = (np.concatenate([a, b]) for a, b in (
+            (pseg, lseg), (x1, lx), (y1, ly), (x2, lx), (y2, ly), (ta, lpar), (tb, lpar)))
     if len(pseg) != len(segs):
         order = np.lexsort((ta, pseg))
         pseg, x1, y1, x2, y2, ta, tb = (v[order] for v in (pseg, x1, y1, x2, y2, ta, tb))
