@@ -3,6 +3,7 @@ sequence. Each has supported, contradicted and gap cases; answers follow from ho
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -271,3 +272,56 @@ def test_absence_of_an_event_counts_the_edges() -> None:
     assert P.landed_at(t, airports=["SVSE"], start=at(-36000), end=at(36000), tz=TZ).status == SUPPORTED
     # without a period (a direct call): the track's own extent, as before
     assert P.landed_at(t, **kw).status == CONTRADICTED
+
+
+# -- a landing inferred from the final approach (the track ends before touchdown) ----------------------------------
+
+
+def _final_approach(gs_kt: float = 120.0, end_km: float = 2.0) -> tuple[object, float]:
+    """Straight in to SVMI from the east at `gs_kt`, descending to the airport's elevation (235 ft); the data
+    ends `end_km` short of the reference point. Returns the track and its last sample's distance (km)."""
+    from pyproj import Geod
+
+    from tests.helpers import make_track
+
+    geod = Geod(ellps="WGS84")
+    n = 31
+    km_s = gs_kt * 1.852 / 3600.0
+    dist = end_km + km_s * 10.0 * np.arange(n)[::-1]  # one sample every 10 s
+    lons, lats, _ = geod.fwd(np.full(n, SVMI[1]), np.full(n, SVMI[0]), np.full(n, 90.0), dist * 1000.0)
+    times = [at(-300 + 10 * k) for k in range(n)]
+    alt = np.linspace(1200.0, 235.0, n)
+    track = make_track(times, lats, lons, alt_baro_ft=alt, gs_kt=np.full(n, gs_kt), track_deg=np.full(n, 270.0),
+                       on_ground=pd.array([False] * n, dtype="boolean"))
+    return track, float(geodesic_km(lats[-1], lons[-1], *SVMI))
+
+
+def test_landing_inferred_from_the_final_approach_is_bounded_in_time() -> None:
+    t, d = _final_approach()
+    last = at(0)
+    latest = last + pd.Timedelta(seconds=d / (60.0 * 1.852 / 3600.0))  # at half the last ground speed, 60 kt
+    v = P.landed_at(t, airports=["SVMI"], tz=TZ)
+    assert v.status == SUPPORTED and v.measured["evidence"] == "final_approach" and v.measured["observed"] is False
+    assert pd.Timestamp(v.measured["time_earliest"]) == last
+    assert abs((pd.Timestamp(v.measured["time_latest"]) - latest).total_seconds()) <= 0.001
+    assert any(n.startswith(f"landing inferred from final approach at {d:.1f} km from SVMI, 235 ft, 120 kt")
+               for n in v.notes), v.notes
+    # the same landing in event_time_within: decided when the bound lies inside / outside the claimed period
+    inside = P.event_time_within(t, event="landing", airports=["SVMI"], start=at(-60), end=at(120), tz=TZ)
+    assert inside.status == SUPPORTED, inside.sentence
+    assert inside.measured["time_latest"] == v.measured["time_latest"]
+    assert any(n.startswith("landing inferred from final approach") for n in inside.notes)
+    straddles = P.event_time_within(t, event="landing", airports=["SVMI"], start=at(-60), end=at(30), tz=TZ)
+    assert straddles.status == NOT_VERIFIABLE  # the touchdown may be after 00:00:30 (latest about 00:01:00)
+    before = P.event_time_within(t, event="landing", airports=["SVMI"], start=at(-250), end=at(-100), tz=TZ)
+    assert before.status == CONTRADICTED  # the data covers that period: on approach throughout, no landing
+
+
+def test_final_approach_without_a_ground_speed_leaves_the_touchdown_open() -> None:
+    t, _ = _final_approach()
+    t2 = type(t)(t.data.assign(gs_kt=np.nan), t.sources, t.rejected)
+    v = P.landed_at(t2, airports=["SVMI"], tz=TZ)
+    assert v.status == SUPPORTED and v.measured["time_latest"] == ""  # open: no speed to bound it with
+    assert not any(n.startswith("landing inferred") and "within" in n for n in v.notes)
+    assert P.event_time_within(t2, event="landing", airports=["SVMI"], start=at(-60), end=at(600),
+                               tz=TZ).status == NOT_VERIFIABLE

@@ -54,6 +54,10 @@ from tracks.track import Track
 
 #: Evidence kinds (tracks.airports.describe_event) that place an event at an airport.
 STRONG_EVIDENCE = ("ground", "final_approach", "initial_climb")
+#: A landing inferred from a final approach at the end of the data (or a take-off from an initial climb at its
+#: start) is bounded in time by assuming the aircraft covered the remaining distance to the airport at no less
+#: than this fraction of its last (first) observed ground speed. Without a ground speed the bound stays open.
+APPROACH_SPEED_FRACTION = 0.5
 
 
 # -- shared helpers --------------------------------------------------------------------------------------------
@@ -76,7 +80,11 @@ def _times(track: Track) -> pd.Series:
 
 
 def event_bounds(track: Track, e: Event) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Earliest and latest time the event can have happened (equal when observed; NaT = open)."""
+    """Earliest and latest time the event can have happened (equal when observed; NaT = open).
+
+    A landing seen only on final approach where the data ends is over at the latest after the remaining
+    distance to the airport at `APPROACH_SPEED_FRACTION` of the last ground speed (`approach_seconds`); a
+    take-off seen only from the initial climb where the data starts, likewise before it."""
     t = _times(track)
     n = len(t)
     i = e.index
@@ -89,7 +97,47 @@ def event_bounds(track: Track, e: Event) -> tuple[pd.Timestamp, pd.Timestamp]:
 
     if e.evidence == "ground":  # index = the ground sample next to the unseen moment
         return (at(i - 1), at(i)) if landing else (at(i), at(i + 1))
-    return (at(i), at(i + 1)) if landing else (at(i - 1), at(i))  # index = the airborne sample
+    lo, hi = (at(i), at(i + 1)) if landing else (at(i - 1), at(i))  # index = the airborne sample
+    s = approach_seconds(track, e)
+    if landing and pd.isna(hi) and s is not None:
+        hi = at(i) + pd.Timedelta(seconds=s)
+    if not landing and pd.isna(lo) and s is not None:
+        lo = at(i) - pd.Timedelta(seconds=s)
+    return lo, hi
+
+
+def approach_seconds(track: Track, e: Event) -> float | None:
+    """For a landing inferred from a final approach (a take-off from an initial climb): the longest time (s) to
+    cover the distance from that sample to the airport at `APPROACH_SPEED_FRACTION` of its ground speed; None
+    for other evidence, without a known ground speed or distance."""
+    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(track):
+        return None
+    gs = float(track.data["gs_kt"].iloc[e.index])
+    if not (np.isfinite(gs) and gs > 0 and np.isfinite(e.distance_km)):
+        return None
+    return float(e.distance_km) / (APPROACH_SPEED_FRACTION * gs * ev.KT_TO_KM_S)
+
+
+def _inferred_note(track: Track, e: Event) -> list[str]:
+    """'landing inferred from final approach at 2.1 km from RJTT, 0 ft, 122 kt; ...' (nothing for other evidence)."""
+    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(track):
+        return []
+    r = track.data.iloc[e.index]
+    alt = e.alt_ft if np.isfinite(e.alt_ft) else np.nan
+    gs = float(r["gs_kt"])
+    what = ("landing inferred from final approach" if e.evidence == "final_approach"
+            else "take-off inferred from initial climb")
+    parts = [f"{ev.km(e.distance_km)} from {e.airport}"]
+    if np.isfinite(alt):
+        parts.append(f"{alt:,.0f} ft")
+    if np.isfinite(gs):
+        parts.append(f"{gs:.0f} kt")
+    s = approach_seconds(track, e)
+    moment = "touchdown" if e.evidence == "final_approach" else "lift-off"
+    bound = (f"; {moment} not observed, assumed within {ev.duration(s)} of that sample (the distance at no less "
+             f"than {APPROACH_SPEED_FRACTION:.0%} of that ground speed)" if s is not None else
+             f"; {moment} not observed, and without a ground speed its time is open")
+    return [f"{what} at {', '.join(parts)}{bound}"]
 
 
 def _moment(measured: dict[str, Any], time: pd.Timestamp, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
@@ -211,7 +259,7 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
                     else f"{'after' if kind == 'landing' else 'before'} {when(e.time, tz)}")
             sentence = (f"{who} {verb} {code} {span}; the {noun} itself was not observed "
                         f"({e.evidence.replace('_', ' ')} evidence).")
-        notes = [f"tracks.legs: {e.sentence}"]
+        notes = [*_inferred_note(track, e), f"tracks.legs: {e.sentence}"]
         if len(matches) > 1:
             notes.append(f"{len(matches)} {noun}s match; the first is reported")
         gap_refs = [ev.gap_ref(gaps.row(e.gap_id))] if e.gap_id else []
@@ -420,7 +468,7 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         exact = "" if e.observed else f" (not observed exactly: between {when(lo, tz)} and {when(hi, tz)})"
         sentence = f"{who} {verb} {e.airport or 'an unnamed place'} at {when(e.time, tz)}{exact}, {window}."
         return ev.verdict("event_time_within", SUPPORTED, sentence, track=track, measured=measured,
-                          samples=_event_samples(track, e, noun),
+                          samples=_event_samples(track, e, noun), notes=_inferred_note(track, e),
                           points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)))
     overlap = (start, end)
     hidden = _stop_possible_in_gaps(g, place, overlapping=overlap) if place else [
