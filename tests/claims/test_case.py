@@ -538,3 +538,39 @@ def test_before_itself_and_cycles(tmp_path: Path) -> None:
 """
     e = error(tmp_path, text)
     assert "depend on each other in a cycle: departed -> back -> departed" in e.problem
+
+
+# -- loader options in tracks: entries -----------------------------------------------------------------------------
+
+
+def test_tracks_entry_with_loader_options(tmp_path: Path) -> None:
+    text = BASE.replace("tracks: [track.json]", """tracks:
+  - {path: track.json, icao24: 8467D8, callsign: JAL516}
+  - path: track.json
+    tz: Europe/Paris
+    columns: {Alt: alt_baro_ft, Junk: null}
+    alt_unit: ft""")
+    case = load_case(write(tmp_path, text))
+    a, b = case.tracks
+    assert dict(a.options) == {"icao24": "8467d8", "callsign": "JAL516"}
+    assert dict(b.options) == {"tz": "Europe/Paris", "columns": {"Alt": "alt_baro_ft", "Junk": None}, "alt_unit": "ft"}
+    assert b.option_lines["tz"] == line_of(text, "tz: Europe/Paris")
+    assert load_case(write(tmp_path, BASE)).tracks[0].options == {}
+
+
+@pytest.mark.parametrize(("entry", "needle", "problem"), [
+    ("{path: track.json, icao: 8467d8}", "icao: 8467d8", "unknown key 'icao'; did you mean 'icao24'?"),
+    ("{path: track.json, icao24: JAL516}", "icao24: JAL516", "expected 6 hex digits (e.g. 8467d8), got 'JAL516'"),
+    ("{path: track.json, tz: Mars/Olympus}", "tz: Mars", "Mars/Olympus"),
+    ("{path: track.json, columns: [Alt]}", "columns: [Alt]", "expected a mapping of the file's column names"),
+    ("{path: track.json, format: readsb-trace, icao24: 8467d8}", "icao24: 8467d8",
+     "format readsb-trace does not take option 'icao24' (it takes no options; icao24 is for: fr24-csv"),
+    ("{path: track.json, format: fr24-csv, tz: UTC}", "tz: UTC", "format fr24-csv does not take option 'tz' "
+     "(it takes: icao24;"),
+    ("{path: track.json, format: fr24csv}", "format: fr24csv", "unknown format 'fr24csv'; did you mean 'fr24-csv'?"),
+])
+def test_tracks_entry_option_errors(tmp_path: Path, entry: str, needle: str, problem: str) -> None:
+    text = BASE.replace("tracks: [track.json]", f"tracks:\n  - {entry}")
+    e = error(tmp_path, text)
+    assert e.line == line_of(text, needle)
+    assert problem in e.problem, e.problem

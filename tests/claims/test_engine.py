@@ -585,3 +585,54 @@ def test_spar19_window_past_the_data(tmp_path: Path, corpus: Path) -> None:
     assert "Unobserved edges of the tested period checked and ruled out (too short to reach the region from the " \
            "first / last sample): before-first-sample (96.1 min from 2022-08-02T06:00:00Z to 2022-08-02T07:36:06Z)." \
         in section
+
+
+def _jl516_case(tmp_path: Path, corpus: Path, entry: str) -> Path:
+    case = tmp_path / "case.yaml"
+    csv = corpus / "fr24-csv" / "xoolive__traffic" / "JL516_3376ab31.csv"
+    case.write_text(textwrap.dedent(f"""\
+        title: JL516 at Haneda
+        aircraft: {{icao24: 8467d8}}
+        window: {{start: 2024-01-02T07:00Z, end: 2024-01-02T08:48Z}}
+        tracks:
+          - {entry.format(csv=csv)}
+        claims:
+          - id: haneda
+            quote: landed at Haneda
+            test: {{landed_at: RJTT}}
+          - id: when
+            quote: landed between 08:45 and 08:50Z
+            test: {{event_time_within: {{event: landing, airports: RJTT, start: 2024-01-02T08:45Z,
+                                        end: 2024-01-02T08:50Z}}}}
+    """))
+    return case
+
+
+def test_fr24_csv_without_an_icao_address(tmp_path: Path, corpus: Path) -> None:
+    """QA: an FR24 CSV has no ICAO address (it loads as 000000): a case giving only icao24 found nothing and
+    every claim read 'No samples of the aircraft' without saying why."""
+    r = tracks.check(_jl516_case(tmp_path, corpus, "{csv}"))
+    hint = ("file JL516_3376ab31.csv has no ICAO address (its aircraft loads as 000000); add icao24: to its "
+            "tracks: entry")
+    assert any(n.startswith(hint) for n in r.notes), r.notes
+    for v in r.verdicts:
+        assert v.status == NOT_VERIFIABLE and any(n.startswith(hint) for n in v.notes)
+    # with the address given in the entry, the file's aircraft is the case's
+    r = tracks.check(_jl516_case(tmp_path, corpus, "{{path: {csv}, icao24: 8467d8}}"))
+    assert r.track.icao24 == "8467d8" and len(r.track) > 300 and not r.notes
+    haneda = r.verdict("haneda")
+    assert haneda.status == SUPPORTED and haneda.measured["evidence"] == "final_approach"
+    assert haneda.notes[0].startswith("landing inferred from final approach at 2.1 km from RJTT, 0 ft, 123 kt")
+    # the landing's time range, 08:47:23Z plus 2.1 km at half of 123 kt, lies inside 08:45-08:50Z
+    assert haneda.measured["time_earliest"] == "2024-01-02T08:47:23Z"
+    assert pd.Timestamp(haneda.measured["time_latest"]) < pd.Timestamp("2024-01-02T08:49:00Z")
+    assert r.verdict("when").status == SUPPORTED
+
+
+def test_loader_option_the_detected_format_does_not_take(tmp_path: Path, corpus: Path) -> None:
+    case = _jl516_case(tmp_path, corpus, "{{path: {csv}, icao24: 8467d8, tz: Asia/Tokyo}}")
+    with pytest.raises(CaseFileError) as info:
+        tracks.check(case)
+    e = info.value
+    assert e.line == 5 and "JL516_3376ab31.csv is a fr24-csv file, whose reader does not take option(s) 'tz' " \
+                          "(it takes: icao24)" in e.problem

@@ -14,7 +14,7 @@ import glob
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from tracks.claims.loadopts import entry_keys, parse_options
 from tracks.claims.params import (
     MOMENT_PREDICATES,
     PREDICATE_NAMES,
@@ -108,7 +109,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class TrackSpec:
-    """One `tracks:` entry: files matched by a path or glob relative to the case file."""
+    """One `tracks:` entry: files matched by a path or glob relative to the case file, and the loader options
+    to read them with (`tracks.load(files, format, **options)`; see tracks.claims.loadopts)."""
 
     pattern: str
     files: tuple[str, ...]
@@ -116,6 +118,8 @@ class TrackSpec:
     line: int = 0
     url: str = ""  # archived fetches: where the bytes came from
     retrieved_at: str = ""  # archived fetches: when (ISO 8601 UTC)
+    options: Mapping[str, Any] = field(default_factory=dict)  # e.g. {"icao24": "8467d8", "tz": "Europe/Paris"}
+    option_lines: Mapping[str, int] = field(default_factory=dict)  # each option's line in the case file
 
 
 @dataclass(frozen=True)
@@ -260,16 +264,20 @@ def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:
     specs = []
     for it in items:
         fmt = None
+        options: dict[str, Any] = {}
+        lines: dict[str, int] = {}
         if it.is_map:
-            m = it.mapping(("path", "format", "archived", "archive"),
-                           "a path, a glob, {path: ..., format: ...} or {archived: <sha256 or URL>}")
+            m = it.mapping(entry_keys(), "a path, a glob, {path: ..., format: ..., <loader options>} or "
+                           "{archived: <sha256 or URL>}")
+            fmt = _format_name(m)
+            options, lines = parse_options(m, fmt)
             if "archived" in m:
-                specs.append(_archived(it, m, base))
+                specs.append(replace(_archived(it, m, base), options=MappingProxyType(options),
+                                     option_lines=MappingProxyType(lines)))
                 continue
             if "path" not in m:
                 raise it.error("missing 'path' (or 'archived')")
             pattern_node = m["path"]
-            fmt = m["format"].text() if "format" in m else None
         else:
             pattern_node = it
         pattern = pattern_node.text()
@@ -282,8 +290,21 @@ def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:
             files = [full] if os.path.isfile(full) else []
         if not files:
             raise pattern_node.error(f"no file matches {pattern!r} (looked in {base})")
-        specs.append(TrackSpec(pattern, tuple(files), fmt, it.line))
+        specs.append(TrackSpec(pattern, tuple(files), fmt, it.line, options=MappingProxyType(options),
+                               option_lines=MappingProxyType(lines)))
     return tuple(specs)
+
+
+def _format_name(m: dict[str, Node]) -> str | None:
+    """The entry's `format`, checked against the known formats (CaseFileError at its line)."""
+    if "format" not in m:
+        return None
+    from tracks.claims.loadopts import format_options
+
+    name = m["format"].text()
+    if name not in format_options():
+        raise m["format"].error(unknown(name, list(format_options()), "format"))
+    return name
 
 
 def _archived(it: Node, m: dict[str, Node], base: Path) -> TrackSpec:

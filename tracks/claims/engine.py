@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -29,12 +30,13 @@ from tracks.claims.case import Case, Claim, RegionRef, TrackSpec, evaluation_ord
 from tracks.claims.predicates import PREDICATES, moment
 from tracks.claims.result import EVENT_COLUMNS, CaseResult
 from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
-from tracks.errors import CaseFileError, RegionError
+from tracks.errors import CaseFileError, RegionError, TrackFormatError
 from tracks.legs import Gaps, Legs, find_gaps, split_legs
 from tracks.segments import gap_mask
 from tracks.track import Track, Traffic
 
 ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
+UNKNOWN_ICAO = "000000"  # tracks.schema: the address of an aircraft whose file does not give one
 #: Predicates whose `region` must be an area (it has an inside).
 AREA_PREDICATES = ("entered", "never_entered", "stayed_outside", "time_inside", "present", "absent", "traffic_count",
                    "event_time_within")
@@ -55,7 +57,12 @@ def check(path: str | os.PathLike[str]) -> CaseResult:
 def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
     frames: list[Track | Traffic] = []
     for spec in specs:
-        loaded = tracks.load(list(spec.files), format=spec.format)
+        try:
+            loaded = tracks.load(list(spec.files), format=spec.format, **spec.options)
+        except TrackFormatError as e:
+            if not spec.options or "option not understood" not in e.problem:
+                raise
+            raise _option_error(case, spec, e) from None
         if spec.url:  # an archived fetch: keep where and when the bytes were retrieved
             srcs = tuple(replace(s, url=spec.url, retrieved_at=spec.retrieved_at) for s in loaded.sources)
             loaded = type(loaded)(loaded.data, srcs, loaded.rejected)
@@ -66,6 +73,20 @@ def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
     sources = tuple(s for f in frames for s in f.sources)
     rejected = pd.concat([f.rejected for f in frames], ignore_index=True)
     return Traffic(data, sources, rejected) if data["icao24"].nunique() > 1 else Track(data, sources, rejected)
+
+
+def _option_error(case: Case, spec: TrackSpec, e: TrackFormatError) -> CaseFileError:
+    """A loader option the detected format does not take, as an error at the entry's line in the case file."""
+    from tracks.claims.loadopts import format_options
+
+    found = re.search(r"by format (\S+?):", e.problem)
+    fmt = found.group(1) if found else ""
+    takes = format_options().get(fmt, ())
+    bad = [o for o in spec.options if o not in takes] if fmt else list(spec.options)
+    line = min((spec.option_lines.get(o, spec.line) for o in bad), default=spec.line)
+    what = f"{os.path.basename(e.path)} is a {fmt} file, whose reader" if fmt else f"the reader of {e.path}"
+    return CaseFileError(case.path, f"entry {spec.pattern!r}: {what} does not take option(s) "
+                         f"{', '.join(map(repr, bad))} (it takes: {', '.join(takes) or 'none'})", line=line)
 
 
 def select_aircraft(loaded: Track | Traffic, case: Case) -> tuple[Track, list[str]]:
@@ -79,16 +100,31 @@ def select_aircraft(loaded: Track | Traffic, case: Case) -> tuple[Track, list[st
             break
     else:
         notes.append(f"no samples of {ac.label} in the track files (found: {', '.join(traffic.icao24s[:10]) or 'none'})")
+        notes += _no_address_notes(loaded)
         return Track(loaded.data.iloc[0:0], loaded.sources, loaded.rejected), notes
     if ac.icao24 and track.icao24 != ac.icao24:
         notes.append(f"the case gives ICAO {ac.icao24} but the files hold {ac.registration or ac.callsign} "
                      f"as {track.icao24}; using {track.icao24}")
+        if track.icao24 == UNKNOWN_ICAO:
+            notes += _no_address_notes(track)
     if ac.registration and track.registration and track.registration.upper() != ac.registration.upper():
         notes.append(f"the files give registration {track.registration} for {track.icao24}, the case {ac.registration}")
     # keep only the sources that hold this aircraft
     files = set(track.data["file"].dropna().unique())
     srcs = tuple(s for s in track.sources if s.path in files) or track.sources
     return Track(track.data, srcs, track.rejected), notes
+
+
+def _no_address_notes(loaded: Track | Traffic) -> list[str]:
+    """For each file whose only aircraft has the unknown address 000000 (FR24 CSV and KML, GPX, ... carry none):
+    say so, and how to give it."""
+    d = loaded.data
+    if not len(d):
+        return []
+    known = (d["icao24"].astype(str) != UNKNOWN_ICAO).groupby(d["file"].astype(str), sort=True).any()
+    return [f"file {os.path.basename(f)} has no ICAO address (its aircraft loads as {UNKNOWN_ICAO}); add icao24: to "
+            f"its tracks: entry, e.g. {{path: {os.path.basename(f)}, icao24: <6 hex digits>}}"
+            for f, any_known in known.items() if not any_known]
 
 
 # -- regions -----------------------------------------------------------------------------------------------------
@@ -239,6 +275,7 @@ class _Runner:
         self.track = track
         self.traffic = traffic
         self.outside = outside  # the aircraft's last sample before / first after the window (may be empty)
+        self.missing: list[str] = []  # why there are no samples (aircraft not found), repeated on every verdict
         self.regions = RegionResolver(case)
         s = case.settings
         self.base = Analysis(track, s.max_gap_s, s.max_speed_kt)
@@ -321,6 +358,8 @@ class _Runner:
             notes.insert(0, f"tested on samples up to {iso_utc(t1)} (before claim {claim.before!r})")
         if t0 is not None:
             notes.insert(0, f"tested on samples from {iso_utc(t0)} on (after claim {claim.after!r})")
+        if not len(self.track):
+            notes += [n for n in self.missing if n not in notes]
         if self.track.illustrative:
             notes.append(ILLUSTRATIVE_NOTE)
         return replace(verdict, claim_id=claim.id, quote=claim.quote, source=claim.source, notes=tuple(notes))
@@ -415,6 +454,7 @@ def run(case: Case) -> CaseResult:
     t_raw = raw.data["time"]
     outside = (raw.data[(t_raw < case.window.start).to_numpy()].tail(1), raw.data[(t_raw > case.window.end).to_numpy()].head(1))
     runner = _Runner(case, track, traffic, outside)
+    runner.missing = [n for n in notes if n.startswith(("no samples of", "file ", "the files hold"))]
     for claim in evaluation_order(case):
         runner.verdicts[claim.id] = runner.evaluate(claim)
     verdicts = tuple(runner.verdicts[c.id] for c in case.claims)
