@@ -158,6 +158,11 @@ def split_refs(refs: Iterable[GapRef]) -> tuple[list[GapRef], list[GapRef]]:
     return [g for g in refs if not g.is_edge], [g for g in refs if g.is_edge]
 
 
+def rname(region: Any) -> str:
+    """How sentences name a region (a tracks.geo.regions.Region): 'Brazil', 'the Venezuela–Roraima border'."""
+    return f"the {region.name}" if region.kind in ("border", "sea", "coast", "buffer", "circle") else region.name
+
+
 def km(d: float) -> str:
     """'12.3 km' (one decimal below 100 km, none above)."""
     if not math.isfinite(d):
