@@ -202,3 +202,19 @@ def test_validate_integer_time_checks_match_the_generic_ones() -> None:
     pd.testing.assert_frame_equal(rej, rej2)
     assert rej["reason"].tolist() == ["time outside 1980-01-01..2262-04-11 (a clock or decoding error)",
                                       "time missing or unreadable", "latitude outside -90..90"]
+
+
+def test_history_text_times_of_any_resolution(tmp_path: Path) -> None:
+    """A `time` column Arrow cannot read as timestamps ('n/a' below) is parsed as text: pandas gives it
+    microsecond (not nanosecond) resolution, and the seconds must still be right."""
+    csv = ("time,icao24,lat,lon,baroaltitude,lastposupdate\n"
+           "2025-11-29T01:10:00Z,0d8373,4.5,-61.1,3048,\n"
+           "n/a,0d8373,4.6,-61.2,3048,1764378605.5\n"
+           "2025-11-29T01:10:10.25Z,0d8373,4.7,-61.3,3048,\n")
+    p = tmp_path / "s.csv"
+    p.write_text(csv)
+    t = tracks.load(p)
+    assert t.data["time"].tolist() == list(pd.to_datetime(
+        ["2025-11-29T01:10:00Z", "2025-11-29T01:10:05.5Z", "2025-11-29T01:10:10.25Z"], utc=True, format="ISO8601"))
+    assert opensky._seconds(pa.chunked_array([pa.array(["2025-11-29T01:10:00.5+01:00", "x", None])])).tolist()[0] == \
+        T0 + 4200.5 - 3600

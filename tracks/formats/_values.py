@@ -58,7 +58,7 @@ def seconds_to_us(seconds: np.ndarray) -> np.ndarray:
     """Unix seconds (float64) -> whole microseconds (int64); NaN, infinite or absurd values -> NAT_US."""
     s = np.asarray(seconds, dtype="float64")
     with np.errstate(invalid="ignore"):
-        ok = np.abs(s) < _MAX_ABS_S  # False for NaN and infinities too
+        ok = (s < _MAX_ABS_S) & (s > -_MAX_ABS_S)  # False for NaN and infinities too
     scaled = s * 1e6
     np.round(scaled, out=scaled)
     if ok.all():

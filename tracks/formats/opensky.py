@@ -354,7 +354,7 @@ def _seconds(col: pa.ChunkedArray) -> np.ndarray:
     texts = pd.Series(col.to_pandas(), dtype=object)
     number = pd.to_numeric(texts, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     stamps = pd.to_datetime(texts.where(np.isnan(number)), utc=True, errors="coerce", format="ISO8601")
-    parsed = stamps.astype("int64").to_numpy().astype("float64") / 1e9
+    parsed = stamps.dt.as_unit("us").astype("int64").to_numpy().astype("float64") / 1e6  # any resolution
     parsed[stamps.isna().to_numpy()] = np.nan
     return np.where(np.isnan(number), parsed, number)
 
@@ -365,18 +365,29 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     names = set(table.column_names)
     parallel = n >= _PARALLEL_MIN_ROWS
     file_records = np.asarray(table["__record"].to_numpy(), dtype="int64") if "__record" in names else None
-    records = file_records if file_records is not None else np.arange(n, dtype="int64")
+
+    def records(rows: np.ndarray) -> np.ndarray:  # the record numbers of `rows`
+        return file_records[rows] if file_records is not None else rows
+
     codes_job = _POOL.submit(_codes, table["icao24"]) if parallel else None
-    row_time = _seconds(table["time"])
+    text_jobs = {name: _POOL.submit(_text_values, table[name]) if parallel else _Done(_text_values(table[name]))
+                 for name in ("callsign", "squawk") if name in names}
     note = ""
     has_lpu = "lastposupdate" in names
+
+    def row_time(rows: np.ndarray) -> np.ndarray:  # the vectors' `time` (s) of `rows`, only where needed
+        return _seconds(table["time"].take(pa.array(rows)))
+
     if has_lpu:
         lpu = _seconds(table["lastposupdate"])
-        nan_lpu = np.isnan(lpu)
-        pos_time = np.where(nan_lpu, row_time, lpu) if nan_lpu.any() else lpu
+        nan_lpu = np.flatnonzero(np.isnan(lpu))
+        pos_time = lpu
+        if len(nan_lpu):
+            pos_time = lpu.copy()
+            pos_time[nan_lpu] = row_time(nan_lpu)
     else:
         contact = _seconds(table["lastcontact"]) if "lastcontact" in names else np.full(n, np.nan)
-        pos_time = row_time
+        pos_time = _seconds(table["time"])
         note = "no lastposupdate column: times are the vectors' `time`, not the position times"
     pos_us = seconds_to_us(pos_time)
     icao_codes, icao_dict = codes_job.result() if codes_job is not None else _codes(table["icao24"])
@@ -391,15 +402,16 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
         repeated_sorted[same_us] = lpu[order[same_us]] == lpu[order[same_us - 1]]
         reason = REPEAT_REASON
     else:
-        repeated_sorted = (row_time - contact)[order] > CONTACT_TIMEOUT_S
+        repeated_sorted = (pos_time - contact)[order] > CONTACT_TIMEOUT_S
         reason = NO_CONTACT_REASON
     rejected: list[tuple[int, str, str]] = []
     no_id = codes_sorted == missing
     any_no_id = bool(no_id.any())
     if any_no_id:
-        rejected += [(int(records[i]), "icao24 missing", f"time={row_time[i]}") for i in order[no_id]]
+        rows = order[no_id]
+        rejected += [(int(r), "icao24 missing", f"time={t}") for r, t in zip(records(rows), row_time(rows), strict=True)]
         repeated_sorted &= ~no_id
-    repeats_job: Future[list[tuple[int, str, str]]] | None = None
+    repeats_job: _Deferred | None = None
     if repeats == "drop" and repeated_sorted.any():
         gone = order[repeated_sorted]
 
@@ -408,13 +420,11 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
             ref = lpu[gone] if has_lpu else contact[gone]
             values = pc.binary_join_element_wise(
                 "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=",
-                pa.array(row_time[gone]).cast(pa.string()), label, pa.array(ref).cast(pa.string()), "",
+                pa.array(row_time(gone)).cast(pa.string()), label, pa.array(ref).cast(pa.string()), "",
             ).to_pylist()
-            return list(zip(records[gone].tolist(), [reason] * len(gone), values, strict=True))
+            return list(zip(records(gone).tolist(), [reason] * len(gone), values, strict=True))
 
-        repeats_job = _POOL.submit(repeat_records) if parallel else None  # text made while the columns gather
-        if repeats_job is None:
-            rejected += repeat_records()
+        repeats_job = _Deferred(repeat_records)
         kept: np.ndarray | None = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
         stale = np.zeros(int(np.count_nonzero(kept)), dtype=bool)
     elif any_no_id:
@@ -425,7 +435,8 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     # rows kept, in output order; the codes and times already in sorted order are compressed, not gathered
     keep, codes_kept = (order[kept], codes_sorted[kept]) if kept is not None else (order, codes_sorted)
     us_kept = (us_sorted[kept] if kept is not None else us_sorted) if us_sorted is not None else pos_us[keep]
-    frame = _gather(table, keep, us_kept, file_records, codes_kept, icao_dict, stale)
+    texts = {name: job.result() for name, job in text_jobs.items()}
+    frame = _gather(table, keep, us_kept, file_records, codes_kept, icao_dict, texts, stale, repeats_job)
     if repeats_job is not None:
         rejected += repeats_job.result()
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
@@ -438,14 +449,27 @@ _FLOAT_COLUMNS = (  # canonical column <- state-vector column, factor to the can
 )
 
 
+class _Deferred:
+    """A job to run alongside the column gathers (on the pool after them, or here): `result()` waits for it."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+        self.future: Future[Any] | None = None
+
+    def result(self) -> Any:
+        return self.future.result() if self.future is not None else self.fn()
+
+
 def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarray | None, codes: np.ndarray,
-            icao_dict: pa.Array, stale: np.ndarray) -> pd.DataFrame:
+            icao_dict: pa.Array, texts: dict[str, tuple[np.ndarray, pa.Array]], stale: np.ndarray,
+            also: _Deferred | None = None) -> pd.DataFrame:
     """The canonical frame of rows `keep` (in that order), every column built once with its schema dtype.
     `records` are the rows' record numbers (None: the row numbers themselves); `us` (position times, which
-    are overwritten) and `codes` (aircraft) are already those of the rows `keep`.
+    are overwritten) and `codes` (aircraft) are already those of the rows `keep`; `texts` has the value
+    index and values of callsign and squawk (see `_text_values`). `also` is queued after the gathers.
 
     The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
-    pool; the pandas wrappers around them are zero-copy and made afterwards, on this thread.
+    pool, longest first; the pandas wrappers around them are zero-copy and made afterwards, on this thread.
     """
     names = set(table.column_names)
     m = len(keep)
@@ -461,18 +485,27 @@ def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarr
     def times() -> pd.api.extensions.ExtensionArray:
         return us_to_time(us, overwrite=True).array
 
+    def text_at(name: str) -> pa.Array:
+        if name not in texts:
+            return pa.nulls(m, pa.large_string())
+        idx, values = texts[name]
+        return take_text(values, np.take(idx, keep))
+
     jobs: dict[str, Callable[[], Any]] = {
-        col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS}
-    jobs.update({
-        "time": times,
+        "callsign": lambda: text_at("callsign"),
+        "squawk": lambda: text_at("squawk"),
         "icao24": lambda: take_text(icao_dict, codes),
-        "callsign": lambda: _padded_text(table["callsign"], keep) if "callsign" in names else pa.nulls(m, pa.large_string()),
-        "squawk": lambda: _padded_text(table["squawk"], keep) if "squawk" in names else pa.nulls(m, pa.large_string()),
-        "on_ground": lambda: pc.take(table["onground"], pa.array(keep)) if "onground" in names else pa.nulls(m, pa.bool_()),
+        **{col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS},
+        "time": times,
+        "on_ground": lambda: nullable_bool(pc.take(table["onground"], pa.array(keep)) if "onground" in names
+                                           else pa.nulls(m, pa.bool_())),
         "record": lambda: np.take(records, keep) if records is not None else keep if keep.flags.writeable else keep.copy(),
-    })
+    }
     if m >= _PARALLEL_MIN_ROWS:
-        done = dict(zip(jobs, _POOL.map(lambda job: job(), jobs.values()), strict=True))
+        futures = {k: _POOL.submit(job) for k, job in jobs.items()}
+        if also is not None:
+            also.future = _POOL.submit(also.fn)
+        done = {k: f.result() for k, f in futures.items()}
     else:
         done = {k: job() for k, job in jobs.items()}
     text = {k: pd.Series(pd.array(done[k], dtype=STRING_DTYPE), copy=False) for k in ("icao24", "callsign", "squawk")}
@@ -483,7 +516,7 @@ def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarr
             "callsign": text["callsign"],
             "registration": pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False),
             **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[:4]},
-            "on_ground": nullable_bool(done["on_ground"]),
+            "on_ground": done["on_ground"],
             **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[4:]},
             "squawk": text["squawk"],
             "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
@@ -558,14 +591,24 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), enc.dictionary
 
 
-def _padded_text(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
-    """A low-cardinality text column (callsign, squawk) stripped, '' -> null, at `rows`: the string work is
-    done once per distinct value, then one gather."""
+def _text_values(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """A low-cardinality text column (callsign, squawk) as (value index of each row, int32; the distinct
+    values stripped, '' -> null, with a null last for missing cells): the string work is done once per
+    distinct value; `take_text(values, idx[rows])` then gives the column at `rows`."""
     idx, values = _dictionary(column)
     values = pc.utf8_trim_whitespace(values)
     values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-    values = pa.concat_arrays([values, pa.nulls(1, pa.string())])  # the last entry stands for null
-    return take_text(values, np.take(idx, rows))
+    return idx, pa.concat_arrays([values, pa.nulls(1, pa.string())])  # index len(values) stands for null
+
+
+class _Done:
+    """An already computed result with the `result()` of a Future."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
