@@ -124,6 +124,11 @@ def _print_verdicts(result: Any) -> None:
     for v in result.verdicts:
         badge = click.style(f"{v.label:<15}", fg=STATUS_COLOURS.get(v.status, "white"), bold=True)
         click.echo(f"  {v.claim_id:<{width}}  {badge} {v.sentence}")
+    notes = [n for n in result.notes if "ILLUSTRATIVE" not in n.upper()]
+    if notes:
+        click.secho("Notes on the data:", bold=True)
+        for note in notes:
+            click.echo(f"  - {note}")
 
 
 # -- info / map / export --------------------------------------------------------------------------------------

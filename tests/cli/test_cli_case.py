@@ -123,3 +123,24 @@ def test_regions_download_then_states_anywhere_work(httpserver, tmp_path: Path) 
     r = tracks_cli("regions", "show", "US-TX")
     assert r.returncode == 0, r.stderr
     assert "Texas" in r.stdout and "lon -106.600..-93.500" in r.stdout
+
+
+def test_check_prints_case_notes_such_as_a_file_without_icao_address(tmp_path: Path) -> None:
+    csv = tmp_path / "fr24.csv"
+    csv.write_text("Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n"
+                   '1764378000,2025-11-29T01:00:00Z,VCV2984,"4.9,-61.3",9000,250,170\n'
+                   '1764378060,2025-11-29T01:01:00Z,VCV2984,"4.85,-61.28",8200,240,171\n')
+    case = tmp_path / "case.yaml"
+    case.write_text("""
+title: FR24 export without an ICAO address
+aircraft: {icao24: 0d8373}
+window: {start: 2025-11-29T00:55Z, end: 2025-11-29T01:05Z}
+tracks: [fr24.csv]
+claims:
+  - id: seen
+    quote: "it was there"
+    test: {present: {}}
+""")
+    r = run("check", str(case), "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stderr
+    assert "Notes on the data:" in r.stdout and "no ICAO address" in r.stdout and "icao24:" in r.stdout
