@@ -28,6 +28,7 @@ from tracks import schema
 from tracks.errors import TrackFormatError
 from tracks.formats import all_formats, detect, get_format
 from tracks.formats._mapped import MappedFile
+from tracks.formats._tabular import RejectedRecords
 from tracks.formats.base import Parsed, RawFile
 from tracks.track import REJECTED_COLUMNS, Source, Track, Traffic, empty_rejected
 
@@ -229,7 +230,14 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     else:
         time = pd.to_datetime(frame["time"], utc=True, errors="coerce") if len(frame) else pd.Series([], dtype=schema.TIME_DTYPE)
     la, lo = _numbers(frame, "lat"), _numbers(frame, "lon")
-    if canonical:  # integer nanoseconds: one comparison each, no Timestamp boxing
+    if canonical and len(frame):  # integer nanoseconds, compared in place: the usual all-good case costs little
+        ns = time.array.asi8
+        ok = ns >= EARLIEST_TIME.value  # NaT is the smallest int64
+        for good in (ns <= LATEST_TIME.value, la >= -90, la <= 90, lo >= -180, lo <= 180):  # NaN compares False
+            ok &= good
+        if ok.all():
+            return frame.reset_index(drop=True), empty_rejected()
+    if canonical:
         ns = time.array.asi8
         t_na = ns == _NAT_NS
         t_range = (ns < EARLIEST_TIME.value) | (ns > LATEST_TIME.value)
@@ -241,8 +249,8 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
         (t_na, "time missing or unreadable"),
         (t_range, f"time outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d} (a clock or decoding error)"),
         (np.isnan(la) | np.isnan(lo), "position missing"),
-        (np.abs(la) > 90, "latitude outside -90..90"),
-        (np.abs(lo) > 180, "longitude outside -180..180"),
+        ((la > 90) | (la < -90), "latitude outside -90..90"),
+        ((lo > 180) | (lo < -180), "longitude outside -180..180"),
     ]
     bad = np.logical_or.reduce([m for m, _ in checks]) if len(frame) else np.zeros(0, dtype=bool)
     if not bad.any():
@@ -290,6 +298,11 @@ def _writable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _parser_rejected(path: str, rejected: list[tuple[int, str, str]]) -> pd.DataFrame:
     """A reader's rejected records (record, reason, values-as-text) as a table with a `file` column."""
+    if isinstance(rejected, RejectedRecords) and not any(a.null_count for a in rejected.columns[1:]):
+        numbers, reason_text, value_text = rejected.columns  # the same records, already as columns
+        return pd.DataFrame({"file": constant_text(path, len(numbers)), "record": np.asarray(numbers, dtype="int64"),
+                             "reason": pd.array(reason_text, dtype=schema.STRING_DTYPE),
+                             "values": pd.array(value_text, dtype=schema.STRING_DTYPE)})
     records = np.fromiter(map(itemgetter(0), rejected), dtype="int64", count=len(rejected))
     reasons, values = list(map(itemgetter(1), rejected)), list(map(itemgetter(2), rejected))
     try:  # the usual case, all text: straight to the schema's string dtype (no per-value str() needed)

@@ -246,6 +246,16 @@ class Rejections:
         return frame.loc[~bad].reset_index(drop=True), rejected
 
 
+class RejectedRecords(list[tuple[int, str, str]]):
+    """`Parsed.rejected` (a list of (record, reason, values) tuples) that also keeps its three columns, so that
+    the loader can build its rejected table without going back through the tuples. `reasons` and `values`
+    are Arrow string arrays. Combining it with other lists gives a plain list (then the tuples are used)."""
+
+    def __init__(self, records: np.ndarray, reasons: pa.Array, values: pa.Array) -> None:
+        super().__init__(zip(records.tolist(), reasons.to_pylist(), values.to_pylist(), strict=True))
+        self.columns = (records, reasons, values)
+
+
 def null_island(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Rows at exactly 0,0: exporters' placeholder for 'no position', never a real fix."""
     return (lat == 0.0) & (lon == 0.0)

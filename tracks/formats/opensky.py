@@ -43,6 +43,7 @@ import pyarrow.parquet as pq
 
 from tracks.errors import TrackFormatError
 from tracks.formats._mapped import content
+from tracks.formats._tabular import RejectedRecords
 from tracks.formats._values import (
     FPM_PER_MS,
     FT_PER_M,
@@ -415,14 +416,14 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     if repeats == "drop" and repeated_sorted.any():
         gone = order[repeated_sorted]
 
-        def repeat_records() -> list[tuple[int, str, str]]:
+        def repeat_records() -> RejectedRecords:
             label = ", lastposupdate=" if has_lpu else ", lastcontact="
             ref = lpu[gone] if has_lpu else contact[gone]
             values = pc.binary_join_element_wise(
                 "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=",
                 pa.array(row_time(gone)).cast(pa.string()), label, pa.array(ref).cast(pa.string()), "",
-            ).to_pylist()
-            return list(zip(records(gone).tolist(), [reason] * len(gone), values, strict=True))
+            )
+            return RejectedRecords(records(gone), pa.repeat(reason, len(gone)), values)
 
         repeats_job = _Deferred(repeat_records)
         kept: np.ndarray | None = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
@@ -432,13 +433,19 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
         stale = repeated_sorted[kept]
     else:
         kept, stale = None, repeated_sorted
-    # rows kept, in output order; the codes and times already in sorted order are compressed, not gathered
-    keep, codes_kept = (order[kept], codes_sorted[kept]) if kept is not None else (order, codes_sorted)
-    us_kept = (us_sorted[kept] if kept is not None else us_sorted) if us_sorted is not None else pos_us[keep]
+
+    def codes_kept() -> np.ndarray:  # already in sorted order: compressed, not gathered
+        return codes_sorted[kept] if kept is not None else codes_sorted
+
+    def us_kept() -> np.ndarray:
+        if us_sorted is None:
+            return pos_us[order[kept] if kept is not None else order]
+        return us_sorted[kept] if kept is not None else us_sorted
+
     texts = {name: job.result() for name, job in text_jobs.items()}
-    frame = _gather(table, keep, us_kept, file_records, codes_kept, icao_dict, texts, stale, repeats_job)
+    frame = _gather(table, order, kept, us_kept, file_records, codes_kept, icao_dict, texts, stale, repeats_job)
     if repeats_job is not None:
-        rejected += repeats_job.result()
+        rejected = rejected + repeats_job.result() if rejected else repeats_job.result()
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
 
 
@@ -460,19 +467,23 @@ class _Deferred:
         return self.future.result() if self.future is not None else self.fn()
 
 
-def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarray | None, codes: np.ndarray,
-            icao_dict: pa.Array, texts: dict[str, tuple[np.ndarray, pa.Array]], stale: np.ndarray,
-            also: _Deferred | None = None) -> pd.DataFrame:
-    """The canonical frame of rows `keep` (in that order), every column built once with its schema dtype.
-    `records` are the rows' record numbers (None: the row numbers themselves); `us` (position times, which
-    are overwritten) and `codes` (aircraft) are already those of the rows `keep`; `texts` has the value
-    index and values of callsign and squawk (see `_text_values`). `also` is queued after the gathers.
+def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Callable[[], np.ndarray],
+            records: np.ndarray | None, codes: Callable[[], np.ndarray], icao_dict: pa.Array,
+            texts: dict[str, tuple[np.ndarray, pa.Array]], stale: np.ndarray, also: _Deferred | None = None,
+            ) -> pd.DataFrame:
+    """The canonical frame of the rows ``order[kept]`` (all of `order` when `kept` is None), in that order,
+    every column built once with its schema dtype. `records` are the rows' record numbers (None: the row
+    numbers themselves); `us` (position times, which are overwritten) and `codes` (aircraft) give those of
+    the rows kept; `texts` has the value index and values of callsign and squawk (see `_text_values`). `also`
+    runs alongside.
 
     The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
-    pool, longest first; the pandas wrappers around them are zero-copy and made afterwards, on this thread.
+    pool, longest first (those that need no row numbers while this thread compresses them); the pandas
+    wrappers around them are zero-copy.
     """
     names = set(table.column_names)
-    m = len(keep)
+    m = len(order) if kept is None else len(stale)
+    keep = order  # replaced by the kept row numbers below, before any job that reads it starts
 
     def floats_at(name: str, factor: float) -> np.ndarray:
         if name not in names:
@@ -482,50 +493,54 @@ def _gather(table: pa.Table, keep: np.ndarray, us: np.ndarray, records: np.ndarr
             np.multiply(out, factor, out=out)
         return out
 
-    def times() -> pd.api.extensions.ExtensionArray:
-        return us_to_time(us, overwrite=True).array
-
-    def text_at(name: str) -> pa.Array:
+    def text_at(name: str) -> pd.Series:
         if name not in texts:
-            return pa.nulls(m, pa.large_string())
+            return pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False)
         idx, values = texts[name]
-        return take_text(values, np.take(idx, keep))
+        return pd.Series(pd.array(take_text(values, np.take(idx, keep)), dtype=STRING_DTYPE), copy=False)
 
-    jobs: dict[str, Callable[[], Any]] = {
+    early: dict[str, Callable[[], Any]] = {  # need no row numbers
+        "icao24": lambda: pd.Series(pd.array(take_text(icao_dict, codes()), dtype=STRING_DTYPE), copy=False),
+        "time": lambda: us_to_time(us(), overwrite=True),
+    }
+    late: dict[str, Callable[[], Any]] = {
         "callsign": lambda: text_at("callsign"),
         "squawk": lambda: text_at("squawk"),
-        "icao24": lambda: take_text(icao_dict, codes),
         **{col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS},
-        "time": times,
-        "on_ground": lambda: nullable_bool(pc.take(table["onground"], pa.array(keep)) if "onground" in names
-                                           else pa.nulls(m, pa.bool_())),
+        "on_ground": lambda: _bools_at(table["onground"], keep) if "onground" in names else nullable_bool(pa.nulls(m, pa.bool_())),
         "record": lambda: np.take(records, keep) if records is not None else keep if keep.flags.writeable else keep.copy(),
     }
-    if m >= _PARALLEL_MIN_ROWS:
-        futures = {k: _POOL.submit(job) for k, job in jobs.items()}
+    parallel = m >= _PARALLEL_MIN_ROWS
+    if parallel:
         if also is not None:
             also.future = _POOL.submit(also.fn)
-        done = {k: f.result() for k, f in futures.items()}
-    else:
-        done = {k: job() for k, job in jobs.items()}
-    text = {k: pd.Series(pd.array(done[k], dtype=STRING_DTYPE), copy=False) for k in ("icao24", "callsign", "squawk")}
-    return pd.DataFrame(
-        {
-            "time": pd.Series(done["time"], copy=False),
-            "icao24": text["icao24"],
-            "callsign": text["callsign"],
-            "registration": pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False),
-            **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[:4]},
-            "on_ground": done["on_ground"],
-            **{col: done[col] for col, _, _ in _FLOAT_COLUMNS[4:]},
-            "squawk": text["squawk"],
-            "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
-            "stale": stale,
-            "new_leg": np.zeros(m, dtype=bool),
-            "record": done["record"],
-        },
-        copy=False,  # every column is a fresh array: no need for pandas to copy them into blocks
-    )
+        futures = {k: _POOL.submit(job) for k, job in early.items()}
+    if kept is not None:
+        keep = order[kept]
+    if parallel:
+        futures.update({k: _POOL.submit(job) for k, job in late.items()})
+    constant = {  # made while the pool works
+        "registration": pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False),
+        "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
+        "stale": stale,
+        "new_leg": np.zeros(m, dtype=bool),
+    }
+    done = {k: f.result() for k, f in futures.items()} if parallel else {k: job() for k, job in {**early, **late}.items()}
+    columns = {**done, **constant}
+    return pd.DataFrame({c: columns[c] for c in _COLUMN_ORDER}, copy=False)  # fresh arrays: no copies into blocks
+
+
+_COLUMN_ORDER = ("time", "icao24", "callsign", "registration", "lat", "lon", "alt_baro_ft", "alt_geom_ft", "on_ground",
+                 "gs_kt", "track_deg", "vrate_fpm", "squawk", "source", "stale", "new_leg", "record")
+
+
+def _bools_at(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
+    """A boolean column at `rows` as the nullable "boolean" dtype: unpacked to bytes once, then byte gathers."""
+    column = column if column.type == pa.bool_() else pc.cast(column, pa.bool_())
+    values = np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
+    nulls = (np.take(np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool), rows) if column.null_count
+             else np.zeros(len(rows), dtype=bool))
+    return pd.Series(pd.arrays.BooleanArray(np.take(values, rows), nulls))
 
 
 def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -554,8 +569,10 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
             order = np.asarray(pc.sort_indices(pa.array(codes)).to_numpy()).view(np.int64)  # stable
         else:
             order = np.argsort(codes.astype(np.uint16), kind="stable")
-        codes_sorted = codes[order]
-        t = us[order] if all_known else np.where(known, us, np.iinfo(np.int64).max)[order]
+        times = us if all_known else np.where(known, us, np.iinfo(np.int64).max)
+        t_job = _POOL.submit(np.take, times, order) if n >= _PARALLEL_MIN_ROWS else _Done(np.take(times, order))
+        codes_sorted = codes[order]  # meanwhile
+        t = t_job.result()
         back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
         if not len(back):
             return order, codes_sorted, t if all_known else None
@@ -563,10 +580,12 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
         flag[codes_sorted[back]] = True
         redo = flag[codes_sorted]  # the rows of the aircraft whose times go back somewhere
         if np.count_nonzero(redo) <= n // 8:  # few: sort just those aircraft's rows (file order breaks ties)
-            sub = order[redo]
+            t_redo = t[redo]
+            perm = np.lexsort((t_redo, codes_sorted[redo]))  # the codes stay where they are
             order = order.copy() if not order.flags.writeable else order
-            order[redo] = sub[np.lexsort((t[redo], codes_sorted[redo]))]
-            return order, codes_sorted, None
+            order[redo] = order[redo][perm]
+            t[redo] = t_redo[perm]
+            return order, codes_sorted, t if all_known else None
     if packable:
         rel = us - (us.min() if all_known else us[known].min())
         rel[~known] = 2**43 - 1  # unknown times last (the loader rejects them)
