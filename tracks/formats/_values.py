@@ -115,6 +115,7 @@ def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
     if len(values) > 1 << 16 or len(widths) != 1 or widths[0] == 0:
         return pc.take(values, pa.array(indices)).cast(pa.large_string())
     width = int(widths[0])
+    indices = np.asarray(indices, dtype=np.intp)  # numpy would convert other index types at each use
     items = np.array([b"" if v is None else v for v in values.cast(pa.binary()).to_pylist()], dtype=f"S{width}")
     m = len(indices)
     data = np.take(items, indices)

@@ -598,7 +598,7 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """(index of each row's value, int32, with len(values) for null; the distinct values) of a text column."""
+    """(index of each row's value, with len(values) for null; the distinct values) of a text column."""
     if pa.types.is_dictionary(column.type):
         enc = column.unify_dictionaries()
         enc = pc.cast(enc, pa.dictionary(pa.int32(), pa.string())) if enc.type.value_type != pa.string() else enc
@@ -607,11 +607,11 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
     indices = pc.fill_null(enc.indices, len(enc.dictionary)) if enc.null_count else enc.indices
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32), enc.dictionary
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.intp), enc.dictionary  # an index array
 
 
 def _text_values(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """A low-cardinality text column (callsign, squawk) as (value index of each row, int32; the distinct
+    """A low-cardinality text column (callsign, squawk) as (value index of each row; the distinct
     values stripped, '' -> null, with a null last for missing cells): the string work is done once per
     distinct value; `take_text(values, idx[rows])` then gives the column at `rows`."""
     idx, values = _dictionary(column)
