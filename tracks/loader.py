@@ -125,12 +125,13 @@ def read_raw(path: str) -> RawFile:
     return raw
 
 
-def _read_raw(path: str) -> tuple[RawFile, Future[str]]:
+def _read_raw(path: str) -> tuple[RawFile, _Digest]:
     """Like `read_raw`, but the sha256 is computed in a background thread (hashlib releases the GIL), so
-    that hashing a large file overlaps with parsing it. `RawFile.sha256` is "" until the future resolves.
+    that hashing a large file overlaps with parsing it. `RawFile.sha256` is "" until the digest resolves.
 
     Files of `MAP_MIN_BYTES` or more are memory-mapped instead of copied: the hash and Arrow readers read
-    the mapping in place (a `MappedFile`; its `data` bytes are made only if a format asks for them).
+    the mapping in place (a `MappedFile`; its `data` bytes are made only if a format asks for them), and the
+    hash starts once the reader has read the content (see `tracks.formats._mapped`).
     """
     stored: bytes | pa.Buffer
     try:
@@ -141,16 +142,37 @@ def _read_raw(path: str) -> tuple[RawFile, Future[str]]:
                 stored = fh.read()
     except OSError as e:
         raise TrackFormatError(path, f"cannot read the file: {e.strerror or e}") from None
-    digest = _HASHER.submit(_sha256, stored)
+    digest = _Digest(stored)
     size = len(stored)
     if bytes(stored[:2]) != _GZIP_MAGIC:
-        raw = MappedFile(path, stored) if isinstance(stored, pa.Buffer) else RawFile(path=path, data=stored, sha256="", size=size)
-        return raw, digest
+        if isinstance(stored, pa.Buffer):
+            return MappedFile(path, stored, when_read=digest.start), digest
+        digest.start()
+        return RawFile(path=path, data=stored, sha256="", size=size), digest
+    digest.start()
     try:
         data = gzip.decompress(stored)
     except (OSError, EOFError, zlib.error) as e:
         raise TrackFormatError(path, f"broken gzip data ({e})", expected="a complete gzip file") from None
     return RawFile(path=path, data=data, sha256="", size=size, gzipped=True), digest
+
+
+class _Digest:
+    """The sha256 of some bytes, computed on the hashing thread from `start()`; `result()` starts it if
+    nobody has, then waits for it."""
+
+    def __init__(self, data: bytes | pa.Buffer) -> None:
+        self._data: bytes | pa.Buffer | None = data
+        self._future: Future[str] | None = None
+
+    def start(self) -> None:
+        if self._future is None and self._data is not None:
+            self._future, self._data = _HASHER.submit(_sha256, self._data), None
+
+    def result(self) -> str:
+        self.start()
+        assert self._future is not None
+        return self._future.result()
 
 
 def _sha256(data: bytes | pa.Buffer) -> str:
@@ -193,6 +215,7 @@ def _read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None
     except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None
+    digest.start()  # if the reader did not say when it was done with the content
     frame, rej = validate(parsed.frame, path)
     parser_rej = _parser_rejected(path, parsed.rejected)
     all_rej = pd.concat([x for x in (parser_rej, rej) if len(x)], ignore_index=True) if (len(rej) or len(parser_rej)) else empty_rejected()

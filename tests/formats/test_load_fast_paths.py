@@ -21,7 +21,7 @@ import pytest
 import tracks
 from tracks import loader, schema
 from tracks.formats import opensky
-from tracks.formats._mapped import MappedFile, content
+from tracks.formats._mapped import MappedFile, content, done_reading
 from tracks.formats._values import NAT_US, take_text
 
 T0 = 1764374400  # 2025-11-29T00:00:00Z
@@ -219,3 +219,18 @@ def test_history_text_times_of_any_resolution(tmp_path: Path) -> None:
         ["2025-11-29T01:10:00Z", "2025-11-29T01:10:05.5Z", "2025-11-29T01:10:10.25Z"], utc=True, format="ISO8601"))
     assert opensky._seconds(pa.chunked_array([pa.array(["2025-11-29T01:10:00.5+01:00", "x", None])])).tolist()[0] == \
         T0 + 4200.5 - 3600
+
+
+def test_mapped_file_reports_reading_once(big_csv: Path) -> None:
+    """The loader hashes a mapped file once the reader is done with it: `when_read` runs exactly once, at
+    `done_reading` or at the first copy of the bytes, whichever comes first."""
+    calls: list[str] = []
+    buffer = pa.memory_map(str(big_csv), "r").read_buffer()
+    raw = MappedFile(str(big_csv), buffer, when_read=lambda: calls.append("read"))
+    assert raw.head.startswith(b'"time"') and calls == [] and "states.csv" in repr(raw) and calls == []
+    done_reading(raw)
+    assert raw.data == big_csv.read_bytes() and calls == ["read"]
+    copied = MappedFile(str(big_csv), buffer, when_read=lambda: calls.append("copied"))
+    assert copied.data[:6] == b'"time"' and calls == ["read", "copied"]
+    done_reading(copied)
+    assert calls == ["read", "copied"]

@@ -42,7 +42,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tracks.errors import TrackFormatError
-from tracks.formats._mapped import content
+from tracks.formats._mapped import content, done_reading
 from tracks.formats._tabular import RejectedRecords
 from tracks.formats._values import (
     FPM_PER_MS,
@@ -241,6 +241,7 @@ def read_csv(raw: RawFile, repeats: str = "drop") -> Parsed:
         if "CSV parse error" in str(e):
             raise _parse_error(raw, e) from None
         table, rejected = _read_csv_leniently(raw, wanted, types)
+    done_reading(raw)
     table = table.rename_columns([c.lower() for c in table.column_names])
     parsed = _historical(table, raw, repeats)
     if rejected:
@@ -261,6 +262,7 @@ def read_parquet(raw: RawFile, repeats: str = "drop") -> Parsed:
         table = pq.read_table(pa.BufferReader(content(raw)), columns=[lower[n] for n in _used_columns(lower)])
     except (pa.ArrowException, OSError) as e:
         raise TrackFormatError(raw.path, f"unreadable Parquet file ({e})", expected="a complete Parquet file") from None
+    done_reading(raw)
     table = table.rename_columns([c.lower() for c in table.column_names])
     return _historical(table, raw, repeats)
 
@@ -597,8 +599,9 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return order, codes[order], None
 
 
-def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """(index of each row's value, with len(values) for null; the distinct values) of a text column."""
+def _encoded(column: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """(index of each row's value, an Arrow int32 array with len(values) for null; the distinct values) of a
+    text column."""
     if pa.types.is_dictionary(column.type):
         enc = column.unify_dictionaries()
         enc = pc.cast(enc, pa.dictionary(pa.int32(), pa.string())) if enc.type.value_type != pa.string() else enc
@@ -607,7 +610,13 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
     indices = pc.fill_null(enc.indices, len(enc.dictionary)) if enc.null_count else enc.indices
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.intp), enc.dictionary  # an index array
+    return indices, enc.dictionary
+
+
+def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Like `_encoded`, with the indexes as a numpy index array."""
+    indices, values = _encoded(column)
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.intp), values
 
 
 def _text_values(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
@@ -633,7 +642,7 @@ class _Done:
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (int32) of the (trimmed, lowercased) addresses numbered in alphabetical order, missing = the
     last code; and the address of each code (null for the last)."""
-    idx, raw_values = _dictionary(column)
+    idx, raw_values = _encoded(column)
     clean = pc.utf8_lower(pc.utf8_trim_whitespace(raw_values))
     clean = pc.if_else(pc.equal(clean, ""), pa.scalar(None, pa.string()), clean)
     merged = pc.dictionary_encode(clean)  # "ABC123" and "abc123 " are one aircraft
@@ -642,9 +651,9 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     missing = len(uniq)
     per_value = np.asarray(pc.fill_null(merged.indices, -1).to_numpy(zero_copy_only=False), dtype="int64")
     per_value = np.append(np.where(per_value >= 0, rank[np.maximum(per_value, 0)], missing), missing)
-    codes = np.take(per_value.astype(np.int32), idx)  # a null address (idx = len(raw_values)) -> `missing`
+    codes = pc.take(pa.array(per_value.astype(np.int32)), idx)  # a null address (idx = len(raw_values)) -> `missing`
     alphabetical = pc.take(uniq, pa.array(np.argsort(rank)))
-    return codes, pa.concat_arrays([alphabetical, pa.nulls(1, pa.string())])
+    return codes.to_numpy(), pa.concat_arrays([alphabetical, pa.nulls(1, pa.string())])  # read-only int32 codes
 
 
 def _is_hex(s: str) -> bool:
