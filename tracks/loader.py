@@ -76,12 +76,16 @@ def load(
 
 
 def _several_aircraft(icao: pd.Series) -> bool:
-    """True when `icao` holds more than one distinct address (first != last settles it without a pass)."""
-    if len(icao) > 1:
-        first, last = icao.iloc[0], icao.iloc[-1]
-        if not (pd.isna(first) or pd.isna(last)) and first != last:
-            return True
-    return bool(icao.nunique() > 1)
+    """True when `icao` holds more than one distinct address (missing ones aside), without hashing them:
+    first != last settles a sorted table, else every address is compared with the first."""
+    if len(icao) < 2:
+        return False
+    first, last = icao.iloc[0], icao.iloc[-1]
+    if pd.isna(first):
+        return bool(icao.nunique() > 1)
+    if not pd.isna(last) and first != last:
+        return True
+    return bool((icao != first).fillna(False).any())  # <NA> (a missing address) is not another aircraft
 
 
 def load_traffic(paths: Any, format: str | None = None, **options: Any) -> Traffic:

@@ -234,3 +234,10 @@ def test_mapped_file_reports_reading_once(big_csv: Path) -> None:
     assert copied.data[:6] == b'"time"' and calls == ["read", "copied"]
     done_reading(copied)
     assert calls == ["read", "copied"]
+
+
+@pytest.mark.parametrize("ids", [["a"], ["a", "a"], ["a", "b"], ["a", None, "a"], ["a", None, "b", "a"], [None, "a"],
+                                 [None, "a", "b"], [None, None], ["a", "b", "a"], [], [None]])
+def test_several_aircraft_counts_like_nunique(ids: list[str | None]) -> None:
+    s = pd.Series(pd.array(ids, dtype=schema.STRING_DTYPE))
+    assert loader._several_aircraft(s) == (s.nunique() > 1)
