@@ -325,11 +325,11 @@ def _writable(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _parser_rejected(path: str, rejected: list[tuple[int, str, str]]) -> pd.DataFrame:
     """A reader's rejected records (record, reason, values-as-text) as a table with a `file` column."""
-    if isinstance(rejected, RejectedRecords) and not any(a.null_count for a in rejected.columns[1:]):
-        numbers, reason_text, value_text = rejected.columns  # the same records, already as columns
-        return pd.DataFrame({"file": constant_text(path, len(numbers)), "record": np.asarray(numbers, dtype="int64"),
-                             "reason": pd.array(reason_text, dtype=schema.STRING_DTYPE),
-                             "values": pd.array(value_text, dtype=schema.STRING_DTYPE)})
+    if isinstance(rejected, RejectedRecords) and not rejected.values.null_count:  # the same records as columns
+        n = len(rejected.records)
+        return pd.DataFrame({"file": constant_text(path, n), "record": np.asarray(rejected.records, dtype="int64"),
+                             "reason": constant_text(rejected.reason, n),
+                             "values": pd.array(rejected.values, dtype=schema.STRING_DTYPE)})
     records = np.fromiter(map(itemgetter(0), rejected), dtype="int64", count=len(rejected))
     reasons, values = list(map(itemgetter(1), rejected)), list(map(itemgetter(2), rejected))
     try:  # the usual case, all text: straight to the schema's string dtype (no per-value str() needed)

@@ -247,13 +247,14 @@ class Rejections:
 
 
 class RejectedRecords(list[tuple[int, str, str]]):
-    """`Parsed.rejected` (a list of (record, reason, values) tuples) that also keeps its three columns, so that
-    the loader can build its rejected table without going back through the tuples. `reasons` and `values`
-    are Arrow string arrays. Combining it with other lists gives a plain list (then the tuples are used)."""
+    """`Parsed.rejected` (a list of (record, reason, values) tuples) that also keeps its columns, so that the
+    loader can build its rejected table without going back through the tuples: record numbers, one reason
+    for all, the values as an Arrow string array. Combining it with other lists gives a plain list (then the
+    tuples are used)."""
 
-    def __init__(self, records: np.ndarray, reasons: pa.Array, values: pa.Array) -> None:
-        super().__init__(zip(records.tolist(), reasons.to_pylist(), values.to_pylist(), strict=True))
-        self.columns = (records, reasons, values)
+    def __init__(self, records: np.ndarray, reason: str, values: pa.Array) -> None:
+        super().__init__(zip(records.tolist(), [reason] * len(records), values.to_pylist(), strict=True))
+        self.records, self.reason, self.values = records, reason, values
 
 
 def null_island(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

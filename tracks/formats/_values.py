@@ -121,7 +121,7 @@ def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
     data = np.take(items, indices)
     offsets = np.arange(0, (m + 1) * width, width, dtype=np.int64)
     validity, nulls = None, 0
-    if not present.all():
+    if not present.all() and (m == 0 or not present[: int(indices.max()) + 1].all() or int(indices.min()) < 0):
         valid = np.take(present, indices)
         nulls = m - int(np.count_nonzero(valid))
         validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None

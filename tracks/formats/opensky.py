@@ -425,7 +425,7 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
                 "icao24=", pc.take(icao_dict, pa.array(icao_codes[gone])), ", time=",
                 pa.array(row_time(gone)).cast(pa.string()), label, pa.array(ref).cast(pa.string()), "",
             )
-            return RejectedRecords(records(gone), pa.repeat(reason, len(gone)), values)
+            return RejectedRecords(records(gone), reason, values)
 
         repeats_job = _Deferred(repeat_records)
         kept: np.ndarray | None = ~(repeated_sorted | no_id) if any_no_id else ~repeated_sorted
