@@ -103,7 +103,8 @@ def nullable_bool(array: pa.ChunkedArray | pa.Array) -> pd.Series:
 
 
 def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
-    """``values[indices]`` for a small string array (nulls allowed) as a large_string array, like `pc.take`.
+    """``values[indices]`` for a small string array (nulls allowed) as a large_string array, like `pc.take`;
+    every index must be a position in `values`.
 
     When every non-null value has the same byte length (ICAO addresses, squawk codes, evenly padded
     callsigns) the bytes are gathered as fixed-width numpy items, without per-value copies. Null slots then
@@ -118,11 +119,11 @@ def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
     indices = np.asarray(indices, dtype=np.intp)  # numpy would convert other index types at each use
     items = np.array([b"" if v is None else v for v in values.cast(pa.binary()).to_pylist()], dtype=f"S{width}")
     m = len(indices)
-    data = np.take(items, indices)
+    data = np.take(items, indices, mode="clip")  # indices are in range: "clip" only skips the error check
     offsets = np.arange(0, (m + 1) * width, width, dtype=np.int64)
     validity, nulls = None, 0
-    if not present.all() and (m == 0 or not present[: int(indices.max()) + 1].all() or int(indices.min()) < 0):
-        valid = np.take(present, indices)
+    if not present.all() and (m == 0 or not present[: int(indices.max()) + 1].all()):
+        valid = np.take(present, indices, mode="clip")
         nulls = m - int(np.count_nonzero(valid))
         validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
     return pa.LargeStringArray.from_buffers(m, pa.py_buffer(offsets), pa.py_buffer(data), validity, nulls)

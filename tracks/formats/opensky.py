@@ -490,7 +490,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
     def floats_at(name: str, factor: float) -> np.ndarray:
         if name not in names:
             return np.full(m, np.nan)
-        out = np.take(floats(table[name]), keep)
+        out = np.take(floats(table[name]), keep, mode="clip")  # "clip": no per-index error check (all valid)
         if factor != 1.0:
             np.multiply(out, factor, out=out)
         return out
@@ -499,7 +499,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
         if name not in texts:
             return pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False)
         idx, values = texts[name]
-        return pd.Series(pd.array(take_text(values, np.take(idx, keep)), dtype=STRING_DTYPE), copy=False)
+        return pd.Series(pd.array(take_text(values, np.take(idx, keep, mode="clip")), dtype=STRING_DTYPE), copy=False)
 
     early: dict[str, Callable[[], Any]] = {  # need no row numbers
         "icao24": lambda: pd.Series(pd.array(take_text(icao_dict, codes()), dtype=STRING_DTYPE), copy=False),
@@ -510,7 +510,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
         "squawk": lambda: text_at("squawk"),
         **{col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS},
         "on_ground": lambda: _bools_at(table["onground"], keep) if "onground" in names else nullable_bool(pa.nulls(m, pa.bool_())),
-        "record": lambda: np.take(records, keep) if records is not None else keep if keep.flags.writeable else keep.copy(),
+        "record": lambda: np.take(records, keep, mode="clip") if records is not None else keep if keep.flags.writeable else keep.copy(),
     }
     parallel = m >= _PARALLEL_MIN_ROWS
     if parallel:
@@ -540,9 +540,9 @@ def _bools_at(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
     """A boolean column at `rows` as the nullable "boolean" dtype: unpacked to bytes once, then byte gathers."""
     column = column if column.type == pa.bool_() else pc.cast(column, pa.bool_())
     values = np.asarray(pc.fill_null(column, False).to_numpy(zero_copy_only=False), dtype=bool)
-    nulls = (np.take(np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool), rows) if column.null_count
+    nulls = (np.take(np.asarray(column.is_null().to_numpy(zero_copy_only=False), dtype=bool), rows, mode="clip") if column.null_count
              else np.zeros(len(rows), dtype=bool))
-    return pd.Series(pd.arrays.BooleanArray(np.take(values, rows), nulls))
+    return pd.Series(pd.arrays.BooleanArray(np.take(values, rows, mode="clip"), nulls))
 
 
 def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -572,7 +572,7 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
         else:
             order = np.argsort(codes.astype(np.uint16), kind="stable")
         times = us if all_known else np.where(known, us, np.iinfo(np.int64).max)
-        t_job = _POOL.submit(np.take, times, order) if n >= _PARALLEL_MIN_ROWS else _Done(np.take(times, order))
+        t_job = _POOL.submit(np.take, times, order, None, None, "clip") if n >= _PARALLEL_MIN_ROWS else _Done(times[order])
         codes_sorted = codes[order]  # meanwhile
         t = t_job.result()
         back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
