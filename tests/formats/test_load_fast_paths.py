@@ -22,7 +22,7 @@ import tracks
 from tracks import loader, schema
 from tracks.formats import opensky
 from tracks.formats._mapped import MappedFile, content, done_reading
-from tracks.formats._values import NAT_US, take_text
+from tracks.formats._values import NAT_US, TextRows, take_text
 
 T0 = 1764374400  # 2025-11-29T00:00:00Z
 
@@ -191,6 +191,11 @@ def test_take_text_matches_arrow_take(values: list[str | None]) -> None:
     got.validate(full=True)
     assert got.type == pa.large_string()
     assert got.to_pylist() == pc.take(arr, pa.array(idx)).to_pylist()
+    index = pa.array(idx.astype(np.int32))  # the same through TextRows: per-row values, then taken at rows
+    rows = np.random.default_rng(1).integers(0, len(idx), 300)
+    text_rows = TextRows(arr, index).at(rows)
+    text_rows.validate(full=True)
+    assert text_rows.to_pylist() == pc.take(pc.take(arr, index), pa.array(rows)).to_pylist()
 
 
 def test_validate_integer_time_checks_match_the_generic_ones() -> None:

@@ -102,28 +102,65 @@ def nullable_bool(array: pa.ChunkedArray | pa.Array) -> pd.Series:
     return pd.Series(pd.arrays.BooleanArray(values, mask))
 
 
+def _common_width(values: pa.Array) -> int:
+    """The byte length shared by every non-null value of a small string array (0 when they differ or are empty)."""
+    if len(values) > 1 << 16:
+        return 0
+    widths = pc.unique(pc.drop_null(pc.binary_length(values)))
+    return int(widths[0].as_py()) if len(widths) == 1 else 0
+
+
+def _fixed_text(data: np.ndarray, valid: np.ndarray | None, width: int) -> pa.Array:
+    """A large_string array from fixed-width numpy bytes (`valid` None: no nulls). Null slots span `width`
+    zero bytes, which the Arrow format allows."""
+    m = len(data)
+    offsets = np.arange(0, (m + 1) * width, width, dtype=np.int64)
+    nulls = m - int(np.count_nonzero(valid)) if valid is not None else 0
+    validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    return pa.LargeStringArray.from_buffers(m, pa.py_buffer(offsets), pa.py_buffer(data), validity, nulls)
+
+
 def take_text(values: pa.Array, indices: np.ndarray) -> pa.Array:
     """``values[indices]`` for a small string array (nulls allowed) as a large_string array, like `pc.take`;
     every index must be a position in `values`.
 
     When every non-null value has the same byte length (ICAO addresses, squawk codes, evenly padded
-    callsigns) the bytes are gathered as fixed-width numpy items, without per-value copies. Null slots then
-    span that width of zero bytes, which the Arrow format allows.
+    callsigns) the bytes are gathered as fixed-width numpy items, without per-value copies.
     """
-    lengths = np.asarray(pc.fill_null(pc.binary_length(values), -1).to_numpy(zero_copy_only=False))
-    present = lengths >= 0
-    widths = np.unique(lengths[present])
-    if len(values) > 1 << 16 or len(widths) != 1 or widths[0] == 0:
+    width = _common_width(values)
+    if not width:
         return pc.take(values, pa.array(indices)).cast(pa.large_string())
-    width = int(widths[0])
     indices = np.asarray(indices, dtype=np.intp)  # numpy would convert other index types at each use
     items = np.array([b"" if v is None else v for v in values.cast(pa.binary()).to_pylist()], dtype=f"S{width}")
-    m = len(indices)
+    present = np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     data = np.take(items, indices, mode="clip")  # indices are in range: "clip" only skips the error check
-    offsets = np.arange(0, (m + 1) * width, width, dtype=np.int64)
-    validity, nulls = None, 0
-    if not present.all() and (m == 0 or not present[: int(indices.max()) + 1].all()):
+    valid = None
+    if not present.all() and (not len(indices) or not present[: int(indices.max()) + 1].all()):
         valid = np.take(present, indices, mode="clip")
-        nulls = m - int(np.count_nonzero(valid))
-        validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
-    return pa.LargeStringArray.from_buffers(m, pa.py_buffer(offsets), pa.py_buffer(data), validity, nulls)
+    return _fixed_text(data, valid, width)
+
+
+class TextRows:
+    """A text column as each row's index into its few distinct `values` (an Arrow integer array), ready to be
+    taken at any rows: ``at(rows)`` is ``values[index[rows]]`` as a large_string array.
+
+    When every non-null value has the same byte length, each row's bytes are laid out once (in Arrow memory)
+    as fixed-width items, so that every later ``at`` is a single numpy gather.
+    """
+
+    def __init__(self, values: pa.Array, index: pa.Array) -> None:
+        self.values, self.index = values, index
+        self.width = _common_width(values)
+        self.rows: np.ndarray | None = None
+        self.valid: np.ndarray | None = None
+        if self.width and len(index):
+            taken = pc.take(values.cast(pa.binary(self.width)), index)
+            self.rows = np.frombuffer(taken.buffers()[1], dtype=f"S{self.width}", count=len(taken), offset=taken.offset * self.width)
+            if taken.null_count:
+                self.valid = np.asarray(taken.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+    def at(self, rows: np.ndarray) -> pa.Array:
+        if self.rows is None:
+            return take_text(self.values, np.take(np.asarray(self.index.to_numpy(zero_copy_only=False), dtype=np.intp), rows))
+        valid = np.take(self.valid, rows, mode="clip") if self.valid is not None else None
+        return _fixed_text(np.take(self.rows, rows, mode="clip"), valid, self.width)

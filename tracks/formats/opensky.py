@@ -49,6 +49,7 @@ from tracks.formats._values import (
     FT_PER_M,
     KT_PER_MS,
     NAT_US,
+    TextRows,
     floats,
     nullable_bool,
     numeric,
@@ -471,12 +472,12 @@ class _Deferred:
 
 def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Callable[[], np.ndarray],
             records: np.ndarray | None, codes: Callable[[], np.ndarray], icao_dict: pa.Array,
-            texts: dict[str, tuple[np.ndarray, pa.Array]], stale: np.ndarray, also: _Deferred | None = None,
+            texts: dict[str, TextRows], stale: np.ndarray, also: _Deferred | None = None,
             ) -> pd.DataFrame:
     """The canonical frame of the rows ``order[kept]`` (all of `order` when `kept` is None), in that order,
     every column built once with its schema dtype. `records` are the rows' record numbers (None: the row
     numbers themselves); `us` (position times, which are overwritten) and `codes` (aircraft) give those of
-    the rows kept; `texts` has the value index and values of callsign and squawk (see `_text_values`). `also`
+    the rows kept; `texts` has callsign and squawk (see `_text_values`). `also`
     runs alongside.
 
     The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
@@ -498,8 +499,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
     def text_at(name: str) -> pd.Series:
         if name not in texts:
             return pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False)
-        idx, values = texts[name]
-        return pd.Series(pd.array(take_text(values, np.take(idx, keep, mode="clip")), dtype=STRING_DTYPE), copy=False)
+        return pd.Series(pd.array(texts[name].at(keep), dtype=STRING_DTYPE), copy=False)
 
     early: dict[str, Callable[[], Any]] = {  # need no row numbers
         "icao24": lambda: pd.Series(pd.array(take_text(icao_dict, codes()), dtype=STRING_DTYPE), copy=False),
@@ -613,20 +613,13 @@ def _encoded(column: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     return indices, enc.dictionary
 
 
-def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Like `_encoded`, with the indexes as a numpy index array."""
-    indices, values = _encoded(column)
-    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.intp), values
-
-
-def _text_values(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """A low-cardinality text column (callsign, squawk) as (value index of each row; the distinct
-    values stripped, '' -> null, with a null last for missing cells): the string work is done once per
-    distinct value; `take_text(values, idx[rows])` then gives the column at `rows`."""
-    idx, values = _dictionary(column)
+def _text_values(column: pa.ChunkedArray) -> TextRows:
+    """A low-cardinality text column (callsign, squawk) stripped, '' -> null, ready to be taken at any rows:
+    the string work is done once per distinct value."""
+    idx, values = _encoded(column)
     values = pc.utf8_trim_whitespace(values)
     values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
-    return idx, pa.concat_arrays([values, pa.nulls(1, pa.string())])  # index len(values) stands for null
+    return TextRows(pa.concat_arrays([values, pa.nulls(1, pa.string())]), idx)  # index len(values) stands for null
 
 
 class _Done:
