@@ -460,7 +460,8 @@ _FLOAT_COLUMNS = (  # canonical column <- state-vector column, factor to the can
 
 
 class _Deferred:
-    """A job to run alongside the column gathers (on the pool after them, or here): `result()` waits for it."""
+    """A job to run alongside the column gathers (on the pool; here when the table is small): `result()`
+    waits for it, or runs it."""
 
     def __init__(self, fn: Callable[[], Any]) -> None:
         self.fn = fn
@@ -477,8 +478,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
     """The canonical frame of the rows ``order[kept]`` (all of `order` when `kept` is None), in that order,
     every column built once with its schema dtype. `records` are the rows' record numbers (None: the row
     numbers themselves); `us` (position times, which are overwritten) and `codes` (aircraft) give those of
-    the rows kept; `texts` has callsign and squawk (see `_text_values`). `also`
-    runs alongside.
+    the rows kept; `texts` has callsign and squawk (see `_text_values`). `also` runs alongside.
 
     The gathers are memory-bound numpy / Arrow kernels that release the GIL: on large tables they run on the
     pool, longest first (those that need no row numbers while this thread compresses them); the pandas
