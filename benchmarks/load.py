@@ -10,7 +10,9 @@ weekly dumps, rows ordered by time like the dumps, ~3 % repeated positions) and 
 - ``tracks.load(trace)`` vs ``json.loads(open(trace).read())`` (target: ratio <= 2.0)
 
 Each ratio is the median over repeats of (load time / bare time) measured back to back, so that the noise of
-a shared machine affects both sides alike. Both sides read the file from disk (page cache warm).
+a shared machine affects both sides alike; the targets apply to wall time, and the same ratio of process CPU
+time (all threads) is printed as well. Both sides read the file from disk (page cache warm). Results are kept
+in benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
