@@ -147,7 +147,7 @@ def reference_order(codes: np.ndarray, us: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("aircraft", [3, 4000, 5000, 70_000])
-@pytest.mark.parametrize("disorder", ["none", "few", "many"])
+@pytest.mark.parametrize("disorder", ["none", "few", "some", "many"])
 @pytest.mark.parametrize("unknown", [False, True])
 def test_sort_order_branches_match_a_lexsort(aircraft: int, disorder: str, unknown: bool) -> None:
     rng = np.random.default_rng(aircraft)
@@ -156,6 +156,10 @@ def test_sort_order_branches_match_a_lexsort(aircraft: int, disorder: str, unkno
     us = (T0 * 10**6 + np.arange(n) * 1000 // 3).astype(np.int64)  # time order, with ties
     if disorder == "few":
         us[[5, 999]] = us[[999, 5]]
+    elif disorder == "some":  # the first two rows of up to 100 aircraft swap their times: many short runs
+        for c in rng.choice(np.unique(codes), min(100, aircraft), replace=False):
+            rows = np.flatnonzero(codes == c)[:2]
+            us[rows] = us[rows[::-1]]
     elif disorder == "many":
         us = rng.permutation(us)
     if unknown:

@@ -573,20 +573,27 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
             order = np.argsort(codes.astype(np.uint16), kind="stable")
         times = us if all_known else np.where(known, us, np.iinfo(np.int64).max)
         t_job = _POOL.submit(np.take, times, order, None, None, "clip") if n >= _PARALLEL_MIN_ROWS else _Done(times[order])
-        codes_sorted = codes[order]  # meanwhile
+        codes_sorted = np.take(codes, order, mode="clip")  # meanwhile
         t = t_job.result()
         back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
         if not len(back):
             return order, codes_sorted, t if all_known else None
-        flag = np.zeros(top + 1, dtype=bool)
-        flag[codes_sorted[back]] = True
-        redo = flag[codes_sorted]  # the rows of the aircraft whose times go back somewhere
-        if np.count_nonzero(redo) <= n // 8:  # few: sort just those aircraft's rows (file order breaks ties)
-            t_redo = t[redo]
-            perm = np.lexsort((t_redo, codes_sorted[redo]))  # the codes stay where they are
+        # the aircraft whose times go back somewhere: each one's rows are a run of `codes_sorted`
+        redo = np.unique(codes_sorted[back])
+        starts = np.searchsorted(codes_sorted, redo, side="left")
+        ends = np.searchsorted(codes_sorted, redo, side="right")
+        if int((ends - starts).sum()) <= n // 8:  # few rows: sort just those runs by time (file order breaks ties)
             order = order.copy() if not order.flags.writeable else order
-            order[redo] = order[redo][perm]
-            t[redo] = t_redo[perm]
+            if len(redo) <= 64:
+                for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+                    perm = np.argsort(t[a:b], kind="stable")
+                    order[a:b] = order[a:b][perm]
+                    t[a:b] = t[a:b][perm]
+            else:  # many short runs: one lexsort of all their rows
+                rows = np.concatenate([np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+                perm = np.lexsort((t[rows], codes_sorted[rows]))  # the codes stay where they are
+                order[rows] = order[rows][perm]
+                t[rows] = t[rows][perm]
             return order, codes_sorted, t if all_known else None
     if packable:
         rel = us - (us.min() if all_known else us[known].min())
