@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from tracks.geo.reach import GEOD
+from tracks.geo.geodesy import GEOD
 
 #: Aerodrome types inferred from the airport name (airportsdata has no type column).
 AIRPORT_TYPES: tuple[str, ...] = ("airport", "heliport", "seaplane_base")

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tracks import schema
-from tracks.geo.reach import GEOD
+from tracks.geo.geodesy import GEOD
 from tracks.track import REJECTED_COLUMNS, Track, empty_rejected
 
 KT_TO_KMS = 1.852 / 3600.0

@@ -25,7 +25,8 @@ from tracks.airports import (
     fmt_time,
     nearest_airports,
 )
-from tracks.geo.reach import GEOD, reachability_ellipses
+from tracks.geo.geodesy import GEOD
+from tracks.geo.reach import reachability_ellipses
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s, times_s
 
 if TYPE_CHECKING:

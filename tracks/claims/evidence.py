@@ -25,7 +25,7 @@ from tracks.claims.verdict import (
     Verdict,
     iso_utc,
 )
-from tracks.geo.reach import geodesic_km
+from tracks.geo.geodesy import distance_km as geodesic_km
 from tracks.track import Track
 
 KT_TO_KM_S = 1.852 / 3600.0  # km per second at one knot

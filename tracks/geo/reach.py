@@ -21,24 +21,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from pyproj import Geod
 from shapely import MultiPolygon, Polygon, box
 
-GEOD = Geod(ellps="WGS84")
+from tracks.geo.geodesy import GEOD
+from tracks.geo.geodesy import distance_km as geodesic_km  # the one geodesic distance; name kept for callers
 
 #: Semi-major axes above this (km) reach so far that the lon/lat polygon is replaced by the whole world.
 WORLD_SEMI_MAJOR_KM = 10_000.0
 _ITERATIONS = 48
-
-
-def geodesic_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
-                lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
-    """Geodesic WGS84 distance(s) in km between (lat1, lon1) and (lat2, lon2), element-wise."""
-    a = np.broadcast_arrays(np.asarray(lon1, float), np.asarray(lat1, float),
-                            np.asarray(lon2, float), np.asarray(lat2, float))
-    shape = a[0].shape
-    _, _, d = GEOD.inv(*(x.ravel() for x in a))
-    return np.asarray(d, dtype=float).reshape(shape) / 1000.0
 
 
 def reachability_ellipse(
