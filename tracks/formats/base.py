@@ -106,6 +106,12 @@ class Format:
     multi_aircraft: bool = False  # the format usually holds many aircraft (aircraft.json, OpenSky states)
 
 
+def is_icao_hex(s: str) -> bool:
+    """Lowercase 6-hex ICAO address, optionally with readsb's '~' prefix for non-ICAO addresses."""
+    h = s[1:] if s.startswith("~") else s
+    return len(h) == 6 and all(c in "0123456789abcdef" for c in h)
+
+
 def readsb_source(kind: object) -> str:
     """Fold readsb / dump1090 `type` strings into the schema's source vocabulary."""
     if not isinstance(kind, str):

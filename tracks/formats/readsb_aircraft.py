@@ -42,6 +42,7 @@ import pandas as pd
 from tracks.errors import TrackFormatError
 from tracks.formats._values import numeric, seconds_to_time, text
 from tracks.formats.base import Format, Parsed, RawFile, readsb_source
+from tracks.formats.base import is_icao_hex as _is_hex
 
 _MS_THRESHOLD = 1e11  # `now` above this is milliseconds (1e11 s is the year 5138)
 
@@ -238,11 +239,6 @@ def _squawk(v: Any) -> str | None:
     if type(v) is int and 0 <= v <= 7777:
         return f"{v:04d}"
     return None
-
-
-def _is_hex(s: str) -> bool:
-    h = s[1:] if s.startswith("~") else s
-    return len(h) == 6 and all(c in "0123456789abcdef" for c in h)
 
 
 FORMATS = [

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from tracks.errors import TrackFormatError
 from tracks.formats._values import seconds_to_time
 from tracks.formats.base import Format, Parsed, RawFile, readsb_source
+from tracks.formats.base import is_icao_hex as _is_hex
 from tracks.schema import SOURCE_DTYPE, STRING_DTYPE
 
 FLAG_STALE, FLAG_NEW_LEG, FLAG_GEOM_RATE, FLAG_GEOM_ALT = 1, 2, 4, 8
@@ -165,11 +166,6 @@ def read(raw: RawFile) -> Parsed:
         illustrative=bool(doc.get("illustrative", False)),
         note=str(doc.get("note", "")),
     )
-
-
-def _is_hex(s: str) -> bool:
-    h = s[1:] if s.startswith("~") else s
-    return len(h) == 6 and all(c in "0123456789abcdef" for c in h)
 
 
 FORMATS = [
