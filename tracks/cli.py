@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 import click
 
 from tracks import __version__
-from tracks.errors import FetchError, TracksError
+from tracks.errors import FetchError, FetchRequestError, TracksError
 
 EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_FETCH = 1, 2, 3, 4
 STATUS_COLOURS = {"supported": "green", "contradicted": "red", "not_verifiable": "yellow"}
@@ -39,6 +39,9 @@ class _Cli(click.Group):
 
 
 def _fail(e: BaseException) -> NoReturn:
+    if isinstance(e, FetchRequestError):  # a fetch asked for something invalid: bad input, nothing downloaded
+        click.secho(f"error: {e}", fg="red", err=True)
+        sys.exit(EXIT_INPUT)
     if isinstance(e, FetchError):
         click.secho(f"error: {e}", fg="red", err=True)
         sys.exit(EXIT_FETCH)
@@ -332,9 +335,12 @@ def regions_download(cache_dir: str | None, base_url: str | None) -> None:
 @click.option("--offline", is_flag=True, help="Only use the archive; never touch the network.")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Also copy the (first) track file here.")
+@click.option("--contact", default=None,
+              help="E-mail or URL added to the User-Agent so server operators can reach you "
+                   "[default: $TRACKS_CONTACT, or [fetch] contact in the config file].")
 def fetch(source: str, hex_: str | None, registration: str | None, callsign: str | None, date: str | None,
           point: str | None, radius_km: float | None, kind: str | None, base_url: str | None,
-          archive_dir: str | None, refresh: bool, offline: bool, output: str | None) -> None:
+          archive_dir: str | None, refresh: bool, offline: bool, output: str | None, contact: str | None) -> None:
     """Download a track into the evidence archive (every byte kept, with URL, time and sha256).
 
     OpenSky credentials come from OPENSKY_CLIENT_ID / OPENSKY_CLIENT_SECRET or ~/.config/tracks/config.toml
@@ -348,11 +354,13 @@ def fetch(source: str, hex_: str | None, registration: str | None, callsign: str
     """
     import shutil
 
+    from tracks.fetch import FetchConfig, user_agent
     from tracks.fetch import fetch as do_fetch
 
+    config = FetchConfig(user_agent=user_agent(contact)) if contact is not None else None
     result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=point,
                       radius_km=radius_km, base_url=base_url, archive=archive_dir, kind=kind, refresh=refresh,
-                      offline=offline, progress=sys.stderr.isatty())
+                      offline=offline, progress=sys.stderr.isatty(), config=config)
     for path, entry, cached, role in zip(result.paths, result.entries, result.from_archive, result.roles, strict=True):
         how = "from archive" if cached else "downloaded"
         click.echo(f"{how} ({role}): {entry.url}\n  {path}\n  sha256 {entry.sha256}")

@@ -44,4 +44,10 @@ class RegionError(TracksError, KeyError):
 
 
 class FetchError(TracksError):
-    """A download failed; the message says what to do about it."""
+    """A download failed; the message says what to do about it. The CLI exits 4 ("download failed")."""
+
+
+class FetchRequestError(FetchError, ValueError):
+    """A fetch was asked for something invalid (an address that is not 6 hex digits, a malformed date, options
+    that exclude each other, an archive folder that does not exist): bad input, nothing was downloaded.
+    The CLI exits 1, like any bad input, not 4."""

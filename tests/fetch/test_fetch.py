@@ -322,8 +322,10 @@ def test_a_plain_requests_session_can_be_shared(server: HTTPServer, archive: Arc
     import tracks as tr
 
     sess = requests.Session()
-    server.expect_request(TRACE_PATH, headers={"User-Agent": f"tracks/{tr.__version__} (+https://example.org/tracks)"}
-                          ).respond_with_data(TRACE_GZ)
+    from tracks.fetch.session import user_agent
+
+    server.expect_request(TRACE_PATH, headers={"User-Agent": user_agent()}).respond_with_data(TRACE_GZ)
+    assert user_agent().startswith(f"tracks/{tr.__version__} (")
     result = fetch("adsbx", hex="0d8373", date=DAY, base_url=base(server), archive=archive, session=sess)
     assert result.paths[0].read_bytes() == TRACE_GZ
     assert "tracks/" not in sess.headers.get("User-Agent", "")  # the caller's session is left as it was

@@ -63,12 +63,38 @@ def test_success_streams_raw_bytes_and_keeps_selected_headers(server: HTTPServer
     assert abs(datetime.fromisoformat(got.retrieved_at) - datetime.now(UTC)) < timedelta(seconds=10)
 
 
-def test_user_agent_names_tool_and_version(server: HTTPServer, client: Client, archive: Archive) -> None:
-    import tracks
+def test_user_agent_names_tool_and_version(server: HTTPServer, client: Client, archive: Archive,
+                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import requests
 
-    server.expect_request("/ua", headers={"User-Agent": f"tracks/{tracks.__version__} (+https://example.org/tracks)"}
-                          ).respond_with_data(b"ok")
-    assert client.download(server.url_for("/ua"), archive, hints=HINTS).size == 2
+    import tracks
+    from tracks.fetch.session import user_agent
+
+    monkeypatch.delenv("TRACKS_CONTACT", raising=False)
+    monkeypatch.setenv("TRACKS_CONFIG", str(tmp_path / "absent.toml"))
+    expected = (f"tracks/{tracks.__version__} (tracks, ADS-B flight-track cross-check for news verification; "
+                f"no contact given) python-requests/{requests.__version__}")
+    assert user_agent() == expected and "example.org" not in expected
+    server.expect_request("/ua", headers={"User-Agent": expected}).respond_with_data(b"ok")
+    assert Client(FetchConfig(respect_rate_limits=False)).download(server.url_for("/ua"), archive,
+                                                                   hints=HINTS).size == 2
+
+
+def test_user_agent_contact_from_argument_environment_or_config(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    from tracks.errors import FetchRequestError
+    from tracks.fetch.session import user_agent
+
+    config = tmp_path / "config.toml"
+    config.write_text('[fetch]\ncontact = "desk@paper.example"\n')
+    monkeypatch.setenv("TRACKS_CONFIG", str(config))
+    monkeypatch.delenv("TRACKS_CONTACT", raising=False)
+    assert "; contact desk@paper.example) python-requests/" in user_agent()
+    monkeypatch.setenv("TRACKS_CONTACT", "https://paper.example/verify")
+    assert "; contact https://paper.example/verify)" in user_agent()
+    assert "; contact me@x.example)" in user_agent("me@x.example")
+    with pytest.raises(FetchRequestError, match="control characters"):
+        user_agent("me@x.example\r\nX-Evil: 1")
 
 
 def test_500_then_success(server: HTTPServer, config: FetchConfig, archive: Archive) -> None:

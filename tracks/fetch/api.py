@@ -20,10 +20,10 @@ from typing import Any
 import requests
 from tqdm.auto import tqdm
 
-from tracks.errors import FetchError
+from tracks.errors import FetchError, FetchRequestError
 from tracks.fetch.archive import Archive, ManifestEntry
 from tracks.fetch.auth import OpenSkyAuth, OpenSkyCredentials
-from tracks.fetch.session import Client, FetchConfig, fetch_error, strip_credentials, user_agent
+from tracks.fetch.session import Client, FetchConfig, fetch_error, strip_credentials, tool_name
 from tracks.fetch.sources import (
     Planned,
     SourceInfo,
@@ -137,9 +137,9 @@ def fetch(
     client = _client(session, config)
     base = (base_url or info.base_url).rstrip("/")
     if not base:
-        raise FetchError(f"source {source!r} has no default address; give base_url (--base-url)")
+        raise FetchRequestError(f"source {source!r} has no default address; give base_url (--base-url)")
     if offline and refresh:
-        raise FetchError("offline and refresh exclude each other")
+        raise FetchRequestError("offline and refresh exclude each other")
     runner = _Runner(info, arch, client, credentials, refresh, offline, progress)
     hexes = norm_hexes(hex) if hex else ()
     reg = norm_registration(registration) if registration else None
@@ -148,25 +148,25 @@ def fetch(
     days: tuple[date | None, ...] = parse_days(date) if date is not None else (None,)
     today = datetime.now(UTC).date()
     if any(d is not None and d > today for d in days):
-        raise FetchError(f"date {max(d for d in days if d is not None)} is in the future (UTC)")
+        raise FetchRequestError(f"date {max(d for d in days if d is not None)} is in the future (UTC)")
     asked = [n for n, v in (("hex", hexes), ("registration", reg), ("callsign", cs), ("point", pt)) if v]
     if kind is not None and info.kind != "opensky":
-        raise FetchError(f"kind= applies to opensky only, not {source}")
+        raise FetchRequestError(f"kind= applies to opensky only, not {source}")
 
     if info.kind == "aircraft-db":
         return runner.run([aircraft_db_plan(info, base)])
     if len(asked) != 1:
-        raise FetchError(f"{source}: give exactly one of hex, registration, callsign or point "
+        raise FetchRequestError(f"{source}: give exactly one of hex, registration, callsign or point "
                          f"(got {', '.join(asked) or 'none'})")
     if asked[0] not in info.lookups:
-        raise FetchError(f"{source} cannot look up by {asked[0]}; it takes {', '.join(info.lookups)}. "
+        raise FetchRequestError(f"{source} cannot look up by {asked[0]}; it takes {', '.join(info.lookups)}. "
                          + ("Live APIs (adsblol, airplaneslive, adsbfi) take callsigns." if cs else ""))
     if pt is not None and radius_km is None:
-        raise FetchError("a point search needs radius_km (--radius-km)")
+        raise FetchRequestError("a point search needs radius_km (--radius-km)")
 
     if info.kind == "v2":
         if days != (None,):
-            raise FetchError(f"{source} is a live API without history; drop the date, or use adsbx, "
+            raise FetchRequestError(f"{source} is a live API without history; drop the date, or use adsbx, "
                              "adsblol-history or opensky for past days")
         return runner.run(v2_plans(info, base, hexes=hexes, registration=reg, callsign=cs, point=pt,
                                    radius_km=radius_km))
@@ -177,17 +177,17 @@ def fetch(
     # OpenSky
     kind = kind or ("states" if pt is not None else "tracks")
     if kind not in OPENSKY_KINDS:
-        raise FetchError(f"opensky kind {kind!r} unknown; use one of {', '.join(OPENSKY_KINDS)}")
+        raise FetchRequestError(f"opensky kind {kind!r} unknown; use one of {', '.join(OPENSKY_KINDS)}")
     if kind == "states" or pt is not None:
         if days != (None,):
-            raise FetchError("OpenSky states are live (the API keeps one hour); drop the date, or use "
+            raise FetchRequestError("OpenSky states are live (the API keeps one hour); drop the date, or use "
                              "kind='tracks' for a past day")
         if kind != "states":
-            raise FetchError("a point search on OpenSky is a states query (kind='states')")
+            raise FetchRequestError("a point search on OpenSky is a states query (kind='states')")
         return runner.run([opensky_states_plan(info, base, hexes=hexes, point=pt, radius_km=radius_km)])
     if days == (None,):
         if kind == "flights":
-            raise FetchError("OpenSky flights need a date (--date YYYY-MM-DD)")
+            raise FetchRequestError("OpenSky flights need a date (--date YYYY-MM-DD)")
         return runner.run([opensky_track_plan(info, base, h, 0, reusable=False) for h in hexes])
     return runner.run_opensky_days(base, hexes, [d for d in days if d is not None], tracks=kind == "tracks")
 
@@ -256,7 +256,7 @@ class _Runner:
             entry = self.archive.commit(got.temp_path, name=plan.name, url=requested, source=plan.source,
                                         key=plan.key, retrieved_at=got.retrieved_at, status=got.status,
                                         size=got.size, sha256=got.sha256, headers=got.headers, request=request,
-                                        tool=user_agent())
+                                        tool=tool_name())
         except OSError as exc:
             got.temp_path.unlink(missing_ok=True)
             raise FetchError(f"{self.archive.root}: cannot write the archive ({exc.strerror or exc})") from None
@@ -316,14 +316,14 @@ class _Runner:
             if hit is not None:
                 path = self.archive.check(hit)
             elif self.offline:
-                raise FetchError(f"registration {registration}: no aircraft database in the archive "
+                raise FetchRequestError(f"registration {registration}: no aircraft database in the archive "
                                  f"{self.archive.root}; fetch source 'aircraft-db' once, or give aircraft_db=")
             else:
                 entry, _ = _Runner(db_info, self.archive, self.client, None, False, False, self.progress).get(plan)
                 path = self.archive.path_of(entry)
         found = lookup_registration(path, registration)
         if not found:
-            raise FetchError(f"registration {registration} is not in the aircraft database {path}; give the hex "
+            raise FetchRequestError(f"registration {registration} is not in the aircraft database {path}; give the hex "
                              "address instead (--hex), or use a live API that searches registrations")
         return found
 

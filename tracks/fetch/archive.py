@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from tracks.errors import FetchError
+from tracks.errors import FetchError, FetchRequestError
 
 try:  # POSIX: also serialise manifest appends between processes
     import fcntl
@@ -312,12 +312,12 @@ class Archive:
         """
         hits = self.find(ref)
         if not hits:
-            raise FetchError(f"{self.root}: no archived fetch matches {ref!r} (give a sha256, a URL or a path "
+            raise FetchRequestError(f"{self.root}: no archived fetch matches {ref!r} (give a sha256, a URL or a path "
                              "from the manifest)")
         shas = {e.sha256 for e in hits}
         if len(shas) > 1:
             listed = ", ".join(sorted(s[:12] for s in shas))
-            raise FetchError(f"{self.root}: {ref!r} matches {len(shas)} different archived files ({listed}); "
+            raise FetchRequestError(f"{self.root}: {ref!r} matches {len(shas)} different archived files ({listed}); "
                              "name one by its sha256")
         return self.check(hits[0])
 
@@ -361,7 +361,7 @@ def verify_archive(root: str | os.PathLike[str] | Archive | None = None) -> Veri
     """Re-hash every file an archive lists (default: the user's archive) and report any change."""
     archive = root if isinstance(root, Archive) else Archive(root)
     if not archive.root.is_dir():
-        raise FetchError(f"{archive.root}: no archive here (expected a folder with {MANIFEST})")
+        raise FetchRequestError(f"{archive.root}: no archive here (expected a folder with {MANIFEST})")
     return archive.verify()
 
 

@@ -26,11 +26,14 @@ import requests
 import urllib3.exceptions
 from tqdm.auto import tqdm
 
-from tracks.errors import FetchError
+from tracks.errors import FetchError, FetchRequestError
 
 log = logging.getLogger("tracks.fetch")
 
-PROJECT_URL = "https://example.org/tracks"  # placeholder until the project has a public home
+#: What the User-Agent says the tool is (the project has no public web address yet: none is invented).
+PROJECT_DESCRIPTION = "tracks, ADS-B flight-track cross-check for news verification"
+#: Environment variable with a contact (e-mail or URL) added to the User-Agent, so operators can reach you.
+ENV_CONTACT = "TRACKS_CONTACT"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Response headers kept in the manifest: what a reader needs to judge the file, nothing that identifies the user.
 KEPT_HEADERS = (
@@ -53,11 +56,53 @@ SECRET_PARAMS = frozenset(
 _BAR_MIN_BYTES = 1 << 20  # byte-level progress bar only for downloads larger than this
 
 
-def user_agent() -> str:
-    """`tracks/<version> (+<project url>)`: a clear User-Agent so operators know who is asking."""
+def tool_name() -> str:
+    """'tracks/0.1.0': the tool and its version, as recorded in the archive manifest (never the contact)."""
     from tracks import __version__
 
-    return f"tracks/{__version__} (+{PROJECT_URL})"
+    return f"tracks/{__version__}"
+
+
+def user_agent(contact: str | None = None) -> str:
+    """A User-Agent that tells server operators who is asking:
+    'tracks/0.1.0 (tracks, ADS-B flight-track cross-check for news verification; contact desk@example.org)
+    python-requests/2.32.3'.
+
+    `contact` (an e-mail address or URL) defaults to $TRACKS_CONTACT, else `contact` under `[fetch]` in the
+    tracks config file (see `tracks.fetch.auth.config_path`); without one the User-Agent says none was given.
+    FetchRequestError for a contact with control characters (it would break the header).
+    """
+    who = contact if contact is not None else configured_contact()
+    who = who.strip()
+    if any(ord(c) < 32 or ord(c) == 127 for c in who):
+        raise FetchRequestError(f"contact {who!r} contains control characters; give an e-mail address or a URL")
+    about = f"{PROJECT_DESCRIPTION}; contact {who}" if who else f"{PROJECT_DESCRIPTION}; no contact given"
+    return f"{tool_name()} ({about}) python-requests/{requests.__version__}"
+
+
+def configured_contact() -> str:
+    """The contact for the User-Agent: $TRACKS_CONTACT, else `[fetch] contact` in the config file, else ''."""
+    env = os.environ.get(ENV_CONTACT, "").strip()
+    if env:
+        return env
+    import tomllib
+
+    from tracks.fetch.auth import config_path
+
+    path = config_path()
+    try:
+        with open(path, "rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        return ""
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FetchRequestError(f"{path}: cannot read the config file ({type(exc).__name__}); fix or remove it "
+                                "(it holds [fetch] contact and [opensky] credentials)") from None
+    section = doc.get("fetch", {})
+    value = section.get("contact", "") if isinstance(section, dict) else ""
+    if not isinstance(value, str):
+        raise FetchRequestError(f"{path}: [fetch] contact must be a string (an e-mail address or URL)")
+    return value.strip()
 
 
 def strip_credentials(url: str) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from tracks.errors import FetchError
+from tracks.errors import FetchError, FetchRequestError
 from tracks.fetch.session import ErrorHints, strip_credentials
 
 MAX_RADIUS_NM = 250.0  # the v2 APIs refuse larger circles
@@ -118,7 +118,7 @@ def get_source(name: str) -> SourceInfo:
     try:
         return SOURCES[name]
     except KeyError:
-        raise FetchError(f"unknown source {name!r}; known sources: {', '.join(SOURCES)}") from None
+        raise FetchRequestError(f"unknown source {name!r}; known sources: {', '.join(SOURCES)}") from None
 
 
 # -- argument normalisation ---------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def norm_hex(value: str) -> str:
     text = str(value).strip().lower()
     text = text.removeprefix("0x")
     if not _HEX.match(text):
-        raise FetchError(f"hex {value!r} is not an ICAO 24-bit address (expected 6 hex digits, e.g. 0d8373)")
+        raise FetchRequestError(f"hex {value!r} is not an ICAO 24-bit address (expected 6 hex digits, e.g. 0d8373)")
     return text
 
 
@@ -142,14 +142,14 @@ def norm_hexes(value: str | Sequence[str]) -> tuple[str, ...]:
 def norm_callsign(value: str) -> str:
     text = str(value).strip().upper()
     if not _CALLSIGN.match(text):
-        raise FetchError(f"callsign {value!r} is not valid (expected up to 8 letters/digits, e.g. VCV1234)")
+        raise FetchRequestError(f"callsign {value!r} is not valid (expected up to 8 letters/digits, e.g. VCV1234)")
     return text
 
 
 def norm_registration(value: str) -> str:
     text = str(value).strip().upper()
     if not _REGISTRATION.match(text):
-        raise FetchError(f"registration {value!r} is not valid (expected letters, digits and '-', e.g. YV2984)")
+        raise FetchRequestError(f"registration {value!r} is not valid (expected letters, digits and '-', e.g. YV2984)")
     return text
 
 
@@ -157,7 +157,7 @@ def parse_day(value: str | date | datetime) -> date:
     """A UTC calendar day from a date, a tz-aware datetime (converted to UTC) or 'YYYY-MM-DD'."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            raise FetchError(f"date {value!r} has no time zone; give a UTC date (YYYY-MM-DD) or a tz-aware time")
+            raise FetchRequestError(f"date {value!r} has no time zone; give a UTC date (YYYY-MM-DD) or a tz-aware time")
         return value.astimezone(UTC).date()
     if isinstance(value, date):
         return value
@@ -165,7 +165,7 @@ def parse_day(value: str | date | datetime) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FetchError(f"date {value!r} is not a day (expected YYYY-MM-DD, in UTC)") from None
+        raise FetchRequestError(f"date {value!r} is not a day (expected YYYY-MM-DD, in UTC)") from None
 
 
 def parse_days(value: str | date | datetime | Iterable[str | date | datetime]) -> tuple[date, ...]:
@@ -175,9 +175,9 @@ def parse_days(value: str | date | datetime | Iterable[str | date | datetime]) -
             start_s, end_s = value.split("..", 1)
             start, end = parse_day(start_s), parse_day(end_s)
             if end < start:
-                raise FetchError(f"date range {value!r} ends before it starts")
+                raise FetchRequestError(f"date range {value!r} ends before it starts")
             if (end - start).days > 30:
-                raise FetchError(f"date range {value!r} covers more than 31 days; fetch it in parts")
+                raise FetchRequestError(f"date range {value!r} covers more than 31 days; fetch it in parts")
             return tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
         return (parse_day(value),)
     return tuple(dict.fromkeys(parse_day(v) for v in value))
@@ -192,19 +192,19 @@ def parse_point(point: str | Sequence[float]) -> tuple[float, float]:
         else:
             lat, lon = (float(v) for v in point)
     except (TypeError, ValueError):
-        raise FetchError(f"point {point!r} is not LAT,LON in degrees") from None
+        raise FetchRequestError(f"point {point!r} is not LAT,LON in degrees") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise FetchError(f"point {point!r} is outside -90..90 latitude / -180..180 longitude")
+        raise FetchRequestError(f"point {point!r} is outside -90..90 latitude / -180..180 longitude")
     return lat, lon
 
 
 def radius_nm(radius_km: float | None) -> int:
     """Radius for the v2 APIs: km converted to whole nautical miles, rounded up (never smaller than asked)."""
     if radius_km is None or not radius_km > 0:
-        raise FetchError("a point search needs radius_km > 0 (--radius-km)")
+        raise FetchRequestError("a point search needs radius_km > 0 (--radius-km)")
     nm = math.ceil(float(radius_km) / NM_KM - 1e-9)
     if nm > MAX_RADIUS_NM:
-        raise FetchError(f"radius {radius_km} km is {nm} NM; the APIs allow at most {MAX_RADIUS_NM:g} NM "
+        raise FetchRequestError(f"radius {radius_km} km is {nm} NM; the APIs allow at most {MAX_RADIUS_NM:g} NM "
                          f"({MAX_RADIUS_NM * NM_KM:.0f} km)")
     return nm
 
@@ -230,7 +230,7 @@ def trace_plans(info: SourceInfo, base: str, hexes: Sequence[str], days: Sequenc
         for day in days:
             if day is None:
                 if not info.live:
-                    raise FetchError(f"{info.name} has no live traces; give a date (--date YYYY-MM-DD)")
+                    raise FetchRequestError(f"{info.name} has no live traces; give a date (--date YYYY-MM-DD)")
                 url = _join(base, f"data/traces/{xx}/{name}")
                 hints = ErrorHints(f"{info.title}: live trace of {hex_}",
                                    f"no live trace for {hex_}: not seen in the last ~24 h. No data is not no "
@@ -239,10 +239,10 @@ def trace_plans(info: SourceInfo, base: str, hexes: Sequence[str], days: Sequenc
                                      {"hex": hex_, "date": None, "kind": "live-trace"}))
                 continue
             if datetime(day.year, day.month, day.day, tzinfo=UTC) > now:
-                raise FetchError(f"date {day} is in the future (UTC)")
+                raise FetchRequestError(f"date {day} is in the future (UTC)")
             if info.name == "adsbx-samples":
                 if day.day != 1:
-                    raise FetchError(f"adsbx-samples only has the 1st day of each month, not {day}; "
+                    raise FetchRequestError(f"adsbx-samples only has the 1st day of each month, not {day}; "
                                      "use --source adsbx for other days")
                 path = f"traces/{day:%Y/%m/%d}/{xx}/{name}"
             else:
@@ -286,7 +286,7 @@ def v2_plans(info: SourceInfo, base: str, *, hexes: Sequence[str] = (), registra
         req = {"point": [lat, lon], "radius_km": radius_km, "radius_nm": nm}
         stem = f"point_{lat:.4f}_{lon:.4f}_{nm}nm"
     else:
-        raise FetchError(f"{info.name}: give a hex, callsign, registration, or point with radius")
+        raise FetchRequestError(f"{info.name}: give a hex, callsign, registration, or point with radius")
     hints = ErrorHints(f"{info.title}: {what}", "the API has no such endpoint (check --base-url)", info.credentials)
     return [Planned(info.name, _join(base, path), f"v2_{stem}.json", hints, False, "snapshot", False,
                     info.min_interval_s, {**req, "kind": "v2-live"})]
@@ -343,7 +343,7 @@ def opensky_states_plan(info: SourceInfo, base: str, *, hexes: Sequence[str] = (
         stem = f"box_{point[0]:.4f}_{point[1]:.4f}_{radius_km:g}km"
         req = {"point": list(point), "radius_km": radius_km, "bbox": [lamin, lomin, lamax, lomax]}
     else:
-        raise FetchError("opensky states: give a hex, or a point with radius")
+        raise FetchRequestError("opensky states: give a hex, or a point with radius")
     url = _join(base, "states/all") + "?" + urlencode(params)
     hints = ErrorHints(f"OpenSky states of {what}", "the API has no such endpoint (check --base-url)",
                        info.credentials)
@@ -354,7 +354,7 @@ def opensky_states_plan(info: SourceInfo, base: str, *, hexes: Sequence[str] = (
 def bbox_around(point: tuple[float, float], radius_km: float | None) -> tuple[float, float, float, float]:
     """(lamin, lomin, lamax, lomax) of a box containing the geodesic circle of radius_km around point."""
     if radius_km is None or not radius_km > 0:
-        raise FetchError("a point search needs radius_km > 0 (--radius-km)")
+        raise FetchRequestError("a point search needs radius_km > 0 (--radius-km)")
     from pyproj import Geod
 
     lat, lon = point
