@@ -92,23 +92,26 @@ def demo(out_dir: str | None) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out", show_default=True,
               help="Folder for report.json, report.md and map.html.")
 @click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
-def check(case_file: str, out_dir: str, tiles: bool) -> None:
+@click.option("--allow-drafts", is_flag=True,
+              help="Check claims still marked `draft: true` (from `tracks draft`); the report marks them unreviewed.")
+def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool) -> None:
     """Check every claim of a case file against its tracks.
 
-    Exits 0 whatever the verdicts; non-zero only on errors.
+    Exits 0 whatever the verdicts; non-zero only on errors (a claim still marked `draft: true` is an error
+    unless --allow-drafts).
 
     \b
     Example:
       tracks check data/cases/venezuela-2025-11/case.yaml --out out/ve
     """
-    _run_check(Path(case_file), Path(out_dir), tiles=tiles)
+    _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts)
 
 
-def _run_check(case_file: Path, out_dir: Path, *, tiles: bool) -> None:
+def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False) -> None:
     from tracks.claims.engine import check as run_check
     from tracks.render.report import write_outputs
 
-    result = run_check(case_file)
+    result = run_check(case_file, allow_drafts=allow_drafts)
     paths = write_outputs(result, out_dir, tiles=tiles)
     _print_verdicts(result)
     for p in paths:
@@ -124,9 +127,11 @@ def _print_verdicts(result: Any) -> None:
                     fg="magenta", bold=True)
     click.secho(result.case.title, bold=True)
     width = max((len(v.claim_id) for v in result.verdicts), default=5)
+    drafts = {c.id for c in result.case.claims if c.draft}
     for v in result.verdicts:
         badge = click.style(f"{v.label:<15}", fg=STATUS_COLOURS.get(v.status, "white"), bold=True)
-        click.echo(f"  {v.claim_id:<{width}}  {badge} {v.sentence}")
+        mark = click.style("DRAFT ", fg="magenta", bold=True) if v.claim_id in drafts else ""
+        click.echo(f"  {v.claim_id:<{width}}  {badge} {mark}{v.sentence}")
     notes = [n for n in result.notes if "ILLUSTRATIVE" not in n.upper()]
     if notes:
         click.secho("Notes on the data:", bold=True)

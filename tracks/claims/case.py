@@ -39,7 +39,7 @@ from tracks.errors import CaseFileError
 __all__ = [
     "MOMENT_PREDICATES", "PREDICATES", "PREDICATE_NAMES", "Aircraft", "Article", "Case", "Claim", "PredicateSpec",
     "RegionRef", "Settings", "TimeRange", "TrackSpec", "Window", "evaluation_order", "format_time", "load_case",
-    "parse_case", "parse_time",
+    "parse_case", "parse_time", "require_reviewed",
 ]
 
 # -- the model -----------------------------------------------------------------------------------------------
@@ -99,6 +99,10 @@ class Claim:
     line: int = 0
     lines: Mapping[str, int] = field(default_factory=dict)
     index: int = 0  # position in the case file's claims list
+    draft: bool = False  # proposed by `tracks draft` and not reviewed yet (docs/draft.md)
+    at: Mapping[str, int] = field(default_factory=dict)  # where the quote is in the article: paragraph, start, end
+    why: str = ""  # draft: the words that led to the predicate and its parameters
+    review: tuple[str, ...] = ()  # draft: what the reviewer must confirm or fill in
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -168,7 +172,8 @@ TOP_KEYS = ("title", "description", "article", "aircraft", "timezone", "window",
             "settings", "claims")
 ARTICLE_KEYS = ("publisher", "title", "url", "published", "language")
 AIRCRAFT_KEYS = ("icao24", "registration", "callsign", "type")
-CLAIM_KEYS = ("id", "quote", "source", "test", "after", "before")
+CLAIM_KEYS = ("id", "quote", "source", "test", "after", "before", "draft", "at", "why", "review")
+AT_KEYS = ("paragraph", "start", "end")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -383,8 +388,32 @@ def _claims(y: Node, ctx: ParseContext) -> tuple[Claim, ...]:
             line=it.line,
             lines=MappingProxyType(lines),
             index=i,
+            **_draft_fields(m),
         ))
     return tuple(claims)
+
+
+def _draft_fields(m: dict[str, Node]) -> dict[str, Any]:
+    """The keys `tracks draft` writes: `draft: true` until a reviewer deletes it, where the quote is in the
+    article (`at: {paragraph, start, end}`), `why` (the words behind the test) and `review` (what to check)."""
+    out: dict[str, Any] = {}
+    if "draft" in m:
+        flag = m["draft"].value()
+        if not isinstance(flag, bool):
+            raise m["draft"].error(f"expected true or false, got {m['draft'].describe()}")
+        out["draft"] = flag
+    if "at" in m:
+        at = m["at"].mapping(AT_KEYS, "{paragraph: N, start: N, end: N} (where the quote is in the article)")
+        values = {k: v.number(minimum=0) for k, v in at.items()}
+        if any(not x.is_integer() for x in values.values()):
+            raise m["at"].error("paragraph, start and end are whole numbers")
+        out["at"] = MappingProxyType({k: int(x) for k, x in values.items()})
+    if "why" in m:
+        out["why"] = m["why"].text(allow_empty=True)
+    if "review" in m:
+        items = m["review"].items() if m["review"].is_seq else [m["review"]]
+        out["review"] = tuple(it.text() for it in items)
+    return out
 
 
 def _check_references(claims: tuple[Claim, ...], ctx: ParseContext, y: Node) -> None:
@@ -419,6 +448,20 @@ def _check_references(claims: tuple[Claim, ...], ctx: ParseContext, y: Node) -> 
     for c in claims:
         if state.get(c.id) != 2:
             visit(c.id, [c.id])
+
+
+def require_reviewed(case: Case) -> None:
+    """CaseFileError at the first claim still marked `draft: true` (proposed by `tracks draft`, never reviewed),
+    naming them all; `tracks check --allow-drafts` / `check(..., allow_drafts=True)` skips this."""
+    drafts = [c for c in case.claims if c.draft]
+    if not drafts:
+        return
+    ids = ", ".join(c.id for c in drafts)
+    raise CaseFileError(
+        case.path, f"{len(drafts)} claim(s) are drafts that nobody has reviewed ({ids}): check each one against "
+        "the article (its quote, test, `why` and `review` notes), then delete its `draft: true` line; or run with "
+        "--allow-drafts (Python: allow_drafts=True) to check them anyway, marked as drafts in the report",
+        line=drafts[0].line, key=f"claims[{drafts[0].index}].draft")
 
 
 def evaluation_order(case: Case) -> tuple[Claim, ...]:

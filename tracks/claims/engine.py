@@ -26,7 +26,15 @@ import numpy as np
 import pandas as pd
 
 import tracks
-from tracks.claims.case import Case, Claim, RegionRef, TrackSpec, evaluation_order, load_case
+from tracks.claims.case import (
+    Case,
+    Claim,
+    RegionRef,
+    TrackSpec,
+    evaluation_order,
+    load_case,
+    require_reviewed,
+)
 from tracks.claims.predicates import PREDICATES, moment
 from tracks.claims.result import EVENT_COLUMNS, CaseResult
 from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
@@ -36,6 +44,7 @@ from tracks.segments import gap_mask
 from tracks.track import Track, Traffic
 
 ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
+DRAFT_NOTE = "DRAFT: proposed by `tracks draft` from the article's words and never reviewed; its test may be wrong"
 UNKNOWN_ICAO = "000000"  # tracks.schema: the address of an aircraft whose file does not give one
 #: Predicates whose `region` must be an area (it has an inside).
 AREA_PREDICATES = ("entered", "never_entered", "stayed_outside", "time_inside", "present", "absent", "traffic_count",
@@ -46,9 +55,10 @@ PERIOD_PREDICATES = ("approached", "entered", "never_entered", "stayed_outside",
                      "landed_at", "visited", "present", "absent", "time_inside")
 
 
-def check(path: str | os.PathLike[str]) -> CaseResult:
-    """Check every claim of the case file at `path`; CaseFileError / TrackFormatError on bad input."""
-    return run(load_case(path))
+def check(path: str | os.PathLike[str], *, allow_drafts: bool = False) -> CaseResult:
+    """Check every claim of the case file at `path`; CaseFileError / TrackFormatError on bad input, and on
+    claims still marked `draft: true` unless `allow_drafts` (their verdicts then say they are drafts)."""
+    return run(load_case(path), allow_drafts=allow_drafts)
 
 
 # -- loading -----------------------------------------------------------------------------------------------------
@@ -362,6 +372,8 @@ class _Runner:
             notes += [n for n in self.missing if n not in notes]
         if self.track.illustrative:
             notes.append(ILLUSTRATIVE_NOTE)
+        if claim.draft:
+            notes.insert(0, DRAFT_NOTE)
         return replace(verdict, claim_id=claim.id, quote=claim.quote, source=claim.source, notes=tuple(notes))
 
     def _period(self, claim: Claim, track: Track, t0: pd.Timestamp | None, t1: pd.Timestamp | None
@@ -423,8 +435,10 @@ def _events(a: Analysis, verdicts: tuple[Verdict, ...]) -> pd.DataFrame:
     return frame.sort_values("time", kind="stable").reset_index(drop=True)
 
 
-def run(case: Case) -> CaseResult:
-    """Decide every claim of an already validated Case."""
+def run(case: Case, *, allow_drafts: bool = False) -> CaseResult:
+    """Decide every claim of an already validated Case (drafts refused unless `allow_drafts`, see `check`)."""
+    if not allow_drafts:
+        require_reviewed(case)
     loaded = _load(case.tracks, case)
     raw, notes = select_aircraft(loaded, case)
     windowed = raw.between(case.window.start, case.window.end)
@@ -453,6 +467,9 @@ def run(case: Case) -> CaseResult:
 
     t_raw = raw.data["time"]
     outside = (raw.data[(t_raw < case.window.start).to_numpy()].tail(1), raw.data[(t_raw > case.window.end).to_numpy()].head(1))
+    drafts = [c.id for c in case.claims if c.draft]
+    if drafts:
+        notes.insert(0, f"{len(drafts)} claim(s) are unreviewed drafts (checked with --allow-drafts): {', '.join(drafts)}")
     runner = _Runner(case, track, traffic, outside)
     runner.missing = [n for n in notes if n.startswith(("no samples of", "file ", "the files hold"))]
     for claim in evaluation_order(case):

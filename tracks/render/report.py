@@ -101,6 +101,9 @@ def _claim_dict(v: Verdict, claim: Claim | None, base: Path) -> dict[str, Any]:
         "after": claim.after if claim else "",
         "before": claim.before if claim else "",
         "line": claim.line if claim else 0,
+        "draft": claim.draft if claim else False,
+        "review": list(claim.review) if claim else [],
+        "at": dict(claim.at) if claim else {},
         "status": d.pop("status"),
         "label": v.label,
         "sentence": d.pop("sentence"),
@@ -262,11 +265,16 @@ def _test_text(claim: Claim | None) -> str:
 
 
 def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path) -> list[str]:
-    lines = [f"### {n}. {md(v.claim_id)}: {v.label}", ""]
+    lines = [f"### {n}. {md(v.claim_id)}: {v.label}" + (" (DRAFT, never reviewed)" if claim and claim.draft else ""),
+             ""]
     quote = f"> “{md(v.quote)}”"
     if v.source:
         quote += f" (source: {md(v.source)})"
     lines += [quote, "", f"**Finding:** {md(v.sentence)}", "", f"**Test:** `{_test_text(claim).replace('`', '')}`", ""]
+    if claim and claim.draft:
+        lines += [f"**Draft:** proposed by `tracks draft`{' because ' + md(claim.why) if claim.why else ''}; "
+                  "nobody has reviewed it.", ""]
+        lines += [f"- to review: {md(r)}" for r in claim.review] + ([""] if claim.review else [])
     if v.measured:
         lines += ["| measured | value |", "|---|---|"]
         lines += [f"| {md(k)} | {md(_fmt_value(k, val))} |" for k, val in v.measured.items()]
@@ -347,7 +355,9 @@ def report_markdown(result: CaseResult) -> str:
     out += ["## Verdicts", "", ", ".join(f"{n} {STATUS_LABELS[s]}" for s, n in counts.items()), ""]
     out += ["| # | claim | quote | verdict | finding |", "|---|---|---|---|---|"]
     for n, v in enumerate(result.verdicts, 1):
-        out.append(f"| {n} | {md(v.claim_id)} | {md(v.quote)} | **{v.label}** | {md(v.sentence)} |")
+        c = claims.get(v.claim_id)
+        label = f"**{v.label}**" + (" (draft, never reviewed)" if c and c.draft else "")
+        out.append(f"| {n} | {md(v.claim_id)} | {md(v.quote)} | {label} | {md(v.sentence)} |")
     out += ["", "## Claims and evidence", ""]
     for n, v in enumerate(result.verdicts, 1):
         out += _claim_section(n, v, claims.get(v.claim_id), tz, base)
