@@ -3,7 +3,9 @@
 KML uses one `gx:Track` per aircraft with a `<when>` per sample, so Google Earth's time slider replays it;
 altitudes are written in metres (KML's unit) from `alt_geom_ft`, else `alt_baro_ft`, else clamped to ground.
 GeoJSON writes one LineString Feature per aircraft with ISO 8601 UTC `times` in its properties (the layout
-`tracks.load` reads back). CSV and Parquet write the canonical table as is.
+`tracks.load` reads back). CSV and Parquet write the canonical table, with the `file` column (and KML's source
+list) naming each input file relative to the output's folder when it lies below it, else by its name alone
+(`tracks.paths.public_name`): an export is meant to be shared, and must not show the user's folders.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.errors import TracksError
+from tracks.paths import public_name
 from tracks.track import Track, Traffic
 
 FORMATS = ("kml", "geojson", "csv", "parquet")
@@ -30,18 +33,28 @@ def export(table: Track | Traffic, path: str | Path, to: str | None = None) -> P
         fmt = "geojson"
     if fmt not in FORMATS:
         raise TracksError(f"{path}: cannot export to {fmt!r}; choose one of {', '.join(FORMATS)}")
-    data = table.data
-    if fmt == "csv":
-        out = data.copy()
-        out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        out.to_csv(path, index=False)
-    elif fmt == "parquet":
-        data.to_parquet(path, index=False)
+    base = path.resolve().parent
+    if fmt in ("csv", "parquet"):
+        out = public_files(table.data, base)
+        if fmt == "csv":
+            out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            out.to_csv(path, index=False)
+        else:
+            out.to_parquet(path, index=False)
     elif fmt == "geojson":
         path.write_text(json.dumps(to_geojson(table), ensure_ascii=False))
     else:
-        path.write_text(to_kml(table), encoding="utf-8")
+        path.write_text(to_kml(table, base), encoding="utf-8")
     return path
+
+
+def public_files(data: pd.DataFrame, base: Path | None) -> pd.DataFrame:
+    """A shallow copy of `data` whose `file` column names files as `tracks.paths.public_name` does."""
+    out = data.copy(deep=False)
+    files = data["file"]
+    names = {f: public_name(f, base) for f in files.dropna().unique().tolist()}
+    out["file"] = files.map(names).astype(files.dtype)
+    return out
 
 
 def _groups(table: Track | Traffic) -> list[pd.DataFrame]:
@@ -79,8 +92,8 @@ def to_geojson(table: Track | Traffic) -> dict[str, object]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def to_kml(table: Track | Traffic) -> str:
-    """KML 2.2 with one gx:Track per aircraft (replayable in Google Earth)."""
+def to_kml(table: Track | Traffic, base: Path | None = None) -> str:
+    """KML 2.2 with one gx:Track per aircraft (replayable in Google Earth); sources named relative to `base`."""
     placemarks = []
     for g in _groups(table):
         name = " ".join(x for x in (str(g["icao24"].iloc[0]), _first(g["callsign"]), _first(g["registration"])) if x)
@@ -93,7 +106,7 @@ def to_kml(table: Track | Traffic) -> str:
             f"<Placemark><name>{html.escape(name)}</name><styleUrl>#track</styleUrl>"
             f"<gx:Track><altitudeMode>absolute</altitudeMode>\n{whens}\n{coords}\n</gx:Track></Placemark>"
         )
-    sources = "; ".join(f"{s.path} sha256 {s.sha256}" for s in table.sources)
+    sources = "; ".join(f"{public_name(s.path, base)} sha256 {s.sha256}" for s in table.sources)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'

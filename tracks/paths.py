@@ -1,7 +1,9 @@
-"""Where bundled data lives: `data/` in a checkout, `tracks/_data` in an installed wheel."""
+"""Where bundled data lives (`data/` in a checkout, `tracks/_data` in a wheel), and how outputs name files."""
 
 from __future__ import annotations
 
+import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -18,3 +20,30 @@ def data_dir() -> Path:
     except ImportError:
         pass
     return Path(__file__).resolve().parent.parent / "data"
+
+
+def public_name(path: str | os.PathLike[str], base: str | os.PathLike[str] | None = None) -> str:
+    """How a published output (map, report, export) names a file: never the user's folders.
+
+    `path` relative to `base` (the case folder, or an export's folder) when it lies below it, with '/'
+    separators; else the file name alone (the sha256 printed next to it identifies the bytes anyway).
+    URLs (http, https, s3, ...) are public and returned unchanged (file: URLs are paths); '' stays ''.
+    """
+    text = os.fspath(path)
+    if text.lower().startswith("file:"):  # a local file written as a URL is a local file
+        text = text[5:].lstrip("/") and "/" + text[5:].lstrip("/")
+    elif not text or _URL.match(text):
+        return text
+    name = re.split(r"[\\/]", text.rstrip("\\/"))[-1] or text
+    if base is None:
+        return name
+    try:
+        rel = os.path.relpath(Path(text).resolve(), Path(base).resolve())
+    except (ValueError, OSError):  # another drive on Windows
+        return name
+    if rel.startswith("..") or os.path.isabs(rel):
+        return name
+    return rel.replace(os.sep, "/")
+
+
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from pyproj import Geod
 from tracks import schema
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, Verdict
+from tracks.paths import public_name
 from tracks.render import fmt
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, times_s
@@ -90,6 +92,12 @@ class MapInput:
     @property
     def illustrative(self) -> bool:
         return any(t.illustrative for t in self.tracks)
+
+    @property
+    def base(self) -> Path | None:
+        """The case folder: file names on the page are relative to it (else bare names; never the folders)."""
+        path = str(attr(self.case, "path", "") or "")
+        return Path(path).parent if path else None
 
     @functools.cached_property
     def names(self) -> tuple[str, ...]:
@@ -363,7 +371,7 @@ def _key(m: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz: ZoneInfo | None,
-                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+                   base: Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """(markers, evidence, claims): markers deduplicated with the events; per-claim evidence drawings and bounds."""
     markers: dict[tuple[Any, ...], dict[str, Any]] = {}
     for e in events:
@@ -391,7 +399,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             if not _finite(s.lat, s.lon):
                 continue
             alt = f" · {s.alt_ft:,.0f} ft" if s.alt_ft is not None and _finite(s.alt_ft) else ""
-            where = f" · {s.file}#{s.record}" if s.file else ""
+            where = f" · {public_name(s.file, base)}#{s.record}" if s.file else ""
             tip = (f"<b>Cited sample</b> {esc(s.role)}<br>{esc(fmt.time_both(s.time, tz))}"
                    f"<br>{esc(s.source)}{esc(alt)}{esc(where)}")
             evidence.append({"type": "sample", "claim": ci, "lat": round(s.lat, 5), "lon": round(s.lon, 5),

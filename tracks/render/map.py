@@ -110,7 +110,7 @@ def _normalise(
 def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False) -> dict[str, Any]:
     """The JSON-ready description of everything the page script draws."""
     events = content.events_markers(inp.events, inp.tz)
-    markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz)
+    markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz, inp.base)
     keep = content.evidence_times(inp.verdicts, inp.events)
     cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps if g.matters]
     live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]

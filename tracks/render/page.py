@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
+from tracks.paths import public_name
 from tracks.render import fmt
 from tracks.render.assets import LEAFLET_VERSION
 from tracks.render.content import ALT_CLASSES, MapInput, attr, esc
@@ -228,7 +229,7 @@ def footer_html(inp: MapInput) -> str:
                  "embedded · works offline</span>")
     srcs = []
     for s in inp.sources():
-        base = re.split(r"[\\/]", str(s["path"]))[-1] or str(s["path"])
+        base = public_name(str(s["path"]), inp.base)
         flag = ' <b class="tm-illus">illustrative</b>' if s["illustrative"] else ""
         srcs.append(f'<li><span class="tm-file">{esc(base)}</span> {esc(s["format"])}{flag} '
                     f'<code title="sha256">sha256 {esc(s["sha256"])}</code></li>')

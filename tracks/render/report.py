@@ -23,6 +23,7 @@ import pandas as pd
 from tracks.claims.case import Case, Claim, RegionRef, TimeRange, format_time
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
+from tracks.paths import public_name
 
 #: Version of the report.json layout; bumped when a field changes meaning or disappears.
 REPORT_VERSION = 1
@@ -70,19 +71,8 @@ def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _relpath(path: str, base: Path) -> str:
-    """`path` relative to `base` (the case folder) when it lies below it, else the file name alone.
-
-    Reports are meant to be published: an absolute path would show the user's folders (home directory,
-    user name). The file's SHA-256 next to it identifies it anyway.
-    """
-    if not path:
-        return path
-    name = Path(path).name
-    try:
-        rel = os.path.relpath(Path(path).resolve(), base)
-    except ValueError:  # another drive on Windows
-        return name
-    return name if rel.startswith("..") or os.path.isabs(rel) else rel.replace(os.sep, "/")
+    """`path` as published: relative to the case folder `base`, else its name (tracks.paths.public_name)."""
+    return public_name(path, base)
 
 
 def _claim_dict(v: Verdict, claim: Claim | None, base: Path) -> dict[str, Any]:
