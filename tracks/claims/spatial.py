@@ -2,9 +2,9 @@
 absent and crossing times for event_time_within (traffic_count, over many aircraft, is in tracks.claims.traffic).
 
 Built on tracks.geo.fence (containment, crossings, closest approach and time inside, all on segments) and on
-the gaps' reachability ellipses (tracks.legs / tracks.geo.reach). The rule is the same everywhere: what the
-observed samples show decides; a gap matters only when its ellipse can reach the region (for `approached`:
-come within `within_km` of it), and then the claim is not verifiable and names the gap. The edges of the
+the gaps' reach (tracks.geo.reach: decided by the definition d(A, P) + d(P, B) <= reach, geodesic). The rule is
+the same everywhere: what the observed samples show decides; a gap matters only when its reach can touch the
+region (for `approached`: come within `within_km` of it), and then the claim is not verifiable and names the gap. The edges of the
 tested period (`start` / `end`: the case window, or the moments of `after` / `before` claims) before the first
 and after the last sample are unobserved time too, like gaps open on one side: the aircraft was within a
 geodesic disc of radius speed bound x duration around that sample (`edge_refs`). Distances closer
@@ -18,15 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
-from shapely.geometry.base import BaseGeometry
 
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import duration, km, rname, when
 from tracks.claims.traffic import traffic_count
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, GapRef, GeoPoint, Verdict, iso_utc
-from tracks.geo import fence, geodesy
-from tracks.geo.fence_index import get_index
+from tracks.geo import fence, reach
 from tracks.geo.regions import Region
 from tracks.legs import Gaps, find_gaps
 from tracks.segments import gap_mask
@@ -52,48 +49,11 @@ def _points_frame(lats: np.ndarray, lons: np.ndarray) -> pd.DataFrame:
                          "stale": np.zeros(n, dtype=bool)})
 
 
-def geometry_distance_km(geometry: BaseGeometry, region: Region | BaseGeometry) -> float:
-    """Geodesic distance (km) from a polygon (e.g. a reachability ellipse) to a region; 0 when they meet."""
-    target = region.geometry if isinstance(region, Region) else region
-    if shapely.intersects(geometry, target):
-        return 0.0
-    best = np.inf
-    for part in shapely.get_parts(geometry):
-        ring = np.asarray(part.exterior.coords) if part.geom_type == "Polygon" else np.asarray(part.coords)
-        if len(ring):
-            best = min(best, fence.closest_approach(_points_frame(ring[:, 1], ring[:, 0]), target).distance_km)
-    return float(best)
-
-
-def reaches(geometries: list[BaseGeometry], region: Region, margin_km: float = 0.0) -> np.ndarray:
-    """Per polygon (e.g. reachability ellipses): does it come within `margin_km` of the region?
-
-    Vectorised: a prepared intersection test for all; then, for margins, a planar `dwithin` bound per polygon
-    (degrees that never understate a geodesic distance at the polygon's latitudes) and an exact geodesic
-    check only for the few it cannot rule out, against the part of the region near the polygon.
-    """
-    if not geometries:
-        return np.zeros(0, dtype=bool)
-    arr = np.array(geometries, dtype=object)
-    geom = region.geometry
-    if geodesy.is_polygonal(geom):
-        get_index(geom)  # prepares the region's geometry once (cached by the fence)
-    hit = np.asarray(shapely.intersects(arr, geom), dtype=bool)
-    if margin_km > 0 and not hit.all():
-        b = shapely.bounds(arr)
-        lat = np.maximum(np.abs(b[:, 1]), np.abs(b[:, 3])) + margin_km / geodesy.KM_PER_DEG_MIN
-        deg = margin_km / (geodesy.KM_PER_DEG_MIN * np.cos(np.radians(np.minimum(lat, 89.9))))
-        maybe = np.flatnonzero(~hit & np.asarray(shapely.dwithin(arr, geom, deg), dtype=bool))
-        for k in maybe:  # few: only polygons within the planar bound
-            near = shapely.clip_by_rect(geom, b[k, 0] - deg[k], b[k, 1] - deg[k], b[k, 2] + deg[k], b[k, 3] + deg[k])
-            # clipping adds edges along the rectangle, all further than margin_km from the polygon
-            hit[k] = not near.is_empty and geometry_distance_km(arr[k], near) <= margin_km
-    return hit
-
-
 def gap_refs(gaps: Gaps, region: Region, margin_km: float = 0.0, *, start: pd.Timestamp | None = None,
              end: pd.Timestamp | None = None) -> list[GapRef]:
-    """Every gap overlapping [start, end], with whether its ellipse comes within `margin_km` of the region."""
+    """Every gap overlapping [start, end], with whether its reach comes within `margin_km` of the region, decided
+    by the definition (some point P of the region, or within margin_km of it, with d(A, P) + d(P, B) <= reach_km;
+    tracks.geo.reach.reaches_geometry), not by the drawn ellipse."""
     f = gaps.frame
     if start is not None:
         f = f[f["end_time"] > start]
@@ -101,8 +61,8 @@ def gap_refs(gaps: Gaps, region: Region, margin_km: float = 0.0, *, start: pd.Ti
         f = f[f["start_time"] < end]
     if not len(f):
         return []
-    ellipses = gaps.ellipses()
-    flags = reaches([ellipses[g] for g in f["gap_id"]], region, margin_km)
+    flags = reach.reaches_geometry(f["start_lat"], f["start_lon"], f["end_lat"], f["end_lon"], f["reach_km"],
+                                   region.geometry, margin_km)
     return [ev.gap_ref(r, reaches=bool(flag)) for (_, r), flag in zip(f.iterrows(), flags, strict=True)]
 
 
@@ -117,10 +77,11 @@ def edge_refs(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None
     disc (radius: `max_speed_kt` x its duration, around that sample) comes within `margin_km` of the region."""
     out = []
     for e in ev.edges(track, start, end):
-        reach = ev.edge_reach_km(e, max_speed_kt)
+        radius = ev.edge_reach_km(e, max_speed_kt)
         row = track.data.iloc[e.index]
-        d = point_distance_km(float(row["lat"]), float(row["lon"]), region)
-        out.append(ev.edge_ref(track, e, reach, bool(d <= reach + margin_km), names))
+        hit = reach.disc_reaches_geometry([float(row["lat"])], [float(row["lon"])], [radius], region.geometry,
+                                          margin_km)
+        out.append(ev.edge_ref(track, e, radius, bool(hit[0]), names))
     return out
 
 

@@ -25,6 +25,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from tracks.geo import geodesy
+from tracks.geo.caps import CapTree, build_caps
 
 #: The raster has at most about this many cells.
 RASTER_CELLS = 2_000_000
@@ -279,6 +280,7 @@ class GeometryIndex:
     max_abs_lat: float
     _raster: Raster | None = field(default=None, repr=False)
     _grid: EdgeGrid | None = field(default=None, repr=False)
+    _caps: CapTree | None = field(default=None, repr=False)
 
     @property
     def raster(self) -> Raster:
@@ -292,6 +294,14 @@ class GeometryIndex:
         if self._grid is None:
             self._grid = build_grid(self.edges, self.bounds)
         return self._grid
+
+    @property
+    def caps(self) -> CapTree:
+        """Bounding caps over `edges` (tracks.geo.caps; built on first use): geodesic lower bounds."""
+        if self._caps is None:
+            e = self.edges
+            self._caps = build_caps(e[:, 0], e[:, 1], e[:, 2], e[:, 3])
+        return self._caps
 
     def contains(self, x: np.ndarray, y: np.ndarray, *, use_raster: bool | None = None) -> np.ndarray:
         """True for points strictly inside (boundary points are outside), vectorised."""

@@ -21,6 +21,10 @@ GEOD = Geod(ellps="WGS84")
 #: The shortest ground distance one degree can stand for (the meridian degree at the equator, km).
 #: For any path, geodesic length >= KM_PER_DEG_MIN * sqrt(dlat^2 + cos(lat)^2 dlon^2) (degrees).
 KM_PER_DEG_MIN = 110.574
+#: The longest ground distance one degree can stand for, rounded up (km): the meridian degree at the poles is
+#: 111.694 km and a degree of longitude is at most 111.694 * cos(lat) km. So a lon/lat-straight edge is at most
+#: KM_PER_DEG_MAX * sqrt(dlat^2 + cos(lat*)^2 dlon^2) km long on the ground, lat* its latitude nearest the equator.
+KM_PER_DEG_MAX = 111.70
 #: The international nautical mile in km.
 NM_KM = 1.852
 #: Tiles larger than this (degrees) are split before a geodesic buffer.
@@ -49,6 +53,18 @@ def lon_delta(lon1: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
     when that is shorter)."""
     d = (np.asarray(lon2, float) - np.asarray(lon1, float) + 180.0) % 360.0 - 180.0
     return np.where(d == -180.0, 180.0, d)
+
+
+def edge_length_bound_km(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray) -> np.ndarray:
+    """An upper bound (km) on the ground length of lon/lat-straight edges (x = lon, y = lat, degrees), as the
+    path lon/lat-linear from (x1, y1) to (x2, y2) (longitudes as given: no wrapping).
+
+    Any point of such an edge lies within half this bound of the edge's lon/lat midpoint, and within the bound
+    of either end (see KM_PER_DEG_MAX)."""
+    y1, y2 = np.asarray(y1, float), np.asarray(y2, float)
+    nearest_equator = np.where(y1 * y2 <= 0.0, 0.0, np.minimum(np.abs(y1), np.abs(y2)))
+    c = np.cos(np.radians(nearest_equator))
+    return KM_PER_DEG_MAX * np.hypot(y2 - y1, c * (np.asarray(x2, float) - np.asarray(x1, float)))
 
 
 def length_km(geometry: BaseGeometry) -> float:
@@ -174,6 +190,6 @@ def is_polygonal(geometry: BaseGeometry) -> bool:
 
 
 __all__ = [
-    "GEOD", "KM_PER_DEG_MIN", "NM_KM", "area_km2", "buffer", "circle", "distance_km",
-    "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
+    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "NM_KM", "area_km2", "buffer", "circle", "distance_km",
+    "edge_length_bound_km", "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
 ]
