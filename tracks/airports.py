@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.geo.geodesy import GEOD
+from tracks.wording import clock, duration, feet, height_above_airport, km, latlon
 
 #: Aerodrome types inferred from the airport name (airportsdata has no type column).
 AIRPORT_TYPES: tuple[str, ...] = ("airport", "heliport", "seaplane_base")
@@ -216,40 +217,14 @@ def candidates_near(lat: float, lon: float, alt_ft: float, within_km: float = CA
 
 # -- events -------------------------------------------------------------------------------------------------
 
-def fmt_time(t: pd.Timestamp, with_date: bool = False) -> str:
-    """'01:09Z', or '29 Nov 01:09Z' with the date (UTC, minutes truncated)."""
-    if pd.isna(t):
-        return "unknown time"
-    t = pd.Timestamp(t).tz_convert("UTC")
-    return t.strftime("%d %b %H:%MZ").lstrip("0") if with_date else t.strftime("%H:%MZ")
 
 
-def fmt_km(d: float) -> str:
-    """'12 km', '2.1 km', '0.4 km'."""
-    return f"{d:.0f} km" if d >= 9.95 else f"{d:.1f} km"
 
 
-def fmt_ft(a: float) -> str:
-    """'3,100 ft' (rounded to 100 ft; below 1,000 ft to 50 ft)."""
-    if not np.isfinite(a):
-        return "unknown altitude"
-    step = 50 if abs(a) < 1000 else 100
-    return f"{round(a / step) * step:,.0f} ft"
 
 
-def fmt_height(h: float) -> str:
-    """'600 ft above the airport', or 'at about the airport's elevation' below 50 ft (altitude errors)."""
-    if not np.isfinite(h):
-        return "at an unknown height"
-    return f"{fmt_ft(h)} above the airport" if h >= 50 else "at about the airport's elevation"
 
 
-def _fmt_gap(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 def _pick(cands: tuple[Candidate, ...], within_km: float) -> Candidate | None:
@@ -341,25 +316,25 @@ def describe_event(
         best = _pick(cands, ground_radius_km)
         if observed:
             t_evt = t_gnd if landing else t_air
-            when = fmt_time(t_evt, with_date)
+            when = clock(t_evt, with_date)
         else:
             t_evt = t_air if t_air is not None else t_gnd
             lo, hi = (t_air, t_gnd) if landing else (t_gnd, t_air)
             if lo is not None and hi is not None:
                 gap_s = (hi - lo).total_seconds()
-                when = (f"between {fmt_time(lo, with_date)} and {fmt_time(hi, with_date)} "
-                        f"(not observed: {boundary or 'inside a gap of ' + _fmt_gap(gap_s)})")
+                when = (f"between {clock(lo, with_date)} and {clock(hi, with_date)} "
+                        f"(not observed: {boundary or 'inside a gap of ' + duration(gap_s)})")
             else:
                 what = boundary or "the edge of the track"
-                when = (f"before {fmt_time(t_gnd, with_date)}" if landing else f"after {fmt_time(t_gnd, with_date)}")
+                when = (f"before {clock(t_gnd, with_date)}" if landing else f"after {clock(t_gnd, with_date)}")
                 when += f" (not observed: {what})"
         if best is not None:
             sentence = f"{verb} {best.icao} {when}"
             return Event(kind, observed, t_evt, lat_g, lon_g, np.nan, best.icao, best.name, best.distance_km,
                          0.0, cands, sentence, "ground", last_before, ground, "", best.icao)
         near = nearest_airports(lat_g, lon_g, search_radius_km, limit=1)
-        where = (f"{fmt_km(float(near['distance_km'].iloc[0]))} from {near['icao'].iloc[0]}" if len(near)
-                 else f"at {_fmt_latlon(lat_g, lon_g)}, no airport within {search_radius_km:.0f} km")
+        where = (f"{km(float(near['distance_km'].iloc[0]))} from {near['icao'].iloc[0]}" if len(near)
+                 else f"at {latlon(lat_g, lon_g)}, no airport within {search_radius_km:.0f} km")
         noun = {"landing": "landed", "takeoff": "took off", "touch_and_go": "touch-and-go"}[kind]
         sentence = f"{noun} on the ground {where} (no airport within {ground_radius_km:g} km) {when}"
         dist = float(near["distance_km"].iloc[0]) if len(near) else np.nan
@@ -376,13 +351,13 @@ def describe_event(
     if best is not None:
         hidden = boundary or "a coverage gap"
         if landing:
-            sentence = (f"{verb} {best.icao} after {fmt_time(t_air, with_date)} (last seen on final approach "
-                        f"{fmt_km(best.distance_km)} out, {fmt_height(best.height_above_ft)}; "
+            sentence = (f"{verb} {best.icao} after {clock(t_air, with_date)} (last seen on final approach "
+                        f"{km(best.distance_km)} out, {height_above_airport(best.height_above_ft)}; "
                         f"touchdown not observed: {hidden})")
             evidence = "final_approach"
         else:
-            sentence = (f"{verb} {best.icao} before {fmt_time(t_air, with_date)} (first seen climbing "
-                        f"{fmt_km(best.distance_km)} out, {fmt_height(best.height_above_ft)}; "
+            sentence = (f"{verb} {best.icao} before {clock(t_air, with_date)} (first seen climbing "
+                        f"{km(best.distance_km)} out, {height_above_airport(best.height_above_ft)}; "
                         f"lift-off not observed: {hidden})")
             evidence = "initial_climb"
         return Event(kind, False, t_air, lat_a, lon_a, alt_a, best.icao, best.name, best.distance_km,
@@ -399,13 +374,13 @@ def describe_event(
         r = (served if len(served) else near).iloc[0]
         elev = float(r["elevation_ft"])
         height = alt_h - elev if np.isfinite(alt_h) else np.nan
-        where = f"{fmt_km(float(r['distance_km']))} from {r['icao']}"
+        where = f"{km(float(r['distance_km']))} from {r['icao']}"
         dist = float(r["distance_km"])
         nearest = str(r["icao"])
     else:
         height, dist, nearest = np.nan, np.nan, ""
-        where = f"at {_fmt_latlon(lat_a, lon_a)} (no airport within {search_radius_km:.0f} km)"
-    sentence = f"{seen} {where} at {fmt_ft(alt_a)}, {fmt_time(t_air, with_date)}"
+        where = f"at {latlon(lat_a, lon_a)} (no airport within {search_radius_km:.0f} km)"
+    sentence = f"{seen} {where} at {feet(alt_a)}, {clock(t_air, with_date)}"
     if boundary:
         sentence += f" ({_NOUN[kind]} not observed: {boundary})"
     return Event(kind, False, t_air, lat_a, lon_a, alt_a, "", "", dist, height, cands, sentence, "airborne",
@@ -413,7 +388,3 @@ def describe_event(
 
 
 _NOUN = {"takeoff": "take-off", "landing": "landing", "touch_and_go": "touch-and-go"}
-
-
-def _fmt_latlon(lat: float, lon: float) -> str:
-    return f"{abs(lat):.3f}°{'N' if lat >= 0 else 'S'} {abs(lon):.3f}°{'E' if lon >= 0 else 'W'}"

@@ -195,7 +195,7 @@ def _describe_track(t: Any) -> None:
     click.echo(f"  {t.start:%Y-%m-%d %H:%M:%SZ} -> {t.stop:%Y-%m-%d %H:%M:%SZ}, {len(t):,} points")
     src = t.data["source"].value_counts()
     click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in src.items() if v))
-    from tracks.render.fmt import duration
+    from tracks.wording import duration
 
     gaps = t.gaps()
     click.echo(f"  gaps over {gaps.max_gap_s:.0f} s: {len(gaps)}" + (

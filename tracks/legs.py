@@ -20,14 +20,12 @@ from tracks.airports import (
     GROUND_RADIUS_KM,
     Event,
     describe_event,
-    fmt_height,
-    fmt_km,
-    fmt_time,
     nearest_airports,
 )
 from tracks.geo.geodesy import GEOD
 from tracks.geo.reach import reachability_ellipses
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s, times_s
+from tracks.wording import clock, duration, height_above_airport, km
 
 if TYPE_CHECKING:
     from tracks.track import Track
@@ -363,12 +361,6 @@ def _height_above_nearby(lat: float, lon: float, alt: float, within_km: float = 
     return alt - (float(near["elevation_ft"].iloc[0]) if len(near) else 0.0)
 
 
-def _fmt_duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
 
 
 @dataclass(frozen=True)
@@ -524,13 +516,13 @@ def _drop_flickers(frame: pd.DataFrame, ground: np.ndarray, tsec: np.ndarray, ga
             h_next = _height_above_nearby(lat[b + 1], lon[b + 1], alt[b + 1])
             if np.isfinite(h_prev) and np.isfinite(h_next) and min(h_prev, h_next) > 2_000.0:
                 ground[a:b + 1] = False
-                notes.append(f"ignored a ground flag at {fmt_time(frame['time'].iloc[a], with_date)} "
+                notes.append(f"ignored a ground flag at {clock(frame['time'].iloc[a], with_date)} "
                              f"(neighbours {min(h_prev, h_next):,.0f} ft or more above the nearest airport)")
         else:  # airborne flag while taxiing
             speeds = gs[a - 1:b + 2]
             if np.isfinite(speeds).all() and speeds.max() < 80.0:
                 ground[a:b + 1] = True
-                notes.append(f"ignored an airborne flag at {fmt_time(frame['time'].iloc[a], with_date)} "
+                notes.append(f"ignored an airborne flag at {clock(frame['time'].iloc[a], with_date)} "
                              f"(taxiing at {speeds.max():.0f} kt)")
     return ground
 
@@ -577,7 +569,7 @@ def _boundary(c: _Connector, frame: pd.DataFrame, tsec: np.ndarray, flags_new: n
 
 def _gap_label(gap_at: dict[int, str], i: int, tsec: np.ndarray) -> tuple[str, str]:
     gid = gap_at.get(i, "")
-    dur = _fmt_duration(float(tsec[i + 1] - tsec[i]))
+    dur = duration(float(tsec[i + 1] - tsec[i]))
     return gid, f"inside a gap of {dur} ({gid})" if gid else f"inside a gap of {dur}"
 
 
@@ -639,8 +631,8 @@ def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], members: li
             r = near[ok].iloc[0]
             h = float(alt[i] - r["elevation_ft"])
             last_t = tsec[i]
-            sentence = (f"go-around at {r['icao']} {fmt_time(frame['time'].iloc[i], with_date)} (lowest point "
-                        f"{fmt_height(h)}, {fmt_km(float(r['distance_km']))} out; no ground contact)")
+            sentence = (f"go-around at {r['icao']} {clock(frame['time'].iloc[i], with_date)} (lowest point "
+                        f"{height_above_airport(h)}, {km(float(r['distance_km']))} out; no ground contact)")
             out.append(Event("go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]),
                              str(r["name"]), float(r["distance_km"]), h, (), sentence, "airborne",
                              frame["time"].iloc[i - 1], i, "", str(r["icao"])))
@@ -661,8 +653,8 @@ def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int, alt: np.
         need = (max(h1, 0) + max(h2, 0)) / HIDDEN_RATE_FPM * 60.0 + HIDDEN_TURNAROUND_S
         need += r.distance_km * 1000.0 / (r.max_speed_kt / KT_PER_MS)
         if r.duration_s >= need:
-            out.append(f"{r.gap_id} ({_fmt_duration(r.duration_s)}) is long enough to land and take off again "
-                       f"unseen (would need {_fmt_duration(need)})")
+            out.append(f"{r.gap_id} ({duration(r.duration_s)}) is long enough to land and take off again "
+                       f"unseen (would need {duration(need)})")
     return out
 
 
@@ -677,8 +669,8 @@ def _note_missing_flights(frame: pd.DataFrame, ground: np.ndarray, gapseg: np.nd
     t = frame["time"]
     for i, dist in zip(idx, np.asarray(d) / 1000.0, strict=True):
         if dist > 2 * GROUND_RADIUS_KM:
-            notes.append(f"on the ground at {fmt_time(t.iloc[i], with_date)} and {dist:,.0f} km away on the ground "
-                         f"at {fmt_time(t.iloc[i + 1], with_date)} ({gap_at.get(int(i), 'gap')}): "
+            notes.append(f"on the ground at {clock(t.iloc[i], with_date)} and {dist:,.0f} km away on the ground "
+                         f"at {clock(t.iloc[i + 1], with_date)} ({gap_at.get(int(i), 'gap')}): "
                          "at least one flight is missing from the data")
 
 

@@ -20,6 +20,7 @@ from tracks.claims.result import CaseResult
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED
 from tracks.errors import CaseFileError
 from tracks.render.report import ILLUSTRATIVE_BANNER, report_dict, write_outputs
+from tracks.wording import duration
 
 CASE_DIR = REPO / "data" / "cases" / "venezuela-2025-11"
 HEAD = """\
@@ -451,7 +452,7 @@ def test_bundled_never_entered_over_the_whole_window_is_not_verifiable(tmp_path:
     from tracks.render.report import report_markdown
 
     md = report_markdown(r)
-    row = f"| before-first-sample | 2025-11-28T18:00:00Z | {edges[0].end} | {edges[0].duration_s / 60:.1f} min | yes " \
+    row = f"| before-first-sample | 2025-11-28T18:00:00Z | {edges[0].end} | {duration(edges[0].duration_s)} | yes " \
           f"(anywhere within {edges[0].reach_km:,.0f} km of the first sample) |"
     assert row in md
     doc = report_dict(r)
@@ -583,7 +584,7 @@ def test_spar19_window_past_the_data(tmp_path: Path, corpus: Path) -> None:
     md = report_markdown(r)
     section = md[md.index("### 2. china-before-landing"):md.index("### 3.")]
     assert "Unobserved edges of the tested period checked and ruled out (too short to reach the region from the " \
-           "first / last sample): before-first-sample (96.1 min from 2022-08-02T06:00:00Z to 2022-08-02T07:36:06Z)." \
+           "first / last sample): before-first-sample (1 h 36 min from 2022-08-02T06:00:00Z to 2022-08-02T07:36:06Z)." \
         in section
 
 

@@ -322,7 +322,7 @@ def test_not_verifiable_outside_sentence_names_the_aircraft() -> None:
 
 
 def test_gap_durations_take_the_right_article() -> None:
-    from tracks.claims.evidence import a_an
+    from tracks.wording import a_an
 
     assert [a_an(x) for x in ("10 min", "8 h 23 min", "11 min", "18 s", "80 s", "1 h 05 min", "110 min")] == [
         "a 10 min", "an 8 h 23 min", "an 11 min", "an 18 s", "an 80 s", "a 1 h 05 min", "a 110 min"]

@@ -46,7 +46,7 @@ def test_file_without_positions_is_said_loudly(tmp_path: Path) -> None:
 def test_longest_gap_in_readable_units(tmp_path: Path) -> None:
     r = run("info", str(write(tmp_path, TRACE)))  # 660 s -> 7200 s: a gap of 109 min, worded as tracks.legs does
     assert r.returncode == 0
-    assert "longest 109 min" in r.stdout and "gap of 109 min" in r.stdout
+    assert "longest 1 h 49 min" in r.stdout and "gap of 1 h 49 min" in r.stdout
 
 
 SBS = ("MSG,3,1,1,0D8373,1,2025/11/28,21:00:01.000,2025/11/28,21:00:01.000,,9000,,,4.9,-61.3,,,0,0,0,0\n"

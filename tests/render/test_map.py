@@ -22,9 +22,9 @@ from tests.render.fixtures import (
     payload_of,
     regions,
 )
+from tracks import wording
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import Evidence, GeoPoint, Sample, Verdict
-from tracks.render import fmt
 from tracks.render.content import claims_payload, finish_labels, marker
 from tracks.render.map import render_map, to_html
 from tracks.segments import gap_mask
@@ -160,7 +160,7 @@ def test_events_and_evidence_markers_with_utc_and_local_times(case_html: str) ->
 
 
 def test_marker_labels_for_unknown_places_and_unobserved_events() -> None:
-    tz = fmt.zone("America/Caracas")
+    tz = wording.zone("America/Caracas")
     ms = finish_labels([
         marker("landing", 1.0, 2.0, "2025-11-29T01:10:00Z", "last seen near a farm strip", tz, observed=False),
         marker("crossing", 3.0, 4.0, "2025-11-29T02:00:00Z", "entered BR", tz),
@@ -176,7 +176,7 @@ def test_marker_labels_for_unknown_places_and_unobserved_events() -> None:
 
 
 def test_unobserved_event_at_a_place_keeps_its_kind_and_first_seen_says_so() -> None:
-    tz = fmt.zone("UTC")
+    tz = wording.zone("UTC")
     ms = finish_labels([
         marker("landing", 35.54, 139.80, "2024-01-02T08:47:23Z", "landed at RJTT after 08:47Z (last seen on final "
                "approach 2.1 km out; touchdown not observed: the end of the track)", tz, observed=False),
@@ -189,7 +189,7 @@ def test_unobserved_event_at_a_place_keeps_its_kind_and_first_seen_says_so() -> 
 
 
 def test_closest_approaches_at_one_place_share_a_marker_labelled_with_the_distance() -> None:
-    tz = fmt.zone("America/Caracas")
+    tz = wording.zone("America/Caracas")
     r = case_result()
     events = [marker("closest", SVSE[0], SVSE[1], "2025-11-29T01:11:00Z", "flew-to-border: closest to VE|BR-RR", tz),
               marker("closest", SVSE[0], SVSE[1], "2025-11-29T01:11:00Z", "stayed-out: closest to BR", tz)]

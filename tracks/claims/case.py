@@ -32,13 +32,13 @@ from tracks.claims.params import (
     RegionRef,
     parse_test,
 )
-from tracks.claims.times import TimeRange, format_time, parse_time, range_node, zone
+from tracks.claims.times import TimeRange, parse_time, range_node, zone
 from tracks.claims.yamlnode import Node, unknown
 from tracks.errors import CaseFileError
 
 __all__ = [
     "MOMENT_PREDICATES", "PREDICATES", "PREDICATE_NAMES", "Aircraft", "Article", "Case", "Claim", "PredicateSpec",
-    "RegionRef", "Settings", "TimeRange", "TrackSpec", "Window", "evaluation_order", "format_time", "load_case",
+    "RegionRef", "Settings", "TimeRange", "TrackSpec", "Window", "evaluation_order", "load_case",
     "parse_case", "parse_time", "require_reviewed",
 ]
 

@@ -256,7 +256,7 @@ def _not_verifiable_bound(claim: Claim, key: str, ref: Verdict) -> Verdict:
 
 
 def _empty_period(claim: Claim, t0: pd.Timestamp, t1: pd.Timestamp, tz: str) -> Verdict:
-    from tracks.claims.evidence import when
+    from tracks.wording import when
 
     return Verdict(
         claim_id=claim.id, quote=claim.quote, predicate=claim.predicate, status=NOT_VERIFIABLE,

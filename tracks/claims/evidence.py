@@ -1,12 +1,11 @@
-"""Small builders shared by the predicates: evidence samples, gap references, places, wording.
+"""Small builders shared by the predicates: evidence samples, gap references, places, phrases.
 
 Nothing here decides a verdict; it turns rows of a Track and rows of a Gaps table into the JSON-ready
-evidence types of `tracks.claims.verdict`, and words numbers the same way in every sentence.
+evidence types of `tracks.claims.verdict`. Times, durations and distances are worded by `tracks.wording`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracks.claims.case import format_time
 from tracks.claims.verdict import (
     Evidence,
     GapRef,
@@ -27,6 +25,7 @@ from tracks.claims.verdict import (
 )
 from tracks.geo.geodesy import distance_km as geodesic_km
 from tracks.track import Track
+from tracks.wording import a_an, duration, when
 
 KT_TO_KM_S = 1.852 / 3600.0  # km per second at one knot
 
@@ -146,7 +145,7 @@ def edge_phrase(g: GapRef, tz: str) -> str:
     """'the 5 h 47 min without data before the first sample, from the window start, 28 Nov 2025 18:00Z (...),
     to 28 Nov 2025 23:47Z (...)'."""
     short = g.duration_s < 120  # say the seconds when the minutes alone would read 23:10Z to 23:11Z
-    a, b = (format_time(pd.Timestamp(x), tz, seconds=short) for x in (g.start, g.end))
+    a, b = (when(x, tz, seconds=short) for x in (g.start, g.end))
     if g.kind == "start":
         return f"{edge_brief(g)}, from {g.bound or PERIOD_NAMES[0]}, {a}, to {b}"
     return f"{edge_brief(g)}, from {a} to {g.bound or PERIOD_NAMES[1]}, {b}"
@@ -163,60 +162,25 @@ def rname(region: Any) -> str:
     return f"the {region.name}" if region.kind in ("border", "sea", "coast", "buffer", "circle") else region.name
 
 
-def km(d: float) -> str:
-    """'12.3 km' (one decimal below 100 km, none above)."""
-    if not math.isfinite(d):
-        return "an unknown distance"
-    return f"{d:.1f} km" if d < 100 else f"{d:.0f} km"
 
 
-#: Decimals (km) at which distances are compared with a tolerance: metres, as `measured` stores them.
-COMPARE_DECIMALS = 3
 
 
-def at_most(d: float, limit: float) -> bool:
-    """`d <= limit` at the precision distances are stored and worded with (metres): never '5.80 km is within
-    the 5.80 km accuracy' one way and the opposite the other."""
-    return round(d, COMPARE_DECIMALS) <= round(limit, COMPARE_DECIMALS)
 
 
-def km_pair(a: float, b: float) -> tuple[str, str]:
-    """Two distances worded with the same, fewest decimals (from `km`'s one) that still tell them apart:
-    ('5.79 km', '5.80 km') rather than a contradictory ('5.8 km', '5.8 km'); up to metres."""
-    if not (math.isfinite(a) and math.isfinite(b)):
-        return km(a), km(b)
-    decimals = 1 if max(a, b) < 100 else 0
-    while decimals < COMPARE_DECIMALS and round(a, decimals) == round(b, decimals) and \
-            round(a, COMPARE_DECIMALS) != round(b, COMPARE_DECIMALS):
-        decimals += 1
-    return f"{a:.{decimals}f} km", f"{b:.{decimals}f} km"
 
 
-def duration(seconds: float) -> str:
-    """'45 s', '12 min', '1 h 05 min'."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    minutes = round(seconds / 60.0)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def when(ts: pd.Timestamp, tz: str) -> str:
-    return format_time(ts, tz)
 
 
-def a_an(words: str) -> str:
-    """'a 10 min', 'an 8 h 23 min', 'an 11 min', 'an 18 s': the article as the number is spoken."""
-    number = words.split(" ", 1)[0]
-    return f"{'an' if number.startswith('8') or number in ('11', '18') else 'a'} {words}"
 
 
 def gap_phrase(refs: Iterable[GapRef], tz: str) -> str:
     """'gap-2, a 12 min coverage gap from 29 Nov 2025 00:38Z (28 Nov 20:38 America/Caracas)' (up to three
     gaps), after the unobserved edges of the period among `refs` (see `edge_phrase`)."""
     gaps, edges_ = split_refs(refs)
-    parts = [f"{g.id}, {a_an(duration(g.duration_s))} coverage gap from {format_time(pd.Timestamp(g.start), tz)}"
+    parts = [f"{g.id}, {a_an(duration(g.duration_s))} coverage gap from {when(g.start, tz)}"
              for g in gaps[:3]]
     more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
     return "; ".join([edge_phrase(e, tz) for e in edges_] + (["; ".join(parts) + more] if parts else []))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from tracks.airports import Event
 from tracks.claims import evidence as ev
-from tracks.claims.evidence import Place, duration, when
+from tracks.claims.evidence import Place
 from tracks.claims.spatial import (
     SPATIAL_PREDICATES,
     absent,
@@ -51,6 +51,7 @@ from tracks.claims.verdict import (
 )
 from tracks.legs import HIDDEN_RATE_FPM, HIDDEN_TURNAROUND_S, KT_PER_MS, Gaps, Legs, find_gaps, split_legs
 from tracks.track import Track
+from tracks.wording import duration, km, when
 
 #: Evidence kinds (tracks.airports.describe_event) that place an event at an airport.
 STRONG_EVIDENCE = ("ground", "final_approach", "initial_climb")
@@ -127,14 +128,14 @@ def _inferred_note(track: Track, e: Event) -> list[str]:
     gs = float(r["gs_kt"])
     what = ("landing inferred from final approach" if e.evidence == "final_approach"
             else "take-off inferred from initial climb")
-    parts = [f"{ev.km(e.distance_km)} from {e.airport}"]
+    parts = [f"{km(e.distance_km)} from {e.airport}"]
     if np.isfinite(alt):
         parts.append(f"{alt:,.0f} ft")
     if np.isfinite(gs):
         parts.append(f"{gs:.0f} kt")
     s = approach_seconds(track, e)
     moment = "touchdown" if e.evidence == "final_approach" else "lift-off"
-    bound = (f"; {moment} not observed, assumed within {ev.duration(s)} of that sample (the distance at no less "
+    bound = (f"; {moment} not observed, assumed within {duration(s)} of that sample (the distance at no less "
              f"than {APPROACH_SPEED_FRACTION:.0%} of that ground speed)" if s is not None else
              f"; {moment} not observed, and without a ground speed its time is open")
     return [f"{what} at {', '.join(parts)}{bound}"]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.claims import evidence as ev
-from tracks.claims.evidence import duration, km, rname, when
+from tracks.claims.evidence import rname
 from tracks.claims.traffic import traffic_count
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, GapRef, GeoPoint, Verdict, iso_utc
 from tracks.geo import fence, reach
@@ -28,6 +28,7 @@ from tracks.geo.regions import Region
 from tracks.legs import Gaps, find_gaps
 from tracks.segments import gap_mask
 from tracks.track import Track
+from tracks.wording import at_most, duration, km, km_pair, when
 
 KT_KM_S = 1.852 / 3600.0
 
@@ -127,15 +128,15 @@ def _km_claim(value: float) -> str:
 
 
 def _within_tolerance(distance_km: float, region: Region) -> bool:
-    """The distance is no more than the boundary data's tolerance (compared as worded, see `ev.at_most`)."""
-    return region.tolerance_km > 0 and ev.at_most(distance_km, region.tolerance_km)
+    """The distance is no more than the boundary data's tolerance (compared as worded, see `at_most`)."""
+    return region.tolerance_km > 0 and at_most(distance_km, region.tolerance_km)
 
 
 def _tolerance_note(distance_km: float, region: Region) -> list[str]:
     if _within_tolerance(distance_km, region):
         consequence = ("the true line may lie that much nearer or further" if not region.is_area else
                        "the data cannot place the track on one side of the boundary with certainty")
-        d, tol = ev.km_pair(distance_km, region.tolerance_km)
+        d, tol = km_pair(distance_km, region.tolerance_km)
         return [f"the track came within {d} of {region.code}, no further than the {tol} positional tolerance of the "
                 f"boundary data: {consequence}"]
     return []
@@ -213,11 +214,11 @@ def approached(track: Track, *, region: Region | None = None, border: Region | N
         "distance_km": round(a.distance_km, 3), "time": iso_utc(a.time), "within_km": within_km,
         "track_lat": a.track_lat, "track_lon": a.track_lon, "border_lat": a.border_lat, "border_lon": a.border_lon,
         "tolerance_km": target.tolerance_km,
-        "within_tolerance": bool(ev.at_most(abs(a.distance_km - within_km), target.tolerance_km)
+        "within_tolerance": bool(at_most(abs(a.distance_km - within_km), target.tolerance_km)
                                  or _within_tolerance(a.distance_km, target)),
     }
     notes = _tolerance_note(a.distance_km, target)
-    if ev.at_most(abs(a.distance_km - within_km), target.tolerance_km):
+    if at_most(abs(a.distance_km - within_km), target.tolerance_km):
         notes.append(f"the closest approach ({km(a.distance_km)}) is within the boundary data's tolerance "
                      f"({km(target.tolerance_km)}) of the claimed {_km_claim(within_km)}")
     evid = _approach_evidence(track, a, target)
@@ -326,7 +327,7 @@ def _was_inside(track: Track, region: Region, g: Gaps, start: pd.Timestamp | Non
     reaching = [r for r in refs if r.reaches_region]
     if a is None:
         return "unknown", measured, evid, notes, f"there are no samples of {who} in the period"
-    d_text, tol_text = ev.km_pair(a.distance_km, region.tolerance_km) if measured.get("within_tolerance") else (
+    d_text, tol_text = km_pair(a.distance_km, region.tolerance_km) if measured.get("within_tolerance") else (
         km(a.distance_km), "")
     closest = f"its observed track came no closer than {d_text} to {rname(region)}, at {when(a.time, tz)}"
     if measured.get("within_tolerance"):

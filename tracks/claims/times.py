@@ -135,16 +135,3 @@ def duration_node(y: Node) -> pd.Timedelta:
     if pd.isna(td) or td < pd.Timedelta(0):
         raise y.error(f"{hint} (not negative), got {text!r}")
     return td
-
-
-def format_time(ts: pd.Timestamp, timezone: str = "UTC", *, seconds: bool = False) -> str:
-    """'29 Nov 2025 01:10Z (28 Nov 21:10 America/Caracas)': UTC first, then the case's local time."""
-    if pd.isna(ts):
-        return "an unknown time"
-    clock = "%H:%M:%S" if seconds else "%H:%M"
-    t = pd.Timestamp(ts).tz_convert("UTC")
-    text = f"{t.day} {t.strftime('%b %Y ' + clock)}Z"
-    if timezone and timezone.upper() != "UTC":
-        local = t.tz_convert(zone(timezone))
-        text += f" ({local.day} {local.strftime('%b ' + clock)} {timezone})"
-    return text

@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from tracks import schema
+from tracks import schema, wording
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, Verdict
 from tracks.paths import public_name
-from tracks.render import fmt
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, times_s
 from tracks.track import Track
@@ -138,7 +137,7 @@ def altitude_class(alt_ft: np.ndarray, on_ground: np.ndarray) -> np.ndarray:
 
 def _keep_around(times: np.ndarray, at: Iterable[Any]) -> np.ndarray:
     """Indices of the samples just before and just after (or at) each time in `at`."""
-    secs = [ts.value / 1e9 for ts in (fmt.to_utc(a) for a in at) if ts is not None]
+    secs = [ts.value / 1e9 for ts in (wording.to_utc(a) for a in at) if ts is not None]
     if not secs or not len(times):
         return np.zeros(0, dtype=np.int64)
     pos = np.searchsorted(times, np.asarray(secs), side="left")
@@ -219,7 +218,7 @@ def _labelled_gaps(seg: np.ndarray, durations: np.ndarray, starts: np.ndarray, r
         return []
     order = np.argsort(-durations, kind="stable")
     long_ = [int(seg[i]) for i in order[:PERMANENT_GAP_LABELS] if durations[i] >= MIN_LABELLED_GAP_S]
-    ref_s = [ts.value / 1e9 for ts in (fmt.to_utc(r) for r in referenced) if ts is not None]
+    ref_s = [ts.value / 1e9 for ts in (wording.to_utc(r) for r in referenced) if ts is not None]
     cited = [int(seg[i]) for i in range(len(seg)) if ref_s and np.min(np.abs(np.asarray(ref_s) - starts[i])) < 1.0]
     return sorted(set(long_) | set(cited))
 
@@ -288,11 +287,11 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
         label = ""
     # 'first seen 31 km from MZPB at 32,000 ft': the take-off was not seen at all, neither here nor then
     seen = "" if observed else next((s for s in ("First seen", "Last seen") if label.lower().startswith(s.lower())), "")
-    full = fmt.time_both(when, tz)
+    full = wording.time_both(when, tz)
     tip = f"<b>{esc(title)}</b>" + (f" {esc(label)}" if label else "") + (f"<br>{esc(full)}" if full else "")
     if not observed and "not observed" not in label:
         tip += "<br><i>not observed: inside a coverage gap; the time is that of the nearest sample</i>"
-    ts = fmt.to_utc(when)
+    ts = wording.to_utc(when)
     return {
         "kind": kind,
         "lat": round(float(lat), 5),
@@ -304,7 +303,7 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
         "_title": seen or title,
         "_seen": bool(seen),
         "_name": (place_name(kind, label) if observed else "") or _PAREN.sub("", label),
-        "_when": fmt.time_short(when, tz),
+        "_when": wording.time_short(when, tz),
         "_t": ts.value if ts is not None else 0,
     }
 
@@ -400,7 +399,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
                 continue
             alt = f" · {s.alt_ft:,.0f} ft" if s.alt_ft is not None and _finite(s.alt_ft) else ""
             where = f" · {public_name(s.file, base)}#{s.record}" if s.file else ""
-            tip = (f"<b>Cited sample</b> {esc(s.role)}<br>{esc(fmt.time_both(s.time, tz))}"
+            tip = (f"<b>Cited sample</b> {esc(s.role)}<br>{esc(wording.time_both(s.time, tz))}"
                    f"<br>{esc(s.source)}{esc(alt)}{esc(where)}")
             evidence.append({"type": "sample", "claim": ci, "lat": round(s.lat, 5), "lon": round(s.lon, 5),
                              "tip": tip, "source": esc(s.source)})
@@ -408,13 +407,13 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             if not g.matters or not _finite(g.start_lat, g.start_lon, g.end_lat, g.end_lon):
                 continue
             reach = {True: "its reachable area touches the region", None: ""}.get(g.reaches_region, "")
-            tip = (f"<b>{esc(g.id)}</b>: no data for {esc(fmt.duration(g.duration_s))}<br>"
-                   f"{esc(fmt.time_both(g.start, tz))} → {esc(fmt.time_both(g.end, tz))}"
+            tip = (f"<b>{esc(g.id)}</b>: no data for {esc(wording.duration(g.duration_s))}<br>"
+                   f"{esc(wording.time_both(g.start, tz))} → {esc(wording.time_both(g.end, tz))}"
                    + (f"<br>{esc(reach)}" if reach else "") + f"<br>claim “{esc(v.claim_id)}” depends on it")
             evidence.append({"type": "gap", "claim": ci,
                              "latlons": [[round(g.start_lat, 5), round(g.start_lon, 5)],
                                          [round(g.end_lat, 5), round(g.end_lon, 5)]],
-                             "label": esc(f"{g.id}: {fmt.duration(g.duration_s)}"), "tip": tip})
+                             "label": esc(f"{g.id}: {wording.duration(g.duration_s)}"), "tip": tip})
         pts = ev.latlons()
         claims.append({
             "id": esc(v.claim_id),

@@ -1,105 +1,16 @@
-"""Plain-text formatting of times, durations and measured values for the map (UTC plus the case's local zone).
+"""Measured values as plain text for the map: a label from the key, a value with its unit.
 
-Every function returns plain text; callers HTML-escape it where it lands in HTML.
+Times, durations and distances are worded by `tracks.wording` (the one formatter every output uses); this module
+only maps `measured` keys to units. Every function returns plain text; callers HTML-escape it in HTML.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-import pandas as pd
-
-
-def zone(name: str) -> ZoneInfo | None:
-    """The IANA zone `name`, or None when empty/unknown (then only UTC is shown)."""
-    if not name or name.upper() == "UTC":
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def to_utc(value: Any) -> pd.Timestamp | None:
-    """A tz-aware UTC Timestamp from an ISO string / datetime / Timestamp; None when empty or unparsable."""
-    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return None
-    if ts is pd.NaT or pd.isna(ts):
-        return None
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
-def utc_offset_label(tz: ZoneInfo, at: datetime) -> str:
-    """'UTC−04:00' for `tz` at the instant `at`."""
-    off = at.astimezone(tz).utcoffset()
-    minutes = int(off.total_seconds() // 60) if off is not None else 0
-    sign = "+" if minutes >= 0 else "−"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def zone_label(tz: ZoneInfo | None, at: datetime | None = None) -> str:
-    """'America/Caracas (UTC−04:00)', or '' without a zone."""
-    if tz is None:
-        return ""
-    at = at or datetime.now(tz)
-    return f"{tz.key} ({utc_offset_label(tz, at)})"
-
-
-def time_utc(ts: pd.Timestamp, seconds: bool = True) -> str:
-    """'29 Nov 2025 01:10:05 UTC'."""
-    return ts.strftime("%d %b %Y %H:%M:%S UTC" if seconds else "%d %b %Y %H:%M UTC")
-
-
-def time_local(ts: pd.Timestamp, tz: ZoneInfo | None) -> str:
-    """'28 Nov 21:10 local' in `tz`, or '' without a zone."""
-    if tz is None:
-        return ""
-    return ts.tz_convert(tz).strftime("%d %b %H:%M local")
-
-
-def time_both(value: Any, tz: ZoneInfo | None) -> str:
-    """'29 Nov 2025 01:10:05 UTC (28 Nov 21:10 local)'; '' when `value` is not a time."""
-    ts = to_utc(value)
-    if ts is None:
-        return ""
-    local = time_local(ts, tz)
-    return f"{time_utc(ts)} ({local})" if local else time_utc(ts)
-
-
-def time_short(value: Any, tz: ZoneInfo | None) -> str:
-    """'01:10 UTC · 21:10 local' for permanent map labels."""
-    ts = to_utc(value)
-    if ts is None:
-        return ""
-    text = ts.strftime("%H:%M UTC")
-    if tz is not None:
-        text += " · " + ts.tz_convert(tz).strftime("%H:%M local")
-    return text
-
-
-def duration(seconds: float) -> str:
-    """'45 s', '14 min', '2 h 05 min', '3 d 4 h' (seconds below 2 min, halves rounded up)."""
-    if seconds is None or not math.isfinite(seconds):
-        return "?"
-    s = math.floor(seconds + 0.5)
-    if s < 120:
-        return f"{s} s"
-    m = (s + 30) // 60
-    if m < 120:
-        return f"{m} min"
-    h, m = divmod(m, 60)
-    if h < 48:
-        return f"{h} h {m:02d} min"
-    d, h = divmod(h, 24)
-    return f"{d} d {h} h"
-
+from tracks.wording import duration, time_both
 
 _UNIT_SUFFIXES = (("_km", "km"), ("_nm", "NM"), ("_ft", "ft"), ("_kt", "kt"), ("_m", "m"), ("_deg", "°"))
 

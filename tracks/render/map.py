@@ -23,11 +23,11 @@ from jinja2 import Template
 from tracks.claims.result import CaseResult
 from tracks.render import assets, basemap, content, page
 from tracks.render.content import MapInput, attr
-from tracks.render.fmt import zone
 from tracks.render.script import PAGE_JS
 from tracks.render.simplify import DEFAULT_MAX_POINTS
 from tracks.segments import DEFAULT_MAX_GAP_S
 from tracks.track import Track, Traffic
+from tracks.wording import zone
 
 __all__ = ["DEFAULT_MAX_POINTS", "render_map", "to_html"]
 

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from tracks import wording
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
 from tracks.paths import public_name
 from tracks.render import fmt
@@ -94,13 +95,13 @@ def header_html(inp: MapInput) -> str:
     elif inp.tracks:
         sub.append(", ".join(inp.names[:3]) + (f" and {len(inp.names) - 3} more" if len(inp.names) > 3 else ""))
     window = attr(inp.case, "window", None)
-    start, end = fmt.to_utc(attr(window, "start", None)), fmt.to_utc(attr(window, "end", None))
+    start, end = wording.to_utc(attr(window, "start", None)), wording.to_utc(attr(window, "end", None))
     if start is None and inp.tracks and any(not t.empty for t in inp.tracks):
         start = min(t.start for t in inp.tracks if not t.empty)
         end = max(t.stop for t in inp.tracks if not t.empty)
     if start is not None and end is not None:
-        sub.append(f"{fmt.time_utc(start, seconds=False)} → {fmt.time_utc(end, seconds=False)}")
-    zone = fmt.zone_label(inp.tz, start.to_pydatetime() if start is not None else None)
+        sub.append(f"{wording.time_utc(start, seconds=False)} → {wording.time_utc(end, seconds=False)}")
+    zone = wording.zone_label(inp.tz, start.to_pydatetime() if start is not None else None)
     sub.append(f"times in UTC and local = {zone}" if zone else "times in UTC")
     counts = status_counts(inp.verdicts)
     summary = "".join(f'<span class="tm-count">{badge(s)} × {counts[s]}</span>' for s in STATUSES if counts[s])
@@ -117,8 +118,8 @@ def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
     rows = "".join(f"<dt>{esc(fmt.measured_label(k))}</dt><dd>{esc(fmt.measured_value(k, val, inp.tz))}</dd>"
                    for k, val in v.measured.items())
     notes = "".join(f"<li>{esc(n)}</li>" for n in v.notes)
-    gaps = "".join(f"<li>depends on {esc(g.id)}: no data for {esc(fmt.duration(g.duration_s))} from "
-                   f"{esc(fmt.time_both(g.start, inp.tz))}</li>" for g in v.evidence.gaps if g.matters)
+    gaps = "".join(f"<li>depends on {esc(g.id)}: no data for {esc(wording.duration(g.duration_s))} from "
+                   f"{esc(wording.time_both(g.start, inp.tz))}</li>" for g in v.evidence.gaps if g.matters)
     ruled_out = [g.id for g in v.evidence.gaps if not g.matters]
     if ruled_out:
         gaps += (f"<li>{len(ruled_out)} coverage gap{'s' if len(ruled_out) > 1 else ''} checked "
@@ -157,8 +158,8 @@ def panel_html(inp: MapInput) -> str:
             mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
             out.append(f'<div class="tm-claim tm-track"><b>{esc(name)}</b><dl class="tm-measured">'
                        f"<dt>samples</dt><dd>{len(t):,}</dd>"
-                       f"<dt>first</dt><dd>{esc(fmt.time_both(t.start, inp.tz))}</dd>"
-                       f"<dt>last</dt><dd>{esc(fmt.time_both(t.stop, inp.tz))}</dd>"
+                       f"<dt>first</dt><dd>{esc(wording.time_both(t.start, inp.tz))}</dd>"
+                       f"<dt>last</dt><dd>{esc(wording.time_both(t.stop, inp.tz))}</dd>"
                        f"<dt>sources</dt><dd>{mix}</dd></dl></div>")
         if len(shown) > PANEL_TRACKS:
             out.append(f'<p class="tm-hint">… and {len(shown) - PANEL_TRACKS:,} more aircraft on the map.</p>')

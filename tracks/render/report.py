@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracks.claims.case import Case, Claim, RegionRef, TimeRange, format_time
+from tracks.claims.case import Case, Claim, RegionRef, TimeRange
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
 from tracks.paths import public_name
+from tracks.wording import duration, km, when
 
 #: Version of the report.json layout; bumped when a field changes meaning or disappears.
 REPORT_VERSION = 1
@@ -291,7 +292,7 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
                 reach = f"yes (anywhere within {g.reach_km:,.0f} km of the {sample} sample)"
             elif not g.is_edge and g.reaches_region:
                 reach = "yes (reachability ellipse)"
-            lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {g.duration_s / 60:.1f} min | {reach} |")
+            lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {duration(g.duration_s)} | {reach} |")
         lines.append("")
     ruled_out = [g.id for g in ev.gaps if not g.matters and not g.is_edge]
     if ruled_out:  # listed one by one in report.json; hundreds of rows here would hide what matters
@@ -300,7 +301,7 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
                   f"{md(named)}.", ""]
     edges_out = [g for g in ev.gaps if not g.matters and g.is_edge]
     if edges_out:
-        named = "; ".join(f"{g.id} ({g.duration_s / 60:.1f} min from {g.start} to {g.end})" for g in edges_out)
+        named = "; ".join(f"{g.id} ({duration(g.duration_s)} from {g.start} to {g.end})" for g in edges_out)
         lines += [f"Unobserved edges of the tested period checked and ruled out (too short to reach the region from "
                   f"the first / last sample): {md(named)}.", ""]
     if ev.regions:
@@ -333,10 +334,10 @@ def report_markdown(result: CaseResult) -> str:
     ac = case.aircraft
     out.append(f"- **Aircraft:** {md(ac.label)}" + (f", {md(ac.type)}" if ac.type else "")
                + (f", callsign {md(ac.callsign)}" if ac.callsign else ""))
-    out.append(f"- **Window:** {format_time(case.window.start, tz)} to {format_time(case.window.end, tz)}")
+    out.append(f"- **Window:** {when(case.window.start, tz)} to {when(case.window.end, tz)}")
     t = result.track
     if len(t):
-        out.append(f"- **Track:** {len(t)} samples from {format_time(t.start, tz)} to {format_time(t.stop, tz)}; "
+        out.append(f"- **Track:** {len(t)} samples from {when(t.start, tz)} to {when(t.stop, tz)}; "
                    f"{len(result.gaps)} coverage gap(s)")
     else:
         out.append("- **Track:** no samples of this aircraft in the window")
@@ -355,9 +356,9 @@ def report_markdown(result: CaseResult) -> str:
         out += ["## Coverage gaps", "", "| gap | from | to | duration | distance | max speed |",
                 "|---|---|---|---|---|---|"]
         for g in result.gaps.to_dict(orient="records"):
-            out.append(f"| {md(g['gap_id'])} | {format_time(g['start_time'], tz, seconds=True)} | "
-                       f"{format_time(g['end_time'], tz, seconds=True)} | {g['duration_s'] / 60:.1f} min | "
-                       f"{g['distance_km']:.1f} km | {g['max_speed_kt']:.0f} kt |")
+            out.append(f"| {md(g['gap_id'])} | {when(g['start_time'], tz, seconds=True)} | "
+                       f"{when(g['end_time'], tz, seconds=True)} | {duration(g['duration_s'])} | "
+                       f"{km(g['distance_km'])} | {g['max_speed_kt']:.0f} kt |")
         out.append("")
     if result.notes:
         out += ["## Notes", ""] + [f"- {md(n)}" for n in result.notes] + [""]
