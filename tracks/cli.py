@@ -400,6 +400,15 @@ def archive_verify(archive_dir: str | None) -> None:
         sys.exit(EXIT_INPUT)
 
 
+def _add_history() -> None:
+    from tracks.history.cli import history
+
+    cli.add_command(history)
+
+
+_add_history()
+
+
 def main() -> None:
     cli(prog_name="tracks")
 

@@ -257,28 +257,14 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     else:
         time = pd.to_datetime(frame["time"], utc=True, errors="coerce") if len(frame) else pd.Series([], dtype=schema.TIME_DTYPE)
     la, lo = _numbers(frame, "lat"), _numbers(frame, "lon")
-    if canonical and len(frame):  # integer nanoseconds, compared in place: the usual all-good case costs little
-        ns = time.array.asi8
-        ok = ns >= EARLIEST_TIME.value  # NaT is the smallest int64
-        for good in (ns <= LATEST_TIME.value, la >= -90, la <= 90, lo >= -180, lo <= 180):  # NaN compares False
-            ok &= good
-        if ok.all():
-            return frame.reset_index(drop=True), empty_rejected()
+    if canonical and len(frame) and all_possible(time.array.asi8, la, lo):  # the usual all-good case costs little
+        return frame.reset_index(drop=True), empty_rejected()
     if canonical:
-        ns = time.array.asi8
-        t_na = ns == _NAT_NS
-        t_range = (ns < EARLIEST_TIME.value) | (ns > LATEST_TIME.value)
-        t_range &= ~t_na
+        checks = impossible(time.array.asi8, la, lo)
     else:
         t_na = time.isna().to_numpy()
         t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
-    checks = [
-        (t_na, "time missing or unreadable"),
-        (t_range, f"time outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d} (a clock or decoding error)"),
-        (np.isnan(la) | np.isnan(lo), "position missing"),
-        ((la > 90) | (la < -90), "latitude outside -90..90"),
-        ((lo > 180) | (lo < -180), "longitude outside -180..180"),
-    ]
+        checks = [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
     bad = np.logical_or.reduce([m for m, _ in checks]) if len(frame) else np.zeros(0, dtype=bool)
     if not bad.any():
         out = frame if canonical else frame.assign(time=time)
@@ -293,6 +279,35 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
                         "reason": reasons[bad], "values": values})
     kept = frame.loc[~bad].assign(time=time[~bad].astype(schema.TIME_DTYPE))
     return kept.reset_index(drop=True), rej.reset_index(drop=True)
+
+
+REASON_NO_TIME = "time missing or unreadable"
+REASON_TIME_RANGE = f"time outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d} (a clock or decoding error)"
+
+
+def all_possible(ns: np.ndarray, la: np.ndarray, lo: np.ndarray) -> bool:
+    """True when every row passes `impossible`'s checks (compared in place, no masks kept)."""
+    ok = ns >= EARLIEST_TIME.value  # NaT is the smallest int64
+    for good in (ns <= LATEST_TIME.value, la >= -90, la <= 90, lo >= -180, lo <= 180):  # NaN compares False
+        ok &= good
+    return bool(ok.all())
+
+
+def impossible(ns: np.ndarray, la: np.ndarray, lo: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    """The rules every loaded row must pass, as (mask of the rows failing it, reason), first rule first:
+    a time (integer ns since the epoch, NaT = int64 min) within EARLIEST_TIME..LATEST_TIME, and a position."""
+    t_na = ns == _NAT_NS
+    t_range = (ns < EARLIEST_TIME.value) | (ns > LATEST_TIME.value)
+    t_range &= ~t_na
+    return [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
+
+
+def impossible_positions(la: np.ndarray, lo: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    return [
+        (np.isnan(la) | np.isnan(lo), "position missing"),
+        ((la > 90) | (la < -90), "latitude outside -90..90"),
+        ((lo > 180) | (lo < -180), "longitude outside -180..180"),
+    ]
 
 
 def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -148,6 +148,7 @@ class Case:
     claims: tuple[Claim, ...]
     regions: tuple[str, ...] = ()  # user region files, absolute paths
     traffic: tuple[TrackSpec, ...] = ()  # multi-aircraft files for traffic_count (default: `tracks`)
+    traffic_dataset: str = ""  # `traffic: {dataset: DIR}`: a tracks history dataset for traffic_count
     settings: Settings = field(default_factory=Settings)
     description: str = ""
 
@@ -238,13 +239,18 @@ def parse_case(text: str, file: str = "<case>") -> Case:
     window = Window(w.start, w.end)
 
     tracks = _track_specs(top["tracks"], base)
-    traffic = _track_specs(top["traffic"], base) if "traffic" in top else ()
+    traffic, traffic_dataset = (), ""
+    if "traffic" in top:
+        if _names_dataset(top["traffic"]):
+            traffic_dataset = _dataset(top["traffic"], base)
+        else:
+            traffic = _track_specs(top["traffic"], base)
     regions = _region_files(top["regions"], base) if "regions" in top else ()
     settings = _settings(top["settings"]) if "settings" in top else Settings()
 
     claims = _claims(top["claims"], ctx)
     _check_references(claims, ctx, top["claims"])
-    if any(c.predicate == "traffic_count" for c in claims) and not (traffic or tracks):
+    if any(c.predicate == "traffic_count" for c in claims) and not (traffic or tracks or traffic_dataset):
         raise top["claims"].error("traffic_count claims need track files")
     return Case(
         path=file,
@@ -258,8 +264,27 @@ def parse_case(text: str, file: str = "<case>") -> Case:
         claims=claims,
         regions=regions,
         traffic=traffic,
+        traffic_dataset=traffic_dataset,
         settings=settings,
     )
+
+
+def _names_dataset(y: Node) -> bool:
+    return y.is_map and any(getattr(k, "value", None) == "dataset" for k, _ in y.node.value)
+
+
+def _dataset(y: Node, base: Path) -> str:
+    """`traffic: {dataset: DIR}`: a history dataset folder relative to the case file, or an fsspec URL."""
+    from tracks.history.layout import Dataset, DatasetError
+
+    m = y.mapping(("dataset",), "{dataset: DIR} (a tracks history dataset, see docs/history.md)")
+    text = m["dataset"].text()
+    path = text if "://" in text else str((base / text).resolve())
+    try:
+        Dataset(path)
+    except DatasetError as e:
+        raise m["dataset"].error(str(e)) from None
+    return path
 
 
 def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:

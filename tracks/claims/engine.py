@@ -39,6 +39,7 @@ from tracks.claims.predicates import PREDICATES, moment
 from tracks.claims.result import EVENT_COLUMNS, CaseResult
 from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
 from tracks.errors import CaseFileError, RegionError, TrackFormatError
+from tracks.history.layout import Dataset
 from tracks.legs import Gaps, Legs, find_gaps, split_legs
 from tracks.segments import gap_mask
 from tracks.track import Track, Traffic
@@ -279,7 +280,7 @@ def _observed_across(before: pd.DataFrame, after: pd.DataFrame, max_gap_s: float
 
 
 class _Runner:
-    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic],
+    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic | Dataset],
                  outside: tuple[pd.DataFrame, pd.DataFrame] = (pd.DataFrame(), pd.DataFrame())) -> None:
         self.case = case
         self.track = track
@@ -457,9 +458,11 @@ def run(case: Case, *, allow_drafts: bool = False) -> CaseResult:
     if track.illustrative:
         notes.insert(0, "ILLUSTRATIVE: the track is synthetic, built from reported facts; it is not a recording")
 
-    traffic_cache: list[Traffic] = []
+    traffic_cache: list[Traffic | Dataset] = []
 
-    def traffic() -> Traffic:
+    def traffic() -> Traffic | Dataset:
+        if not traffic_cache and case.traffic_dataset:
+            traffic_cache.append(Dataset(case.traffic_dataset))
         if not traffic_cache:
             src = _load(case.traffic, case) if case.traffic else loaded
             traffic_cache.append(src if isinstance(src, Traffic) else Traffic(src.data, src.sources, src.rejected))

@@ -1,72 +1,82 @@
 """traffic_count: distinct aircraft seen inside a region per UTC day, a period against a baseline.
 
-A claim about many aircraft ("the airspace is closed in its entirety"): days without any data are left out and
-listed, because no data is not no traffic.
+A claim about many aircraft ("the airspace is closed in its entirety"), checked on files loaded in memory or on
+a history dataset (`traffic: {dataset: DIR}` in the case file; see docs/history.md). Both count with the same
+rule (tracks.history.presence) and report each day's coverage: the aircraft seen anywhere near the region.
+Days without any data, and days on which nothing at all was seen near the region (no coverage), are left out
+and listed, because no data is not no traffic.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tracks import schema
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import rname
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, Verdict
-from tracks.geo import fence
 from tracks.geo.regions import Region
-from tracks.track import Track, Traffic
+from tracks.history import presence
+from tracks.history.layout import MANIFEST, Dataset
+from tracks.history.scan import boxes
+from tracks.track import Source, Track, Traffic
 
 
-def traffic_count(traffic: Traffic, *, region: Region, baseline: Any, period: Any, at_most_ratio: float | None = None,
-                  at_most_per_day: float | None = None, exclude_icao24: tuple[str, ...] = (), tz: str = "UTC",
-                  max_gap_s: float = 60.0) -> Verdict:
+def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, period: Any,
+                  at_most_ratio: float | None = None, at_most_per_day: float | None = None,
+                  exclude_icao24: tuple[str, ...] = (), tz: str = "UTC", max_gap_s: float = 60.0,
+                  near_km: float = 300.0) -> Verdict:
     """Distinct aircraft seen inside the region per UTC day, `period` compared with `baseline` (TimeRanges).
 
-    An aircraft counts on a day when a sample of it is inside the region that day, or it enters the region
-    between two samples. Days without any sample in the files (inside the region or not) are days without
-    data: they are left out of the means and listed, because no data is not no traffic. Supported when the
-    period's mean is at most `at_most_ratio` x the baseline's (and/or at most `at_most_per_day`).
-    Measured: per-day counts of both periods, their means, the ratio, days without data.
+    `traffic` is a Traffic table or a history Dataset. An aircraft counts on a day when it was inside at an
+    observed moment that day (a sample inside, or a segment passing inside: tracks.history.presence). Days
+    without any data, and days with no aircraft seen within `near_km` of the region's box (no coverage), are
+    left out of the means and listed. Supported when the period's mean is at most `at_most_ratio` x the
+    baseline's (and/or at most `at_most_per_day`). Measured: per-day counts and coverage of both periods, their
+    means, the ratio, the days left out.
     """
-    d = traffic.data
-    if exclude_icao24:
-        d = d[~d["icao24"].str.startswith(tuple(exclude_icao24)).fillna(False)]
-    sub = Traffic(d.reset_index(drop=True), traffic.sources) if len(d) else None
-    d = sub.data if sub is not None else d
-    t = d["time"]
-    inside = fence.inside(sub, region) if sub is not None else np.zeros(0, dtype=bool)
-    rows = d.loc[inside, ["icao24", "time"]] if len(d) else d[["icao24", "time"]]
-    if sub is not None and region.is_area and len(d) > 1:
-        cr = fence.crossings(sub, region, max_gap_s=max_gap_s)
-        cr = cr[(cr["direction"] == "entry") & ~cr["in_gap"]]
-        rows = pd.concat([rows, cr[["icao24", "time"]]], ignore_index=True)
-    days_with_data = set(t.dt.floor("D").unique()) if len(d) else set()
-    per_day = rows.assign(day=rows["time"].dt.floor("D")).groupby("day")["icao24"].nunique() if len(rows) else pd.Series(
-        dtype=int)
+    first = min(baseline.start, period.start).floor("D")
+    last = (max(baseline.end, period.end) - pd.Timedelta("1ns")).floor("D")
+    if isinstance(traffic, Dataset):
+        per_day, near, held, srcs = _from_dataset(traffic, region, first, last, exclude_icao24, max_gap_s, near_km)
+    else:
+        per_day, near, held, srcs = _from_table(traffic, region, exclude_icao24, max_gap_s, near_km)
 
-    def summarise(rng: Any) -> tuple[dict[str, int], list[str], float | None]:
-        days = pd.date_range(rng.start.floor("D"), (rng.end - pd.Timedelta("1ns")).floor("D"), freq="D", tz="UTC")
-        counts = {d_.strftime("%Y-%m-%d"): int(per_day.get(d_, 0)) for d_ in days if d_ in days_with_data}
-        missing = [d_.strftime("%Y-%m-%d") for d_ in days if d_ not in days_with_data]
+    def summarise(rng: Any) -> tuple[dict[str, int], dict[str, int], list[str], list[str], float | None]:
+        days = [d.strftime("%Y-%m-%d") for d in pd.date_range(rng.start.floor("D"),
+                                                                 (rng.end - pd.Timedelta("1ns")).floor("D"), freq="D")]
+        counts = {d: int(per_day.get(d, 0)) for d in days if d in held and near.get(d, 0) > 0}
+        coverage = {d: int(near.get(d, 0)) for d in days if d in held}
+        missing = [d for d in days if d not in held]
+        blind = [d for d in days if d in held and near.get(d, 0) == 0]
         mean = float(np.mean(list(counts.values()))) if counts else None
-        return counts, missing, mean
+        return counts, coverage, missing, blind, mean
 
-    b_counts, b_missing, b_mean = summarise(baseline)
-    p_counts, p_missing, p_mean = summarise(period)
+    b_counts, b_cov, b_missing, b_blind, b_mean = summarise(baseline)
+    p_counts, p_cov, p_missing, p_blind, p_mean = summarise(period)
     ratio = (p_mean / b_mean) if (p_mean is not None and b_mean) else None
+    b_cov_mean = float(np.mean([b_cov[d] for d in b_counts])) if b_counts else None
+    p_cov_mean = float(np.mean([p_cov[d] for d in p_counts])) if p_counts else None
     measured: dict[str, Any] = {
-        "baseline": {"per_day": b_counts, "mean_per_day": b_mean, "days_without_data": b_missing},
-        "period": {"per_day": p_counts, "mean_per_day": p_mean, "days_without_data": p_missing},
+        "baseline": {"per_day": b_counts, "mean_per_day": b_mean, "coverage_per_day": b_cov,
+                     "days_without_data": b_missing, "days_without_coverage": b_blind},
+        "period": {"per_day": p_counts, "mean_per_day": p_mean, "coverage_per_day": p_cov,
+                   "days_without_data": p_missing, "days_without_coverage": p_blind},
         "ratio": None if ratio is None else round(ratio, 4),
+        "coverage_ratio": None if not (b_cov_mean and p_cov_mean is not None) else round(p_cov_mean / b_cov_mean, 4),
+        "coverage_near_km": near_km,
         "excluded_icao24_prefixes": list(exclude_icao24),
+        "source": "history dataset" if isinstance(traffic, Dataset) else "track files",
     }
     what = f"distinct aircraft per day inside {rname(region)}"
-    srcs_track = Track(traffic.data.iloc[0:0], traffic.sources)
+    srcs_track = Track(schema.empty_frame(), tuple(srcs))
     if p_mean is None or b_mean is None or (at_most_ratio is not None and not b_mean):
         why = ("the baseline has no traffic to compare with" if b_mean == 0 else
-               "the files hold no data for " + ("the baseline" if b_mean is None else "the period"))
+               "the data has no day with coverage for " + ("the baseline" if b_mean is None else "the period"))
         return ev.verdict("traffic_count", NOT_VERIFIABLE, f"Not verifiable: {why}.", track=srcs_track,
                           measured=measured, regions=[region.code])
     ok = []
@@ -80,8 +90,57 @@ def traffic_count(traffic: Traffic, *, region: Region, baseline: Any, period: An
     sentence = (f"{p_mean:.1f} {what} in the period against {b_mean:.1f} in the baseline"
                 + (f" (ratio {ratio:.2f})" if ratio is not None else "")
                 + (f": consistent with the claimed {claim}." if status == SUPPORTED else f": not the claimed {claim}."))
-    notes = ["counts only aircraft seen in these files: receivers and data providers miss traffic"]
+    notes = ["counts only aircraft seen in this data: receivers and data providers miss traffic",
+             f"coverage: {p_cov_mean:.1f} aircraft a day seen within {near_km:g} km of the region in the period, "
+             f"{b_cov_mean:.1f} in the baseline"]
+    if measured["coverage_ratio"] is not None and ratio is not None and measured["coverage_ratio"] < 0.7:
+        notes.append(f"coverage near the region fell to {measured['coverage_ratio']:.2f} of the baseline's: part of "
+                     "the drop in traffic may be a drop in what receivers saw")
     if b_missing or p_missing:
         notes.append(f"days without any data, left out: {', '.join(b_missing + p_missing)}")
+    if b_blind or p_blind:
+        notes.append(f"days with no aircraft seen near the region (no coverage), left out: {', '.join(b_blind + p_blind)}")
     return ev.verdict("traffic_count", status, sentence, track=srcs_track, measured=measured, regions=[region.code],
                       notes=notes)
+
+
+def _from_table(traffic: Traffic, region: Region, exclude: tuple[str, ...], max_gap_s: float,
+                near_km: float) -> tuple[dict[str, int], dict[str, int], set[str], list[Source]]:
+    d = traffic.data
+    day = d["time"].dt.strftime("%Y-%m-%d") if len(d) else pd.Series([], dtype=str)
+    held = set(day.unique())
+    _, nbox = boxes(region, near_km)
+    x, y = d["lon"].to_numpy(), d["lat"].to_numpy()
+    in_near = (x >= nbox[0]) & (x <= nbox[2]) & (y >= nbox[1]) & (y <= nbox[3])
+    near = d.loc[in_near, "icao24"].groupby(day[in_near]).nunique().to_dict() if len(d) else {}
+    if exclude:
+        d = d[~d["icao24"].str.startswith(tuple(exclude)).fillna(False)]
+    cols = ["time", "icao24", "lat", "lon", "stale"]
+    _, intervals = presence.presence(d[cols].reset_index(drop=True), region, max_gap_s)
+    counts = presence.counts_per(intervals, "D")
+    per_day = {t.strftime("%Y-%m-%d"): int(n) for t, n in counts.items()}
+    return per_day, {k: int(v) for k, v in near.items()}, held, list(traffic.sources)
+
+
+def _from_dataset(ds: Dataset, region: Region, first: pd.Timestamp, last: pd.Timestamp, exclude: tuple[str, ...],
+                  max_gap_s: float, near_km: float) -> tuple[dict[str, int], dict[str, int], set[str], list[Source]]:
+    from tracks.history.query import region_traffic
+
+    rt = region_traffic(ds, region, start=first.date(), end=last.date(), max_gap_s=max_gap_s, near_km=near_km)
+    a = rt.aircraft
+    if exclude:
+        a = a[~a["icao24"].str.startswith(tuple(exclude)).fillna(False)]
+    per_day = a[a["observed"]].groupby("day")["icao24"].nunique().to_dict()
+    near = dict(zip(rt.days["day"], rt.days["aircraft_near"].astype(int), strict=True))
+    held = set(rt.days["day"])
+    srcs = []
+    for day in sorted(held):  # each day's manifest: it lists every input file of the day with its sha256
+        path = f"{ds.day_dir(day)}/{MANIFEST}"
+        data = ds.fs.cat_file(path)
+        m = ds.manifest(day)
+        srcs.append(Source(path=ds.fs.unstrip_protocol(path), sha256=hashlib.sha256(data).hexdigest(),
+                           format="tracks-history-manifest", size=len(data), records_read=m.counts.get("points_read", 0),
+                           records_kept=m.rows, records_rejected=sum(m.rejected_points.values()),
+                           rejected_reasons=dict(m.rejected_points),
+                           note=f"{len(m.inputs)} input file(s), {len(m.bad_members)} bad member(s)"))
+    return {k: int(v) for k, v in per_day.items()}, near, held, srcs

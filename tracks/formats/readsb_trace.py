@@ -9,6 +9,7 @@ Absolute time = top-level `timestamp` + point[0] (archived files: midnight UTC; 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import zip_longest
 from typing import Any
 
@@ -54,7 +55,7 @@ def _numeric(values: tuple[Any, ...] | np.ndarray, bools_possible: bool = True) 
     )
 
 
-def _carried(details: np.ndarray, key: str, strip: bool) -> pd.Series:
+def _carried(details: np.ndarray, key: str, strip: bool) -> pa.Array:
     """details[key] carried forward from the last detail object that had it (strings; '' = absent when strip)."""
     n = len(details)
     rows = np.flatnonzero(details != None)  # noqa: E711  (elementwise: which points carry a details object)
@@ -70,38 +71,81 @@ def _carried(details: np.ndarray, key: str, strip: bool) -> pd.Series:
             continue
         found.append(int(i))
         values.append(text)
+    if not found:
+        return pa.nulls(n, pa.string())
     last = np.full(n, -1, dtype="int64")
     last[np.asarray(found, dtype="int64")] = np.arange(len(found))
     last = np.maximum.accumulate(last) if n else last
     table = pa.array([*values, None], pa.string())
-    return pd.Series(pd.array(pc.take(table, pa.array(np.where(last < 0, len(values), last))), dtype=STRING_DTYPE))
+    return pc.take(table, pa.array(np.where(last < 0, len(values), last)))
 
 
-def _sources(types: tuple[Any, ...]) -> pd.Categorical:
-    """readsb `type` strings -> schema source categories, mapping each distinct value once."""
-    cats = list(SOURCE_DTYPE.categories)
+_SOURCE_CODES = {name: i for i, name in enumerate(SOURCE_DTYPE.categories)}
+
+
+def _sources(types: tuple[Any, ...]) -> np.ndarray:
+    """readsb `type` strings -> codes of the schema's source categories, mapping each distinct value once."""
     try:
         enc = pc.dictionary_encode(pa.array(types, type=pa.string()))
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # something other than strings and nulls: value by value
-        return pd.Categorical([readsb_source(t) for t in types], dtype=SOURCE_DTYPE)
-    mapped = np.array([cats.index(readsb_source(u)) for u in enc.dictionary.to_pylist()] + [cats.index("unknown")],
-                      dtype="int8")
+        return np.array([_SOURCE_CODES[readsb_source(t)] for t in types], dtype="int8")
+    mapped = np.array([_SOURCE_CODES[readsb_source(u)] for u in enc.dictionary.to_pylist()]
+                      + [_SOURCE_CODES["unknown"]], dtype="int8")
     codes = np.asarray(pc.fill_null(enc.indices, len(mapped) - 1).to_numpy(zero_copy_only=False), dtype="int64")
-    return pd.Categorical.from_codes(mapped[codes], dtype=SOURCE_DTYPE)
+    return mapped[codes]
 
 
-def read(raw: RawFile) -> Parsed:
-    doc = raw.json()
+@dataclass
+class TraceColumns:
+    """One trace's points decoded into canonical units, as arrays (see `decode`). `time_ns` holds integer
+    nanoseconds since the epoch (NaT as int64 min); `source` codes index `SOURCE_DTYPE.categories`;
+    `on_ground_known` is False where the export does not say. Per-trace values: `icao`, `registration`,
+    `aircraft_type`, `db_flags` (readsb database bits: 1 military, 2 interesting, 4 PIA, 8 LADD; None = absent)."""
+
+    icao: str
+    registration: str | None
+    aircraft_type: str | None
+    db_flags: int | None
+    records_read: int
+    rejected: list[tuple[int, str, str]]
+    record: np.ndarray
+    time_ns: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    alt_baro_ft: np.ndarray
+    alt_geom_ft: np.ndarray
+    on_ground: np.ndarray
+    on_ground_known: np.ndarray
+    gs_kt: np.ndarray
+    track_deg: np.ndarray
+    vrate_fpm: np.ndarray
+    source: np.ndarray
+    stale: np.ndarray
+    new_leg: np.ndarray
+    callsign: pa.Array
+    squawk: pa.Array
+    illustrative: bool = False
+    note: str = ""
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
+    """A parsed trace object -> its points as arrays (the one decoding of readsb traces: `read` and the
+    history ingest both call it). `bools_possible` False (no JSON true/false in the file) lets numbers
+    convert in C. TrackFormatError naming `path` when the object is not a trace."""
     if not isinstance(doc, dict) or not isinstance(doc.get("trace"), list):
-        raise TrackFormatError(raw.path, "no 'trace' array", expected="a readsb trace object")
+        raise TrackFormatError(path, "no 'trace' array", expected="a readsb trace object")
     try:
         t0 = float(doc["timestamp"])
     except (KeyError, TypeError, ValueError):
-        raise TrackFormatError(raw.path, f"bad 'timestamp' {doc.get('timestamp')!r}",
+        raise TrackFormatError(path, f"bad 'timestamp' {doc.get('timestamp')!r}",
                                expected="Unix seconds (number)") from None
     icao = str(doc.get("icao", "")).strip().lower()
     if not _is_hex(icao):
-        raise TrackFormatError(raw.path, f"bad 'icao' {doc.get('icao')!r}", expected="6 hex digits, optionally '~'-prefixed")
+        raise TrackFormatError(path, f"bad 'icao' {doc.get('icao')!r}", expected="6 hex digits, optionally '~'-prefixed")
     trace: list[Any] = doc["trace"]
     if set(map(type, trace)) <= {list}:  # the usual case: lengths in C, no per-point Python code
         lengths = np.fromiter(map(len, trace), dtype=np.int64, count=len(trace))
@@ -116,10 +160,9 @@ def read(raw: RawFile) -> Parsed:
     same = n > 0 and bool((lengths[records] == 14).all())
     cols = list(zip(*points, strict=True)) if same else list(zip_longest(*points, fillvalue=None)) if n else []
     cols += [(None,) * n] * (14 - len(cols))
-    bools = b"true" in raw.data or b"false" in raw.data
 
     def num(k: int) -> np.ndarray:
-        return _numeric(cols[k], bools)
+        return _numeric(cols[k], bools_possible)
 
     dt = num(0)
     time = seconds_to_time((np.round(t0 * 1000.0) + np.round(dt * 1000.0)) / 1000.0, decimals=3)
@@ -127,45 +170,69 @@ def read(raw: RawFile) -> Parsed:
     ground = np.asarray(alt_raw == "ground", dtype=bool) if n else np.zeros(0, dtype=bool)
     if ground.any():
         alt_raw[ground] = None  # "ground" is not a number: the altitude is unknown (on_ground says the rest)
-    alt = _numeric(alt_raw, bools)
+    alt = _numeric(alt_raw, bools_possible)
     flags = np.nan_to_num(num(6), nan=0).astype("int64")
     geom_alt = (flags & FLAG_GEOM_ALT) != 0
     alt_geom = num(10)
     alt_geom = np.where(geom_alt & np.isnan(alt_geom), alt, alt_geom)
     alt_baro = np.where(geom_alt, np.nan, alt)
-    on_ground = pd.arrays.BooleanArray(ground, ~ground & np.isnan(alt))
-
     details = np.array(cols[8], dtype=object)
-    registration = doc.get("r") or None
-    frame = pd.DataFrame(
-        {
-            "time": time,
-            "icao24": pd.Series(pd.array(pa.repeat(icao, n), dtype=STRING_DTYPE)),
-            "callsign": _carried(details, "flight", strip=True),
-            "registration": pd.Series(pd.array(pa.repeat(pa.scalar(registration, pa.string()), n), dtype=STRING_DTYPE)),
-            "lat": num(1),
-            "lon": num(2),
-            "alt_baro_ft": alt_baro,
-            "alt_geom_ft": alt_geom,
-            "on_ground": on_ground,
-            "gs_kt": num(4),
-            "track_deg": num(5),
-            "vrate_fpm": num(7),
-            "squawk": _carried(details, "squawk", strip=False),
-            "source": _sources(cols[9]),
-            "stale": (flags & FLAG_STALE) != 0,
-            "new_leg": (flags & FLAG_NEW_LEG) != 0,
-            "record": records.astype("int64"),
-        },
-        copy=False,
-    )
-    return Parsed(
-        frame=frame,
+    db_flags = doc.get("dbFlags")
+    return TraceColumns(
+        icao=icao,
+        registration=doc.get("r") or None,
+        aircraft_type=_text_or_none(doc.get("t")),
+        db_flags=int(db_flags) if type(db_flags) is int else None,
         records_read=len(trace),
         rejected=rejected,
+        record=records.astype("int64"),
+        time_ns=time.array.asi8,
+        lat=num(1),
+        lon=num(2),
+        alt_baro_ft=alt_baro,
+        alt_geom_ft=alt_geom,
+        on_ground=ground,
+        on_ground_known=ground | ~np.isnan(alt),
+        gs_kt=num(4),
+        track_deg=num(5),
+        vrate_fpm=num(7),
+        source=_sources(cols[9]),
+        stale=(flags & FLAG_STALE) != 0,
+        new_leg=(flags & FLAG_NEW_LEG) != 0,
+        callsign=_carried(details, "flight", strip=True),
+        squawk=_carried(details, "squawk", strip=False),
         illustrative=bool(doc.get("illustrative", False)),
         note=str(doc.get("note", "")),
     )
+
+
+def read(raw: RawFile) -> Parsed:
+    c = decode(raw.json(), raw.path, b"true" in raw.data or b"false" in raw.data)
+    n = len(c.record)
+    frame = pd.DataFrame(
+        {
+            "time": pd.Series(c.time_ns.view("datetime64[ns]"), copy=False).dt.tz_localize("UTC"),
+            "icao24": pd.Series(pd.array(pa.repeat(c.icao, n), dtype=STRING_DTYPE)),
+            "callsign": pd.Series(pd.array(c.callsign, dtype=STRING_DTYPE)),
+            "registration": pd.Series(pd.array(pa.repeat(pa.scalar(c.registration, pa.string()), n), dtype=STRING_DTYPE)),
+            "lat": c.lat,
+            "lon": c.lon,
+            "alt_baro_ft": c.alt_baro_ft,
+            "alt_geom_ft": c.alt_geom_ft,
+            "on_ground": pd.arrays.BooleanArray(c.on_ground, ~c.on_ground_known),
+            "gs_kt": c.gs_kt,
+            "track_deg": c.track_deg,
+            "vrate_fpm": c.vrate_fpm,
+            "squawk": pd.Series(pd.array(c.squawk, dtype=STRING_DTYPE)),
+            "source": pd.Categorical.from_codes(c.source, dtype=SOURCE_DTYPE),
+            "stale": c.stale,
+            "new_leg": c.new_leg,
+            "record": c.record,
+        },
+        copy=False,
+    )
+    return Parsed(frame=frame, records_read=c.records_read, rejected=c.rejected, illustrative=c.illustrative,
+                  note=c.note)
 
 
 FORMATS = [

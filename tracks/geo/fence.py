@@ -369,6 +369,28 @@ def _intervals(inp: TrackArrays, a: _Analysis, code: str) -> InsideIntervals:
                            float(unobserved["duration_s"].sum()))
 
 
+# -- everything at once ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FenceResult:
+    """Containment of every sample, crossings and time inside, from one analysis of the segments (what
+    `inside`, `crossings` and `time_inside` give one by one)."""
+
+    inside: np.ndarray
+    crossings: pd.DataFrame
+    intervals: InsideIntervals
+
+
+def analyse(track: object, region: Region | str | BaseGeometry, max_gap_s: float = DEFAULT_MAX_GAP_S) -> FenceResult:
+    """`inside`, `crossings` and `time_inside` of an area region at the cost of one (see FenceResult)."""
+    code, geom, _ = _resolve(region)
+    index = get_index(geom)
+    if not index.area:
+        raise RegionError(f"fencing needs an area, and {code} is a {geom.geom_type}")
+    inp = track_arrays(track, max_gap_s)
+    a = _analyse(inp, index)
+    return FenceResult(a.flags, _crossing_frame(inp, a, code), _intervals(inp, a, code))
+
+
 # -- closest approach ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Approach:
@@ -565,5 +587,5 @@ def _approach(inp: TrackArrays, index: GeometryIndex, code: str, tol: float, seg
 
 
 
-__all__ = ["CROSSING_COLUMNS", "Approach", "InsideIntervals", "closest_approach", "closest_approaches", "crossings",
+__all__ = ["CROSSING_COLUMNS", "Approach", "FenceResult", "InsideIntervals", "analyse", "closest_approach", "closest_approaches", "crossings",
            "inside", "time_inside"]
