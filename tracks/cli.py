@@ -56,8 +56,13 @@ def _fail(e: BaseException) -> NoReturn:
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tracks")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.option("--max-unpacked", default=None, metavar="SIZE",
+              help="Largest size compressed data may expand to (gzip, KMZ, zip), e.g. 8G [default: 2G; "
+                   "env TRACKS_MAX_UNPACKED].")
+@click.option("--max-unpack-ratio", default=None, type=float, metavar="N",
+              help="Largest expansion ratio past 64 MiB [default: 100; env TRACKS_MAX_UNPACK_RATIO].")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, max_unpacked: str | None, max_unpack_ratio: float | None) -> None:
     """Cross-check claims about flights against public ADS-B tracks and borders.
 
     \b
@@ -68,6 +73,18 @@ def cli(ctx: click.Context, debug: bool) -> None:
     Exit codes: 0 done, 1 bad input, 2 bad usage, 3 internal error, 4 download failed.
     """
     ctx.obj = {"debug": debug}
+    from tracks import unpack
+
+    if max_unpacked is not None:  # the limits are read from the environment wherever data is inflated
+        try:
+            unpack.parse_size(max_unpacked)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--max-unpacked") from None
+        os.environ[unpack.MAX_UNPACKED_ENV] = max_unpacked
+    if max_unpack_ratio is not None:
+        if not 0 < max_unpack_ratio < float("inf"):
+            raise click.BadParameter("expected a positive number", param_hint="--max-unpack-ratio")
+        os.environ[unpack.MAX_RATIO_ENV] = repr(max_unpack_ratio)
 
 
 # -- demo / check ------------------------------------------------------------------------------------------

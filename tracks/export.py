@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tracks import schema
 from tracks.errors import TracksError
 from tracks.paths import public_name
 from tracks.track import Track, Traffic
@@ -38,6 +39,9 @@ def export(table: Track | Traffic, path: str | Path, to: str | None = None) -> P
         out = public_files(table.data, base)
         if fmt == "csv":
             out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            for name in out.columns:
+                if out[name].dtype == schema.STRING_DTYPE or out[name].dtype == object:
+                    out[name] = spreadsheet_safe(out[name])
             out.to_csv(path, index=False)
         else:
             out.to_parquet(path, index=False)
@@ -54,6 +58,23 @@ def public_files(data: pd.DataFrame, base: Path | None) -> pd.DataFrame:
     files = data["file"]
     names = {f: public_name(f, base) for f in files.dropna().unique().tolist()}
     out["file"] = files.map(names).astype(files.dtype)
+    return out
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: pd.Series) -> pd.Series:
+    """Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return: a
+    callsign or file name from someone else's data) prefixed with an apostrophe, as OWASP recommends; the
+    apostrophe shows the text is quoted. Only text columns go through here: numbers (a negative longitude) stay
+    numbers."""
+    as_text = text.astype(schema.STRING_DTYPE)
+    risky = as_text.str.startswith(FORMULA_STARTS).fillna(False).to_numpy(dtype=bool)
+    if not risky.any():
+        return text
+    out = as_text.copy()
+    out[risky] = "'" + as_text[risky]
     return out
 
 

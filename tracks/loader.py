@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import gc
 import glob
-import gzip
 import hashlib
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -31,14 +29,14 @@ from tracks.formats._mapped import MappedFile
 from tracks.formats._tabular import RejectedRecords
 from tracks.formats.base import Parsed, RawFile
 from tracks.track import REJECTED_COLUMNS, Source, Track, Traffic, empty_rejected
+from tracks.unpack import UnpackError, gunzip
 
 PROGRESS_THRESHOLD = 20  # show a progress bar when loading more files than this
-# Plausible times: no ADS-B export predates 1980, and nanosecond timestamps end in 2262.
-EARLIEST_TIME = pd.Timestamp("1980-01-01", tz="UTC")
-LATEST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
+EARLIEST_TIME, LATEST_TIME = schema.EARLIEST_TIME, schema.LATEST_TIME  # plausible sample times (tracks.schema)
 _NAT_NS = np.iinfo(np.int64).min  # NaT as integer nanoseconds
 _CONSTANT_CHUNK = 1 << 16  # rows per shared chunk of a constant text column (see constant_text)
 _GZIP_MAGIC = b"\x1f\x8b"
+_BOM = b"\xef\xbb\xbf"
 MAP_MIN_BYTES = 8 << 20  # files this large are memory-mapped rather than copied into memory (see _read_raw)
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
 
@@ -150,15 +148,25 @@ def _read_raw(path: str) -> tuple[RawFile, _Digest]:
     size = len(stored)
     if bytes(stored[:2]) != _GZIP_MAGIC:
         if isinstance(stored, pa.Buffer):
-            return MappedFile(path, stored, when_read=digest.start), digest
+            mapped = MappedFile(path, _without_bom(stored), when_read=digest.start)
+            mapped.size = size
+            return mapped, digest
         digest.start()
-        return RawFile(path=path, data=stored, sha256="", size=size), digest
+        return RawFile(path=path, data=_without_bom(stored), sha256="", size=size), digest
     digest.start()
     try:
-        data = gzip.decompress(stored)
-    except (OSError, EOFError, zlib.error) as e:
-        raise TrackFormatError(path, f"broken gzip data ({e})", expected="a complete gzip file") from None
-    return RawFile(path=path, data=data, sha256="", size=size, gzipped=True), digest
+        data = gunzip(stored, path)
+    except UnpackError as e:
+        raise TrackFormatError(path, str(e).removeprefix(f"{path}: ")) from None
+    return RawFile(path=path, data=_without_bom(data), sha256="", size=size, gzipped=True), digest
+
+
+def _without_bom(data: Any) -> Any:
+    """The content without a leading UTF-8 byte order mark (Windows tools write one; JSON and SBS readers would
+    refuse it). The hash and size still describe the bytes as stored."""
+    if bytes(data[:3]) != _BOM:
+        return data
+    return data.slice(3) if isinstance(data, pa.Buffer) else data[3:]
 
 
 class _Digest:
@@ -248,7 +256,8 @@ def _read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd
 
 
 def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split off rows with impossible values (no time, |lat| > 90, |lon| > 180, no position)."""
+    """Split off rows with impossible values (no time, |lat| > 90, |lon| > 180, no position, an infinite
+    altitude, speed, track or vertical rate)."""
     if "record" not in frame.columns:
         frame = frame.assign(record=np.arange(len(frame), dtype="int64"))
     canonical = "time" in frame and frame["time"].dtype == schema.TIME_DTYPE
@@ -257,7 +266,9 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
     else:
         time = pd.to_datetime(frame["time"], utc=True, errors="coerce") if len(frame) else pd.Series([], dtype=schema.TIME_DTYPE)
     la, lo = _numbers(frame, "lat"), _numbers(frame, "lon")
-    if canonical and len(frame) and all_possible(time.array.asi8, la, lo):  # the usual all-good case costs little
+    infinite = [(name, np.isinf(_numbers(frame, name))) for name in schema.FINITE_COLUMNS if name in frame]
+    if (canonical and len(frame) and all_possible(time.array.asi8, la, lo)
+            and not any(m.any() for _, m in infinite)):  # the usual all-good case costs little
         return frame.reset_index(drop=True), empty_rejected()
     if canonical:
         checks = impossible(time.array.asi8, la, lo)
@@ -265,12 +276,13 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
         t_na = time.isna().to_numpy()
         t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
         checks = [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
+    checks += [(m, f"{name} is not a finite number (infinite)") for name, m in infinite]
     bad = np.logical_or.reduce([m for m, _ in checks]) if len(frame) else np.zeros(0, dtype=bool)
     if not bad.any():
         out = frame if canonical else frame.assign(time=time)
         return out.reset_index(drop=True), empty_rejected()
     reasons = np.select([m for m, _ in checks], [r for _, r in checks], default="")
-    cols = [c for c in ("time", "lat", "lon") if c in frame.columns]
+    cols = [c for c in ("time", "lat", "lon", *(name for name, m in infinite if m.any())) if c in frame.columns]
     sub = frame.loc[bad, cols].astype(str)
     values = sub[cols[0]].radd(f"{cols[0]}=")
     for c in cols[1:]:

@@ -31,6 +31,10 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.
 SOURCE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=False)
 STRING_DTYPE = pd.StringDtype()
 TIME_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
+#: Plausible times, for track samples and for the times a case file names: no ADS-B export predates 1980, and
+#: nanosecond timestamps end in 2262. Track samples outside are rejected at load; case times outside are refused.
+EARLIEST_TIME = pd.Timestamp("1980-01-01", tz="UTC")
+LATEST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("record", "int64", "-", "never", "0-based index of the record in its file (array index for JSON, data row for CSV/text)."),
 )
 
+#: Measured values that are finite when given (NaN = unknown; ±inf, e.g. JSON `Infinity` or `1e400`, is a corrupt
+#: record, rejected at load).
+FINITE_COLUMNS: tuple[str, ...] = ("alt_baro_ft", "alt_geom_ft", "gs_kt", "track_deg", "vrate_fpm")
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 _BY_NAME = {c.name: c for c in COLUMNS}
 
@@ -158,4 +165,7 @@ def check(frame: pd.DataFrame) -> list[str]:
             problems.append(f"icao24 not lowercase 6-hex: {frame.loc[bad_hex, 'icao24'].unique()[:5].tolist()}")
         if frame["source"].isna().any():
             problems.append("source has nulls")
+        infinite = [c for c in FINITE_COLUMNS if np.isinf(frame[c].to_numpy()).any()]
+        if infinite:
+            problems.append(f"infinite values in {', '.join(infinite)}")
     return problems

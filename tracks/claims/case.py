@@ -20,7 +20,6 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from tracks.claims.loadopts import entry_keys, parse_options
 from tracks.claims.params import (
@@ -33,7 +32,7 @@ from tracks.claims.params import (
     parse_test,
 )
 from tracks.claims.times import TimeRange, parse_time, range_node, zone
-from tracks.claims.yamlnode import Node, unknown
+from tracks.claims.yamlnode import Node, compose, unknown
 from tracks.errors import CaseFileError
 
 __all__ = [
@@ -193,14 +192,7 @@ def load_case(path: str | os.PathLike[str]) -> Case:
 
 def parse_case(text: str, file: str = "<case>") -> Case:
     """Validate case-file text; `file` names it in errors and anchors relative track paths."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise CaseFileError(file, f"not valid YAML: {e.problem or e.context}", line=line) from None
-    except yaml.YAMLError as e:
-        raise CaseFileError(file, f"not valid YAML: {e}") from None
+    root = compose(text, file)
     if root is None:
         raise CaseFileError(file, "the file is empty; see docs/case-format.md for an example")
     doc = Node(root, "", file)

@@ -160,7 +160,7 @@ class RegionResolver:
                         for r in geo_regions.load_regions(path):
                             self._user[r.code] = r
                     except RegionError as e:
-                        raise CaseFileError(self.case.path, f"region file {path}: {e}") from None
+                        raise CaseFileError(self.case.path, str(e), key="regions") from None
         return self._user
 
     def __call__(self, ref: RegionRef, claim: Claim, param: str) -> Any:

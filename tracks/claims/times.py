@@ -15,6 +15,7 @@ import pandas as pd
 import yaml
 
 from tracks.claims.yamlnode import Node
+from tracks.schema import EARLIEST_TIME, LATEST_TIME
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,27 @@ def parse_time(text: str, default_tz: str | None = None) -> pd.Timestamp:
     if ts.tzinfo is not None:
         if zone_name is not None:
             raise ValueError(f"{text!r} gives both an offset and a zone name; give one")
-        return ts.tz_convert("UTC")
+        return _plausible(text, ts.tz_convert("UTC"))
     tzname = zone_name or default_tz
     if tzname is None:
         raise ValueError(f"{text!r} has no time zone; {_TIME_HINT}")
     tz = zone(tzname)
+    if not EARLIEST_TIME.year <= ts.year <= LATEST_TIME.year:  # before localising: zone rules end somewhere
+        _plausible(text, None)
     try:
-        return ts.tz_localize(tz, ambiguous="raise", nonexistent="raise").tz_convert("UTC")
+        local = ts.tz_localize(tz, ambiguous="raise", nonexistent="raise")
     except ValueError as e:
         kind = "does not exist" if "nonexistent" in str(e) else "is ambiguous"
         raise ValueError(f"{text!r} {kind} in {tz.key} (a daylight-saving change); give an explicit offset") from None
+    return _plausible(text, local.tz_convert("UTC"))
+
+
+def _plausible(text: str, ts: pd.Timestamp | None) -> pd.Timestamp:
+    """`ts` (UTC) in nanoseconds when it lies in the times tracks handles (tracks.schema), else ValueError."""
+    if ts is None or not EARLIEST_TIME <= ts <= LATEST_TIME:
+        raise ValueError(f"{text!r} is outside {EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d}, the times tracks "
+                         "handles (no ADS-B export predates 1980); check the year")
+    return ts.as_unit("ns")
 
 
 def time_node(y: Node, default_tz: str | None) -> pd.Timestamp:

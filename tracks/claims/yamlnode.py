@@ -15,6 +15,44 @@ import yaml
 from tracks.errors import CaseFileError
 
 SAFE = yaml.SafeLoader("")
+MAX_DEPTH = 50  # nested mappings/lists: a case file needs about six
+MAX_ALIASES = 200  # *alias references: enough for reuse, too few for an exponential "billion laughs"
+#: Explicit tags a case file may carry (YAML's core schema); others (!!python/object, !custom) are refused.
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                                           "map", "seq"))
+
+
+def compose(text: str, file: str) -> yaml.Node | None:
+    """The YAML node tree of a case file, after a first pass over its events that refuses what no case needs and
+    what would break the parser: explicit tags other than plain values, nesting deeper than MAX_DEPTH (PyYAML's
+    composer recurses) and more than MAX_ALIASES aliases. CaseFileError at the offending line."""
+    depth = aliases = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!") and tag not in PLAIN_TAGS:
+                raise CaseFileError(file, f"the YAML tag {tag!r} is not allowed: a case file holds plain text, "
+                                    "numbers, lists and mappings (remove the tag)", line=line)
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise CaseFileError(file, f"lists/mappings nested more than {MAX_DEPTH} deep; a case file "
+                                        "needs a handful of levels (see docs/case-format.md)", line=line)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise CaseFileError(file, f"more than {MAX_ALIASES} YAML aliases (*name); write the values out",
+                                        line=line)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise CaseFileError(file, f"not valid YAML: {e.problem or e.context}",
+                            line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as e:
+        raise CaseFileError(file, f"not valid YAML: {type(e).__name__}") from None
 
 
 class Node:
@@ -62,13 +100,14 @@ class Node:
             return "a list"
         if self.is_null:
             return "nothing"
-        return repr(self.node.value)
+        text = str(self.node.value)
+        return repr(text) if len(text) <= 60 else f"a value of {len(text)} characters"
 
     def value(self) -> Any:
         """The plain Python value of a scalar (int, float, bool, str, date, None)."""
         if not isinstance(self.node, yaml.ScalarNode):
             raise self.error(f"expected a single value, got {self.describe()}")
-        return SAFE.construct_object(self.node, deep=True)
+        return construct(self)
 
     def mapping(self, known: tuple[str, ...] | None = None, what: str = "a mapping") -> dict[str, Node]:
         """The children of a mapping by key; rejects duplicate keys and (when `known` is given) unknown keys."""
@@ -76,7 +115,7 @@ class Node:
             raise self.error(f"expected {what}, got {self.describe()}")
         out: dict[str, Node] = {}
         for knode, vnode in self.node.value:
-            kval = SAFE.construct_object(knode, deep=True) if isinstance(knode, yaml.ScalarNode) else None
+            kval = construct(Node(knode, self.key, self.file)) if isinstance(knode, yaml.ScalarNode) else None
             if not isinstance(kval, (str, int, float)) or isinstance(kval, bool):
                 raise Node(knode, self.key, self.file).error(f"expected a text key, got {Node(knode, '', '').describe()}")
             k = str(kval)
@@ -116,6 +155,16 @@ class Node:
         if minimum is not None and x < minimum:
             raise self.error(f"expected a number >= {minimum:g}, got {self.node.value}")
         return x
+
+
+def construct(y: Node) -> Any:
+    """A scalar's Python value with YAML's core schema; CaseFileError (not a traceback) when the value cannot be
+    built, e.g. an integer of thousands of digits or a malformed timestamp."""
+    try:
+        return SAFE.construct_object(y.node, deep=True)
+    except (ValueError, OverflowError, yaml.YAMLError) as e:
+        raise y.error(f"cannot read {y.describe()} as a plain value (text, a number of at most a few hundred "
+                      f"digits, a date): {type(e).__name__}") from None
 
 
 def unknown(name: str, known: tuple[str, ...] | list[str], what: str) -> str:

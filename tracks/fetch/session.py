@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import random
 import threading
@@ -189,9 +190,13 @@ def retry_after_s(response: requests.Response) -> float | None:
             continue
         value = value.strip()
         try:
-            return max(0.0, float(value))
+            seconds = float(value)
         except ValueError:
             pass
+        else:
+            if math.isnan(seconds):  # unusable: back off as if no header came
+                continue
+            return max(0.0, seconds)  # inf stays inf: longer than any wait the client accepts
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
@@ -215,6 +220,8 @@ def fetch_error(message: str, *, url: str = "", status: int | None = None,
 def _wait_words(seconds: float | None) -> str:
     if seconds is None:
         return "a minute or so"
+    if not math.isfinite(seconds) or seconds > 86400 * 7:
+        return "a while (the server asked for an unbounded wait)"
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 

@@ -11,7 +11,7 @@ import pkgutil
 from functools import cache
 
 from tracks.errors import TrackFormatError
-from tracks.formats.base import Format, Parsed, RawFile
+from tracks.formats.base import Format, Parsed, RawFile, describe_bytes
 
 __all__ = ["Format", "Parsed", "RawFile", "all_formats", "detect", "get_format"]
 
@@ -56,11 +56,8 @@ def detect(raw: RawFile) -> Format:
         raw.json()  # raises the precise error (line, column) when the JSON is broken or truncated
         raise TrackFormatError(raw.path, "valid JSON, but not a layout tracks knows",
                                expected=f"one of: {known}; or pass format=...")
-    text = raw.head[:60].decode("utf-8", "replace")
-    binary = "\ufffd" in text[:-1] or any(ord(c) < 32 and c not in "\t\r\n" for c in text)
-    # binary: show bytes, not mojibake and terminal control characters
-    preview = "the bytes " + raw.head[:16].hex(" ") if binary else repr(text)
+    # by type and size only: never quote a file that may be anything (a password file, an environment dump)
     raise TrackFormatError(
-        raw.path, f"cannot tell what format this is (starts with {preview})",
+        raw.path, f"cannot tell what format this is ({describe_bytes(raw.data, len(raw.data))})",
         expected=f"one of: {known}; or pass format=...",
     )

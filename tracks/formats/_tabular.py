@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 
 from tracks.errors import TrackFormatError
 from tracks.formats._timeparse import clean_text
-from tracks.formats.base import RawFile
+from tracks.formats.base import RawFile, describe_text
 
 _DELIMITERS = (",", ";", "\t", "|")
 
@@ -99,7 +99,7 @@ def read_delimited(
     delim = delimiter or sniff_delimiter(line)
     header = header_cells(line, delim)
     if len(header) < 2:
-        raise TrackFormatError(raw.path, f"the header {line[:80]!r} has fewer than 2 columns", where="line 1",
+        raise TrackFormatError(raw.path, f"the header ({describe_text(line)}) has fewer than 2 columns", where="line 1",
                                expected="a delimited text file with a header")
     names = unique_names(header)
     keep_text = {f"c{i}" for i, h in enumerate(header) if text_columns is not None and text_columns(h)}

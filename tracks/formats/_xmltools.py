@@ -1,9 +1,8 @@
 """Safe, namespace-agnostic XML helpers for KML and GPX.
 
-Parsing uses the standard library (xml.etree on expat). KML and GPX never need a DTD, so any document that
-declares entities (`<!ENTITY`) is refused before parsing: that closes the entity-expansion ("billion laughs")
-and external-entity attacks without an extra dependency (expat >= 2.4 also limits expansion itself, and
-ElementTree never fetches external resources).
+Parsing uses defusedxml over the standard library's expat: a document that declares entities or refers to
+external ones is refused whatever its encoding (UTF-8, UTF-16, ...), which closes the entity-expansion ("billion
+laughs") and external-entity attacks. KML and GPX never need either.
 """
 
 from __future__ import annotations
@@ -12,25 +11,29 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
 from tracks.errors import TrackFormatError
 from tracks.formats.base import RawFile
-
-_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def root_name(raw: RawFile) -> str:
     """Local name of the first element in the first 4 KiB ('' when there is none), for sniffing."""
-    m = re.search(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)", raw.head)
+    head = raw.head
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte order mark: read the head as text
+        head = head[:len(head) // 2 * 2].decode("utf-16", "replace").encode("utf-8", "replace")
+    m = re.search(rb"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)", head)
     return m.group(1).decode("ascii", "replace") if m else ""
 
 
 def parse(raw: RawFile, expected: str) -> ET.Element:
     """The document's root element; TrackFormatError naming line and column for malformed XML."""
-    if _ENTITY.search(raw.data):
-        raise TrackFormatError(raw.path, "the XML declares entities (<!ENTITY ...>); refused for safety",
-                               expected=f"{expected} without a DTD")
     try:
-        return ET.fromstring(raw.data)
+        return SafeET.fromstring(raw.data)
+    except defusedxml.DefusedXmlException as e:
+        raise TrackFormatError(raw.path, f"the XML declares or uses entities ({type(e).__name__}); refused for "
+                               "safety", expected=f"{expected} without a DTD") from None
     except ET.ParseError as e:
         line, col = e.position
         msg = str(e).split(":")[0]

@@ -106,6 +106,26 @@ class Format:
     multi_aircraft: bool = False  # the format usually holds many aircraft (aircraft.json, OpenSky states)
 
 
+def describe_text(text: str) -> str:
+    """A line or file content by its kind and size, never by its characters (an error message must not quote a
+    file that may not be a track at all: a password file, an environment dump): 'a line of 52 characters'."""
+    return f"a line of {len(text)} characters"
+
+
+def describe_bytes(data: bytes, size: int) -> str:
+    """What a file looks like, by type and size only: 'a text file of 1,234 bytes (12 lines)', 'a binary file of
+    2,048 bytes'."""
+    head = data[:4096]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        text = head[:e.start].decode("utf-8") if e.start > len(head) - 4 else None
+    if text is None or any(ord(c) < 32 and c not in "\t\r\n\f" for c in text):
+        return f"a binary file of {size:,} bytes"
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    return f"a text file of {size:,} bytes ({lines:,} line{'s' if lines != 1 else ''})"
+
+
 def is_icao_hex(s: str) -> bool:
     """Lowercase 6-hex ICAO address, optionally with readsb's '~' prefix for non-ICAO addresses."""
     h = s[1:] if s.startswith("~") else s

@@ -225,7 +225,7 @@ def read_csv(raw: RawFile, repeats: str = "drop") -> Parsed:
     _check_repeats(raw, repeats)
     names = _header_names(raw)
     if not _looks_historical(names):
-        raise TrackFormatError(raw.path, f"header {','.join(names)[:200]!r} lacks OpenSky columns", where="line 1",
+        raise TrackFormatError(raw.path, f"the header ({len(names)} columns) lacks OpenSky columns", where="line 1",
                                expected="time, icao24, lat, lon and lastposupdate/baroaltitude/...")
     original = {n: c for n, c in zip(names, _raw_header(raw), strict=False)}
     wanted = [original[n] for n in _used_columns(original)]
@@ -264,8 +264,41 @@ def read_parquet(raw: RawFile, repeats: str = "drop") -> Parsed:
     except (pa.ArrowException, OSError) as e:
         raise TrackFormatError(raw.path, f"unreadable Parquet file ({e})", expected="a complete Parquet file") from None
     done_reading(raw)
-    table = table.rename_columns([c.lower() for c in table.column_names])
+    table = _parquet_columns(table.rename_columns([c.lower() for c in table.column_names]), raw)
     return _historical(table, raw, repeats)
+
+
+def _parquet_columns(table: pa.Table, raw: RawFile) -> pa.Table:
+    """The state-vector columns of a Parquet table with the types the reader expects: an integer `icao24` (the
+    24-bit address stored as a number) as 6 lower-case hex digits; TrackFormatError naming the column when one
+    holds lists, structs or values that do not convert (e.g. text in `lat`)."""
+    for name in table.column_names:
+        col = table[name]
+        kind = col.type.value_type if pa.types.is_dictionary(col.type) else col.type
+        if pa.types.is_nested(kind):
+            raise TrackFormatError(raw.path, f"holds {kind} values", where=f"column {name}",
+                                   expected="one number, time or text per row")
+        if name == "icao24" and pa.types.is_integer(kind):
+            table = table.set_column(table.column_names.index(name), name, icao_hex(col))
+            continue
+        want = _HIST_TYPES.get(name)
+        if want is not None and not pa.types.is_dictionary(want) and kind != want:
+            try:
+                table = table.set_column(table.column_names.index(name), name, pc.cast(col, want))
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                raise TrackFormatError(raw.path, f"holds {kind} values that are not {want}",
+                                       where=f"column {name}", expected=f"{want} values") from None
+    return table
+
+
+def icao_hex(column: pa.ChunkedArray) -> pa.Array:
+    """24-bit addresses stored as integers -> 6 lower-case hex digits ('0d8373'); values outside 0..0xFFFFFF
+    become null (no address)."""
+    values = np.asarray(pc.fill_null(column, -1).to_numpy(zero_copy_only=False), dtype="int64")
+    valid = (values >= 0) & (values <= 0xFFFFFF)
+    nibbles = (np.where(valid, values, 0)[:, None] >> np.arange(20, -1, -4)) & 0xF
+    text = np.frombuffer(b"0123456789abcdef", dtype="S1")[nibbles].view("S6").ravel()
+    return pc.cast(pa.array(text, pa.binary(6), mask=~valid), pa.string())
 
 
 def _used_columns(present: Iterable[str]) -> list[str]:

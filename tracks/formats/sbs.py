@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tracks.errors import TrackFormatError
-from tracks.formats.base import Format, Parsed, RawFile
+from tracks.formats.base import Format, Parsed, RawFile, describe_text
 from tracks.schema import STRING_DTYPE
 
 N_FIELDS = 22
@@ -101,7 +101,7 @@ def read(raw: RawFile, tz: str = "UTC", max_carry_s: float = 60.0) -> Parsed:
         why_parts.append(["incomplete last line (capture cut off)"])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        got = f"{nf[i]} fields instead of {N_FIELDS}" if is_msg[i] else f"not a BaseStation line: {_text(lines, i)[:60]!r}"
+        got = f"{nf[i]} fields instead of {N_FIELDS}" if is_msg[i] else f"not a BaseStation line ({describe_text(_text(lines, i))})"
         raise TrackFormatError(raw.path, got, where=f"line {i + 1}", expected="SBS-1 lines MSG,<type>,... with 22 fields")
     if status.any():
         at = np.flatnonzero(status)

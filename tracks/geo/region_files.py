@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import defusedxml
+import defusedxml.ElementTree as SafeET
 import numpy as np
 import shapefile
 import shapely
@@ -30,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from tracks.errors import RegionError
 from tracks.geo.regions import Region
+from tracks.unpack import UnpackError, read_member
 
 CODE_FIELDS = ("code", "id", "ident", "icao", "designator", "iso_3166_2", "iso_a2", "iso", "key")
 NAME_FIELDS = ("name", "title", "label", "description", "nam")
@@ -59,8 +62,8 @@ def load_regions(path: str | os.PathLike[str], *, code_field: str | None = None,
     seen: dict[str, int] = {}
     for i, (props, geom, where) in enumerate(features, start=1):
         geom, note = _checked(p, where, geom)
-        code = _pick(props, code_field, CODE_FIELDS) or f"{p.stem}#{i}"
-        name = _pick(props, name_field, NAME_FIELDS) or code
+        code = _pick(props, code_field, CODE_FIELDS, f"{p}: {where}") or f"{p.stem}#{i}"
+        name = _pick(props, name_field, NAME_FIELDS, f"{p}: {where}") or code
         if code in seen:
             seen[code] += 1
             code = f"{code}#{seen[code]}"
@@ -70,15 +73,20 @@ def load_regions(path: str | os.PathLike[str], *, code_field: str | None = None,
     return tuple(out)
 
 
-def _pick(props: Mapping[str, Any], field: str | None, candidates: Iterable[str]) -> str:
+def _pick(props: Mapping[str, Any], field: str | None, candidates: Iterable[str], where: str) -> str:
+    """The first of `candidates` (or `field`) present in `props`, as text; RegionError when it is not a plain
+    value (a list, an object)."""
     lower = {str(k).lower(): v for k, v in props.items()}
-    if field is not None:
-        if field.lower() not in lower:
-            raise RegionError(f"no property {field!r} in the file (properties: {', '.join(map(str, props)) or 'none'})")
-        return str(lower[field.lower()]).strip()
-    for c in candidates:
+    names = [field.lower()] if field is not None else list(candidates)
+    if field is not None and field.lower() not in lower:
+        raise RegionError(f"{where}: no property {field!r} (properties: {', '.join(map(str, props)) or 'none'})")
+    for c in names:
         v = lower.get(c)
-        if v not in (None, "") and str(v).strip():
+        if v is None or v == "":
+            continue
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            raise RegionError(f"{where}: property {c!r} is {_describe(v)} (expected text or a number)")
+        if str(v).strip():
             return str(v).strip()
     return ""
 
@@ -103,31 +111,68 @@ def _checked(path: Path, where: str, geom: BaseGeometry) -> tuple[BaseGeometry, 
 
 
 # -- GeoJSON --------------------------------------------------------------------------------------------------------
+GEOJSON_GEOMETRIES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                      "GeometryCollection")
+
+
 def _geojson(path: Path) -> Iterable[tuple[dict, BaseGeometry, str]]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise RegionError(f"{path}: not valid JSON ({exc})") from exc
-    if not isinstance(doc, dict) or "type" not in doc:
-        raise RegionError(f"{path}: not GeoJSON (expected an object with a 'type')")
-    if doc["type"] == "FeatureCollection":
-        feats = doc.get("features") or []
-    elif doc["type"] == "Feature":
+        doc = json.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise RegionError(f"{path}: not valid JSON ({type(exc).__name__})") from None
+    except RecursionError:
+        raise RegionError(f"{path}: JSON nested too deeply to be GeoJSON") from None
+    kind = doc.get("type") if isinstance(doc, dict) else None
+    if not isinstance(kind, str) or kind not in ("FeatureCollection", "Feature", *GEOJSON_GEOMETRIES):
+        got = f"a 'type' that is {_describe(kind)}" if isinstance(doc, dict) else _describe(doc)
+        raise RegionError(f"{path}: not GeoJSON: got {got} (expected an object whose 'type' is FeatureCollection, "
+                          f"Feature or a geometry type)")
+    if kind == "FeatureCollection":
+        feats = doc.get("features")
+        if feats is None:
+            feats = []
+        if not isinstance(feats, list):
+            raise RegionError(f"{path}: 'features' is {_describe(feats)} (expected a list of features)")
+    elif kind == "Feature":
         feats = [doc]
     else:
         feats = [{"type": "Feature", "properties": {}, "geometry": doc}]
     for i, f in enumerate(feats):
         where = f"feature {i}"
-        if not isinstance(f, dict) or f.get("geometry") is None:
+        if not isinstance(f, dict):
+            raise RegionError(f"{path}: {where}: {_describe(f)} (expected a Feature object)")
+        if f.get("geometry") is None:
             continue
         try:
             geom = shape(f["geometry"])
-        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
-            raise RegionError(f"{path}: {where}: unreadable geometry ({exc})") from exc
-        props = dict(f.get("properties") or {})
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError,
+                shapely.errors.GEOSException) as exc:
+            raise RegionError(f"{path}: {where}: unreadable geometry ({type(exc).__name__}; expected a GeoJSON "
+                              "geometry with lon/lat coordinates)") from None
+        props = f.get("properties")
+        if props is None:
+            props = {}
+        if not isinstance(props, dict):
+            raise RegionError(f"{path}: {where}: 'properties' is {_describe(props)} (expected an object)")
+        props = dict(props)
         if "id" in f and "id" not in props:
             props["id"] = f["id"]
         yield props, geom, where
+
+
+def _describe(value: Any) -> str:
+    """A JSON value by its type (and size), never by its content: 'a list of 3 items', 'the number 5'."""
+    if isinstance(value, bool) or value is None:
+        return f"the value {json.dumps(value)}"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"a text of {len(value)} characters"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} keys"
+    return type(value).__name__
 
 
 # -- KML / KMZ ------------------------------------------------------------------------------------------------------
@@ -137,10 +182,18 @@ def _kmz(path: Path) -> Iterable[tuple[dict, BaseGeometry, str]]:
             kml = next((n for n in zf.namelist() if n.lower().endswith(".kml")), None)
             if kml is None:
                 raise RegionError(f"{path}: the KMZ holds no .kml file")
-            data = zf.read(kml)
+            data = _member(zf, kml, path)
     except zipfile.BadZipFile as exc:
         raise RegionError(f"{path}: not a KMZ (zip) file") from exc
     yield from _kml_bytes(path, data)
+
+
+def _member(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """A zip member's bytes within the decompression limits (tracks.unpack); RegionError past them."""
+    try:
+        return read_member(zf, name, str(path))
+    except UnpackError as e:
+        raise RegionError(str(e)) from None
 
 
 def _kml(path: Path) -> Iterable[tuple[dict, BaseGeometry, str]]:
@@ -148,12 +201,15 @@ def _kml(path: Path) -> Iterable[tuple[dict, BaseGeometry, str]]:
 
 
 def _kml_bytes(path: Path, data: bytes) -> Iterable[tuple[dict, BaseGeometry, str]]:
-    if b"<!DOCTYPE" in data[:2000] or b"<!ENTITY" in data:
-        raise RegionError(f"{path}: KML with DTD/entities is refused (it could expand without bound)")
     try:
-        root = ElementTree.fromstring(data)
+        root = SafeET.fromstring(data)
+    except defusedxml.DefusedXmlException as exc:
+        raise RegionError(f"{path}: KML with DTD/entities is refused (it could expand without bound; "
+                          f"{type(exc).__name__})") from None
     except ElementTree.ParseError as exc:
-        raise RegionError(f"{path}: not valid XML ({exc})") from exc
+        raise RegionError(f"{path}: not valid XML ({exc})") from None
+    except (ValueError, LookupError, RecursionError) as exc:
+        raise RegionError(f"{path}: unreadable XML ({type(exc).__name__})") from None
     ns = _KML if root.tag.startswith(_KML) else ""
     for i, pm in enumerate(root.iter(f"{ns}Placemark")):
         where = f"Placemark {i}"
@@ -226,9 +282,9 @@ def _zip(path: Path) -> Iterable[tuple[dict, BaseGeometry, str]]:
                     member = next((n for n in names if n.lower() == f"{stem}.{ext}".lower()), None)
                     if member is None:
                         raise RegionError(f"{path}: {shp} has no .{ext} beside it in the zip")
-                    parts[ext] = io.BytesIO(zf.read(member))
+                    parts[ext] = io.BytesIO(_member(zf, member, path))
                 prj_name = next((n for n in names if n.lower() == f"{stem}.prj".lower()), None)
-                prj = zf.read(prj_name).decode(errors="replace") if prj_name else ""
+                prj = _member(zf, prj_name, path).decode(errors="replace") if prj_name else ""
                 rdr = shapefile.Reader(**parts, encodingErrors="replace")
                 yield from _shapes(path, rdr, prj, prefix=f"{shp}: ")
     except zipfile.BadZipFile as exc:

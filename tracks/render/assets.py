@@ -145,6 +145,7 @@ body .leaflet-container { background: #cfe0ec; font: inherit; font-size: 12px; }
 .tm-measured dt { color: #57606a; }
 .tm-measured dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .tm-notes { margin: 4px 0 0; padding-left: 18px; font-size: 12px; color: #57606a; }
+.tm-description { font-size: 13px; margin: 0 0 10px; white-space: pre-line; }
 .tm-case-notes { background: #fff8e1; border: 1px solid #e8d9a8; border-radius: 6px; padding: 6px 10px; margin: 0 0 10px; font-size: 12px; }
 .tm-case-notes ul { margin: 3px 0 0; padding-left: 18px; }
 .tm-show { margin-top: 5px; font-size: 12px; color: #0969da; font-weight: 600; }

@@ -143,6 +143,9 @@ def panel_html(inp: MapInput) -> str:
         out.append(f'<div class="tm-panel-head"><h2>Claims ({len(inp.verdicts)})</h2>'
                    '<button type="button" class="tm-reset" title="Show the whole track">Whole track</button></div>'
                    '<p class="tm-hint">Click a claim to zoom to its evidence.</p>')
+        description = str(attr(inp.case, "description", "") or "")
+        if description:  # the case file's free text (docs/case-format.md), escaped like every case text
+            out.append(f'<p class="tm-description">{esc(description)}</p>')
         if inp.notes:
             out.append('<div class="tm-case-notes"><b>Notes on the data</b><ul>'
                        + "".join(f"<li>{esc(n)}</li>" for n in inp.notes) + "</ul></div>")

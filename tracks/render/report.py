@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
 from importlib import import_module
@@ -394,21 +396,24 @@ def write_outputs(result: CaseResult, out_dir: str | os.PathLike[str], *, tiles:
     """Write report.json, report.md and (when the map renderer exists) map.html into `out_dir`.
 
     Returns the paths written. `tiles` asks the map for online tiles. The folder is created if needed;
-    nothing else in it is touched.
+    nothing else in it is touched. All or nothing: the files are written into a temporary folder inside
+    `out_dir` and moved into place only once every one of them is complete, so a failure leaves the previous
+    run's files as they were (never new reports next to an old map).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    p = out / "report.json"
-    p.write_text(report_json(result), encoding="utf-8")
-    paths.append(p)
-    p = out / "report.md"
-    p.write_text(report_markdown(result), encoding="utf-8")
-    paths.append(p)
-    module = _map_module()
-    if module is not None:
-        m = module.render_map(result, tiles=tiles) if tiles else module.render_map(result)
-        p = out / "map.html"
-        m.save(str(p))
-        paths.append(p)
-    return paths
+    staging = Path(tempfile.mkdtemp(prefix=".tracks-writing-", dir=out))
+    try:
+        names = ["report.json", "report.md"]
+        (staging / "report.json").write_text(report_json(result), encoding="utf-8")
+        (staging / "report.md").write_text(report_markdown(result), encoding="utf-8")
+        module = _map_module()
+        if module is not None:
+            m = module.render_map(result, tiles=tiles) if tiles else module.render_map(result)
+            m.save(str(staging / "map.html"))
+            names.append("map.html")
+        for name in names:
+            os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in names]
