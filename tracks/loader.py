@@ -33,6 +33,8 @@ from tracks.unpack import UnpackError, gunzip
 
 PROGRESS_THRESHOLD = 20  # show a progress bar when loading more files than this
 EARLIEST_TIME, LATEST_TIME = schema.EARLIEST_TIME, schema.LATEST_TIME  # plausible sample times (tracks.schema)
+BATCH_FILES = 256  # files per batch when loading many: each batch is built into one table
+PARALLEL_MIN_FILES = 64  # loads of this many files or more run their batches on a process pool
 _NAT_NS = np.iinfo(np.int64).min  # NaT as integer nanoseconds
 _CONSTANT_CHUNK = 1 << 16  # rows per shared chunk of a constant text column (see constant_text)
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -46,6 +48,7 @@ def load(
     format: str | None = None,
     *,
     progress: bool | None = None,
+    jobs: int | None = None,
     **options: Any,
 ) -> Track | Traffic:
     """Load one or many track files into a Track (one aircraft) or a Traffic table (several).
@@ -54,23 +57,53 @@ def load(
     `format` forces a format by name (see `tracks.formats.all_formats()`); by default it is detected from
     the content. Other `options` go to the format's reader (e.g. ``tz="Europe/Paris"`` for SBS files that
     carry local time, ``columns={"Latitude": "lat"}`` for generic CSV).
+    Many files are read in batches, each built into one table; from PARALLEL_MIN_FILES files on, the batches
+    run on a process pool of `jobs` processes (default: every core). Every file keeps its own Source (sha256).
     Raises TrackFormatError naming the file when a file cannot be read.
     """
     files = list(expand(paths))
-    frames: list[pd.DataFrame] = []
-    sources: list[Source] = []
-    rejected: list[pd.DataFrame] = []
-    for path in _progress(files, progress):
-        frame, source, rej = read_file(path, format=format, **options)
-        frames.append(frame)
-        sources.append(source)
-        if len(rej):
-            rejected.append(rej)
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    rej_all = pd.concat(rejected, ignore_index=True) if rejected else empty_rejected()
+    if len(files) == 1:
+        data, source, rej_all = read_file(files[0], format=format, **options)
+        sources: tuple[Source, ...] = (source,)
+    else:
+        data, sources, rej_all = _load_many(files, format, options, progress, jobs)
     if _several_aircraft(data["icao24"]):
-        return Traffic(data, tuple(sources), rej_all)
-    return Track(data, tuple(sources), rej_all)
+        return Traffic(data, sources, rej_all)
+    return Track(data, sources, rej_all)
+
+
+def _load_many(files: list[str], format: str | None, options: dict[str, Any], progress: bool | None,
+               jobs: int | None) -> tuple[pd.DataFrame, tuple[Source, ...], pd.DataFrame]:
+    """Many files, in batches of BATCH_FILES: each batch becomes one Arrow table (read_batch), the batches run
+    on a process pool when there are at least PARALLEL_MIN_FILES files, and the table is built once."""
+    batches = [files[i : i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
+    workers = min(len(batches), jobs or os.cpu_count() or 1)
+    bar = _progress_bar(len(files), progress)
+    done: list[tuple[pa.Table, list[Source], pd.DataFrame | None]] = []
+    try:
+        if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                futures = [pool.submit(read_batch, b, format, options) for b in batches]
+                for f, b in zip(futures, batches, strict=True):
+                    done.append(f.result())
+                    if bar is not None:
+                        bar.update(len(b))
+        else:
+            for b in batches:
+                done.append(read_batch(b, format, options))
+                if bar is not None:
+                    bar.update(len(b))
+    finally:
+        if bar is not None:
+            bar.close()
+    data = arrow_to_frame(pa.concat_tables([t for t, _, _ in done]))
+    rejected = [r for _, _, r in done if r is not None and len(r)]
+    rej_all = _typed_rejected(pd.concat(rejected, ignore_index=True)) if rejected else empty_rejected()
+    return data, tuple(s for _, srcs, _ in done for s in srcs), rej_all
 
 
 def _several_aircraft(icao: pd.Series) -> bool:
@@ -214,8 +247,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd.DataFrame, Source, pd.DataFrame]:
-    raw, digest = _read_raw(path)
+def _read_file(path: str, format: str | None = None, *, pre_read: tuple[RawFile, _Digest] | None = None,
+               **options: Any) -> tuple[pd.DataFrame, Source, pd.DataFrame]:
+    raw, digest = pre_read if pre_read is not None else _read_raw(path)
     fmt = get_format(format) if format else detect(raw)
     try:
         parsed: Parsed = fmt.read(raw, **options)
@@ -276,7 +310,7 @@ def validate(frame: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame
         t_na = time.isna().to_numpy()
         t_range = ~t_na & ((time < EARLIEST_TIME) | (time > LATEST_TIME)).to_numpy(dtype=bool)
         checks = [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
-    checks += [(m, f"{name} is not a finite number (infinite)") for name, m in infinite]
+    checks += [(m, reason_infinite(name)) for name, m in infinite]
     bad = np.logical_or.reduce([m for m, _ in checks]) if len(frame) else np.zeros(0, dtype=bool)
     if not bad.any():
         out = frame if canonical else frame.assign(time=time)
@@ -305,13 +339,20 @@ def all_possible(ns: np.ndarray, la: np.ndarray, lo: np.ndarray) -> bool:
     return bool(ok.all())
 
 
-def impossible(ns: np.ndarray, la: np.ndarray, lo: np.ndarray) -> list[tuple[np.ndarray, str]]:
+def impossible(ns: np.ndarray, la: np.ndarray, lo: np.ndarray,
+               finite: dict[str, np.ndarray] | None = None) -> list[tuple[np.ndarray, str]]:
     """The rules every loaded row must pass, as (mask of the rows failing it, reason), first rule first:
-    a time (integer ns since the epoch, NaT = int64 min) within EARLIEST_TIME..LATEST_TIME, and a position."""
+    a time (integer ns since the epoch, NaT = int64 min) within EARLIEST_TIME..LATEST_TIME, a position, and
+    no infinite value in the `finite` columns given (schema.FINITE_COLUMNS)."""
     t_na = ns == _NAT_NS
     t_range = (ns < EARLIEST_TIME.value) | (ns > LATEST_TIME.value)
     t_range &= ~t_na
-    return [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
+    checks = [(t_na, REASON_NO_TIME), (t_range, REASON_TIME_RANGE), *impossible_positions(la, lo)]
+    return checks + [(np.isinf(v), reason_infinite(k)) for k, v in (finite or {}).items() if k in schema.FINITE_COLUMNS]
+
+
+def reason_infinite(name: str) -> str:
+    return f"{name} is not a finite number (infinite)"
 
 
 def impossible_positions(la: np.ndarray, lo: np.ndarray) -> list[tuple[np.ndarray, str]]:
@@ -393,13 +434,85 @@ def _typed_rejected(rej: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _progress(files: list[str], progress: bool | None) -> Iterable[str]:
-    show = len(files) > PROGRESS_THRESHOLD if progress is None else progress
+def _progress_bar(n_files: int, progress: bool | None) -> Any:
+    show = n_files > PROGRESS_THRESHOLD if progress is None else progress
     if not show:
-        return files
+        return None
     from tqdm.auto import tqdm
 
-    return tqdm(files, desc="loading", unit="file")
+    return tqdm(total=n_files, desc="loading", unit="file")
+
+
+def read_batch(paths: list[str], format: str | None = None,
+               options: dict[str, Any] | None = None) -> tuple[pa.Table, list[Source], pd.DataFrame | None]:
+    """Read files into one Arrow table with the canonical columns (schema.ARROW_SCHEMA's first columns), their
+    Sources, and their rejected records (None when there are none). readsb traces are decoded to arrays and
+    joined once (tracks.formats._trace_batch); other formats are read as by `read_file`."""
+    from tracks.formats import readsb_trace
+    from tracks.formats._trace_batch import trace_batch
+
+    options = options or {}
+    traces: list[tuple[int, readsb_trace.TraceColumns, RawFile, _Digest, str]] = []
+    sources: list[Source | None] = []
+    tables: list[pa.Table] = []
+    rejected: list[pd.DataFrame] = []
+    with _gc_paused():
+        for path in paths:
+            raw, digest = _read_raw(path)
+            fmt = get_format(format) if format else detect(raw)
+            if fmt.name == "readsb-trace" and not options:
+                cols = readsb_trace.decode(raw.json(), path, b"true" in raw.data or b"false" in raw.data)
+                digest.start()
+                traces.append((len(sources), cols, raw, digest, fmt.name))
+                sources.append(None)
+                continue
+            frame, source, rej = _read_file(path, format, pre_read=(raw, digest), **options)
+            tables.append(_canonical_arrow(frame))
+            sources.append(source)
+            if len(rej):
+                rejected.append(rej)
+    if traces:
+        batch = trace_batch([t[1] for t in traces], [t[2].path for t in traces], impossible)
+        tables.insert(0, batch.table.select(list(schema.COLUMN_NAMES)))
+        for k, (slot, cols, raw, digest, name) in enumerate(traces):
+            reasons = batch.reasons[k]
+            sources[slot] = Source(path=raw.path, sha256=digest.result(), format=name, size=raw.size,
+                                   records_read=batch.read[k], records_kept=batch.kept[k],
+                                   records_rejected=sum(reasons.values()), rejected_reasons=dict(reasons),
+                                   illustrative=cols.illustrative, note=cols.note)
+        if batch.rejected:
+            files = [t[2].path for t in traces]
+            rejected.append(pd.DataFrame({"file": [files[k] for k, *_ in batch.rejected],
+                                          "record": [r for _, r, _, _ in batch.rejected],
+                                          "reason": [w for _, _, w, _ in batch.rejected],
+                                          "values": [v for *_, v in batch.rejected]}))
+    table = pa.concat_tables(tables) if tables else schema.ARROW_SCHEMA.empty_table().select(list(schema.COLUMN_NAMES))
+    rej = _typed_rejected(pd.concat(rejected, ignore_index=True)) if rejected else None
+    return table, [s for s in sources if s is not None], rej
+
+
+def _canonical_arrow(frame: pd.DataFrame) -> pa.Table:
+    target = pa.schema([schema.ARROW_SCHEMA.field(c) for c in schema.COLUMN_NAMES])
+    return pa.Table.from_pandas(frame, preserve_index=False).cast(target)
+
+
+def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
+    """A table with the canonical columns (Arrow types of schema.ARROW_SCHEMA) as the canonical pandas table."""
+    table = table.select(list(schema.COLUMN_NAMES))
+
+    def mapper(t: pa.DataType) -> Any:
+        if t in (pa.string(), pa.large_string()):
+            return schema.STRING_DTYPE
+        if t == pa.bool_():
+            return pd.BooleanDtype()
+        return None
+
+    frame = table.to_pandas(types_mapper=mapper)
+    for c in ("stale", "new_leg"):
+        frame[c] = frame[c].to_numpy(dtype=bool)
+    frame["source"] = frame["source"].astype(str).astype(schema.SOURCE_DTYPE) if frame["source"].dtype != \
+        schema.SOURCE_DTYPE else frame["source"]
+    return _writable(schema.conform(frame))
 
 
 def format_names() -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 #: Position source types (readsb's ``type`` values folded into a short vocabulary).
 SOURCE_TYPES: tuple[str, ...] = (
@@ -79,6 +80,19 @@ COLUMNS: tuple[Column, ...] = (
 #: record, rejected at load).
 FINITE_COLUMNS: tuple[str, ...] = ("alt_baro_ft", "alt_geom_ft", "gs_kt", "track_deg", "vrate_fpm")
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+#: The canonical columns as Arrow types (batch tables, the history dataset's Parquet files), followed by the
+#: readsb database fields the history dataset keeps: `db_flags` (1 military, 2 interesting, 4 PIA, 8 LADD)
+#: and `aircraft_type` (readsb `t`). Those two are not part of the track table.
+ARROW_SCHEMA = pa.schema([
+    ("time", pa.timestamp("ns", tz="UTC")), ("icao24", pa.string()), ("callsign", pa.string()),
+    ("registration", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()), ("alt_baro_ft", pa.float64()),
+    ("alt_geom_ft", pa.float64()), ("on_ground", pa.bool_()), ("gs_kt", pa.float64()), ("track_deg", pa.float64()),
+    ("vrate_fpm", pa.float64()), ("squawk", pa.string()), ("source", pa.dictionary(pa.int8(), pa.string())),
+    ("stale", pa.bool_()), ("new_leg", pa.bool_()), ("file", pa.string()), ("record", pa.int64()),
+    ("db_flags", pa.int16()), ("aircraft_type", pa.string()),
+])
+assert tuple(ARROW_SCHEMA.names[: len(COLUMN_NAMES)]) == COLUMN_NAMES
 _BY_NAME = {c.name: c for c in COLUMNS}
 
 

@@ -22,16 +22,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from tracks import loader, schema
+from tracks import loader
 from tracks.errors import TrackFormatError
 from tracks.formats import readsb_trace
+from tracks.formats._trace_batch import trace_batch
 from tracks.history.layout import AIRCRAFT_SCHEMA, POINT_SCHEMA
 from tracks.history.sources import TRACE_NAME
 
 MAX_JSON_BYTES = 1 << 30  # a trace that inflates beyond this is refused (bounded decompression)
 NS_PER_DAY = 86_400 * 10**9
 OUTSIDE_DAY = "time outside the day {day} of its source"
-_SOURCES = pa.array(list(schema.SOURCE_TYPES), pa.string())
 
 
 @dataclass
@@ -137,47 +137,12 @@ def parse_files(paths: list[str], day: str | None, run_dir: str, batch: int, dig
 
 
 def _trace_table(cols: list[readsb_trace.TraceColumns], files: list[str], res: BatchResult) -> pa.Table:
-    """One Arrow table for the decoded traces of a batch; impossible rows rejected (loader rules)."""
-    lengths = np.array([len(c.record) for c in cols], dtype=np.int64)
-    res.points_read += sum(c.records_read for c in cols)
-    for c in cols:
-        res.rejected.update(reason for _, reason, _ in c.rejected)
-    if not len(cols) or not lengths.sum():
-        return POINT_SCHEMA.empty_table()
-    owner = np.repeat(np.arange(len(cols)), lengths)
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(c, name) for c in cols])
-
-    def per_trace(values: list[Any], type_: pa.DataType) -> pa.Array:
-        return pa.array(values, type_).take(pa.array(owner))
-
-    ns, lat, lon = cat("time_ns"), cat("lat"), cat("lon")
-    checks = loader.impossible(ns, lat, lon)
-    bad = np.logical_or.reduce([m for m, _ in checks])
-    ground_known = cat("on_ground_known")
-    table = pa.table({
-        "time": pa.array(ns, pa.int64()).cast(pa.timestamp("ns", tz="UTC")) if not bad.any() else
-        pa.array(np.where(bad, 0, ns)).cast(pa.timestamp("ns", tz="UTC")),
-        "icao24": per_trace([c.icao for c in cols], pa.string()),
-        "callsign": pa.concat_arrays([c.callsign for c in cols]),
-        "registration": per_trace([c.registration for c in cols], pa.string()),
-        "lat": lat, "lon": lon, "alt_baro_ft": cat("alt_baro_ft"), "alt_geom_ft": cat("alt_geom_ft"),
-        "on_ground": pa.array(cat("on_ground"), mask=~ground_known),
-        "gs_kt": cat("gs_kt"), "track_deg": cat("track_deg"), "vrate_fpm": cat("vrate_fpm"),
-        "squawk": pa.concat_arrays([c.squawk for c in cols]),
-        "source": pa.DictionaryArray.from_arrays(pa.array(cat("source"), pa.int8()), _SOURCES),
-        "stale": cat("stale"), "new_leg": cat("new_leg"),
-        "file": per_trace(files, pa.string()),
-        "record": cat("record"),
-        "db_flags": per_trace([c.db_flags for c in cols], pa.int16()),
-        "aircraft_type": per_trace([c.aircraft_type for c in cols], pa.string()),
-    }, schema=POINT_SCHEMA)
-    if bad.any():  # each row counted once, under the first rule it fails (as the loader does)
-        reasons = np.select([m for m, _ in checks], [r for _, r in checks], default="")
-        res.rejected.update(Counter(reasons[bad].tolist()))
-        table = table.filter(pa.array(~bad))
-    return table
+    """One Arrow table for the decoded traces of a batch; impossible rows rejected (loader rules), counted."""
+    batch = trace_batch(cols, files, loader.impossible)
+    res.points_read += sum(batch.read)
+    for r in batch.reasons:
+        res.rejected.update(r)
+    return batch.table
 
 
 def _write_runs(table: pa.Table, day: str | None, run_dir: str, batch: int, digits: int, res: BatchResult,

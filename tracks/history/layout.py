@@ -38,14 +38,7 @@ DAY_DIR = re.compile(r"^day=(\d{4}-\d{2}-\d{2})$")
 EXTRA_COLUMNS = ("db_flags", "aircraft_type")
 
 _STR = pa.string()
-POINT_SCHEMA = pa.schema([
-    ("time", pa.timestamp("ns", tz="UTC")), ("icao24", _STR), ("callsign", _STR), ("registration", _STR),
-    ("lat", pa.float64()), ("lon", pa.float64()), ("alt_baro_ft", pa.float64()), ("alt_geom_ft", pa.float64()),
-    ("on_ground", pa.bool_()), ("gs_kt", pa.float64()), ("track_deg", pa.float64()), ("vrate_fpm", pa.float64()),
-    ("squawk", _STR), ("source", pa.dictionary(pa.int8(), _STR)), ("stale", pa.bool_()), ("new_leg", pa.bool_()),
-    ("file", _STR), ("record", pa.int64()), ("db_flags", pa.int16()), ("aircraft_type", _STR),
-])
-assert tuple(POINT_SCHEMA.names[: len(schema.COLUMN_NAMES)]) == schema.COLUMN_NAMES
+POINT_SCHEMA = schema.ARROW_SCHEMA  # canonical columns, then db_flags and aircraft_type
 
 AIRCRAFT_SCHEMA = pa.schema([
     ("icao24", _STR), ("points", pa.int64()), ("first_time", pa.timestamp("ns", tz="UTC")),
