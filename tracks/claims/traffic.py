@@ -61,13 +61,16 @@ def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, 
     ratio = (p_mean / b_mean) if (p_mean is not None and b_mean) else None
     b_cov_mean = float(np.mean([b_cov[d] for d in b_counts])) if b_counts else None
     p_cov_mean = float(np.mean([p_cov[d] for d in p_counts])) if p_counts else None
+    # what a closure does not remove: aircraft seen near the region but not inside it (routes around it)
+    b_out = float(np.mean([max(b_cov[d] - b_counts[d], 0) for d in b_counts])) if b_counts else None
+    p_out = float(np.mean([max(p_cov[d] - p_counts[d], 0) for d in p_counts])) if p_counts else None
     measured: dict[str, Any] = {
         "baseline": {"per_day": b_counts, "mean_per_day": b_mean, "coverage_per_day": b_cov,
                      "days_without_data": b_missing, "days_without_coverage": b_blind},
         "period": {"per_day": p_counts, "mean_per_day": p_mean, "coverage_per_day": p_cov,
                    "days_without_data": p_missing, "days_without_coverage": p_blind},
         "ratio": None if ratio is None else round(ratio, 4),
-        "coverage_ratio": None if not (b_cov_mean and p_cov_mean is not None) else round(p_cov_mean / b_cov_mean, 4),
+        "coverage_ratio": None if not (b_out and p_out is not None) else round(p_out / b_out, 4),
         "coverage_near_km": near_km,
         "excluded_icao24_prefixes": list(exclude_icao24),
         "source": "history dataset" if isinstance(traffic, Dataset) else "track files",
@@ -94,8 +97,8 @@ def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, 
              f"coverage: {p_cov_mean:.1f} aircraft a day seen within {near_km:g} km of the region in the period, "
              f"{b_cov_mean:.1f} in the baseline"]
     if measured["coverage_ratio"] is not None and ratio is not None and measured["coverage_ratio"] < 0.7:
-        notes.append(f"coverage near the region fell to {measured['coverage_ratio']:.2f} of the baseline's: part of "
-                     "the drop in traffic may be a drop in what receivers saw")
+        notes.append(f"aircraft seen near the region but not inside it fell to {measured['coverage_ratio']:.2f} of the "
+                     "baseline's: receivers saw less there too, so part of the drop in traffic may be a drop in coverage")
     if b_missing or p_missing:
         notes.append(f"days without any data, left out: {', '.join(b_missing + p_missing)}")
     if b_blind or p_blind:
