@@ -13,8 +13,8 @@ from tests.helpers import REPO
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_three_numbered_notebooks() -> None:
-    assert [p.name[:2] for p in NOTEBOOKS] == ["1-", "2-", "3-"]
+def test_there_are_four_numbered_notebooks() -> None:
+    assert [p.name[:2] for p in NOTEBOOKS] == ["1-", "2-", "3-", "4-"]
 
 
 @pytest.mark.slow
