@@ -52,6 +52,8 @@ def test_dataset_claim_counts_per_day_with_coverage_and_cites_the_manifests(data
     assert m["period"]["coverage_per_day"] == {"2025-11-29": int(days.loc["2025-11-29", "aircraft_near"])}
     assert m["period"]["days_without_data"] == ["2025-11-30"]  # asked for, not held: not a day without traffic
     assert v.status == "supported" and m["ratio"] < 0.7
+    inside = rt.aircraft[(rt.aircraft["day"] == "2025-11-29") & rt.aircraft["observed"]]
+    assert m["period"]["aircraft"] == sorted(inside["icao24"])  # who still flew in
     manifests = [s for s in v.evidence.sources if s.format == "tracks-history-manifest"]
     assert len(manifests) == 3
     for s in manifests:
@@ -72,6 +74,7 @@ def test_the_same_claim_on_the_same_traces_loaded_as_files_gives_the_same_counts
         assert on_files[k]["per_day"] == on_dataset[k]["per_day"]
         assert on_files[k]["coverage_per_day"] == on_dataset[k]["coverage_per_day"]
     assert on_files["ratio"] == on_dataset["ratio"]
+    assert on_files["period"]["aircraft"] == on_dataset["period"]["aircraft"]
 
 
 def test_a_missing_dataset_is_a_case_error_at_its_line(dataset, tmp_path) -> None:

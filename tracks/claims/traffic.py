@@ -25,6 +25,8 @@ from tracks.history.layout import MANIFEST, Dataset
 from tracks.history.scan import boxes
 from tracks.track import Source, Track, Traffic
 
+MAX_LISTED = 200  # aircraft listed in the measured values of the period (the dataset query lists them all)
+
 
 def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, period: Any,
                   at_most_ratio: float | None = None, at_most_per_day: float | None = None,
@@ -42,9 +44,14 @@ def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, 
     first = min(baseline.start, period.start).floor("D")
     last = (max(baseline.end, period.end) - pd.Timedelta("1ns")).floor("D")
     if isinstance(traffic, Dataset):
-        per_day, near, held, srcs = _from_dataset(traffic, region, first, last, exclude_icao24, max_gap_s, near_km)
+        who, near, held, srcs = _from_dataset(traffic, region, first, last, exclude_icao24, max_gap_s, near_km)
     else:
-        per_day, near, held, srcs = _from_table(traffic, region, exclude_icao24, max_gap_s, near_km)
+        who, near, held, srcs = _from_table(traffic, region, exclude_icao24, max_gap_s, near_km)
+    per_day = who.groupby("day")["icao24"].nunique().to_dict()
+
+    def aircraft(counts: dict[str, int]) -> list[str]:
+        """The aircraft counted on those days (sorted addresses, at most MAX_LISTED)."""
+        return sorted(who.loc[who["day"].isin(list(counts)), "icao24"].unique().tolist())[:MAX_LISTED]
 
     def summarise(rng: Any) -> tuple[dict[str, int], dict[str, int], list[str], list[str], float | None]:
         days = [d.strftime("%Y-%m-%d") for d in pd.date_range(rng.start.floor("D"),
@@ -68,7 +75,7 @@ def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, 
         "baseline": {"per_day": b_counts, "mean_per_day": b_mean, "coverage_per_day": b_cov,
                      "days_without_data": b_missing, "days_without_coverage": b_blind},
         "period": {"per_day": p_counts, "mean_per_day": p_mean, "coverage_per_day": p_cov,
-                   "days_without_data": p_missing, "days_without_coverage": p_blind},
+                   "days_without_data": p_missing, "days_without_coverage": p_blind, "aircraft": aircraft(p_counts)},
         "ratio": None if ratio is None else round(ratio, 4),
         "coverage_ratio": None if not (b_out and p_out is not None) else round(p_out / b_out, 4),
         "coverage_near_km": near_km,
@@ -108,7 +115,8 @@ def traffic_count(traffic: Traffic | Dataset, *, region: Region, baseline: Any, 
 
 
 def _from_table(traffic: Traffic, region: Region, exclude: tuple[str, ...], max_gap_s: float,
-                near_km: float) -> tuple[dict[str, int], dict[str, int], set[str], list[Source]]:
+                near_km: float) -> tuple[pd.DataFrame, dict[str, int], set[str], list[Source]]:
+    """(who: day and icao24 of each aircraft inside each day, coverage per day, days with data, sources)."""
     d = traffic.data
     day = d["time"].dt.strftime("%Y-%m-%d") if len(d) else pd.Series([], dtype=str)
     held = set(day.unique())
@@ -120,20 +128,20 @@ def _from_table(traffic: Traffic, region: Region, exclude: tuple[str, ...], max_
         d = d[~d["icao24"].str.startswith(tuple(exclude)).fillna(False)]
     cols = ["time", "icao24", "lat", "lon", "stale"]
     _, intervals = presence.presence(d[cols].reset_index(drop=True), region, max_gap_s)
-    counts = presence.counts_per(intervals, "D")
-    per_day = {t.strftime("%Y-%m-%d"): int(n) for t, n in counts.items()}
-    return per_day, {k: int(v) for k, v in near.items()}, held, list(traffic.sources)
+    pairs = presence.periods(intervals, "D")
+    who = pd.DataFrame({"day": pairs["period"].dt.strftime("%Y-%m-%d"), "icao24": pairs["icao24"]})
+    return who, {k: int(v) for k, v in near.items()}, held, list(traffic.sources)
 
 
 def _from_dataset(ds: Dataset, region: Region, first: pd.Timestamp, last: pd.Timestamp, exclude: tuple[str, ...],
-                  max_gap_s: float, near_km: float) -> tuple[dict[str, int], dict[str, int], set[str], list[Source]]:
+                  max_gap_s: float, near_km: float) -> tuple[pd.DataFrame, dict[str, int], set[str], list[Source]]:
     from tracks.history.query import region_traffic
 
     rt = region_traffic(ds, region, start=first.date(), end=last.date(), max_gap_s=max_gap_s, near_km=near_km)
     a = rt.aircraft
     if exclude:
         a = a[~a["icao24"].str.startswith(tuple(exclude)).fillna(False)]
-    per_day = a[a["observed"]].groupby("day")["icao24"].nunique().to_dict()
+    who = a.loc[a["observed"], ["day", "icao24"]]
     near = dict(zip(rt.days["day"], rt.days["aircraft_near"].astype(int), strict=True))
     held = set(rt.days["day"])
     srcs = []
@@ -146,4 +154,4 @@ def _from_dataset(ds: Dataset, region: Region, first: pd.Timestamp, last: pd.Tim
                            records_kept=m.rows, records_rejected=sum(m.rejected_points.values()),
                            rejected_reasons=dict(m.rejected_points),
                            note=f"{len(m.inputs)} input file(s), {len(m.bad_members)} bad member(s)"))
-    return {k: int(v) for k, v in per_day.items()}, near, held, srcs
+    return who, near, held, srcs

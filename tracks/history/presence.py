@@ -77,18 +77,25 @@ def presence(table: pd.DataFrame, region: Region, max_gap_s: float = DEFAULT_MAX
     return out, intervals
 
 
-def counts_per(intervals: pd.DataFrame, freq: str) -> pd.Series:
-    """Distinct aircraft inside per period (freq "D" for UTC days, "h" for hours): an aircraft counts in every
-    period its observed intervals overlap. Index: period starts (UTC); only periods with aircraft."""
+def periods(intervals: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """(period, icao24) pairs, each once: the UTC days (freq "D") or hours ("h") that each aircraft's observed
+    intervals inside overlap. `period` is the period's start (UTC)."""
     if not len(intervals):
-        return pd.Series([], dtype="int64", index=pd.DatetimeIndex([], tz="UTC"), name="aircraft")
+        return pd.DataFrame({"period": pd.Series([], dtype=_TS), "icao24": pd.Series([], dtype="string")})
     unit = {"D": 86_400, "h": 3_600}[freq] * 10**9
     s = intervals["start"].array.asi8 // unit
     e = intervals["end"].array.asi8 // unit
     n = (e - s + 1).astype(np.int64)
     period = np.repeat(s, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
     who = np.repeat(intervals["icao24"].to_numpy(dtype=object), n)
-    pairs = pd.DataFrame({"p": period, "who": who}).drop_duplicates()
-    counts = pairs.groupby("p").size()
-    return pd.Series(counts.to_numpy(dtype="int64"), index=pd.to_datetime(counts.index * unit, utc=True),
-                     name="aircraft")
+    pairs = pd.DataFrame({"period": period, "icao24": who}).drop_duplicates().sort_values(["period", "icao24"])
+    return pd.DataFrame({"period": pd.to_datetime(pairs["period"].to_numpy() * unit, utc=True).astype(_TS),
+                         "icao24": pd.array(pairs["icao24"].to_numpy(), dtype="string")})
+
+
+def counts_per(intervals: pd.DataFrame, freq: str) -> pd.Series:
+    """Distinct aircraft inside per period (freq "D" for UTC days, "h" for hours): an aircraft counts in every
+    period its observed intervals overlap. Index: period starts (UTC); only periods with aircraft."""
+    pairs = periods(intervals, freq)
+    counts = pairs.groupby("period").size()
+    return pd.Series(counts.to_numpy(dtype="int64"), index=pd.DatetimeIndex(counts.index), name="aircraft")
