@@ -1,0 +1,57 @@
+"""`tracks history` through the real entry point: ingest with a progress bar, info, query (JSON, on a local
+Dask cluster), extract, fsspec URLs, and bad input as one clear line with exit code 1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from tracks.history import region_traffic
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tracks", "history", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_ingest_info_query_extract(generated, dataset, tmp_path) -> None:
+    out, _ = generated
+    parts = sorted(str(p) for p in (out / "adsblol").glob("v2025.11.29-*"))
+    r = run("ingest", *parts, "--into", f"file://{tmp_path / 'ds'}", "--progress", "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    assert "2025-11-29:" in r.stdout and "1 day(s) written" in r.stdout
+    assert "files=" in r.stderr and "points=" in r.stderr and "B/s" in r.stderr  # progress: files, points, rate/ETA
+    r = run("info", str(tmp_path / "ds"))
+    assert r.returncode == 0 and r.stdout.startswith("2025-11-29: ")
+    r = run("query", str(dataset), "--region", "VE", "--json", "--workers", "2")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["engine"].startswith("dask")
+    want = region_traffic(dataset, "VE").days
+    assert [row["aircraft_inside"] for row in doc["rows"]] == want["aircraft_inside"].tolist()
+    r = run("query", str(dataset), "--region", "VE", "--by", "hour", "--start", "2025-11-29", "--end", "2025-11-29")
+    assert r.returncode == 0 and "2025-11-29 23:00:00+00:00" in r.stdout
+    r = run("query", str(dataset), "--region", "VE", "--aircraft", "--callsign", "^VCV")
+    assert r.returncode == 0 and "VCV" in r.stdout
+    r = run("extract", str(dataset), "--out", str(tmp_path / "x"), "--hex-prefix", "0d8", "--start", "2025-11-29")
+    assert r.returncode == 0 and r.stdout.count("wrote ") >= 1
+    first = Path(r.stdout.split("wrote ")[1].split()[0])
+    assert pd.read_csv(first)["icao24"].str.startswith("0d8").all()
+
+
+def test_bad_input_is_one_line_and_exit_code_1(generated, tmp_path) -> None:
+    out, _ = generated
+    parts = [Path(shutil.copy(p, tmp_path)) for p in sorted((out / "adsblol").glob("v2025.11.27-*"))]
+    parts[1].write_bytes(parts[1].read_bytes()[:1000])
+    r = run("ingest", *map(str, parts), "--into", str(tmp_path / "ds"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "truncated" in r.stderr and "v2025.11.27-planes-readsb-prod-0.tar" in r.stderr
+    r = run("query", str(tmp_path / "nothing"), "--region", "VE")
+    assert r.returncode == 1 and "not a tracks history dataset" in r.stderr
+    r = run("query", str(tmp_path / "ds"), "--region", "Atlantis")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
