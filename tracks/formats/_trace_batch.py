@@ -85,6 +85,7 @@ def trace_batch(decoded: list[TraceColumns], files: list[str], rules: Rules) -> 
             k = int(owner[i])
             reasons[k][str(why[i])] += 1
             when = "NaT" if ns[i] == np.iinfo(np.int64).min else str(pd.Timestamp(int(ns[i]), tz="UTC"))
-            rejected.append((k, int(records[i]), str(why[i]), f"time={when}, lat={lat[i]}, lon={lon[i]}"))
+            extra = "".join(f", {name}={v[i]}" for name, v in values.items() if np.isinf(v[i]))
+            rejected.append((k, int(records[i]), str(why[i]), f"time={when}, lat={lat[i]}, lon={lon[i]}{extra}"))
         table = table.filter(pa.array(~bad))
     return TraceBatch(table, read, kept.tolist(), reasons, rejected)

@@ -11,7 +11,6 @@ then sorts a bucket's runs by (icao24, time) into one part and summarises its ai
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,8 +27,8 @@ from tracks.formats import readsb_trace
 from tracks.formats._trace_batch import trace_batch
 from tracks.history.layout import AIRCRAFT_SCHEMA, POINT_SCHEMA
 from tracks.history.sources import TRACE_NAME
+from tracks.unpack import GZIP_MAGIC, gunzip
 
-MAX_JSON_BYTES = 1 << 30  # a trace that inflates beyond this is refused (bounded decompression)
 NS_PER_DAY = 86_400 * 10**9
 OUTSIDE_DAY = "time outside the day {day} of its source"
 
@@ -48,24 +47,18 @@ class BatchResult:
     inputs: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _inflate(data: bytes) -> bytes:
-    """gzip bytes -> content (plain bytes pass through); ValueError when damaged or too large."""
-    if data[:2] != b"\x1f\x8b":
-        return data
-    d = zlib.decompressobj(wbits=47)
-    try:
-        out = d.decompress(data, MAX_JSON_BYTES)
-    except zlib.error as e:
-        raise ValueError(f"gzip data does not decompress ({e})") from None
-    if d.unconsumed_tail:
-        raise ValueError(f"inflates to more than {MAX_JSON_BYTES} bytes")
-    if not d.eof:
-        raise ValueError("gzip data is truncated (no end of stream)")
-    return out
+def _inflate(data: bytes, where: str) -> bytes:
+    """gzip bytes -> content, within tracks.unpack's limits (plain bytes pass through)."""
+    return gunzip(data, where) if data[:2] == GZIP_MAGIC else data
+
+
+def _without(message: str, where: str) -> str:
+    """A message without the member's name in front (the bad-member list names it already)."""
+    return message[len(where) + 2:] if message.startswith(f"{where}: ") else message
 
 
 def _decode_member(name: str, data: bytes, origin: str) -> readsb_trace.TraceColumns:
-    text = _inflate(data)
+    text = _inflate(data, origin)
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as e:
@@ -89,8 +82,8 @@ def parse_members(members: list[tuple[str, bytes]], origin: str, day: str | None
         where = f"{origin}::{name}" if origin else name
         try:
             decoded.append(_decode_member(name, data, where))
-        except (ValueError, TrackFormatError) as e:
-            res.bad.append((where, e.problem if isinstance(e, TrackFormatError) else str(e)))
+        except (ValueError, TrackFormatError) as e:  # UnpackError is a ValueError
+            res.bad.append((where, e.problem if isinstance(e, TrackFormatError) else _without(str(e), where)))
             continue
         files.append(where)
     table = _trace_table(decoded, files, res)
