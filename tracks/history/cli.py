@@ -53,7 +53,12 @@ def history() -> None:
 def ingest(sources: tuple[str, ...], into: str, batch_mb: float, progress: bool | None, jobs: int | None,
            workers: int | None, scheduler: str | None) -> None:
     """Ingest adsb.lol releases (split tar parts), tar1090 globe_history folders, OpenSky hourly state
-    vectors, or folders of any track files. Re-ingesting a day replaces it."""
+    vectors, or folders of any track files. Re-ingesting a day replaces it.
+
+    \b
+    Example:
+      tracks history ingest releases/v2025.11.29-planes-readsb-prod-0.tar.a? --into history/
+    """
     from tracks.history import ingest as run
 
     report = run(list(sources), into, jobs=jobs, workers=workers, scheduler=scheduler, progress=progress,
@@ -64,7 +69,12 @@ def ingest(sources: tuple[str, ...], into: str, batch_mb: float, progress: bool 
 @history.command()
 @click.argument("dataset")
 def info(dataset: str) -> None:
-    """The days a dataset holds, with points, aircraft, inputs and rejections."""
+    """The days a dataset holds, with points, aircraft, inputs and rejections.
+
+    \b
+    Example:
+      tracks history info history/
+    """
     from tracks.history import Dataset
 
     ds = Dataset(dataset)
@@ -93,7 +103,13 @@ def info(dataset: str) -> None:
 def query(dataset: str, region: str, regions_file: tuple[str, ...], by: str, list_aircraft: bool, near_km: float,
           as_json: bool, start: str | None, end: str | None, hex_prefix: tuple[str, ...], callsign: str | None,
           db_flags: int | None, icao24: tuple[str, ...], workers: int | None, scheduler: str | None) -> None:
-    """Distinct aircraft inside a region per UTC day (or hour), with coverage and the aircraft list."""
+    """Distinct aircraft inside a region per UTC day (or hour), with coverage and the aircraft list.
+
+    \b
+    Example:
+      tracks history query history/ --region VE --start 2025-11-15 --end 2025-12-14
+      tracks history query history/ --region VE --aircraft --db-flags 1 --workers 2
+    """
     from tracks.history import region_traffic
 
     rt = region_traffic(dataset, region, start=start, end=end, hex_prefix=hex_prefix, callsign=callsign,
@@ -122,7 +138,12 @@ def query(dataset: str, region: str, regions_file: tuple[str, ...], by: str, lis
 @_options(_SELECT)
 def extract(dataset: str, out_dir: str, to: str, start: str | None, end: str | None, hex_prefix: tuple[str, ...],
             callsign: str | None, db_flags: int | None, icao24: tuple[str, ...]) -> None:
-    """Write the tracks of the selected aircraft, one file each, for `tracks check` and `tracks map`."""
+    """Write the tracks of the selected aircraft, one file each, for `tracks check` and `tracks map`.
+
+    \b
+    Example:
+      tracks history extract history/ --out picked/ --icao24 0d8373 --start 2025-11-29 --end 2025-11-29
+    """
     from tracks.history import extract as run
 
     paths = run(dataset, out_dir, start=start, end=end, hex_prefix=hex_prefix, callsign=callsign,
