@@ -156,6 +156,43 @@ def _print_verdicts(result: Any) -> None:
             click.echo(f"  - {note}")
 
 
+@cli.command()
+@click.argument("article", type=click.Path(dir_okay=False))
+@click.option("--published", default=None, metavar="DATE",
+              help="Publication date, YYYY-MM-DD: 'last week', 'on Sunday' are resolved from it [default: the "
+                   "page's date].")
+@click.option("--aircraft", default="", metavar="HEX|REG", help="ICAO address or registration of the aircraft.")
+@click.option("--language", type=click.Choice(["en", "es", "pt"]), default=None,
+              help="The article's language [default: detected].")
+@click.option("--tracks", "track_files", multiple=True, metavar="FILE",
+              help="Track file for the case's tracks: entry (repeatable) [default: a placeholder to fill in].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Case file to write [default: print it].")
+def draft(article: str, published: str | None, aircraft: str, language: str | None, track_files: tuple[str, ...],
+          output: str | None) -> None:
+    """Draft a case file from a news article (text, Markdown or saved HTML; English, Spanish, Portuguese).
+
+    Every claim quotes its sentence with its position, names the test its words call for and what to
+    review, and is marked `draft: true`: `tracks check` refuses it until reviewed (or --allow-drafts).
+
+    \b
+    Example:
+      tracks draft article.txt --published 2025-12-01 --tracks trace_full_0d8373.json -o case.yaml
+    """
+    from tracks.drafting import draft_file
+
+    if output and Path(output).resolve() == Path(article).resolve():
+        raise click.UsageError("the output would overwrite the article; give another -o file")
+    result = draft_file(article, output=output, tracks=list(track_files), published=published, aircraft=aircraft,
+                        language=language)
+    if output:
+        result.write(output)
+        click.echo(f"wrote {output}: {len(result.claims)} draft claim(s), {len(result.unmapped)} statement(s) kept "
+                   f"as comments; review each claim, then delete its `draft: true` line", err=True)
+    else:
+        click.echo(result.yaml, nl=False)
+
+
 # -- info / map / export --------------------------------------------------------------------------------------
 @cli.command()
 @click.argument("files", nargs=-1, required=True)

@@ -1,0 +1,248 @@
+"""Proposals -> a case file: claim ids, `after`/`before` links, sequences, the aircraft, window, timezone and
+article blocks, and the YAML text (with REVIEW comments) that `tracks check` validates.
+
+The YAML is written by hand (so that it can carry comments) with every value dumped by PyYAML, and is checked
+with the case parser (tracks.claims.case.parse_case) before it is returned: a draft that would not parse is a
+bug, never a file handed to the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from tracks.drafting.identity import Identity
+from tracks.drafting.reader import ArticleText
+from tracks.drafting.rules import Proposal, Unmapped
+
+#: Hours added before the first and after the last day the article dates, for the case window.
+WINDOW_PAD_BEFORE_H, WINDOW_PAD_AFTER_H = 6, 12
+#: Written in `tracks:` when no track file is given: `tracks check` stops at it with "no file matches".
+TRACK_PLACEHOLDER = "TRACK-FILE.json"
+_EVENT_PREDICATES = ("departed_from", "landed_at", "approached", "visited", "event_time_within")
+
+
+@dataclass
+class DraftClaim:
+    """A drafted claim as written to the case file."""
+
+    id: str
+    proposal: Proposal
+    after: str = ""
+    before: str = ""
+
+    @property
+    def predicate(self) -> str:
+        return self.proposal.predicate
+
+
+@dataclass
+class Assembled:
+    claims: list[DraftClaim]
+    unmapped: list[Unmapped]
+    timezone: str
+    window: tuple[str, str]
+    notes: dict[str, list[str]] = field(default_factory=dict)  # block -> review notes
+
+
+def assign(proposals: list[Proposal]) -> list[DraftClaim]:
+    """Ids (from the role and the place), `after` for returns and later events, `before` for 'never' claims,
+    and a `sequence` claim for a sentence that names several events in order."""
+    used: set[str] = set()
+    claims: list[DraftClaim] = []
+    prefix = {"departure": "departed", "landing": "landed", "return": "returned", "approach": "approached",
+              "time": "time", "ground": "ground-time", "never": "never-entered", "outside": "stayed-outside",
+              "entered": "entered", "traffic": "traffic", "time_inside": "time-inside"}
+    for p in proposals:
+        base = f"{prefix.get(p.role, p.role)}-{p.slug}".strip("-")[:60]
+        cid, n = base, 2
+        while cid in used:
+            cid, n = f"{base}-{n}", n + 1
+        used.add(cid)
+        claims.append(DraftClaim(cid, p))
+    events: list[DraftClaim] = []
+    for c in claims:
+        p = c.proposal
+        if (p.role == "return" and events) or (p.role in ("approach", "landing") and events and events[-1].proposal.sentence.index == p.sentence.index \
+                and events[-1].predicate == "departed_from"):
+            c.after = events[-1].id
+        if p.predicate in ("departed_from", "landed_at", "approached"):
+            events.append(c)
+    departures = [c for c in claims if c.predicate == "departed_from"]
+    returns = [c for c in claims if c.proposal.role == "return"]
+    for c in claims:
+        if c.predicate in ("never_entered", "stayed_outside") and departures and returns:
+            c.after, c.before = departures[0].id, returns[-1].id
+            c.proposal.review.append(f"tested from the take-off ({departures[0].id}) to the return "
+                                     f"({returns[-1].id}): the hours of the window outside the trip have no data")
+    out = list(claims)
+    by_sentence: dict[int, list[DraftClaim]] = {}
+    for c in claims:
+        if c.predicate in ("departed_from", "landed_at", "approached"):
+            by_sentence.setdefault(c.proposal.sentence.index, []).append(c)
+    for group in by_sentence.values():
+        if len(group) >= 2 and len({c.predicate for c in group}) >= 2:
+            first = group[0].proposal
+            seq = Proposal("sequence", "sequence", {"claims": [c.id for c in group]}, first.sentence,
+                           ["the sentence names " + ", then ".join(c.predicate for c in group) + " in this order"],
+                           [], first.pos, None, "")
+            sid = f"sequence-{group[0].id}"[:60]
+            out.append(DraftClaim(sid, seq))
+    return out
+
+
+def timezone_of(proposals: list[Proposal], fallback: str = "UTC") -> tuple[str, list[str]]:
+    """The zone of the first place with a zone that the claims name; notes when places span several offsets."""
+    import pandas as pd
+
+    from tracks.drafting.places import zone_offsets
+
+    zones: list[str] = []
+    for p in proposals:
+        if p.place is not None and p.place.tz and p.place.tz not in zones:
+            zones.append(p.place.tz)
+        for key in ("start", "end"):
+            v = p.params.get(key)
+            if isinstance(v, dict) and v.get("tz") and v["tz"] not in zones:
+                zones.append(v["tz"])
+    if not zones:
+        return fallback, ["no place with a time zone in the claims: UTC; set the zone of the article's local times"]
+    offsets = zone_offsets(zones, pd.Timestamp.now(tz="UTC"))
+    notes = [f"from the places named: {', '.join(zones)}"]
+    if len(set(offsets.values())) > 1:
+        notes.append("those zones have different UTC offsets: local times in the article may be on another clock")
+    return zones[0], notes
+
+
+def window_of(proposals: list[Proposal], dates: list[Any], published: dt.date, tz: str
+              ) -> tuple[tuple[str, str], list[str]]:
+    """The case window: the days the article dates for its claims, padded, in the case's zone."""
+    import pandas as pd
+
+    notes: list[str] = []
+    if dates:
+        first = min(d.first for d in dates)
+        last = max(d.last for d in dates)
+        named = list(dict.fromkeys(f"'{d.text}'" for d in dates))
+        notes.append("from the dates the article gives for its claims: " + ", ".join(named))
+        notes += list(dict.fromkeys(d.resolved for d in dates if d.resolved))
+    else:
+        first, last = published - dt.timedelta(days=7), published
+        notes.append(f"the claims name no date: the week before publication ({first}..{last})")
+    start = pd.Timestamp(dt.datetime.combine(first, dt.time())).tz_localize(tz) - pd.Timedelta(hours=WINDOW_PAD_BEFORE_H)
+    end = (pd.Timestamp(dt.datetime.combine(last, dt.time())).tz_localize(tz) + pd.Timedelta(days=1)
+           + pd.Timedelta(hours=WINDOW_PAD_AFTER_H))
+    notes.append(f"padded by {WINDOW_PAD_BEFORE_H} h before and {WINDOW_PAD_AFTER_H} h after: narrow it to the "
+                 "flight once the track is loaded (hours without data weaken 'never' claims)")
+    return (start.isoformat(timespec="minutes"), end.isoformat(timespec="minutes")), notes
+
+
+# -- YAML --------------------------------------------------------------------------------------------------------
+
+
+def scalar(value: Any) -> str:
+    """One YAML value on one line (flow style), quoted as PyYAML decides; never a multi-line block."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000, sort_keys=False)
+    text = text.strip()
+    if text.endswith("\n..."):
+        text = text[:-4].strip()
+    elif text.endswith("..."):
+        text = text[:-3].strip()
+    return text.replace("\n", " ")
+
+
+def comment(text: str) -> str:
+    """Text safe inside a YAML comment (one line)."""
+    return re.sub(r"[\r\n\u2028\u2029\x85]+", " ", text)
+
+
+def render(article: ArticleText, lang: str, published: dt.date, ident: Identity, asm: Assembled,
+           tracks: list[str]) -> str:
+    """The case file text."""
+    lines: list[str] = []
+    add = lines.append
+    name = article.name
+    add(f"# Drafted by `tracks draft` from {comment(name)} ({lang}, published {published}).")
+    add("# Every claim is `draft: true`: check its quote, test, `why` and `review` notes against the article, fix")
+    add("# the test, then delete the `draft: true` line. `tracks check` refuses drafts unless --allow-drafts.")
+    add("# Lines marked REVIEW are proposals the article does not settle.")
+    title = article.title or _first_words(article.paragraphs[0].text if article.paragraphs else "Drafted case")
+    add(f"title: {scalar(title)}")
+    add("article:")
+    for key, value in (("publisher", article.publisher), ("title", article.title), ("url", article.url),
+                       ("published", article.published or str(published)), ("language", lang)):
+        add(f"  {key}: {scalar(value)}")
+    add("aircraft:")
+    wrote = False
+    for key, values in (("icao24", ident.icao24), ("registration", ident.registration), ("callsign", ident.callsign)):
+        if values:
+            extra = f"; also named: {', '.join(values[1:])}" if len(values) > 1 else ""
+            add(f"  {key}: {scalar(values[0])}  # {comment(ident.found.get(values[0], ''))}{comment(extra)}")
+            wrote = wrote or key != "callsign"
+    if not wrote:
+        add("  registration: UNKNOWN  # REVIEW: the article gives no registration or ICAO address; "
+            "give one (tracks draft --aircraft)")
+    for note in ident.notes:
+        add(f"  # {comment(note)}")
+    add(f"timezone: {scalar(asm.timezone)}  # REVIEW: {comment('; '.join(asm.notes.get('timezone', [])))}")
+    add("window:  # REVIEW: " + comment("; ".join(asm.notes.get("window", []))))
+    add(f"  start: {scalar(asm.window[0])}")
+    add(f"  end: {scalar(asm.window[1])}")
+    if tracks:
+        add(f"tracks: {scalar(tracks)}")
+    else:
+        add(f"tracks: [{TRACK_PLACEHOLDER}]  # REVIEW: the track file(s), relative to this file "
+            "(tracks fetch, or tracks draft --tracks)")
+    add("claims:")
+    for c in asm.claims:
+        p = c.proposal
+        s = p.sentence
+        add(f"  - id: {scalar(c.id)}")
+        add("    draft: true")
+        add(f"    quote: {scalar(s.text)}")
+        add(f"    at: {{paragraph: {s.paragraph}, start: {s.start}, end: {s.end}}}")
+        src = source_of(s.text, lang)
+        if src:
+            add(f"    source: {scalar(src)}")
+        add(f"    why: {scalar('; '.join(p.why))}")
+        if p.review:
+            add("    review:")
+            for r in p.review:
+                add(f"      - {scalar(r)}")
+        add(f"    test: {scalar({p.predicate: p.params})}")
+        if c.after:
+            add(f"    after: {scalar(c.after)}")
+        if c.before:
+            add(f"    before: {scalar(c.before)}")
+    if not asm.claims:
+        add("  []  # no checkable claim found; see the sentences below")
+    if asm.unmapped:
+        add("")
+        add("# Not drafted: claims about the flight for which no test was proposed, kept so that nothing is dropped.")
+        for u in asm.unmapped:
+            s = u.sentence
+            add(f"# - paragraph {s.paragraph} [{s.start}:{s.end}]: {comment(scalar(s.text))}")
+            add(f"#   why not: {comment(u.reason)}")
+    return "\n".join(lines) + "\n"
+
+
+def _first_words(text: str, limit: int = 100) -> str:
+    """The text cut at a word boundary before `limit` characters ('...' when cut)."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " ..."
+
+
+def source_of(text: str, lang: str) -> str:
+    """Who the sentence credits ('ADS-B Exchange website'), '' when no one."""
+    from tracks.drafting.lexicon import pattern
+
+    m = pattern("source", lang).search(text)
+    if not m:
+        return ""
+    who = next((g for g in m.groups() if g), "").strip()
+    return re.sub(r"\s+", " ", who)[:120]
