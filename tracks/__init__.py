@@ -31,6 +31,7 @@ _LAZY = {
     "load_case": ("tracks.claims.case", "load_case"),
     "render_map": ("tracks.render.map", "render_map"),
     "fetch": ("tracks.fetch", "fetch"),
+    "draft": ("tracks.drafting", "draft"),
 }
 
 __all__ = [

@@ -30,6 +30,9 @@ from tracks.drafting.rules import Context, Proposal, Unmapped, propose
 from tracks.drafting.text import LANGUAGES, detect_language, sentences
 from tracks.errors import CaseFileError
 
+#: Most claims drafted from one article; more means the input is not one article.
+MAX_CLAIMS = 300
+
 __all__ = ["LANGUAGES", "Draft", "DraftClaim", "DraftError", "draft", "draft_file"]
 
 
@@ -98,6 +101,9 @@ def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = 
 
             own = find_dates(s.text, lang, day)
             claim_dates += own or ([carried] if carried is not None else [])
+    if len(proposals) > MAX_CLAIMS:
+        raise DraftError(f"{article.name}: {len(proposals)} claims is more than one article makes (at most "
+                         f"{MAX_CLAIMS}); give the article alone")
     if not proposals:
         why = f"; {len(unmapped)} sentence(s) about a flight had no test" if unmapped else ""
         raise DraftError(f"{article.name}: no checkable claim about a flight found ({len(article.paragraphs)} "

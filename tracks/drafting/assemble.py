@@ -110,12 +110,33 @@ def timezone_of(proposals: list[Proposal], fallback: str = "UTC") -> tuple[str, 
             if isinstance(v, dict) and v.get("tz") and v["tz"] not in zones:
                 zones.append(v["tz"])
     if not zones:
+        zone = _capital_zone(proposals)
+        if zone:
+            return zone, [f"no place with a time zone in the claims: the zone of the capital of the country they "
+                          f"name ({zone}); set the zone of the article's local times"]
         return fallback, ["no place with a time zone in the claims: UTC; set the zone of the article's local times"]
     offsets = zone_offsets(zones, pd.Timestamp.now(tz="UTC"))
     notes = [f"from the places named: {', '.join(zones)}"]
     if len(set(offsets.values())) > 1:
         notes.append("those zones have different UTC offsets: local times in the article may be on another clock")
     return zones[0], notes
+
+
+def _capital_zone(proposals: list[Proposal]) -> str:
+    """The zone of the capital of the first country a claim's region names ('' when none)."""
+    from tracks.drafting.places import capital_of, lookup
+
+    for p in proposals:
+        region = p.params.get("region") or (p.params.get("border") or [None])[0]
+        if isinstance(region, dict):
+            region = region.get("territorial_sea")
+        if isinstance(region, str) and region:
+            code = region.split("-")[0]
+            city = capital_of(code)
+            hit = lookup(city, country_hint=code) if city else None
+            if hit is not None and hit.places[0].tz:
+                return hit.places[0].tz
+    return ""
 
 
 def window_of(proposals: list[Proposal], dates: list[Any], published: dt.date, tz: str

@@ -10,20 +10,21 @@ import re
 from functools import cache
 
 #: A place phrase: capitalised words joined by short connectors ("Santa Elena de Uairén", "Dyess Air Force Base").
-PLACE = (r"(?:[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*(?:\s+(?:de|del|da|do|dos|das|la|las|los|el|of|the|y|e)?\s*"
-         r"[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*)*)")
+PLACE = (r"(?-i:[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*(?:\s+(?:(?:de|del|da|do|dos|das|la|las|los|el|of|the|y|e)\s+)?"
+         r"[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*)*)")  # case-sensitive inside case-insensitive patterns
 
 LEX: dict[str, dict[str, str]] = {
     "depart": {
-        "en": r"(?:departed|departing|took off|taking off|left|flew out of|set off|flew|flown|flying)\s+from|"
-              r"departed|took off from|left",
+        "en": r"(?:departed|departing|depart|took off|taking off|take off|left|leave|flew out of|set off|flew|flown|"
+              r"flying|fly)\s+from|departed|took off from|left",
         "es": r"(?:despegó|despegaron|despegar|partió|partieron|salió|salieron|voló|volaron|volado)\s+(?:desde|de)",
         "pt": r"(?:decolou|decolaram|decolar|partiu|partiram|saiu|saíram|voou|voaram)\s+(?:de|do|da|desde)",
     },
     "land": {
-        "en": r"(?:landed|landing|touched down|arrived|arriving)\s+(?:at|in|on)",
-        "es": r"(?:aterrizó|aterrizaron|aterrizaje|aterrizar|llegó|llegaron)\s+(?:en|a|al)",
-        "pt": r"(?:pousou|pousaram|pouso|aterrissou|aterrissaram|chegou|chegaram)\s+(?:em|no|na|a|ao)",
+        "en": r"(?:landed|landing|land|touched down|touch down|arrived|arriving|arrive)\s+(?:at|in|on)",
+        "es": r"(?:aterrizó|aterrizaron|aterrizaje|aterrizar|aterrizara|llegó|llegaron|llegar)\s+(?:en|a|al)",
+        "pt": r"(?:pousou|pousaram|pouso|pousar|aterrissou|aterrissaram|aterrissar|chegou|chegaram|chegar)\s+"
+              r"(?:em|no|na|a|ao)",
     },
     "land_bare": {  # a landing without its place in the same words ("the aircraft landed around 21:10")
         "en": r"landed|touched down|landing",

@@ -120,7 +120,7 @@ def _cities() -> tuple[dict[str, list[dict[str, object]]], dict[str, str]]:
         for a in c.get("alternatenames", ()):
             if a and all(ch < "\u0250" for ch in a if ch.isalpha()):  # Latin script only
                 key = fold(str(a))
-                if len(key) >= 3 and key != fold(str(c["name"])):
+                if len(key) >= 4 and key != fold(str(c["name"])):
                     index.setdefault(key, []).append({**c, "_alternate": True})
     capitals = {code: str(info.get("capital", "")) for code, info in gc.get_countries().items()}
     return index, capitals

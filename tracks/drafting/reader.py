@@ -27,6 +27,8 @@ from tracks.errors import TracksError
 
 #: Largest article accepted, in bytes (a long news page is ~0.5 MB of HTML; a book is not an article).
 MAX_BYTES = 5_000_000
+#: Most characters of text (after markup is removed) in one article; a longer text is refused.
+MAX_TEXT_CHARS = 300_000
 #: Most paragraphs kept (a page with more is not one article).
 MAX_PARAGRAPHS = 2_000
 #: Longest paragraph kept whole, in characters; longer ones are cut at a sentence end near this length.
@@ -122,14 +124,23 @@ def parse_article(data: str | bytes, *, kind: str | None = None, name: str = "<t
         raise DraftError(f"{name}: contains NUL characters; not an article (expected plain text, Markdown or HTML)")
     if kind is None:
         kind = "html" if _looks_html(text[:4096]) else "markdown" if _looks_markdown(text) else "text"
-    if kind == "html":
-        article = _from_html(text, name, "html")
-    elif kind == "markdown":
-        article = _from_markdown(text, name)
-    else:
+    try:
+        if kind == "html":
+            article = _from_html(text, name, "html")
+        elif kind == "markdown":
+            article = _from_markdown(text, name)
+        else:
+            article = None
+    except RecursionError:
+        raise DraftError(f"{name}: markup nested too deeply to read (expected an article's page)") from None
+    if article is None:
         article = ArticleText(_numbered(_text_paragraphs(clean_text(text))), "text", name)
     if not article.paragraphs:
         raise DraftError(f"{name}: no text found (expected an article in plain text, Markdown or HTML)")
+    size = sum(len(p.text) for p in article.paragraphs)
+    if size > MAX_TEXT_CHARS or len(article.paragraphs) >= MAX_PARAGRAPHS:
+        raise DraftError(f"{name}: {size:,} characters in {len(article.paragraphs):,} paragraphs is more than one "
+                         f"article (at most {MAX_TEXT_CHARS:,} characters); give the article alone")
     return article
 
 
@@ -155,7 +166,7 @@ def _looks_html(head: str) -> bool:
 
 def _looks_markdown(text: str) -> bool:
     head = text[:20_000]
-    return bool(re.search(r"(?m)^#{1,6} \S|\[[^\]\n]+\]\([^)\s]+\)|(?m)^\s*[*-] \S.*\n\s*[*-] \S", head))
+    return bool(re.search(r"^#{1,6} \S|\[[^\]\n]+\]\([^)\s]+\)|^\s*[*-] \S.*\n\s*[*-] \S", head, re.MULTILINE))
 
 
 def _text_paragraphs(text: str) -> list[str]:
@@ -204,9 +215,11 @@ def _from_html(text: str, name: str, kind: str) -> ArticleText:
     meta = _metadata(soup)
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
+    for br in soup.find_all("br"):  # a line break inside a paragraph reads as a space; inline tags as nothing
+        br.replace_with(" ")
     root = soup.find("article") or soup.find("main") or soup.body or soup
     blocks = [el for el in root.find_all(_BLOCK_TAGS) if not el.find(_BLOCK_TAGS)]
-    texts = [clean_text(el.get_text(" ")).replace("\n", " ") for el in blocks]
+    texts = [clean_text(el.get_text("")).replace("\n", " ") for el in blocks]
     if not any(texts):  # no paragraph markup: the visible text, one paragraph per line
         texts = _text_paragraphs(clean_text(root.get_text("\n")))
     if kind == "markdown" and not meta["title"]:

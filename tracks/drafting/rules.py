@@ -62,6 +62,7 @@ class Context:
     last_date: Any = None  # DateMention of the most recent date named so far
     last_landing: Place | None = None
     home_country: str = ""  # the country of the first departure: the near side of "the border with ..."
+    coast_country: str = ""  # the last country whose coast or airspace was named (for "international airspace")
     countries: list[str] = field(default_factory=list)  # countries named, in order
     sea: bool = False  # the story is about flights over the sea (coast, islands, international airspace)
 
@@ -73,7 +74,8 @@ def _m(key: str, ctx: Context) -> re.Pattern[str]:
 _PLACE_RE = re.compile(lx.PLACE)
 _ARTICLES = re.compile(r"^(?:the|el|la|los|las|o|a|os|as|do|da|del|de|small town of|town of|city of|ciudad de|"
                        r"cidade de|aeropuerto de|aeroporto de|airport of|base aérea de|base aerea de|"
-                       r"pequeña ciudad de|pequena cidade de)\s+", re.IGNORECASE)
+                       r"pequeña ciudad de|pequena cidade de|isla|islas|island of|ilha|ilhas|island)\s+")
+# (case-sensitive: "La Orchila", "Los Testigos" keep their article)
 
 
 def place_after(text: str, pos: int, ctx: Context, country_hint: str = "") -> tuple[Match | None, str, int]:
@@ -99,7 +101,7 @@ def place_after(text: str, pos: int, ctx: Context, country_hint: str = "") -> tu
     end = pos + lead + stripped + len(words)
     # "Dyess Air Force Base in Texas": the words up to a preposition; try the longest name that resolves
     parts = words.split()
-    for n in range(len(parts), 0, -1):
+    for n in range(len(parts), min(2, len(parts)) - 1, -1):  # never shortened to one word ("Los" of "Los Testigos")
         cand = " ".join(parts[:n])
         hit = lookup(cand, country_hint=country_hint)
         if hit is not None:
@@ -392,6 +394,7 @@ def _distances(s: Sentence, ctx: Context, done: list[Proposal], unmapped: list[U
             what, slug = f"the border {border[0]}-{border[1]}", f"border {border[0]} {border[1]}"
         elif coast is not None and coast.group(0).strip():
             code = _country_of_text(coast.group(0)) or _country_of_text(s.text) or ctx.home_country
+            ctx.coast_country = code or ctx.coast_country
             if not code:
                 unmapped.append(Unmapped(s, f"'{m.group(0)}{coast.group(0)}': whose coast? no country named"))
                 continue
@@ -544,8 +547,8 @@ def _airspace(s: Sentence, ctx: Context, negated: bool, unmapped: list[Unmapped]
     out = []
     intl = _m("international", ctx).search(text)
     if intl and _m("stay", ctx).search(text):
-        code = _country_of_text(text.replace(intl.group(0), "")) or (ctx.countries[0] if ctx.countries else "")
-        code = code or ctx.home_country
+        code = (_airspace_owner(text.replace(intl.group(0), ""), ctx) or ctx.coast_country
+                or (ctx.countries[0] if ctx.countries else "") or ctx.home_country)
         if code:
             out.append(Proposal("outside", "stayed_outside", {"region": {"territorial_sea": code}}, s,
                                 [f"'{intl.group(0)}' -> stayed_outside {code}'s 12 nm territorial sea"],

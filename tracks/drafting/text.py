@@ -1,7 +1,8 @@
 """Sentences with their positions, and the article's language.
 
-Sentences come from pysbd (rule-based, offline; English, Spanish and Portuguese rules), one paragraph at a
-time, with character offsets into the paragraph: `paragraph.text[start:end] == sentence.text` always holds.
+Sentences come from pysbd (rule-based, offline), one paragraph at a time; pysbd has English and Spanish
+rules but none for Portuguese, which is segmented with the Spanish ones (the same abbreviations matter: "Sr.",
+"Dr.", "EUA." does not end a sentence either way), with character offsets into the paragraph: `paragraph.text[start:end] == sentence.text` always holds.
 The language is the one whose common words are most frequent in the text (a vote over three fixed word lists),
 unless the page declares one of the three or the caller gives it.
 """
@@ -23,6 +24,7 @@ _COMMON = {
     "es": "el la los las del y que en por con para una fue según tras desde al se sus pero",
     "pt": "o a os as do da dos das e que em no na com para um uma foi segundo após pelo pela não",
 }
+_PYSBD = {"pt": "es"}  # pysbd has no Portuguese rules
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -48,7 +50,7 @@ def detect_language(text: str) -> str:
 def _segmenter(language: str) -> object:
     import pysbd
 
-    return pysbd.Segmenter(language=language, clean=False, char_span=True)
+    return pysbd.Segmenter(language=_PYSBD.get(language, language), clean=False, char_span=True)
 
 
 def sentences(article: ArticleText, language: str) -> list[Sentence]:
