@@ -85,6 +85,43 @@ for v in result.verdicts:  # the sentences in full: they are what a reporter quo
     print(f"{v.claim_id} [{v.label}]")
     print(f"  {v.sentence}")
 """),
+    md("""
+## From the article to the case file: `tracks draft`
+The case file above was written by hand. `tracks.draft` (or `tracks draft ARTICLE --published DATE` on the command
+line) proposes one from the story itself: each claim quotes its sentence with its position, names the test its
+words call for and what a reviewer must settle, and is marked `draft: true`, which `tracks check` refuses until a
+person has reviewed it. The seed story is read from `../shared/articles` (not part of this repository); without
+it, the two sentences it rests on are used.
+"""),
+    code("""
+from pathlib import Path
+seed = Path(tracks.__file__).resolve().parents[2] / "shared" / "articles" / "000_986197148f7872b3.txt"
+text = seed.read_text(encoding="utf-8") if seed.exists() else (
+    "The US president declared Venezuela’s airspace was “closed in its entirety” last week.\\n"
+    "According to the ADSB Exchange website, which monitors flight tracking data, the aircraft departed from Caracas "
+    "and flew to the border with the Brazilian state of Roraima before returning to the Venezuelan capital.")
+drafted = tracks.draft(text, published="2025-12-01", aircraft="0d8373",
+                       tracks=[str(case_dir / "trace_full_0d8373.illustrative.json")])
+for c in drafted.claims:
+    p = c.proposal
+    print(f"{c.id}: {p.predicate} {p.params}")
+    print(f"  paragraph {p.sentence.paragraph} [{p.sentence.start}:{p.sentence.end}]: {p.sentence.text[:90]}...")
+    for note in p.review:
+        print(f"  review: {note}")
+"""),
+    md("The reviewer settles what the article does not say (here: how close to the border counts), deletes each "
+       "`draft: true` line, and checks the case like any other."),
+    code("""
+import re, tempfile
+reviewed = re.sub(r"within_km: 25\\.0", "within_km: 15", drafted.yaml)
+reviewed = "\\n".join(line for line in reviewed.splitlines() if line.strip() != "draft: true") + "\\n"
+work = Path(tempfile.mkdtemp())
+(work / "case.yaml").write_text(reviewed, encoding="utf-8")
+from_article = tracks.check(work / "case.yaml")
+for v in from_article.verdicts:  # the sentences in full
+    print(f"{v.claim_id} [{v.label}]")
+    print(f"  {v.sentence}")
+"""),
     md("## The map\nSelf-contained: it opens offline, years from now. Click a claim to zoom to its evidence."),
     code("""
 m = tracks.render_map(result)

@@ -9,8 +9,12 @@ from scripts.draft_quality import ARTICLES, cases, score_all
 from tests.helpers import REPO
 from tracks.claims.case import parse_case
 
-#: Floors per language (recall, precision); measured 2025-12 at 0.89/0.81 (en), 1.0/0.85 (es), 1.0/0.91 (pt).
+#: Floors per language (recall, precision) on the articles the rules were developed on; measured at 0.89/0.81 (en),
+#: 1.0/0.85 (es), 1.0/0.91 (pt), 0.95/0.84 (all) (benchmarks/RESULTS.md).
 FLOORS = {"en": (0.85, 0.75), "es": (0.9, 0.75), "pt": (0.9, 0.8), "all": (0.9, 0.8)}
+#: On the h_* articles (held out at first: 0.70 recall, 1.0 precision overall, see RESULTS.md), after the fixes they
+#: prompted: 1.0/1.0 (en), 0.67/1.0 (es), 1.0/0.88 (pt), 0.90/0.95 (all).
+HELD_OUT_FLOORS = {"en": (0.85, 0.85), "es": (0.6, 0.9), "pt": (0.85, 0.8), "all": (0.85, 0.85)}
 
 
 def test_every_human_case_file_is_a_valid_case(tmp_path) -> None:
@@ -23,10 +27,11 @@ def test_every_human_case_file_is_a_valid_case(tmp_path) -> None:
 
 def test_recall_and_precision_stay_above_their_floors() -> None:
     pairs = cases()
-    assert len(pairs) >= 6 + (1 if (REPO.parent / "shared" / "articles").exists() else 0)
-    scores = score_all()
-    for lang, (recall, precision) in FLOORS.items():
-        s = scores[lang]
-        assert s.human >= 8, lang
-        assert s.recall >= recall, (lang, s.recall, s.misses)
-        assert s.precision >= precision, (lang, s.precision, s.extras)
+    assert len(pairs) >= 9 + (1 if (REPO.parent / "shared" / "articles").exists() else 0)
+    for held, floors, least in ((False, FLOORS, 8), (True, HELD_OUT_FLOORS, 5)):
+        scores = score_all(held=held)
+        for lang, (recall, precision) in floors.items():
+            s = scores[lang]
+            assert s.human >= least, (held, lang)
+            assert s.recall >= recall, (held, lang, s.recall, s.misses)
+            assert s.precision >= precision, (held, lang, s.precision, s.extras)

@@ -56,7 +56,7 @@ def assign(proposals: list[Proposal]) -> list[DraftClaim]:
     claims: list[DraftClaim] = []
     prefix = {"departure": "departed", "landing": "landed", "return": "returned", "approach": "approached",
               "time": "time", "ground": "ground-time", "never": "never-entered", "outside": "stayed-outside",
-              "entered": "entered", "traffic": "traffic", "time_inside": "time-inside"}
+              "entered": "entered", "traffic": "traffic", "time_inside": "time-inside", "crossed": "crossed"}
     for p in proposals:
         base = f"{prefix.get(p.role, p.role)}-{p.slug}".strip("-")[:60]
         cid, n = base, 2

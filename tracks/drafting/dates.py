@@ -151,6 +151,11 @@ _CLOCK_CONTEXT = re.compile(r"\b(?:at|around|about|by|hacia las|a las|alrededor 
                             r"às|por volta das|perto das|as|las)\s*$", re.IGNORECASE)
 
 
+_DAYPART = re.compile(r"\s*(?:de la|da|in the|at)\s+(mañana|madrugada|tarde|noche|manhã|madrugada|noite|morning|"
+                      r"afternoon|evening|night)\b", re.IGNORECASE)
+_AFTERNOON = ("tarde", "noche", "noite", "afternoon", "evening", "night")
+
+
 def find_clock_times(text: str) -> list[ClockTime]:
     """Clock times in `text` with the zone named right after them (within ~40 characters), if any."""
     out = []
@@ -161,13 +166,16 @@ def find_clock_times(text: str) -> list[ClockTime]:
         if (m.group(2) is not None and m.group(0)[len(m.group(1))] == "." and not suffix
                 and not _CLOCK_CONTEXT.search(text[:m.start()])):
             continue  # "1.5" or "10.000" is a number, not 1:05 / 10:00
-        if suffix.startswith("p") and hour < 12:
+        part = _DAYPART.match(text, m.end())
+        later = part is not None and part.group(1).lower() in _AFTERNOON
+        if (suffix.startswith("p") or later) and hour < 12:
             hour += 12
         elif suffix.startswith("a") and hour == 12:
             hour = 0
         if hour > 23 or minute > 59:
             continue
-        zone, ztext = _zone_after(text[m.end():m.end() + 40])
+        end = part.end() if part is not None else m.end()
+        zone, ztext = _zone_after(text[end:end + 40])
         out.append(ClockTime(m.group(0).strip(), m.start(), m.end(), hour, minute, zone, ztext))
     return out
 

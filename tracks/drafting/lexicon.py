@@ -59,8 +59,10 @@ LEX: dict[str, dict[str, str]] = {
     "distance": {
         "en": r"(within|about|around|roughly|some|nearly|approximately|less than|under|just|only)?\s*"
               r"(NUM)\s*(UNIT)\s+(?:from|of|off)\s+",
-        "es": r"a\s+(unos|menos de|cerca de|apenas|solo|sólo|aproximadamente|alrededor de)?\s*(NUM)\s*(UNIT)\s+de\s+",
-        "pt": r"a\s+(cerca de|menos de|apenas|uns|aproximadamente|pouco mais de)?\s*(NUM)\s*(UNIT)\s+d[aoe]s?\s+",
+        "es": r"a\s+(unos|unas|menos de|cerca de|apenas|solo|sólo|aproximadamente|alrededor de|casi)?\s*(NUM)\s*(UNIT)"
+              r"\s+de\s+",
+        "pt": r"a\s+(cerca de|menos de|apenas|uns|umas|aproximadamente|pouco mais de|quase)?\s*(NUM)\s*(UNIT)"
+              r"\s+d[aoe]s?\s+",
     },
     "ground_time": {
         "en": r"(?:stayed|remained|spent|was on the ground for|sat on the ground for|parked for)\s+(?:for\s+)?"
@@ -79,6 +81,11 @@ LEX: dict[str, dict[str, str]] = {
         "en": r"for\s+(about|around|roughly|some|nearly|approximately|almost)?\s*(NUM)\s*(DUR)\s+(?:inside|in|over|within)",
         "es": r"durante\s+(unos|unas|cerca de|alrededor de|aproximadamente|casi)?\s*(NUM)\s*(DUR)\s+(?:dentro de|en|sobre)",
         "pt": r"(?:por|durante)\s+(cerca de|uns|umas|aproximadamente|quase)?\s*(NUM)\s*(DUR)\s+(?:dentro d[oae]|em|sobre)",
+    },
+    "cross": {
+        "en": r"cross(?:ed|ing)?\s+(?:the\s+border|into|over)",
+        "es": r"cruz(?:ó|aron|ar)\s+(?:la\s+frontera|hacia|a)",
+        "pt": r"cruz(?:ou|aram|ar)\s+(?:a\s+fronteira|para|a)",
     },
     "airspace": {
         "en": r"airspace",

@@ -198,12 +198,16 @@ def lookup(name: str, *, country_hint: str = "") -> Match | None:
     how = "exact"
     regions = [e for e in _regions().get(key, []) if e[1] != "demonym"]
     places += [_region_place(code, kind, rname) for code, kind, rname in regions]
-    core = re.sub(r"\s+", " ", _GENERIC.sub(" ", key)).strip()
+    core = re.sub(r"^(?:de|do|da|del|of|the)\s+|\s+(?:de|do|da|del|of)$", "",
+                  re.sub(r"\s+", " ", _GENERIC.sub(" ", key)).strip())
     named_airport = _GENERIC.search(key) is not None
     rows = _airports().get(key) or (_airports().get(core) if named_airport else None) or []
     if not named_airport:  # a city (the airports serving it) before an airport that happens to share its name
         places += _city_places(key)
     places += [_airport_place(i) for i in rows]
+    if named_airport and not rows and core:  # "Base Aérea de Brasília": the airports of the city it names
+        places += _city_places(core)
+        how = f"the airports of {core!r}" if places else how
     if not places:
         fuzzy = _fuzzy(key, named_airport)
         if fuzzy is None:
@@ -250,6 +254,15 @@ def _city_places(key: str) -> list[Place]:
         out.append(Place("city", str(c["name"]), "", serving_airports(lat, lon, str(c["name"]), country),
                          country, str(c.get("timezone", "")), lat, lon))
     return out
+
+
+def country_airports(code: str, limit: int = 3) -> tuple[str, ...]:
+    """The airports with an IATA code in a country, when it has at most `limit` (an island such as Aruba)."""
+    from tracks.airports import airport_table
+
+    t = airport_table()
+    rows = t[(t["country"] == code) & (t["iata"] != "") & (t["type"] == "airport")]
+    return tuple(rows["icao"].tolist()) if 0 < len(rows) <= limit else ()
 
 
 def serving_airports(lat: float, lon: float, city: str, country: str) -> tuple[str, ...]:

@@ -130,6 +130,12 @@ def _capital(text: str, ctx: Context) -> tuple[Match, str] | None:
 def _airports_of(match: Match) -> tuple[list[str], list[str]]:
     """The airports a take-off or landing at this place may use, and review notes."""
     with_airports = [p for p in match.places if p.airports]
+    if not with_airports and match.places[0].kind == "country":
+        from tracks.drafting.places import country_airports
+
+        codes = list(country_airports(match.places[0].code))
+        if codes:
+            return codes, [f"'{match.text}' is a country: its airports with scheduled service are {', '.join(codes)}"]
     if not with_airports:
         return [], [f"'{match.text}' names no airport ({match.places[0].kind} {match.places[0].label}): give the "
                     "airports, or a point [lat, lon] with within_km"]
@@ -143,7 +149,9 @@ def _airports_of(match: Match) -> tuple[list[str], list[str]]:
     if others:
         notes.append(f"'{match.text}' may also mean: " + "; ".join(
             f"{p.kind} {p.label} ({', '.join(p.airports)})" for p in others[:4]))
-    if match.how != "exact" and not match.how.startswith("capital"):
+    if match.how.startswith("the airports of"):
+        notes.append(f"'{match.text}' is in no airport list by that name: read as {match.how}; check the base")
+    elif match.how != "exact" and not match.how.startswith("capital"):
         notes.append(f"'{match.text}' matched by {match.how}: check the place")
     return codes, notes
 
@@ -201,6 +209,7 @@ def propose(s: Sentence, ctx: Context) -> tuple[list[Proposal], list[Unmapped]]:
     props += _borders(s, ctx, props)
     props += _times(s, ctx, props, dates)
     props += _ground_time(s, ctx, unmapped)
+    props += _crossings(s, ctx)
     props += _airspace(s, ctx, negated, unmapped)
     props += _traffic(s, ctx, dates)
     props += _time_inside(s, ctx, unmapped)
@@ -393,7 +402,10 @@ def _distances(s: Sentence, ctx: Context, done: list[Proposal], unmapped: list[U
             params: dict[str, Any] = {"border": border, "within_km": within}
             what, slug = f"the border {border[0]}-{border[1]}", f"border {border[0]} {border[1]}"
         elif coast is not None and coast.group(0).strip():
-            code = _country_of_text(coast.group(0)) or _country_of_text(s.text) or ctx.home_country
+            named = next((g for g in coast.groups() if g), "")
+            hit = lookup(named) if named and named[:1].isupper() else None
+            code = (_country_of_text(coast.group(0)) or (hit.places[0].country if hit else "")
+                    or _country_of_text(s.text) or ctx.home_country)
             ctx.coast_country = code or ctx.coast_country
             if not code:
                 unmapped.append(Unmapped(s, f"'{m.group(0)}{coast.group(0)}': whose coast? no country named"))
@@ -539,6 +551,43 @@ def _ground_time(s: Sentence, ctx: Context, unmapped: list[Unmapped]) -> list[Pr
     return [Proposal("ground", "visited", {"airports": list(place.airports), "ground_time": rng}, s,
                      [f"'{m.group(0).strip()}' -> visited with ground_time"], review, m.start(), place,
                      _slug(place.name))]
+
+
+def _crossings(s: Sentence, ctx: Context) -> list[Proposal]:
+    """'crossed into Brazil' -> crossed {border}; 'did not cross the border (with X)' -> never_entered X."""
+    out = []
+    for m in _m("cross", ctx).finditer(s.text):
+        tgt = _border_target(s.text, m.end() - len(m.group(0).split()[-1]), ctx) if _m("border", ctx).search(
+            m.group(0)) else None
+        other = ""
+        if tgt is not None:
+            other = tgt[0][1]
+        else:
+            hit = place_after(s.text, m.end(), ctx)[0]
+            regions = [p for p in (hit.places if hit else ()) if p.kind in ("country", "state")]
+            if regions:
+                other = regions[0].code
+        if not other:  # "... to the border with Venezuela, but did not cross the border": the border named before
+            earlier = [b for b in _m("border", ctx).finditer(s.text[:m.start()])]
+            for b in earlier[::-1]:
+                t = _border_target(s.text, b.start(), ctx)
+                if t is not None:
+                    other = t[0][1]
+                    break
+        if not other:
+            continue
+        near, notes = _border_side(other, ctx)
+        if _negated_near(s.text, m.start(), ctx):
+            out.append(Proposal("never", "never_entered", {"region": other}, s,
+                                [f"'{m.group(0)}' negated -> never_entered {other}"],
+                                [f"'did not cross' read as: never inside {other} (the far side of the border)",
+                                 *notes], m.start(), None, other.lower()))
+        elif near:
+            out.append(Proposal("crossed", "crossed", {"border": [near, other]}, s,
+                                [f"'{m.group(0)}' -> crossed the border {near}-{other}"],
+                                [f"add from: {near} if the article gives the direction", *notes], m.start(), None,
+                                _slug(f"{near} {other}")))
+    return out
 
 
 def _airspace(s: Sentence, ctx: Context, negated: bool, unmapped: list[Unmapped]) -> list[Proposal]:
