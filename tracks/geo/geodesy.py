@@ -25,6 +25,14 @@ KM_PER_DEG_MIN = 110.574
 #: 111.694 km and a degree of longitude is at most 111.694 * cos(lat) km. So a lon/lat-straight edge is at most
 #: KM_PER_DEG_MAX * sqrt(dlat^2 + cos(lat*)^2 dlon^2) km long on the ground, lat* its latitude nearest the equator.
 KM_PER_DEG_MAX = 111.70
+#: The ellipsoid's largest radius of curvature a^2 / b (km, at the poles; rounded up). Any two points are at most
+#: R_MAX_KM * (angle between their surface normals, radians) apart: the path whose normals follow the great
+#: circle between them is no longer.
+R_MAX_KM = GEOD.a**2 / GEOD.b / 1000.0 * (1 + 1e-9)
+#: The ellipsoid's smallest radius of curvature b^2 / a (km, meridional at the equator; rounded down). Any two
+#: points are at least R_MIN_KM * (angle between their surface normals) apart: along any path the normal turns
+#: by at most 1 / R_MIN_KM radians per km.
+R_MIN_KM = GEOD.b**2 / GEOD.a / 1000.0 * (1 - 1e-9)
 #: The international nautical mile in km.
 NM_KM = 1.852
 #: Tiles larger than this (degrees) are split before a geodesic buffer.
@@ -190,6 +198,6 @@ def is_polygonal(geometry: BaseGeometry) -> bool:
 
 
 __all__ = [
-    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "NM_KM", "area_km2", "buffer", "circle", "distance_km",
+    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "NM_KM", "R_MAX_KM", "R_MIN_KM", "area_km2", "buffer", "circle", "distance_km",
     "edge_length_bound_km", "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
 ]

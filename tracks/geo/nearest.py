@@ -1,9 +1,10 @@
 """Closest approach search: the nearest point between a track's pieces and a geometry's edges.
 
-Coarse to fine over groups of consecutive pieces, with lower bounds that never overstate a distance
-(planar degrees times KM_PER_DEG_MIN * cos(highest latitude involved)) and upper bounds that are exact geodesic
-distances between real points; the surviving (piece, edge) pairs get closest points in a local frame and the
-best few an exact geodesic distance (pyproj.Geod).
+Whether the track meets the geometry is searched over groups of consecutive pieces and the edges' R-tree. The
+distance otherwise comes from two trees of bounding caps (tracks.geo.caps: geodesic lower bounds that never
+overstate a distance) and upper bounds that are exact geodesic distances between real points; the surviving
+(piece, edge) pairs get closest points in a local frame and the best few an exact geodesic distance
+(pyproj.Geod). Time and memory follow the pairs that can hold the minimum, not pieces x edges.
 """
 
 from __future__ import annotations
@@ -12,11 +13,18 @@ import numpy as np
 import shapely
 
 from tracks.geo import geodesy
+from tracks.geo.caps import FANOUT, CapTree, build_caps
 from tracks.geo.fence_index import GeometryIndex
-from tracks.geo.track_arrays import TrackArrays, all_pieces, geometries, intersections
+from tracks.geo.track_arrays import TrackArrays, all_pieces, intersections
 
-#: Pieces per block in the closest-approach search.
+#: Pieces per block in the search for the first meeting.
 BLOCK = 256
+#: Greedy descents for the first upper bound of the closest-approach search.
+PROBES = 8
+#: (piece, edge) pairs measured at once (bounds the memory of the last step).
+PAIR_CHUNK = 100_000
+#: Leaf pairs measured per round of the last step (in order of their lower bounds).
+LEAF_CHUNK = 512
 
 
 def closest_params(ax1: np.ndarray, ay1: np.ndarray, ax2: np.ndarray, ay2: np.ndarray, bx1: np.ndarray,
@@ -26,14 +34,20 @@ def closest_params(ax1: np.ndarray, ay1: np.ndarray, ax2: np.ndarray, ay2: np.nd
     Each pair uses cos(latitude) at its own mean latitude, so short pairs are measured almost isometrically.
     """
     c = np.cos(np.radians((ay1 + ay2 + by1 + by2) / 4.0))
-    d1x, d1y = (ax2 - ax1) * c, ay2 - ay1
-    d2x, d2y = (bx2 - bx1) * c, by2 - by1
-    rx, ry = (ax1 - bx1) * c, ay1 - by1
-    a = d1x * d1x + d1y * d1y
-    e = d2x * d2x + d2y * d2y
-    f = d2x * rx + d2y * ry
-    cc = d1x * rx + d1y * ry
-    b = d1x * d2x + d1y * d2y
+    d1 = np.stack([(ax2 - ax1) * c, ay2 - ay1])
+    d2 = np.stack([(bx2 - bx1) * c, by2 - by1])
+    r = np.stack([(ax1 - bx1) * c, ay1 - by1])
+    return segment_params(d1, d2, r)
+
+
+def segment_params(d1: np.ndarray, d2: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Closest points of straight segments a1 + s d1 and b1 + u d2 (s, u in [0, 1]) with r = a1 - b1, vectors
+    along the first axis (any dimension): (s, u, squared distance)."""
+    a = (d1 * d1).sum(axis=0)
+    e = (d2 * d2).sum(axis=0)
+    f = (d2 * r).sum(axis=0)
+    cc = (d1 * r).sum(axis=0)
+    b = (d1 * d2).sum(axis=0)
     eps = 1e-30
     with np.errstate(divide="ignore", invalid="ignore"):
         denom = a * e - b * b
@@ -48,9 +62,8 @@ def closest_params(ax1: np.ndarray, ay1: np.ndarray, ax2: np.ndarray, ay2: np.nd
         u = np.where((a <= eps) & (e > eps), np.clip(f / np.where(e > eps, e, 1), 0, 1), u)
         u = np.where(e <= eps, 0.0, u)
         s = np.where((e <= eps) & (a > eps), np.clip(-cc / np.where(a > eps, a, 1), 0, 1), s)
-    dx = rx + s * d1x - u * d2x
-    dy = ry + s * d1y - u * d2y
-    return s, u, dx * dx + dy * dy
+    dist = r + s * d1 - u * d2
+    return s, u, (dist * dist).sum(axis=0)
 
 
 def exact_km(x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray, ta: np.ndarray, tb: np.ndarray,
@@ -123,141 +136,187 @@ def touch_result(index: GeometryIndex, pieces: tuple[np.ndarray, ...], j: int,
 
 
 def nearest(inp: TrackArrays, index: GeometryIndex, check_touch: bool = True) -> tuple[int, float, int, float, float]:
-    """(segment, parameter on it, edge in index.dedges, parameter on the edge, km) of the closest approach.
+    """(segment, parameter on it, edge in index.edges (= its first copy in index.dedges), parameter on the edge,
+    km) of the closest approach.
 
-    Coarse to fine over groups of consecutive pieces (256, then 16, then single pieces): first whether the track
-    meets the geometry (distance 0 at the first meeting; skipped when the caller has checked), else which groups
-    can hold an edge within the current upper bound - an exact geodesic distance from a group's first sample to
-    its nearest edge. Planar bounds convert to km with KM_PER_DEG_MIN * cos(highest latitude involved), which
-    never overstates a distance; the surviving (piece, edge) pairs get closest points in a local frame and the
-    best few an exact geodesic distance.
+    First whether the track meets the geometry (distance 0 at the first meeting; skipped when the caller has
+    checked). Else `PairSearch` over two trees of bounding caps, one over the track's pieces and one over the
+    geometry's edges: time and memory follow the pairs that can hold the minimum, not pieces x edges, so a region
+    far away costs a few thousand distance evaluations. The result is exactly what `best_pair` gives over every
+    (piece, edge) pair (tests check this on whole tracks).
     """
     pieces = all_pieces(inp)
-    pseg, x1, y1, x2, y2, ta, tb = pieces
-    de = index.dedges
-    lo_x, lo_y, hi_x, hi_y = np.minimum(x1, x2), np.minimum(y1, y2), np.maximum(x1, x2), np.maximum(y1, y2)
-    box = (lo_x, lo_y, hi_x, hi_y)
-
-    def narrow(cand: np.ndarray, size: int, tree: shapely.STRtree, reach: float = 0.0) -> np.ndarray:
-        return narrow_groups(cand, size, tree, box, reach)
-
-    # 1. does the track meet the geometry? then the distance is 0 at the first meeting (searched in track order)
     if check_touch:
-        hp, hs = touches(index, pieces, box, first_only=True)
+        _, x1, y1, x2, y2, _, _ = pieces
+        lo_x, lo_y, hi_x, hi_y = np.minimum(x1, x2), np.minimum(y1, y2), np.maximum(x1, x2), np.maximum(y1, y2)
+        hp, hs = touches(index, pieces, (lo_x, lo_y, hi_x, hi_y), first_only=True)
         if len(hp):
             return touch_result(index, pieces, int(hp[0]), float(hs[0]))
-    # 2. an upper bound from the first sample of every block (R-tree), and the blocks that can beat it
-    max_lat = max(float(np.abs(inp.y).max()), index.max_abs_lat)
+    return PairSearch(pieces, index.edges, index.caps).run()
 
-    def radius_for(ub_km: float) -> float:
-        """Planar degrees that no pair within ub_km geodesic km can exceed."""
-        band = min(89.999, max_lat + ub_km / (2 * geodesy.KM_PER_DEG_MIN))
-        return ub_km / (geodesy.KM_PER_DEG_MIN * float(np.cos(np.radians(band)))) * (1 + 1e-6) + 1e-9
 
-    cand = np.arange(len(pseg))
-    reps = cand[::BLOCK]
-    found = nearest_of_starts(index, x1[reps], y1[reps])
-    i = int(np.argmin(found[2]))
-    best = (int(pseg[reps[i]]), float(ta[reps[i]]), int(found[0][i]), float(found[1][i]), float(found[2][i]))
-    cand = narrow(cand, BLOCK, index.dtree, radius_for(best[4]))
-    if len(cand) == 0:
-        return best
-    radius = radius_for(best[4])
-    env = index.denv
-    near = envelopes_near(env, lo_x[cand].min(), lo_y[cand].min(), hi_x[cand].max(), hi_y[cand].max(), radius)
-    if len(near) <= 2000:
-        # 3. few edges nearby: finer groups (16, then single pieces) pruned with numpy bounds
-        for size in (16, 1):
-            first = np.flatnonzero(np.r_[True, (cand[1:] // size) != (cand[:-1] // size)]) if size > 1 else (
-                np.arange(len(cand)))
-            ends = np.append(first[1:], len(cand))
-            gx0, gy0 = np.minimum.reduceat(lo_x[cand], first), np.minimum.reduceat(lo_y[cand], first)
-            gx1, gy1 = np.maximum.reduceat(hi_x[cand], first), np.maximum.reduceat(hi_y[cand], first)
-            lb = box_envelope_distance(gx0, gy0, gx1, gy1, env[near])
-            # a tighter bound: exact km from the first sample of the groups most likely to hold the minimum
-            reps = cand[first[np.argsort(lb)[:8]]]
-            e_i, u, _ = point_nearest(x1[reps], y1[reps], de[near])
-            dk, _ = exact_km(x1[reps], y1[reps], x1[reps], y1[reps], ta[reps], ta[reps], de[near[e_i]],
-                             np.zeros(len(reps)), u)
-            k = int(np.argmin(dk))
-            if dk[k] < best[4]:
-                best = (int(pseg[reps[k]]), float(ta[reps[k]]), int(near[e_i[k]]), float(u[k]), float(dk[k]))
-            radius = radius_for(best[4])
-            keep = lb <= radius
-            cand = cand[np.repeat(keep, ends - first)]
-            if len(cand) == 0:
-                return best
-            near = near[envelopes_near(env[near], lo_x[cand].min(), lo_y[cand].min(), hi_x[cand].max(),
-                                       hi_y[cand].max(), radius)]
-        if len(cand) * len(near) <= 1_000_000:
-            return best_pair(np.repeat(cand, len(near)), np.tile(near, len(cand)), best, pseg, x1, y1, x2, y2,
-                             ta, tb, de)
-    cand = narrow(cand, 16, index.dtree, radius)
-    if len(cand) == 0:
-        return best
-    # 3. every (piece, edge) pair within the bound; exact km for the best few
-    wi, we = index.dtree.query(geometries(x1[cand], y1[cand], x2[cand], y2[cand]), predicate="dwithin",
-                               distance=radius_for(best[4]))
-    if len(wi) == 0:
-        return best
-    return best_pair(cand[wi], we, best, pseg, x1, y1, x2, y2, ta, tb, de)
+class PairSearch:
+    """The closest (piece, edge) pair by branch and bound over two cap trees (tracks.geo.caps).
+
+    A pair of caps whose lower bound (centre distance minus both radii, geodesic) exceeds the best distance found
+    so far between real points cannot hold the closest approach, and is dropped with all the pieces and edges
+    under it. The frontier of cap pairs descends one tree per step (the one whose caps in play are larger), so it
+    grows by at most FANOUT between prunings; at every step, greedy descents from its most promising pairs to
+    real (piece, edge) pairs tighten the best distance. The pairs left at the leaves are measured by `best_pair`.
+    """
+
+    def __init__(self, pieces: tuple[np.ndarray, ...], edges: np.ndarray, edge_caps: CapTree) -> None:
+        self.pieces = pieces
+        self.edges = edges
+        _, x1, y1, x2, y2, _, _ = pieces
+        self.track_caps = build_caps(x1, y1, x2, y2, sort=False)  # time order is already compact
+        self.edge_caps = edge_caps
+        self.best: tuple[int, float, int, float, float] = (0, 0.0, 0, 0.0, np.inf)
+
+    def run(self) -> tuple[int, float, int, float, float]:
+        tc, ec = self.track_caps, self.edge_caps
+        lt, lr = len(tc.levels) - 1, len(ec.levels) - 1
+        a, b = (v.ravel() for v in np.meshgrid(np.arange(len(tc.levels[lt])), np.arange(len(ec.levels[lr])),
+                                                 indexing="ij"))
+        while True:
+            lower = self.lower_km(lt, lr, a, b)
+            if lt == 0 and lr == 0:
+                break
+            self.probe(lt, lr, a, b, lower)
+            keep = lower <= self.best[4]
+            a, b = a[keep], b[keep]
+            if not len(a):
+                return self.best
+            if lr == 0 or (lt > 0 and tc.levels[lt].radius_km[a].mean() >= ec.levels[lr].radius_km[b].mean()):
+                parent, a = tc.children(lt, a)
+                b = b[parent]
+                lt -= 1
+            else:
+                parent, b = ec.children(lr, b)
+                a = a[parent]
+                lr -= 1
+        # (piece, edge) pairs in order of their lower bounds, a chunk at a time, until the next bound exceeds the
+        # best distance measured
+        a, b = tc.order[a], ec.order[b]
+        lower = np.maximum(lower, self.pair_lower_km(a, b))
+        keep = lower <= self.best[4]
+        a, b, lower = a[keep], b[keep], lower[keep]
+        order = np.argsort(lower)
+        a, b, lower = a[order], b[order], lower[order]
+        for c in range(0, len(a), LEAF_CHUNK):
+            if lower[c] > self.best[4]:
+                break
+            self.measure(a[c : c + LEAF_CHUNK], b[c : c + LEAF_CHUNK])
+        return self.best
+
+    def pair_lower_km(self, wp: np.ndarray, we: np.ndarray) -> np.ndarray:
+        """Lower bounds (km) for (piece, edge) pairs: their planar distance in degrees with longitudes scaled by
+        cos(band), times KM_PER_DEG_MIN, where the band is the highest latitude of the four ends plus half the best
+        distance found (in degrees of latitude). Along any path within the band a km is at least that many scaled
+        degrees, and a path leaving the band is longer than the best distance anyway."""
+        _, x1, y1, x2, y2, _, _ = self.pieces
+        e = self.edges[we]
+        px1, py1, px2, py2 = x1[wp], y1[wp], x2[wp], y2[wp]
+        shift = np.round(((px1 + px2) - (e[:, 0] + e[:, 2])) / 720.0) * 360.0
+        top = np.maximum(np.maximum(np.abs(py1), np.abs(py2)), np.maximum(np.abs(e[:, 1]), np.abs(e[:, 3])))
+        band = np.minimum(top + self.best[4] / (2.0 * geodesy.KM_PER_DEG_MIN), 90.0)
+        c = np.cos(np.radians(band))
+        d1 = np.stack([(px2 - px1) * c, py2 - py1])
+        d2 = np.stack([(e[:, 2] - e[:, 0]) * c, e[:, 3] - e[:, 1]])
+        r = np.stack([(px1 - e[:, 0] - shift) * c, py1 - e[:, 1]])
+        _, _, sq = segment_params(d1, d2, r)
+        return geodesy.KM_PER_DEG_MIN * np.sqrt(sq) * (1 - 1e-9)
+
+    def lower_km(self, lt: int, lr: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Lower bounds (km) between track caps a (level lt) and edge caps b (level lr): centre distance minus
+        both radii. The centre distance lies between R_MIN_KM and R_MAX_KM times the angle between the centres'
+        normals (numpy); only the pairs that the exact geodesic distance could rule out where that bound cannot
+        get it."""
+        tl, rl = self.track_caps.levels[lt], self.edge_caps.levels[lr]
+        radii = tl.radius_km[a] + rl.radius_km[b]
+        chord = np.linalg.norm(tl.normal[a] - rl.normal[b], axis=1)
+        angle = 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0))
+        lower = geodesy.R_MIN_KM * angle - radii
+        best = self.best[4]
+        maybe = np.flatnonzero((lower <= best) & (geodesy.R_MAX_KM * angle - radii > best))
+        if len(maybe):
+            lower[maybe] = geodesy.distance_km(tl.lat[a[maybe]], tl.lon[a[maybe]], rl.lat[b[maybe]],
+                                               rl.lon[b[maybe]]) - radii[maybe]
+        return lower
+
+    def probe(self, lt: int, lr: int, a: np.ndarray, b: np.ndarray, lower: np.ndarray) -> None:
+        """Descend greedily (into the child pair with the smallest lower bound) from the PROBES pairs with the
+        smallest lower bounds down to (piece, edge) pairs, and measure those."""
+        if len(a) > PROBES:
+            pick = np.argpartition(lower, PROBES)[:PROBES]
+            a, b = a[pick], b[pick]
+        tc, ec = self.track_caps, self.edge_caps
+        while lt > 0 or lr > 0:
+            ca, cb = _child_grid(tc, lt, a), _child_grid(ec, lr, b)
+            lt, lr = max(lt - 1, 0), max(lr - 1, 0)
+            ga = np.repeat(ca, cb.shape[1], axis=1)
+            gb = np.tile(cb, (1, ca.shape[1]))
+            ok = (ga >= 0) & (gb >= 0)
+            low = np.full(ga.shape, np.inf)
+            low[ok] = self.lower_km(lt, lr, ga[ok], gb[ok])
+            j = np.argmin(low, axis=1)
+            rows = np.arange(len(a))
+            a, b = ga[rows, j], gb[rows, j]
+        self.measure(tc.order[a], ec.order[b])
+
+    def measure(self, wp: np.ndarray, we: np.ndarray) -> None:
+        """Measure (piece, edge) pairs (`best_pair`), keeping the best."""
+        pseg, x1, y1, x2, y2, ta, tb = self.pieces
+        self.best = best_pair(wp, we, self.best, pseg, x1, y1, x2, y2, ta, tb, self.edges)
+
+
+def _child_grid(caps: CapTree, level: int, nodes: np.ndarray) -> np.ndarray:
+    """Per node, its children on the level below (-1 padding), or itself at level 0: shape (nodes, FANOUT or 1)."""
+    if level == 0:
+        return nodes[:, None]
+    grid = nodes[:, None] * FANOUT + np.arange(FANOUT)[None, :]
+    return np.where(grid < len(caps.levels[level - 1]), grid, -1)
 
 
 def best_pair(wp: np.ndarray, we: np.ndarray, best: tuple[int, float, int, float, float], pseg: np.ndarray,
-               x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray, ta: np.ndarray, tb: np.ndarray,
-               de: np.ndarray) -> tuple[int, float, int, float, float]:
-    """The closest of the (piece, edge) pairs: local-frame closest points, exact km for the best few."""
-    s, u, d2 = closest_params(x1[wp], y1[wp], x2[wp], y2[wp], de[we, 0], de[we, 1], de[we, 2], de[we, 3])
-    approx_km = np.sqrt(d2) * 111.32
-    top = np.flatnonzero(approx_km <= approx_km.min() * 1.02 + 0.5)
-    if len(top) > 256:
-        top = top[np.argsort(approx_km[top])[:256]]
-    t = wp[top]
-    dk, segpar = exact_km(x1[t], y1[t], x2[t], y2[t], ta[t], tb[t], de[we[top]], s[top], u[top])
-    j = int(np.argmin(dk))
-    if dk[j] >= best[4]:
-        return best
-    return int(pseg[t[j]]), float(segpar[j]), int(we[top[j]]), float(u[top[j]]), float(dk[j])
+              x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray, ta: np.ndarray, tb: np.ndarray,
+              edges: np.ndarray) -> tuple[int, float, int, float, float]:
+    """The closest of the (piece, edge) pairs by `pair_km`, or `best` when none is closer. Each pair's distance
+    is a function of that pair alone, so pruning pairs that cannot win never changes the answer."""
+    for c in range(0, len(wp), PAIR_CHUNK):
+        p, e = wp[c : c + PAIR_CHUNK], we[c : c + PAIR_CHUNK]
+        dk, segpar, u = pair_km(p, e, x1, y1, x2, y2, ta, tb, edges)
+        j = int(np.argmin(dk))
+        if dk[j] < best[4]:
+            best = int(pseg[p[j]]), float(segpar[j]), int(e[j]), float(u[j]), float(dk[j])
+    return best
 
 
-def envelopes_near(env: np.ndarray, x0: float, y0: float, x1: float, y1: float, reach: float) -> np.ndarray:
-    """Indices of the envelopes that meet the box (x0, y0, x1, y1) grown by `reach` degrees."""
-    return np.flatnonzero((env[:, 0] <= x1 + reach) & (env[:, 2] >= x0 - reach)
-                          & (env[:, 1] <= y1 + reach) & (env[:, 3] >= y0 - reach))
+def pair_km(wp: np.ndarray, we: np.ndarray, x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: np.ndarray,
+            ta: np.ndarray, tb: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (piece, edge) pair: (exact geodesic km between its closest points, segment parameter of the piece's
+    point, parameter of the edge's point). Two candidates, the nearer kept: the closest points in a local
+    equirectangular frame (exact where the two meet or nearly do: both are straight lines there) and those of the
+    chords joining the ends in 3-D (unit sphere: right at any distance, across the antimeridian and the poles).
+    The distances between the candidate points are geodesic (WGS84)."""
+    e = edges[we]
+    px1, py1, px2, py2 = x1[wp], y1[wp], x2[wp], y2[wp]
+    # the local frame sees the edge's copy nearest the piece in longitude
+    shift = np.round(((px1 + px2) - (e[:, 0] + e[:, 2])) / 720.0) * 360.0
+    s1, u1, _ = closest_params(px1, py1, px2, py2, e[:, 0] + shift, e[:, 1], e[:, 2] + shift, e[:, 3])
+    a1, a2 = _unit(py1, px1), _unit(py2, px2)
+    b1, b2 = _unit(e[:, 1], e[:, 0]), _unit(e[:, 3], e[:, 2])
+    s2, u2, _ = segment_params(a2 - a1, b2 - b1, a1 - b1)
+    d1, t1 = exact_km(px1, py1, px2, py2, ta[wp], tb[wp], e, s1, u1)
+    d2, t2 = exact_km(px1, py1, px2, py2, ta[wp], tb[wp], e, s2, u2)
+    first = d1 <= d2
+    return np.where(first, d1, d2), np.where(first, t1, t2), np.where(first, u1, u2)
 
 
-def box_envelope_distance(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
-                           env: np.ndarray) -> np.ndarray:
-    """Planar degrees from each box to the nearest envelope: a lower bound to the edges inside them."""
-    out = np.full(len(x0), np.inf)
-    if len(env) == 0:
-        return out
-    step = max(1, 400_000 // len(env))
-    for a in range(0, len(x0), step):
-        sl = slice(a, a + step)
-        dx = np.maximum(0.0, np.maximum(env[None, :, 0] - x1[sl, None], x0[sl, None] - env[None, :, 2]))
-        dy = np.maximum(0.0, np.maximum(env[None, :, 1] - y1[sl, None], y0[sl, None] - env[None, :, 3]))
-        out[sl] = np.sqrt((dx * dx + dy * dy).min(axis=1))
-    return out
+def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Unit vectors (3, n) of (lat, lon) degrees on the sphere."""
+    la, lo = np.radians(lat), np.radians(lon)
+    c = np.cos(la)
+    return np.stack([c * np.cos(lo), c * np.sin(lo), np.sin(la)])
 
 
-def point_nearest(px: np.ndarray, py: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each point, the nearest edge in its local frame: (edge index, parameter on it, distance^2)."""
-    _, u, d2 = closest_params(px[:, None], py[:, None], px[:, None], py[:, None], edges[None, :, 0],
-                               edges[None, :, 1], edges[None, :, 2], edges[None, :, 3])
-    j = np.argmin(d2, axis=1)
-    rows = np.arange(len(px))
-    return j, u[rows, j], d2[rows, j]
-
-
-def nearest_of_starts(index: GeometryIndex, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
-    """For points: (nearest edge in dedges, parameter on it, exact km)."""
-    (pi, ei), _ = index.dtree.query_nearest(shapely.points(x, y), return_distance=True, all_matches=False)
-    order = np.argsort(pi, kind="stable")
-    pi, ei = pi[order], ei[order]
-    keep = np.r_[True, pi[1:] != pi[:-1]]
-    ei = ei[keep]
-    de = index.dedges[ei]
-    _, u, _ = closest_params(x, y, x, y, de[:, 0], de[:, 1], de[:, 2], de[:, 3])
-    d, _ = exact_km(x, y, x, y, np.zeros(len(x)), np.zeros(len(x)), de, np.zeros(len(x)), u)
-    return ei, u, d

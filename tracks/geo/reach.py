@@ -276,7 +276,7 @@ def _search(foci: _Foci, caps: CapTree, edges: np.ndarray, todo: np.ndarray, out
         lev = caps.levels[level]
         # a real boundary point (the first vertex of the cap's first edge) within reach decides; with a margin,
         # h <= g there, so it decides too
-        first = edges[j * lev.size]
+        first = edges[caps.order[j * lev.size]]
         hit = foci.g(k, first[:, 1], first[:, 0]) <= foci.reach[k]
         out[k[hit]] = True
         keep = ~out[k]
@@ -289,7 +289,7 @@ def _search(foci: _Foci, caps: CapTree, edges: np.ndarray, todo: np.ndarray, out
             k = k[parent]
         if not len(k):
             return
-    _halve_edges(foci, edges[j], k, out)
+    _halve_edges(foci, edges[caps.order[j]], k, out)
 
 
 def _halve_edges(foci: _Foci, e: np.ndarray, k: np.ndarray, out: np.ndarray) -> None:
