@@ -4,6 +4,7 @@
     >>> t = tracks.load("trace_full_0d8373.json")          # any supported export, format detected from content
     >>> result = tracks.check("data/cases/venezuela-2025-11/case.yaml")
     >>> tracks.render_map(result).save("map.html")
+    >>> tracks.plot_profile(result)                        # altitude and ground speed against time (SVG)
 
 The flow is one way: load -> clean -> legs -> geo.fence -> claims -> render.
 """
@@ -30,6 +31,7 @@ _LAZY = {
     "check": ("tracks.claims.engine", "check"),
     "load_case": ("tracks.claims.case", "load_case"),
     "render_map": ("tracks.render.map", "render_map"),
+    "plot_profile": ("tracks.render.profile", "plot_profile"),
     "fetch": ("tracks.fetch", "fetch"),
     "draft": ("tracks.drafting", "draft"),
 }

@@ -111,7 +111,8 @@ def demo(out_dir: str | None) -> None:
 @click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
 @click.option("--allow-drafts", is_flag=True,
               help="Check claims still marked `draft: true` (from `tracks draft`); the report marks them unreviewed.")
-def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool) -> None:
+@click.option("--png", is_flag=True, help="Also write map.png, a static map picture (report.md shows it).")
+def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bool) -> None:
     """Check every claim of a case file against its tracks.
 
     Exits 0 whatever the verdicts; non-zero only on errors (a claim still marked `draft: true` is an error
@@ -121,15 +122,15 @@ def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool) -> None
     Example:
       tracks check data/cases/venezuela-2025-11/case.yaml --out out/ve
     """
-    _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts)
+    _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts, png=png)
 
 
-def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False) -> None:
+def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False, png: bool = False) -> None:
     from tracks.claims.engine import check as run_check
     from tracks.render.report import write_outputs
 
     result = run_check(case_file, allow_drafts=allow_drafts)
-    paths = write_outputs(result, out_dir, tiles=tiles)
+    paths = write_outputs(result, out_dir, tiles=tiles, png=png)
     _print_verdicts(result)
     for p in paths:
         click.echo(f"wrote {p}")
@@ -265,24 +266,26 @@ def _describe_track(t: Any) -> None:
 @click.option("--tiles", is_flag=True, help="Use online map tiles (the map then needs the internet).")
 @click.option("--format", "fmt", default=None, help="Force a format.")
 @click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
+@click.option("--png", is_flag=True, help="Also write a static map picture next to the HTML (same name, .png).")
 def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: bool, fmt: str | None,
-                tz: str | None) -> None:
+                tz: str | None, png: bool) -> None:
     """Draw tracks (and regions) on a self-contained HTML map.
 
     \b
     Example:
-      tracks map trace_full_0d8373.json --regions VE,BR-RR -o map.html
+      tracks map trace_full_0d8373.json --regions VE,BR-RR -o map.html --png
     """
     import tracks
     from tracks.geo.regions import get_region
-    from tracks.render.map import render_map
+    from tracks.render.map import save_map
 
     table = tracks.load(list(files), format=fmt, **({"tz": tz} if tz else {}))
     if not len(table):
         _warn_no_positions(table)
     regions = tuple(get_region(c.strip()) for c in region_codes.split(",") if c.strip())
-    render_map(table, regions=regions, tiles=tiles).save(output)
-    click.echo(f"wrote {output}")
+    png_path = Path(output).with_suffix(".png") if png else None
+    for p in save_map(table, output, png_path=png_path, regions=regions, tiles=tiles):
+        click.echo(f"wrote {p}")
 
 
 @cli.command()

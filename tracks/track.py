@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tracks.clean import CleanResult
     from tracks.geo.regions import Region
     from tracks.legs import Gaps, Legs
+    from tracks.render.profile import Profile
 
 #: Columns of a `rejected` table: which file and record, why, and the offending values as text.
 REJECTED_COLUMNS: tuple[str, ...] = ("file", "record", "reason", "values")
@@ -211,6 +212,13 @@ class Track(_Table):
         from tracks.legs import split_legs
 
         return split_legs(self, **options)
+
+    def plot_profile(self, **options: Any) -> Profile:
+        """Altitude and ground speed against time, gaps shaded (SVG; shows itself in a notebook); see
+        `tracks.render.profile.plot_profile` (timezone=, max_gap_s=, width=, height=)."""
+        from tracks.render.profile import plot_profile
+
+        return plot_profile(self, **options)
 
     def crossings(self, region: Region | str, **options: Any) -> pd.DataFrame:
         """Entries and exits of a region with interpolated times; see `tracks.geo.fence.crossings`."""

@@ -43,9 +43,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
     mp.chdir(root)  # the user works from inside their private folder, with absolute and relative paths
     try:
         _invoke("demo", "--out", str(out / "demo"))
-        _invoke("check", str(case_dir / "case.yaml"), "--out", str(out / "check"))
+        _invoke("check", str(case_dir / "case.yaml"), "--out", str(out / "check"), "--png")
         _invoke("check", "case/case.yaml", "--out", "published/check-relative")
-        _invoke("map", track, "-o", str(out / "map.html"))
+        _invoke("map", track, "-o", str(out / "map.html"), "--png")
         for fmt in ("kml", "geojson", "csv", "parquet"):
             _invoke("export", track, "--to", fmt, "-o", str(out / f"track.{fmt}"))
     finally:
@@ -57,9 +57,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
 def test_every_output_was_written(outputs: tuple[Path, list[Path]]) -> None:
     _, files = outputs
     names = {p.relative_to(p.parents[1]).as_posix() if p.parent.name != "published" else p.name for p in files}
-    for expected in ("demo/map.html", "demo/report.md", "demo/report.json", "check/map.html", "check/report.md",
-                     "check-relative/report.json", "map.html", "track.kml", "track.geojson", "track.csv",
-                     "track.parquet"):
+    for expected in ("demo/map.html", "demo/report.md", "demo/report.json", "demo/profile.svg", "check/map.html",
+                     "check/report.md", "check/map.png", "check/profile.svg", "check-relative/report.json",
+                     "map.html", "map.png", "track.kml", "track.geojson", "track.csv", "track.parquet"):
         assert expected in names, (expected, sorted(names))
 
 

@@ -75,7 +75,8 @@ class StandInRegion:
     tolerance_km: float = 1.0
 
 
-def flight_track(callsign: str = "VCV2984", illustrative: bool = False, n_leg: int = 180) -> Track:
+def flight_track(callsign: str = "VCV2984", illustrative: bool = False, n_leg: int = 180,
+                 registration: str = "YV2984") -> Track:
     """Out SVMI->SVSE 23:20->01:10Z (gap 23:50-00:10), 40 min on ground, back 01:50->03:30Z; 8 s/sample."""
     out_t = pd.date_range("2025-11-28T23:20:00Z", "2025-11-29T01:10:00Z", periods=n_leg)
     back_t = pd.date_range("2025-11-29T01:50:00Z", "2025-11-29T03:30:00Z", periods=n_leg)
@@ -98,7 +99,7 @@ def flight_track(callsign: str = "VCV2984", illustrative: bool = False, n_leg: i
     stale = np.zeros(len(times), bool)
     stale[n_leg + 5 + 30] = True
     t = make_track(times[keep], lats[keep], lons[keep], alt_baro_ft=alts[keep], on_ground=ground[keep],
-                   source=source[keep], stale=stale[keep], callsign=callsign, registration="YV2984",
+                   source=source[keep], stale=stale[keep], callsign=callsign, registration=registration,
                    file="trace_full_0d8373.json")
     src = Source(path="/home/reporter/secret/trace_full_0d8373.json", sha256=SHA, format="readsb_trace",
                  size=1, records_read=len(t), records_kept=len(t), records_rejected=0, illustrative=illustrative,
@@ -170,15 +171,20 @@ def verdicts(track: Track, quote_suffix: str = "") -> tuple[Verdict, ...]:
 
 def case_result(*, xss: bool = False, illustrative: bool = False, n_leg: int = 180) -> CaseResult:
     """The stand-in case; with `xss`, hostile text in the callsign, quotes, title, labels, file names and URL."""
-    track = flight_track(callsign=XSS_TAG if xss else "VCV2984", illustrative=illustrative, n_leg=n_leg)
+    track = flight_track(callsign=XSS_TAG if xss else "VCV2984", illustrative=illustrative, n_leg=n_leg,
+                         registration=XSS_SCRIPT if xss else "YV2984")
     case = StandInCase()
     vs = verdicts(track)
     events = _events(track)
     regs = regions()
     if xss:
-        case = replace(case, title="Case " + XSS_SCRIPT,
+        case = replace(case, title="Case " + XSS_SCRIPT, aircraft=StandInAircraft(registration=XSS_TAG),
                        article=StandInArticle(publisher=XSS_TAG, title=XSS_SCRIPT,
                                               url="javascript:window.__xss=1;alert(1)"))
+        vs = tuple(replace(v, evidence=replace(v.evidence, samples=tuple(replace(x, file=f"/x/{XSS_TAG}.json",
+                                                                                 role=XSS_SCRIPT)
+                                                                         for x in v.evidence.samples)))
+                   for v in vs)
         vs = tuple(replace(v, quote=v.quote + " " + XSS_SCRIPT, sentence=v.sentence + " " + XSS_TAG,
                            claim_id=v.claim_id + XSS_TAG, source=XSS_SCRIPT,
                            measured={**v.measured, XSS_TAG: XSS_SCRIPT}, notes=(*v.notes, XSS_TAG)) for v in vs)

@@ -6,77 +6,22 @@ machine; a failure when CI=true or TRACKS_REQUIRE_BROWSER=1.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.render.browser import Loaded, browser, close, open_page
 from tests.render.fixtures import case_result, flight_track, regions
 from tracks.render.map import render_map
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _required() -> bool:
-    return os.environ.get("CI", "") == "true" or os.environ.get("TRACKS_REQUIRE_BROWSER", "") not in ("", "0")
-
-
-def _missing(reason: str) -> None:
-    if _required():
-        pytest.fail(f"browser tests are required here (CI / TRACKS_REQUIRE_BROWSER) but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not exe:
-        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@dataclass
-class Loaded:
-    page: Any
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+__all__ = ["browser"]  # the fixture, imported for pytest
 
 
 def _open(browser: Any, html_path: Path) -> Loaded:
-    """Load a saved map with every request except the file itself aborted; record console errors and dialogs."""
-    page = browser.new_page(viewport={"width": 1400, "height": 860})
-    out = Loaded(page)
-    page.on("console", lambda m: out.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: out.errors.append(str(e)))
-
-    def on_dialog(d: Any) -> None:
-        out.dialogs.append(d.message)
-        d.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on("request", lambda r: out.requests.append(r.url))
-    target = html_path.resolve().as_uri()
-    page.route("**/*", lambda route: route.continue_() if route.request.url == target else route.abort())
-    page.goto(target, wait_until="load")
-    page.wait_for_function("() => window.tracksMap !== undefined", timeout=10_000)
-    page.wait_for_timeout(150)
-    return out
+    return open_page(browser, html_path)
 
 
 def _view(page: Any) -> dict[str, Any]:
@@ -96,7 +41,7 @@ def case_page(browser: Any, out_dir: Path) -> Iterator[Loaded]:
     render_map(case_result()).save(str(path))
     loaded = _open(browser, path)
     yield loaded
-    loaded.page.close()
+    close(loaded)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +50,7 @@ def xss_page(browser: Any, out_dir: Path) -> Iterator[Loaded]:
     render_map(case_result(xss=True, illustrative=True)).save(str(path))
     loaded = _open(browser, path)
     yield loaded
-    loaded.page.close()
+    close(loaded)
 
 
 def test_loads_offline_without_errors(case_page: Loaded) -> None:
@@ -194,4 +139,4 @@ def test_bare_track_map(browser: Any, out_dir: Path) -> None:
         assert loaded.page.locator(".tm-claim").count() == 1  # the track summary card
         assert loaded.page.locator(".tm-track").inner_text().startswith("VCV2984")
     finally:
-        loaded.page.close()
+        close(loaded)

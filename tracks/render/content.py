@@ -23,8 +23,9 @@ from tracks import schema, wording
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, Verdict
 from tracks.paths import public_name
+from tracks.render.drawgaps import drawn_gaps
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
-from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, times_s
+from tracks.segments import DEFAULT_MAX_GAP_S, times_s
 from tracks.track import Track
 
 GEOD = Geod(ellps="WGS84")
@@ -157,7 +158,8 @@ def track_payload(
     """Display samples of one track: positions, seconds since t0, altitude, class, source, stale, gaps.
 
     `keep_times` are moments evidence rests on: the samples around each are always drawn.
-    Gaps use `tracks.segments.gap_mask` (the shared definition) on the full track; both ends are always drawn.
+    Gaps are those of `tracks.render.drawgaps.drawn_gaps` (the shared definition, `tracks.segments.gap_mask`, less
+    the steps that are only the export's cadence, unless a verdict cites them); both ends are always drawn.
     """
     d = track.data
     n = len(d)
@@ -167,7 +169,7 @@ def track_payload(
     lat = d["lat"].to_numpy(dtype=float)
     lon = d["lon"].to_numpy(dtype=float)
     t = times_s(d)
-    gaps = gap_mask(d, max_gap_s)
+    gaps = drawn_gaps(d, max_gap_s, labelled_gap_starts)  # the shared gap definition, drawn as the data shows it
     src = d["source"].cat.codes.to_numpy() if isinstance(d["source"].dtype, pd.CategoricalDtype) else np.zeros(n)
     stale = d["stale"].to_numpy(dtype=bool)
 

@@ -12,24 +12,27 @@ travels as JSON inside <script type="application/json"> with `<`, `>`, `&` escap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import folium
-import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from tracks.claims.result import CaseResult
-from tracks.render import assets, basemap, content, page
-from tracks.render.content import MapInput, attr
+from tracks.render import assets, basemap, content, page, profile
+from tracks.render.content import MapInput
+from tracks.render.inputs import LEG_EVENTS_MAX_TRACKS, cited_gap_starts, map_input
 from tracks.render.script import PAGE_JS
 from tracks.render.simplify import DEFAULT_MAX_POINTS
-from tracks.segments import DEFAULT_MAX_GAP_S
+from tracks.render.style import PAGE_CSS
 from tracks.track import Track, Traffic
-from tracks.wording import zone
 
-__all__ = ["DEFAULT_MAX_POINTS", "render_map", "to_html"]
+__all__ = ["DEFAULT_MAX_POINTS", "LEG_EVENTS_MAX_TRACKS", "render_map", "save_map", "to_html"]
+
+#: Height of the profile chart under the map (px).
+PROFILE_HEIGHT = 170
 
 #: Layer names in the layer control, in drawing order (bottom to top).
 LAYERS = (
@@ -43,10 +46,6 @@ LAYERS = (
     ("events", "Take-offs, landings, crossings"),
     ("replay", "Replay position"),
 )
-
-
-#: Bare Track/Traffic maps get take-off/landing markers from tracks.legs up to this many aircraft.
-LEG_EVENTS_MAX_TRACKS = 25
 
 
 class _Raw(Element):
@@ -79,40 +78,12 @@ tracksMapInit({{ this._parent.get_name() }}, {
         self.data_id = data_id
 
 
-def _normalise(
-    result: CaseResult | Track | Traffic,
-    regions: Iterable[Any],
-    timezone: str | None,
-    max_gap_s: float | None,
-) -> MapInput:
-    if isinstance(result, CaseResult):
-        case = result.case
-        settings = attr(case, "settings", None)
-        gap_s = max_gap_s if max_gap_s is not None else float(attr(settings, "max_gap_s", DEFAULT_MAX_GAP_S))
-        tz_name = timezone if timezone is not None else str(attr(case, "timezone", "") or "")
-        events = result.events if isinstance(result.events, pd.DataFrame) else pd.DataFrame()
-        return MapInput(tracks=(result.track,), verdicts=tuple(result.verdicts),
-                        regions=tuple(result.regions) + tuple(regions), events=events, case=case,
-                        tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s,
-                        notes=tuple(str(n) for n in getattr(result, "notes", ()) or ()))
-    if isinstance(result, Track):
-        tracks: tuple[Track, ...] = (result,)
-    elif isinstance(result, Traffic):
-        tracks = tuple(result)
-    else:
-        raise TypeError(f"render_map expects a CaseResult, Track or Traffic, got {type(result).__name__}")
-    gap_s = DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s
-    # take-offs and landings from tracks.legs (a few aircraft only: a busy airspace would be all labels)
-    events = content.leg_events(tracks, gap_s) if len(tracks) <= LEG_EVENTS_MAX_TRACKS else pd.DataFrame()
-    return MapInput(tracks=tracks, regions=tuple(regions), events=events, tz=zone(timezone or ""), max_gap_s=gap_s)
-
-
 def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False) -> dict[str, Any]:
     """The JSON-ready description of everything the page script draws."""
     events = content.events_markers(inp.events, inp.tz)
     markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz, inp.base)
     keep = content.evidence_times(inp.verdicts, inp.events)
-    cited_gaps = [g.start for v in inp.verdicts for g in v.evidence.gaps if g.matters]
+    cited_gaps = cited_gap_starts(inp)
     live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
     total = sum(len(t) for t, _ in live) or 1
     tracks = [
@@ -155,9 +126,40 @@ def render_map(
     times (default: the case's). max_points: samples drawn per map (display only; evidence samples and gap
     ends are always drawn). max_gap_s: coverage-gap threshold in seconds (default: the case's, else 60).
     """
-    inp = _normalise(result, regions, timezone, max_gap_s)
-    payload = build_payload(inp, max_points=max_points, tiles=tiles)
+    inp = map_input(result, regions, timezone, max_gap_s)
+    return page_map(inp, build_payload(inp, max_points=max_points, tiles=tiles), tiles=tiles)
 
+
+def save_map(
+    result: CaseResult | Track | Traffic,
+    html_path: str | Path | None,
+    *,
+    png_path: str | Path | None = None,
+    regions: Sequence[Any] = (),
+    tiles: bool = False,
+    timezone: str | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_gap_s: float | None = None,
+) -> list[Path]:
+    """Write the HTML map and/or its static picture (PNG, `tracks.render.figure`) from one drawing payload.
+
+    Arguments as for `render_map`. Returns the paths written (HTML first).
+    """
+    inp = map_input(result, regions, timezone, max_gap_s)
+    payload = build_payload(inp, max_points=max_points, tiles=tiles)
+    written = []
+    if html_path is not None:
+        page_map(inp, payload, tiles=tiles).save(str(html_path))
+        written.append(Path(html_path))
+    if png_path is not None:
+        from tracks.render.figure import save_png
+
+        written.append(save_png(inp, payload, png_path))
+    return written
+
+
+def page_map(inp: MapInput, payload: dict[str, Any], *, tiles: bool = False) -> folium.Map:
+    """The folium map of an already built payload (`build_payload`) with its page around it."""
     m = folium.Map(location=[0, 0], zoom_start=2, tiles=None, prefer_canvas=True, control_scale=False,
                    world_copy_jump=False, zoom_snap=0.25)
     m.default_js = assets.offline_js()  # per instance: never the class-level CDN lists
@@ -175,10 +177,13 @@ def render_map(
     payload["legendId"] = legend_id
     figure = m.get_root()
     figure.title = content.esc(page.title_of(inp))
-    figure.header.add_child(_Raw(f"<style>{assets.PAGE_CSS}</style>"), name="tracks_css")
+    figure.header.add_child(_Raw(f"<style>{PAGE_CSS}</style>"), name="tracks_css")
     figure.header.add_child(_Raw(f"<script>{PAGE_JS}</script>"), name="tracks_js")
     figure.html.add_child(_Raw(page.header_html(inp)), name="tracks_header")
     figure.html.add_child(_Raw(page.panel_html(inp)), name="tracks_panel")
+    if len(payload["tracks"]) == 1:  # one aircraft: its profile under the map, linked to the time slider
+        figure.html.add_child(_Raw(page.profile_html(profile.profile_of(inp, width="100%", height=PROFILE_HEIGHT))),
+                              name="tracks_profile")
     alt_used = {c for t in payload["tracks"] for c in set(t["cls"])}
     figure.html.add_child(_Raw(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),
                           name="tracks_legend")

@@ -71,20 +71,24 @@ def status_counts(verdicts: tuple[Verdict, ...]) -> Counter[str]:
 
 
 def badge(status: str) -> str:
+    """The verdict as a badge: its symbol (hidden from screen readers) and its label in words."""
     label = STATUS_LABELS.get(status, status)
-    return (f'<span class="tm-badge tm-badge-{esc(status)}">{BADGE_SYMBOLS.get(status, "")} '
-            f"{esc(label)}</span>")
+    return (f'<span class="tm-badge tm-badge-{esc(status)}"><span aria-hidden="true">{BADGE_SYMBOLS.get(status, "")}'
+            f'</span> <span class="tm-sr">verdict: </span>{esc(label)}</span>')
 
 
 def header_html(inp: MapInput) -> str:
     """Illustrative banner (when any source says so) and the title bar with verdict counts."""
-    parts = ['<header class="tm-header">']
+    parts = ['<header class="tm-header"><a class="tm-skip" href="#tm-panel">Skip to the '
+             + ("claims" if inp.verdicts else "aircraft") + "</a>"]
     if inp.illustrative:
         notes = sorted({s["note"] for s in inp.sources() if s["illustrative"] and s["note"]})
         detail = f" {esc(' '.join(notes))}" if notes else ""
-        parts.append('<div class="tm-banner" role="alert"><b>ILLUSTRATIVE TRACK — not a recording.</b> '
+        # one line on a phone (the script closes it there), the details a tap away; open without a script
+        parts.append('<details class="tm-banner" open><summary><b>ILLUSTRATIVE TRACK — not a recording.</b>'
+                     '<span class="tm-more"> Details</span></summary> '
                      f"At least one source is a synthetic track made for illustration; do not cite it as evidence."
-                     f"{detail}</div>")
+                     f"{detail}</details>")
     sub = []
     aircraft = attr(inp.case, "aircraft", None)
     ac_label = attr(aircraft, "label", "") or " ".join(
@@ -109,8 +113,33 @@ def header_html(inp: MapInput) -> str:
                  f'<h1 class="tm-title">{esc(title_of(inp))}</h1>'
                  f'<div class="tm-subtitle">{esc(" · ".join(sub))}</div></div>'
                  f'<div class="tm-summary">{summary}</div></div>')
+    parts.append(tabs_html(inp))
     parts.append("</header>")
     return "".join(parts)
+
+
+def tabs_html(inp: MapInput) -> str:
+    """Map | Claims tabs, shown on narrow screens only (the page script switches the view)."""
+    n = len(inp.verdicts)
+    counts = status_counts(inp.verdicts)
+    symbols = " ".join(f"{BADGE_SYMBOLS[s]}{counts[s]}" for s in STATUSES if counts[s])
+    if n:
+        second = f"Claims ({n})" + (f' <span class="tm-tab-counts" aria-hidden="true">{esc(symbols)}</span>'
+                                     if symbols else "")
+    else:
+        second = "Aircraft"
+    return ('<nav class="tm-tabs" role="tablist" aria-label="View">'
+            '<button type="button" role="tab" id="tm-tab-map" class="tm-tab" aria-selected="true" '
+            'aria-controls="tm-view-map" data-view="map">Map</button>'
+            '<button type="button" role="tab" id="tm-tab-claims" class="tm-tab" aria-selected="false" '
+            f'aria-controls="tm-panel" data-view="claims">{second}</button></nav>')
+
+
+def profile_html(svg: str) -> str:
+    """The profile chart under the map (its SVG is built by tracks.render.profile, texts already escaped)."""
+    return (f'<figure class="tm-profile" aria-label="Altitude and ground speed profile">{svg}'
+            '<figcaption class="tm-sr">Altitude and ground speed against time; click or drag on the chart '
+            "to move the time slider.</figcaption></figure>")
 
 
 def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
@@ -126,19 +155,21 @@ def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
                  f"({esc(', '.join(ruled_out[:3]))}{', …' if len(ruled_out) > 3 else ''}): the aircraft could not "
                  "have reached the region during them</li>")
     source = f'<div class="tm-claim-source">— {esc(v.source)}</div>' if v.source else ""
-    return (f'<article class="tm-claim tm-claim-{esc(v.status)}" data-claim="{i}" tabindex="0" role="button" '
-            f'aria-label="Show claim {esc(v.claim_id)} on the map">'
-            f'<div class="tm-claim-head">{badge(v.status)}<span class="tm-claim-id">{esc(v.claim_id)}</span></div>'
+    return (f'<article class="tm-claim tm-claim-{esc(v.status)}" data-claim="{i}" '
+            f'aria-labelledby="tm-claim-{i}-id">'
+            f'<div class="tm-claim-head">{badge(v.status)}<h3 class="tm-claim-id" id="tm-claim-{i}-id">'
+            f'<span class="tm-sr">claim </span>{esc(v.claim_id)}</h3></div>'
             f'<blockquote class="tm-quote">“{esc(v.quote)}”</blockquote>{source}'
             f'<p class="tm-sentence">{esc(v.sentence)}</p>'
             + (f'<dl class="tm-measured">{rows}</dl>' if rows else "")
             + (f'<ul class="tm-notes">{gaps}{notes}</ul>' if gaps or notes else "")
-            + '<div class="tm-show">Show on map ›</div></article>')
+            + f'<button type="button" class="tm-show" aria-describedby="tm-claim-{i}-id">Show on map ›</button>'
+            "</article>")
 
 
 def panel_html(inp: MapInput) -> str:
     """The claims panel (or, for a bare track, a summary of what is drawn)."""
-    out = ['<aside class="tm-panel" aria-label="Claims">']
+    out = [f'<aside class="tm-panel" id="tm-panel" tabindex="-1" aria-label="{"Claims" if inp.verdicts else "Aircraft"}">']
     if inp.verdicts:
         out.append(f'<div class="tm-panel-head"><h2>Claims ({len(inp.verdicts)})</h2>'
                    '<button type="button" class="tm-reset" title="Show the whole track">Whole track</button></div>'
@@ -204,7 +235,7 @@ def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int]) ->
     ]
     rows = "".join(f'<div class="tm-leg-row"><span class="tm-leg-sym">{sym}</span>{esc(text)}</div>'
                    for key, sym, text in entries if present.get(key))
-    return (f'<div id="{esc(legend_id)}" hidden><details open><summary>Legend</summary>'
+    return (f'<div id="{esc(legend_id)}" hidden><details class="tm-legend-box" open><summary>Legend</summary>'
             f'<div class="tm-leg-title">Track colour = altitude (ft)</div><div class="tm-alts">{chips}</div>'
             f'<div class="tm-leg-grid">{rows}</div></details></div>')
 

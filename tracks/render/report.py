@@ -13,7 +13,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
@@ -315,8 +315,16 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
     return lines
 
 
-def report_markdown(result: CaseResult) -> str:
-    """report.md: banner, case, verdict table, each claim with its evidence, gaps, sources."""
+#: File names of the figures `write_outputs` puts next to report.md.
+PROFILE_NAME = "profile.svg"
+PNG_NAME = "map.png"
+
+
+def report_markdown(result: CaseResult, figures: Sequence[tuple[str, str]] = ()) -> str:
+    """report.md: banner, case, verdict table, figures, each claim with its evidence, gaps, sources.
+
+    figures: (file name, description) of pictures written next to report.md, shown under the verdicts.
+    """
     case = result.case
     tz = case.timezone
     base = case.directory
@@ -351,6 +359,8 @@ def report_markdown(result: CaseResult) -> str:
         c = claims.get(v.claim_id)
         label = f"**{v.label}**" + (" (draft, never reviewed)" if c and c.draft else "")
         out.append(f"| {n} | {md(v.claim_id)} | {md(v.quote)} | {label} | {md(v.sentence)} |")
+    for name, text in figures:
+        out += ["", f"![{md(text)}]({name})"]
     out += ["", "## Claims and evidence", ""]
     for n, v in enumerate(result.verdicts, 1):
         out += _claim_section(n, v, claims.get(v.claim_id), tz, base)
@@ -392,26 +402,35 @@ def _map_module() -> Any:
         raise
 
 
-def write_outputs(result: CaseResult, out_dir: str | os.PathLike[str], *, tiles: bool = False) -> list[Path]:
-    """Write report.json, report.md and (when the map renderer exists) map.html into `out_dir`.
+def write_outputs(result: CaseResult, out_dir: str | os.PathLike[str], *, tiles: bool = False,
+                  png: bool = False) -> list[Path]:
+    """Write report.json, report.md, profile.svg and (when the map renderer exists) map.html into `out_dir`;
+    with `png` also map.png, the static map picture. report.md shows the profile and the picture.
 
     Returns the paths written. `tiles` asks the map for online tiles. The folder is created if needed;
     nothing else in it is touched. All or nothing: the files are written into a temporary folder inside
     `out_dir` and moved into place only once every one of them is complete, so a failure leaves the previous
     run's files as they were (never new reports next to an old map).
     """
+    from tracks.render.profile import plot_profile
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".tracks-writing-", dir=out))
     try:
         names = ["report.json", "report.md"]
         (staging / "report.json").write_text(report_json(result), encoding="utf-8")
-        (staging / "report.md").write_text(report_markdown(result), encoding="utf-8")
+        figures = [(PNG_NAME, "Map of the track, the borders and the evidence")] if png else []
+        if len(result.track) >= 2:
+            figures.append((PROFILE_NAME, "Altitude and ground speed against time; coverage gaps shaded"))
+            plot_profile(result).save(staging / PROFILE_NAME)
+            names.append(PROFILE_NAME)
+        (staging / "report.md").write_text(report_markdown(result, figures=figures), encoding="utf-8")
         module = _map_module()
         if module is not None:
-            m = module.render_map(result, tiles=tiles) if tiles else module.render_map(result)
-            m.save(str(staging / "map.html"))
-            names.append("map.html")
+            written = module.save_map(result, staging / "map.html", png_path=staging / PNG_NAME if png else None,
+                                      tiles=tiles)
+            names += [p.name for p in written]
         for name in names:
             os.replace(staging / name, out / name)
     finally:

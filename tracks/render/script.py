@@ -2,7 +2,9 @@
 
 `tracksMapInit(map, groups, dataId)` reads the JSON payload (`<script type="application/json">`) and draws:
 basemap, regions, the track(s) coloured by altitude with dashed gaps, MLAT/estimated/stale points, events and
-claim evidence, then adds the legend, the time slider, the scale bar and wires the claims panel.
+claim evidence, then adds the legend, the time slider, the scale bar and wires the claims panel, the profile chart
+under the map (its cursor follows the slider; clicking or dragging on it moves the slider) and, on narrow
+screens, the Map | Claims tabs (the banner and the legend start closed there).
 Texts in the payload arrive HTML-escaped from Python; this script builds HTML only from those and from numbers.
 """
 
@@ -10,6 +12,11 @@ PAGE_JS = r"""
 function tracksMapInit(map, G, dataId) {
   "use strict";
   var D = JSON.parse(document.getElementById(dataId).textContent);
+  var narrow = window.matchMedia("(max-width: 820px)");
+  map.getContainer().setAttribute("aria-label", "Map of the track, the borders and the evidence");
+  if (narrow.matches) {  // phones: a one-line banner, details on tap
+    document.querySelectorAll(".tm-banner").forEach(function (d) { d.open = false; });
+  }
   var canvas = L.canvas({padding: 0.5, tolerance: 5});
   var ALT = D.altClasses, SRC = D.sources, TZ = D.tz;
   var fmtUtc, fmtLocal;
@@ -215,6 +222,7 @@ function tracksMapInit(map, G, dataId) {
     var Legend = L.Control.extend({options: {position: "topright"}, onAdd: function () {
       var div = L.DomUtil.create("div", "tm-legend leaflet-bar");
       while (legendSrc.firstChild) div.appendChild(legendSrc.firstChild);
+      if (narrow.matches) div.querySelectorAll("details").forEach(function (d) { d.open = false; });
       L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
       return div;
     }});
@@ -233,13 +241,13 @@ function tracksMapInit(map, G, dataId) {
     p.marker = L.circleMarker(p.ll[0], {radius: big ? 8 : 4, color: "#000", weight: big ? 3 : 2, fillColor: "#fff", fillOpacity: 1,
                                         interactive: false}).addTo(G.replay);
   });
-  var slider = null;
+  var slider = null, timeListeners = [];
   if (players.length && tMax > tMin) {
     var Slider = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
       var div = L.DomUtil.create("div", "tm-slider leaflet-bar");
       div.innerHTML = '<button type="button" class="tm-play" title="Replay the flight">▶</button>' +
         '<input type="range" class="tm-range" min="0" max="1000" step="1" value="0" aria-label="Time">' +
-        '<div class="tm-readout"></div>';
+        '<div class="tm-readout" aria-live="polite"></div>';
       L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);
       return div;
     }});
@@ -272,18 +280,48 @@ function tracksMapInit(map, G, dataId) {
       });
       if (players.length > 4) lines.push("… and " + (players.length - 4) + " more aircraft");
       out.innerHTML = lines.join("<br>");
+      timeListeners.forEach(function (f) { f(epochS); });
     };
     var fromRange = function () { setTime(tMin + (tMax - tMin) * (+range.value) / 1000); };
     range.addEventListener("input", fromRange);
+    var stop = function () {
+      clearInterval(timer); timer = null; play.textContent = "▶"; out.setAttribute("aria-live", "polite");
+    };
     play.addEventListener("click", function () {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+      if (timer) { stop(); return; }
       if (+range.value >= 1000) range.value = 0;
-      play.textContent = "❚❚";
+      play.textContent = "❚❚"; out.setAttribute("aria-live", "off");
       timer = setInterval(function () {
         range.value = Math.min(1000, +range.value + 2); fromRange();
-        if (+range.value >= 1000) { clearInterval(timer); timer = null; play.textContent = "▶"; }
+        if (+range.value >= 1000) stop();
       }, 40);
     });
+    // the profile chart under the map: its cursor follows the slider; a click or drag on it moves the slider
+    var plot = document.querySelector(".tm-profile-plot");
+    if (plot) {
+      var pt0 = +plot.getAttribute("data-t0"), pt1 = +plot.getAttribute("data-t1");
+      var cursor = plot.querySelector(".tm-cursor"), chart = plot.ownerSVGElement || plot, dragging = false;
+      timeListeners.push(function (epochS) {
+        var inside = pt1 > pt0 && epochS >= pt0 && epochS <= pt1;
+        var x = inside ? (epochS - pt0) / (pt1 - pt0) * 1000 : 0;
+        cursor.setAttribute("x1", x.toFixed(2)); cursor.setAttribute("x2", x.toFixed(2));
+        cursor.setAttribute("visibility", inside ? "visible" : "hidden");
+      });
+      var fromChart = function (ev) {
+        var r = chart.getBoundingClientRect();
+        if (!r.width) return;
+        var f = Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)), t = pt0 + f * (pt1 - pt0);
+        range.value = Math.round((t - tMin) / (tMax - tMin) * 1000);
+        setTime(t);
+      };
+      chart.addEventListener("pointerdown", function (ev) {
+        if (timer) stop();
+        dragging = true; if (chart.setPointerCapture) chart.setPointerCapture(ev.pointerId); fromChart(ev);
+      });
+      chart.addEventListener("pointermove", function (ev) { if (dragging) fromChart(ev); });
+      chart.addEventListener("pointerup", function () { dragging = false; });
+      chart.addEventListener("pointercancel", function () { dragging = false; });
+    }
     fromRange();
   }
 
@@ -320,19 +358,48 @@ function tracksMapInit(map, G, dataId) {
     });
     if (b) map.fitBounds(b, fitOptions(11));
   }
-  document.querySelectorAll(".tm-claim").forEach(function (el) {
-    var ci = +el.getAttribute("data-claim");
-    el.addEventListener("click", function () { showClaim(ci); });
-    el.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); showClaim(ci); }
+  // Map | Claims tabs on narrow screens
+  var tabs = document.querySelectorAll(".tm-tab");
+  function setView(view, focus) {
+    var claims = view === "claims";
+    document.body.classList.toggle("tm-view-claims", claims);
+    tabs.forEach(function (b) {
+      var on = b.getAttribute("data-view") === view;
+      b.setAttribute("aria-selected", on ? "true" : "false"); b.tabIndex = on ? 0 : -1;
+    });
+    window.scrollTo(0, 0);
+    if (!claims) setTimeout(function () { map.invalidateSize(); declutter(); }, 0);
+    if (focus) { var el = claims ? document.getElementById("tm-panel") : map.getContainer(); if (el) el.focus(); }
+  }
+  tabs.forEach(function (b, k) {
+    b.addEventListener("click", function () { setView(b.getAttribute("data-view"), false); });
+    b.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight") return;
+      var next = tabs[(k + (ev.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      next.focus(); setView(next.getAttribute("data-view"), false);
     });
   });
+  document.querySelectorAll(".tm-claim[data-claim]").forEach(function (el) {
+    var ci = +el.getAttribute("data-claim");
+    el.addEventListener("click", function (ev) {
+      var button = ev.target.closest && ev.target.closest(".tm-show");
+      if (narrow.matches && button) { setView("map", false); setTimeout(function () { showClaim(ci); }, 0); }
+      else showClaim(ci);
+    });
+  });
+  // print: open the banner and the legend, fit the map to the whole track at the printed size
+  function forPrint() {
+    document.querySelectorAll(".tm-banner, .tm-legend details").forEach(function (d) { d.open = true; });
+    map.invalidateSize(); if (home) map.fitBounds(home, {padding: [20, 20], maxZoom: 11});
+  }
+  window.addEventListener("beforeprint", forPrint);
+  if (window.matchMedia) window.matchMedia("print").addEventListener("change", function (e) { if (e.matches) forPrint(); });
   var reset = document.querySelector(".tm-reset");
   if (reset) reset.addEventListener("click", function () {
     flash.clearLayers();
     document.querySelectorAll(".tm-claim").forEach(function (el) { el.classList.remove("tm-active"); });
     if (home) map.fitBounds(home, fitOptions(11));
   });
-  window.tracksMap = {map: map, showClaim: showClaim, setTime: slider ? setTime : null, data: D};
+  window.tracksMap = {map: map, showClaim: showClaim, setTime: slider ? setTime : null, setView: setView, data: D};
 }
 """
