@@ -84,7 +84,10 @@ def test_claims_panel_lists_every_claim_with_its_verdict(case_html: str) -> None
     for v in r.verdicts:
         assert v.quote in case_html and v.sentence in case_html
     assert case_html.count('class="tm-badge tm-badge-supported"') == 2 + 1  # two cards + the summary
-    assert "✗ contradicted" in case_html and "? not verifiable" in case_html
+    for symbol, label in (("✗", "contradicted"), ("?", "not verifiable"), ("✓", "supported")):
+        # the verdict in words; the symbol repeats it for the eye and is hidden from screen readers
+        assert (f'<span aria-hidden="true">{symbol}</span> <span class="tm-sr">verdict: </span>{label}</span>'
+                in case_html)
     # measured values with units, gaps a verdict depends on
     assert "<dt>closest</dt><dd>9.40 km</dd>" in case_html
     assert "depends on gap-1: no data for 21 min" in case_html
@@ -222,7 +225,7 @@ def test_footer_has_sources_tool_case_and_article(case_html: str) -> None:
 def test_illustrative_banner_only_for_illustrative_tracks(case_html: str) -> None:
     assert "class=\"tm-banner\"" not in case_html
     html = to_html(render_map(case_result(illustrative=True)))
-    assert '<div class="tm-banner" role="alert"><b>ILLUSTRATIVE TRACK — not a recording.</b>' in html
+    assert '<details class="tm-banner" open><summary><b>ILLUSTRATIVE TRACK — not a recording.</b>' in html
     assert "synthetic track for the docs" in html
     assert payload_of(html)["illustrative"] is True
 
@@ -353,7 +356,7 @@ def test_the_bundled_case_renders_with_every_verdict_and_its_evidence() -> None:
     html = to_html(render_map(result))
     cards = re.findall(r'<article class="tm-claim tm-claim-(\w+)"', html)
     assert cards == [v.status for v in result.verdicts]
-    assert ('<div class="tm-banner" role="alert">' in html) == result.track.illustrative
+    assert ('<details class="tm-banner" open>' in html) == result.track.illustrative
     p = payload_of(html)
     assert p["tracks"][0]["n"] == len(result.track)
     labels = [m["label"] for m in p["markers"] if m["label"]]

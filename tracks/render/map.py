@@ -182,7 +182,8 @@ def page_map(inp: MapInput, payload: dict[str, Any], *, tiles: bool = False) -> 
     figure.html.add_child(_Raw(page.header_html(inp)), name="tracks_header")
     figure.html.add_child(_Raw(page.panel_html(inp)), name="tracks_panel")
     if len(payload["tracks"]) == 1:  # one aircraft: its profile under the map, linked to the time slider
-        figure.html.add_child(_Raw(page.profile_html(profile.profile_of(inp, width="100%", height=PROFILE_HEIGHT))),
+        figure.html.add_child(_Raw(page.profile_html(profile.profile_of(inp, width="100%", height=PROFILE_HEIGHT,
+                                                                        standalone=False))),
                               name="tracks_profile")
     alt_used = {c for t in payload["tracks"] for c in set(t["cls"])}
     figure.html.add_child(_Raw(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),

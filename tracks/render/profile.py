@@ -154,16 +154,19 @@ def profile_svg(
     width: int | str = 960,
     height: int = 190,
     title: str = "",
+    standalone: bool = True,
 ) -> str:
     """The profile of `track` as SVG text.
 
     events: rows with kind, time, label, observed (CaseResult.events or leg events). cited: (time, altitude ft
     or None, role) of every sample a verdict cites. cited_gap_starts: start times of the gaps a verdict
-    depends on (always shaded). width: pixels, or "100%" to fill the page element it sits in.
+    depends on (always shaded). width: pixels, or "100%" to fill the page element it sits in. standalone:
+    an .svg file of its own (with the SVG namespace); False for inline SVG in an HTML page.
     """
     plot_h = max(height - LEGEND_H - AXIS_H, 40)
     w_attr = _esc(width)
-    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="tm-profile-svg" width="{w_attr}" height="{height}" '
+    xmlns = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""  # inline in HTML it needs none
+    head = (f'<svg{xmlns} class="tm-profile-svg" width="{w_attr}" height="{height}" '
             f'role="img" aria-labelledby="tm-profile-title tm-profile-desc" font-family="system-ui, -apple-system, '
             f'Segoe UI, Roboto, DejaVu Sans, Arial, sans-serif" font-size="11">')
     d = track.data
@@ -399,7 +402,7 @@ def _time_axis(t0: float, t1: float, tz: ZoneInfo | None, plot_h: int) -> list[s
     return out
 
 
-def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190) -> str:
+def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190, standalone: bool = True) -> str:
     """The profile SVG of the (first non-empty) aircraft of a MapInput, with its events and cited samples."""
     from tracks.render.inputs import cited_gap_starts
 
@@ -407,7 +410,7 @@ def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190) -> s
     track, name = live[0] if live else (inp.tracks[0] if inp.tracks else Track.empty_track(), "")
     cited = [(s.time, s.alt_ft, s.role) for v in inp.verdicts for s in v.evidence.samples]
     return profile_svg(track, events=inp.events, cited=cited, cited_gap_starts=cited_gap_starts(inp), tz=inp.tz,
-                       max_gap_s=inp.max_gap_s, width=width, height=height, title=name)
+                       max_gap_s=inp.max_gap_s, width=width, height=height, title=name, standalone=standalone)
 
 
 def plot_profile(obj: Any, *, timezone: str | None = None, max_gap_s: float | None = None,
