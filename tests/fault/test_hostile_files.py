@@ -112,7 +112,7 @@ def test_infinite_values_are_rejected_with_the_reason_and_check_writes_everythin
     out = tmp_path / "out"
     run = tracks_cli("check", str(case), "--out", str(out))
     assert run.code == 0, run.err
-    assert sorted(p.name for p in out.iterdir()) == ["map.html", "report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["map.html", "profile.svg", "report.json", "report.md"]
     report = json.loads((out / "report.json").read_text())
     assert report["sources"][0]["rejected_reasons"] == {"alt_baro_ft is not a finite number (infinite)": 2}
 
@@ -161,7 +161,7 @@ def test_outputs_are_written_all_or_nothing(tmp_path: Path, monkeypatch: pytest.
     def broken(*args: object, **kwargs: object) -> object:
         raise OverflowError("cannot convert float infinity to integer")
 
-    monkeypatch.setattr(map_module, "render_map", broken)
+    monkeypatch.setattr(map_module, "page_map", broken)  # the map fails after the reports and the profile
     with pytest.raises(OverflowError):
         write_outputs(changed, out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
