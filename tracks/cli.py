@@ -112,7 +112,10 @@ def demo(out_dir: str | None) -> None:
 @click.option("--allow-drafts", is_flag=True,
               help="Check claims still marked `draft: true` (from `tracks draft`); the report marks them unreviewed.")
 @click.option("--png", is_flag=True, help="Also write map.png, a static map picture (report.md shows it).")
-def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bool) -> None:
+@click.option("--allow-outside", is_flag=True,
+              help="Let the case read track/region files outside its folder (absolute paths, '..', symbolic "
+                   "links); the report marks them.")
+def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bool, allow_outside: bool) -> None:
     """Check every claim of a case file against its tracks.
 
     Exits 0 whatever the verdicts; non-zero only on errors (a claim still marked `draft: true` is an error
@@ -122,14 +125,16 @@ def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bo
     Example:
       tracks check data/cases/venezuela-2025-11/case.yaml --out out/ve
     """
-    _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts, png=png)
+    _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts, png=png,
+               allow_outside=allow_outside)
 
 
-def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False, png: bool = False) -> None:
+def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False, png: bool = False,
+               allow_outside: bool = False) -> None:
     from tracks.claims.engine import check as run_check
     from tracks.render.report import write_outputs
 
-    result = run_check(case_file, allow_drafts=allow_drafts)
+    result = run_check(case_file, allow_drafts=allow_drafts, allow_outside=allow_outside)
     paths = write_outputs(result, out_dir, tiles=tiles, png=png)
     _print_verdicts(result)
     for p in paths:
@@ -400,9 +405,14 @@ def regions_download(cache_dir: str | None, base_url: str | None) -> None:
 @click.option("--contact", default=None,
               help="E-mail or URL added to the User-Agent so server operators can reach you "
                    "[default: $TRACKS_CONTACT, or [fetch] contact in the config file].")
+@click.option("--deadline", "deadline_s", type=click.FloatRange(min=0, min_open=True), default=600.0,
+              show_default=True, help="Seconds one download may take, from the request to the last byte.")
+@click.option("--max-body", "max_body", default="2G", show_default=True, metavar="SIZE",
+              help="Largest body accepted, as sent (e.g. 500M, 8G).")
 def fetch(source: str, hex_: str | None, registration: str | None, callsign: str | None, date: str | None,
           point: str | None, radius_km: float | None, kind: str | None, base_url: str | None,
-          archive_dir: str | None, refresh: bool, offline: bool, output: str | None, contact: str | None) -> None:
+          archive_dir: str | None, refresh: bool, offline: bool, output: str | None, contact: str | None,
+          deadline_s: float, max_body: str) -> None:
     """Download a track into the evidence archive (every byte kept, with URL, time and sha256).
 
     OpenSky credentials come from OPENSKY_CLIENT_ID / OPENSKY_CLIENT_SECRET or ~/.config/tracks/config.toml
@@ -418,8 +428,14 @@ def fetch(source: str, hex_: str | None, registration: str | None, callsign: str
 
     from tracks.fetch import FetchConfig, user_agent
     from tracks.fetch import fetch as do_fetch
+    from tracks.unpack import parse_size
 
-    config = FetchConfig(user_agent=user_agent(contact)) if contact is not None else None
+    try:
+        max_body_bytes = parse_size(max_body)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--max-body") from None
+    config = FetchConfig(deadline_s=deadline_s, max_body_bytes=max_body_bytes,
+                         **({"user_agent": user_agent(contact)} if contact is not None else {}))
     result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=point,
                       radius_km=radius_km, base_url=base_url, archive=archive_dir, kind=kind, refresh=refresh,
                       offline=offline, progress=sys.stderr.isatty(), config=config)

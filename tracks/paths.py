@@ -47,3 +47,9 @@ def public_name(path: str | os.PathLike[str], base: str | os.PathLike[str] | Non
 
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def is_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Whether `path`, with every symbolic link followed, lies in `folder` (or below it)."""
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    return real == top or top in real.parents

@@ -38,7 +38,7 @@ def test_commit_writes_bytes_and_one_manifest_line(archive: Archive) -> None:
         "path": entry.path, "url": "https://h.example/a.json", "source": "adsbx", "key": "adsbx https://h.example/a.json",
         "retrieved_at": "2026-01-02T03:04:05.000006Z", "status": 200, "size": len(body),
         "sha256": hashlib.sha256(body).hexdigest(), "headers": {"Content-Type": "application/json"},
-        "request": {"hex": "0d8373"}, "tool": "tracks/test",
+        "request": {"hex": "0d8373"}, "tool": "tracks/test", "prev": "0" * 64,  # the first line of the chain
     }
     assert list((archive.root / "tmp").iterdir()) == []  # the temp file was moved, not copied
 
@@ -86,11 +86,12 @@ def test_verify_clean_then_detects_modified_missing_unlisted_and_bad_lines(archi
     assert "manifest.jsonl line 3" in str(report)
 
 
-def test_unlisted_alone_is_not_failure(archive: Archive) -> None:
+def test_unlisted_file_is_a_failure(archive: Archive) -> None:
+    """A file no manifest line lists may be a removed line's file or one planted by hand: not evidence."""
     put(archive, b"x")
     (archive.root / "files" / "adsbx" / "extra").write_bytes(b"y")
     report = verify_archive(archive)
-    assert report.ok and len(report.by_kind("unlisted")) == 1
+    assert not report.ok and len(report.by_kind("unlisted")) == 1
 
 
 def test_verify_missing_archive_is_a_clear_error(tmp_path: Path) -> None:

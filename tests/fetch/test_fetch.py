@@ -25,6 +25,12 @@ def manifest(archive: Archive) -> list[dict]:
     return [json.loads(line) for line in archive.manifest_path.read_text().splitlines()]
 
 
+def trace_of(day: str) -> bytes:
+    """The test trace moved to another UTC day (a server answering for that day)."""
+    shift = (pd.Timestamp(day, tz="UTC") - pd.Timestamp(DAY, tz="UTC")).total_seconds()
+    return json.dumps({**TRACE_DOC, "timestamp": TRACE_DOC["timestamp"] + shift}).encode()
+
+
 def expected_times() -> list[pd.Timestamp]:
     return list(pd.to_datetime(["2025-11-29T00:00:00Z", "2025-11-29T00:01:05.5Z"], utc=True, format="ISO8601"))
 
@@ -118,7 +124,7 @@ def test_live_trace_without_date_is_fetched_anew_each_time(server: HTTPServer, c
 
 
 def test_samples_layout_and_first_of_month_rule(server: HTTPServer, client: Client, archive: Archive) -> None:
-    server.expect_request("/traces/2025/11/01/73/trace_full_0d8373.json").respond_with_data(TRACE_GZ)
+    server.expect_request("/traces/2025/11/01/73/trace_full_0d8373.json").respond_with_data(trace_of("2025-11-01"))
     result = fetch("adsbx-samples", hex="0d8373", date="2025-11-01", base_url=base(server), archive=archive,
                    session=client)
     assert result.entries[0].url.endswith("/traces/2025/11/01/73/trace_full_0d8373.json")
@@ -280,7 +286,7 @@ def test_concurrent_fetches_into_one_archive(server: HTTPServer, client: Client,
 def test_multi_file_fetch_with_progress_flag(server: HTTPServer, client: Client, archive: Archive,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     for day in ("27", "28", "29"):
-        server.expect_request(TRACE_PATH.replace("/29/", f"/{day}/")).respond_with_data(TRACE_GZ)
+        server.expect_request(TRACE_PATH.replace("/29/", f"/{day}/")).respond_with_data(trace_of(f"2025-11-{day}"))
     result = fetch("adsbx", hex="0d8373", date=["2025-11-27", "2025-11-28", DAY], base_url=base(server),
                    archive=archive, session=client, progress=True)
     assert [e.request["date"] for e in result.entries] == ["2025-11-27", "2025-11-28", DAY]
@@ -304,15 +310,16 @@ def test_result_citations(server: HTTPServer, client: Client, archive: Archive) 
 def test_a_web_page_instead_of_a_trace_is_not_archived(server: HTTPServer, client: Client, archive: Archive,
                                                        body: bytes, headers: dict[str, str], what: str) -> None:
     server.expect_request(TRACE_PATH).respond_with_data(body, headers=headers)
-    with pytest.raises(FetchError, match=f"answered HTTP 200 with .*{what}.*nothing was archived"):
+    with pytest.raises(FetchError, match=f"answered HTTP 200 with .*{what}.*not archived as evidence"):
         fetch("adsbx", hex="0d8373", date=DAY, base_url=base(server), archive=archive, session=client)
     assert not archive.manifest_path.exists()
-    assert [p for p in archive.root.rglob("*") if p.is_file()] == []
+    kept = sorted(p.relative_to(archive.root).parts[0] for p in archive.root.rglob("*") if p.is_file())
+    assert kept == ["failed", "failed"]  # the body and failed.jsonl: kept aside, never evidence
 
 
 def test_aircraft_db_body_is_checked(server: HTTPServer, client: Client, archive: Archive) -> None:
     server.expect_request("/aircraft.csv.gz").respond_with_data(gzip.compress(b"<html>moved</html>"))
-    with pytest.raises(FetchError, match="something other than hex;registration"):
+    with pytest.raises(FetchError, match="an HTML/XML page .*, not hex;registration"):
         fetch("aircraft-db", base_url=base(server), archive=archive, session=client)
 
 

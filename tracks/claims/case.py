@@ -34,6 +34,7 @@ from tracks.claims.params import (
 from tracks.claims.times import TimeRange, parse_time, range_node, zone
 from tracks.claims.yamlnode import Node, compose, unknown
 from tracks.errors import CaseFileError
+from tracks.paths import is_inside
 
 __all__ = [
     "MOMENT_PREDICATES", "PREDICATES", "PREDICATE_NAMES", "Aircraft", "Article", "Case", "Claim", "PredicateSpec",
@@ -169,7 +170,9 @@ class Case:
 # -- the document --------------------------------------------------------------------------------------------
 
 TOP_KEYS = ("title", "description", "article", "aircraft", "timezone", "window", "tracks", "traffic", "regions",
-            "settings", "claims")
+            "settings", "claims", "allow_outside")
+OUTSIDE_HINT = ("pass --allow-outside (Python: allow_outside=True) or write allow_outside: true in the case if you "
+                "mean it; the report then marks the file")
 ARTICLE_KEYS = ("publisher", "title", "url", "published", "language")
 AIRCRAFT_KEYS = ("icao24", "registration", "callsign", "type")
 CLAIM_KEYS = ("id", "quote", "source", "test", "after", "before", "draft", "at", "why", "review")
@@ -177,8 +180,11 @@ AT_KEYS = ("paragraph", "start", "end")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def load_case(path: str | os.PathLike[str]) -> Case:
-    """Read and validate a case file; CaseFileError (file, line, key, problem) on any mistake."""
+def load_case(path: str | os.PathLike[str], *, allow_outside: bool = False) -> Case:
+    """Read and validate a case file; CaseFileError (file, line, key, problem) on any mistake.
+
+    Track and region files must lie in the case's folder (symbolic links followed) unless `allow_outside` or
+    the case's `allow_outside: true` says otherwise: a case someone sends must not read the reader's files."""
     p = Path(path)
     file = str(p)
     try:
@@ -187,11 +193,12 @@ def load_case(path: str | os.PathLike[str]) -> Case:
         raise CaseFileError(file, "no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise CaseFileError(file, f"cannot read the file ({e})") from None
-    return parse_case(text, file)
+    return parse_case(text, file, allow_outside=allow_outside)
 
 
-def parse_case(text: str, file: str = "<case>") -> Case:
-    """Validate case-file text; `file` names it in errors and anchors relative track paths."""
+def parse_case(text: str, file: str = "<case>", *, allow_outside: bool = False) -> Case:
+    """Validate case-file text; `file` names it in errors and anchors relative track paths (see `load_case`
+    for `allow_outside`)."""
     root = compose(text, file)
     if root is None:
         raise CaseFileError(file, "the file is empty; see docs/case-format.md for an example")
@@ -230,14 +237,19 @@ def parse_case(text: str, file: str = "<case>") -> Case:
     w = range_node(top["window"], ctx.timezone)
     window = Window(w.start, w.end)
 
-    tracks = _track_specs(top["tracks"], base)
+    if "allow_outside" in top:
+        flag = top["allow_outside"].value()
+        if not isinstance(flag, bool):
+            raise top["allow_outside"].error(f"expected true or false, got {top['allow_outside'].describe()}")
+        allow_outside = allow_outside or flag
+    tracks = _track_specs(top["tracks"], base, allow_outside)
     traffic, traffic_dataset = (), ""
     if "traffic" in top:
         if _names_dataset(top["traffic"]):
             traffic_dataset = _dataset(top["traffic"], base)
         else:
-            traffic = _track_specs(top["traffic"], base)
-    regions = _region_files(top["regions"], base) if "regions" in top else ()
+            traffic = _track_specs(top["traffic"], base, allow_outside)
+    regions = _region_files(top["regions"], base, allow_outside) if "regions" in top else ()
     settings = _settings(top["settings"]) if "settings" in top else Settings()
 
     claims = _claims(top["claims"], ctx)
@@ -279,7 +291,16 @@ def _dataset(y: Node, base: Path) -> str:
     return path
 
 
-def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:
+def _check_inside(y: Node, files: list[str] | tuple[str, ...], base: Path, allow: bool, what: str) -> None:
+    """CaseFileError at `y` when a file lies outside the case folder `base` and that is not allowed."""
+    outside = [f for f in files if not is_inside(f, base)]
+    if outside and not allow:
+        more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        raise y.error(f"{what} {os.path.realpath(outside[0])}{more} lies outside the case folder {base} (an "
+                      f"absolute path, '..' or a symbolic link); {OUTSIDE_HINT}")
+
+
+def _track_specs(y: Node, base: Path, allow_outside: bool = False) -> tuple[TrackSpec, ...]:
     items = y.items() if y.is_seq else [y]
     if not items:
         raise y.error("expected at least one track file or glob")
@@ -294,6 +315,10 @@ def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:
             fmt = _format_name(m)
             options, lines = parse_options(m, fmt)
             if "archived" in m:
+                if "archive" in m:
+                    folder = m["archive"].text()
+                    _check_inside(m["archive"], [folder if os.path.isabs(folder) else str(base / folder)], base,
+                                  allow_outside, "the archive")
                 specs.append(replace(_archived(it, m, base), options=MappingProxyType(options),
                                      option_lines=MappingProxyType(lines)))
                 continue
@@ -312,6 +337,7 @@ def _track_specs(y: Node, base: Path) -> tuple[TrackSpec, ...]:
             files = [full] if os.path.isfile(full) else []
         if not files:
             raise pattern_node.error(f"no file matches {pattern!r} (looked in {base})")
+        _check_inside(pattern_node, files, base, allow_outside, "the track file")
         specs.append(TrackSpec(pattern, tuple(files), fmt, it.line, options=MappingProxyType(options),
                                option_lines=MappingProxyType(lines)))
     return tuple(specs)
@@ -351,7 +377,7 @@ def _archived(it: Node, m: dict[str, Node], base: Path) -> TrackSpec:
     return TrackSpec(f"archived:{ref}", (str(path),), fmt, it.line, entry.url, entry.retrieved_at)
 
 
-def _region_files(y: Node, base: Path) -> tuple[str, ...]:
+def _region_files(y: Node, base: Path, allow_outside: bool = False) -> tuple[str, ...]:
     items = y.items() if y.is_seq else [y]
     out = []
     for it in items:
@@ -359,6 +385,7 @@ def _region_files(y: Node, base: Path) -> tuple[str, ...]:
         full = name if os.path.isabs(name) else str(base / name)
         if not os.path.isfile(full):
             raise it.error(f"region file {name!r} not found (looked in {base})")
+        _check_inside(it, [full], base, allow_outside, "the region file")
         out.append(full)
     return tuple(out)
 

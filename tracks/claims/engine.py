@@ -56,10 +56,10 @@ PERIOD_PREDICATES = ("approached", "entered", "never_entered", "stayed_outside",
                      "landed_at", "visited", "present", "absent", "time_inside")
 
 
-def check(path: str | os.PathLike[str], *, allow_drafts: bool = False) -> CaseResult:
+def check(path: str | os.PathLike[str], *, allow_drafts: bool = False, allow_outside: bool = False) -> CaseResult:
     """Check every claim of the case file at `path`; CaseFileError / TrackFormatError on bad input, and on
     claims still marked `draft: true` unless `allow_drafts` (their verdicts then say they are drafts)."""
-    return run(load_case(path), allow_drafts=allow_drafts)
+    return run(load_case(path, allow_outside=allow_outside), allow_drafts=allow_drafts)
 
 
 # -- loading -----------------------------------------------------------------------------------------------------

@@ -5,12 +5,10 @@ Nothing here prints. Progress bars (tqdm, stderr) appear only with `progress=Tru
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import re
 import threading
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,8 +19,9 @@ import requests
 from tqdm.auto import tqdm
 
 from tracks.errors import FetchError, FetchRequestError
-from tracks.fetch.archive import Archive, ManifestEntry
+from tracks.fetch.archive import FAILED, FAILED_LOG, Archive, ManifestEntry
 from tracks.fetch.auth import OpenSkyAuth, OpenSkyCredentials
+from tracks.fetch.checks import body_problem
 from tracks.fetch.session import Client, FetchConfig, fetch_error, strip_credentials, tool_name
 from tracks.fetch.sources import (
     Planned,
@@ -41,6 +40,7 @@ from tracks.fetch.sources import (
     trace_plans,
     v2_plans,
 )
+from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
 log = logging.getLogger("tracks.fetch")
 _default_client: Client | None = None
@@ -241,13 +241,25 @@ class _Runner:
         auth = self.auth() if plan.auth else None
         got = self.client.download(plan.url, self.archive, hints=plan.hints, auth=auth,
                                    min_interval_s=plan.min_interval_s, progress=self.progress)
-        problem = body_problem(got.temp_path, plan.expect)
+        try:
+            problem = body_problem(got.temp_path, plan)
+        except BaseException:
+            got.temp_path.unlink(missing_ok=True)  # never a partial file left in tmp/
+            raise
         if problem:
-            got.temp_path.unlink(missing_ok=True)
             kind = got.headers.get("Content-Type", "no Content-Type")
+            try:
+                kept = self.archive.set_aside(got.temp_path, name=plan.name, url=strip_credentials(plan.url),
+                                              source=plan.source, retrieved_at=got.retrieved_at, status=got.status,
+                                              size=got.size, sha256=got.sha256, reason=problem, headers=got.headers)
+                where = f"kept aside as a failed download in {kept}"
+            except OSError:
+                got.temp_path.unlink(missing_ok=True)
+                where = "not kept"
             raise fetch_error(f"{plan.hints.what}: {strip_credentials(plan.url)} answered HTTP {got.status} with "
-                              f"{problem} ({kind}), not the data asked for; nothing was archived. A web page "
-                              "usually means bot protection or a wrong --base-url", url=plan.url, status=got.status)
+                              f"{problem} ({kind}, {got.size:,} bytes), not the data asked for; not archived as "
+                              f"evidence ({where}; reasons in {FAILED}/{FAILED_LOG})", url=plan.url,
+                              status=got.status)
         request = dict(plan.request)
         requested = strip_credentials(plan.url)
         if got.url != requested:
@@ -294,8 +306,8 @@ class _Runner:
         now = datetime.now(UTC)
         for entry, plan in zip(self.entries, self.planned, strict=True):
             body = self.archive.path_of(entry).read_bytes()
-            if body[:2] == b"\x1f\x8b":
-                body = gzip.decompress(body)
+            if body[:2] == GZIP_MAGIC:
+                body = _gunzip(body, entry.url)
             for first, last in flight_times(body, entry.url):
                 final = plan.reusable and datetime.fromtimestamp(last, UTC) + timedelta(days=1) <= now
                 track_plans.append(opensky_track_plan(self.info, base, plan.request["hex"],
@@ -328,26 +340,11 @@ class _Runner:
         return found
 
 
-def body_problem(path: Path, expect: str) -> str:
-    """'' when the start of the body (gunzipped if gzip) looks like `expect`, else what it looks like."""
-    with open(path, "rb") as fh:
-        head = fh.read(1 << 16)
-    if head[:2] == b"\x1f\x8b":
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 1 << 14)
-        except zlib.error:
-            return "a damaged gzip body"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not text:
-        return "an empty body"
-    if expect == "aircraft-db":
-        ok = re.match(rb"~?[0-9A-Fa-f]{6};", text) is not None
-        return "" if ok else "something other than hex;registration;type;... lines"
-    if text[:1] in (b"{", b"["):
-        return ""
-    if text[:1] == b"<":
-        return "an HTML/XML page"
-    return "a body that is not JSON"
+def _gunzip(data: bytes, label: str) -> bytes:
+    try:
+        return gunzip(data, label)
+    except UnpackError as e:
+        raise FetchError(str(e)) from None
 
 
 def lookup_registration(path: str | os.PathLike[str], registration: str) -> tuple[str, ...]:
@@ -359,9 +356,9 @@ def lookup_registration(path: str | os.PathLike[str], registration: str) -> tupl
     """
     try:
         raw = Path(path).read_bytes()
-        text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", errors="replace")
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise FetchError(f"{path}: cannot read the aircraft database ({type(exc).__name__}); expected a "
+        text = (gunzip(raw, str(path)) if raw[:2] == GZIP_MAGIC else raw).decode("utf-8", errors="replace")
+    except (OSError, UnpackError) as exc:
+        raise FetchError(f"{path}: cannot read the aircraft database ({exc}); expected a "
                          "tar1090-db aircraft.csv(.gz)") from None
     want = registration.strip().upper()
     squeezed = want.replace("-", "")

@@ -28,6 +28,7 @@ import urllib3.exceptions
 from tqdm.auto import tqdm
 
 from tracks.errors import FetchError, FetchRequestError
+from tracks.unpack import human_size
 
 log = logging.getLogger("tracks.fetch")
 
@@ -126,11 +127,15 @@ class FetchConfig:
 
     `max_wait_s` caps how long the client sleeps for a Retry-After on its own; a longer wait becomes a
     FetchError telling the user how long to wait. `respect_rate_limits=False` drops the per-host spacing
-    (tests against a local server); Retry-After is always honoured.
+    (tests against a local server); Retry-After is always honoured. `deadline_s` bounds one download from the
+    request to the last byte (a server dripping bytes is cut off there, not only when it pauses longer than
+    `read_timeout_s`); `max_body_bytes` is the largest body accepted (bytes as sent, compressed or not).
     """
 
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0
+    deadline_s: float = 600.0
+    max_body_bytes: int = 2 << 30
     retries: int = 3
     backoff_s: float = 1.0
     max_backoff_s: float = 30.0
@@ -364,15 +369,25 @@ class Client:
         safe = strip_credentials(url)
         attempts = self.config.retries + 1
         for attempt in range(attempts):
+            deadline = time.monotonic() + self.config.deadline_s
             response = self.request("GET", url, hints=hints, headers=headers, auth=auth,
                                     min_interval_s=min_interval_s)
             retrieved_at = utc_now_iso()
+            expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and int(expected) > self.config.max_body_bytes:
+                response.close()
+                raise fetch_error(f"{hints.what}: {safe} announces {human_size(int(expected))}, more than the "
+                                  f"{human_size(self.config.max_body_bytes)} accepted (--max-body); nothing was "
+                                  "archived", url=url)
             fd, temp = sink.new_temp()
             try:
-                size, digest = self._stream(response, fd, progress, safe)
-                expected = response.headers.get("Content-Length")
+                size, digest = self._stream(response, fd, progress, safe, deadline)
                 if expected is not None and expected.isdigit() and int(expected) != size:
                     raise _Truncated(f"received {size} of {expected} bytes")
+            except _Refused as exc:
+                temp.unlink(missing_ok=True)
+                response.close()
+                raise fetch_error(f"{hints.what}: {safe}: {exc}; nothing was archived", url=url) from None
             except (_Truncated, urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
                 temp.unlink(missing_ok=True)
                 problem = str(exc) if isinstance(exc, _Truncated) else _describe_transfer_error(exc)
@@ -391,21 +406,33 @@ class Client:
                               size, digest, retrieved_at)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _stream(self, response: requests.Response, fd: int, progress: bool, label: str) -> tuple[int, str]:
-        """Copy the raw body to `fd` (closed afterwards); returns (bytes, sha256 hex)."""
+    def _stream(self, response: requests.Response, fd: int, progress: bool, label: str,
+                deadline: float) -> tuple[int, str]:
+        """Copy the raw body to `fd` (closed afterwards); returns (bytes, sha256 hex).
+
+        Reads whatever each network read brings (`read1`), so that the deadline (monotonic seconds) and the size
+        cap are checked between reads however slowly the bytes come: _Refused past either.
+        """
         sha = hashlib.sha256()
         size = 0
+        cap = self.config.max_body_bytes
         total = response.headers.get("Content-Length")
         total_n = int(total) if total and total.isdigit() else None
         bar = tqdm(total=total_n, unit="B", unit_scale=True, desc=label.rsplit("/", 1)[-1][:40], leave=False,
                    disable=not progress or (total_n is not None and total_n < _BAR_MIN_BYTES))
+        raw = response.raw
         try:
             with os.fdopen(fd, "wb") as out:
-                for chunk in response.raw.stream(self.config.chunk_bytes, decode_content=False):
+                while chunk := raw.read1(self.config.chunk_bytes, decode_content=False):
                     out.write(chunk)
                     sha.update(chunk)
                     size += len(chunk)
                     bar.update(len(chunk))
+                    if size > cap:
+                        raise _Refused(f"the body is larger than the {human_size(cap)} accepted (--max-body)")
+                    if time.monotonic() > deadline:
+                        raise _Refused(f"the transfer took longer than the {self.config.deadline_s:g} s allowed "
+                                       f"for one download (--deadline; {human_size(size)} received so far)")
                 out.flush()
                 os.fsync(out.fileno())
         finally:
@@ -426,6 +453,10 @@ class Client:
 
 class _Truncated(Exception):
     pass
+
+
+class _Refused(Exception):
+    """A body that is not taken, however often it is asked for: past the deadline or the size cap."""
 
 
 def _describe_transfer_error(exc: BaseException) -> str:

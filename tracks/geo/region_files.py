@@ -69,8 +69,23 @@ def load_regions(path: str | os.PathLike[str], *, code_field: str | None = None,
             code = f"{code}#{seen[code]}"
         else:
             seen[code] = 1
+        builtin = _builtin(code)
+        if builtin is not None:  # the user's shape answers to a built-in code: every sentence must say whose it is
+            name = f"{name} (the user's shape from {p.name}, not the built-in {builtin})"
+            note = "; ".join(x for x in (f"replaces the built-in region {code} ({builtin})", note) if x)
         out.append(Region(code, name, geom, "user", f"user file {p.name} ({where})", float(tolerance_km), note))
     return tuple(out)
+
+
+def _builtin(code: str) -> str | None:
+    """The name of the built-in (bundled or downloaded) region answering to `code`, or None."""
+    from tracks.geo.regions import get_region
+
+    try:
+        region = get_region(code)
+    except (RegionError, KeyError, ValueError):
+        return None
+    return region.name if region.kind != "user" else None
 
 
 def _pick(props: Mapping[str, Any], field: str | None, candidates: Iterable[str], where: str) -> str:

@@ -25,7 +25,7 @@ import pandas as pd
 from tracks.claims.case import Case, Claim, RegionRef, TimeRange
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
-from tracks.paths import public_name
+from tracks.paths import is_inside, public_name
 from tracks.wording import duration, km, when
 
 #: Version of the report.json layout; bumped when a field changes meaning or disappears.
@@ -132,6 +132,7 @@ def _sources(result: CaseResult, base: Path) -> list[dict[str, Any]]:
         d = jsonable(s.to_dict())
         d["path"] = _relpath(s.path, base)
         d["records"] = s.records_kept
+        d["outside_case_folder"] = not is_inside(s.path, base)
         out.append(d)
     return out
 
@@ -145,6 +146,7 @@ def _regions(result: CaseResult) -> list[dict[str, Any]]:
             "kind": getattr(r, "kind", ""),
             "source": getattr(r, "source", ""),
             "tolerance_km": getattr(r, "tolerance_km", None),
+            "note": getattr(r, "note", ""),
         }))
     return out
 
@@ -376,13 +378,15 @@ def report_markdown(result: CaseResult, figures: Sequence[tuple[str, str]] = ())
         out += ["## Notes", ""] + [f"- {md(n)}" for n in result.notes] + [""]
     out += ["## Sources", "", "| file | format | records kept / read | illustrative | sha256 |", "|---|---|---|---|---|"]
     for s in t.sources:
-        out.append(f"| {md(_relpath(s.path, base))} | {md(s.format)} | {s.records_kept} / {s.records_read} | "
+        where = "" if is_inside(s.path, base) else " (outside the case folder)"
+        out.append(f"| {md(_relpath(s.path, base))}{where} | {md(s.format)} | {s.records_kept} / {s.records_read} | "
                    f"{'yes' if s.illustrative else 'no'} | `{s.sha256}` |")
     out.append("")
     if result.regions:
         out += ["Boundary data: " + "; ".join(
             f"{md(getattr(r, 'code', ''))} ({md(getattr(r, 'source', ''))}, tolerance "
-            f"{getattr(r, 'tolerance_km', float('nan')):.1f} km)" for r in result.regions), ""]
+            f"{getattr(r, 'tolerance_km', float('nan')):.1f} km"
+            + (f"; {md(r.note)}" if getattr(r, "note", "") else "") + ")" for r in result.regions), ""]
     tool = result.tool
     out += [f"Made with {md(tool.get('name', 'tracks'))} {md(tool.get('version', ''))}. "
             "Times are UTC, with the case's local time in brackets. How verdicts are decided: docs/method.md.", ""]
