@@ -78,7 +78,7 @@ def test_a_body_that_is_not_the_evidence_asked_for_is_kept_aside(server: HTTPSer
     archive = tmp_path / "archive"
     run = _fetch_cli(server, archive)
     assert run.code == 4, run.err
-    assert "answered HTTP 200 with" in run.err and reason in run.err and "not archived as evidence" in run.err
+    assert "answered HTTP 200, but not with the data asked for: " in run.err and reason in run.err and "not archived as evidence" in run.err
     (failed,) = _failed_log(archive)
     assert reason in failed["reason"] and failed["url"].endswith(TRACE_PATH)
     kept = archive / failed["path"]
@@ -122,7 +122,8 @@ def test_fetch_of_a_decompression_bomb_is_stopped_with_bounded_memory(server: HT
                      server.url_for("/").rstrip("/"), "--archive", str(archive), memory_limit=MEMORY_LIMIT,
                      env={"TRACKS_CONFIG": str(tmp_path / "none.toml")})
     assert run.code == 4, run.err
-    assert "expands to more than" in run.err and "not archived as evidence" in run.err
+    assert "not with the data asked for: the gzip data expands to more than" in run.err
+    assert "not archived as evidence" in run.err
     assert run.peak_kib < PEAK_LIMIT_KIB, run.peak_kib
     (failed,) = _failed_log(archive)
     assert "decompression bomb" in failed["reason"]

@@ -310,7 +310,7 @@ def test_result_citations(server: HTTPServer, client: Client, archive: Archive) 
 def test_a_web_page_instead_of_a_trace_is_not_archived(server: HTTPServer, client: Client, archive: Archive,
                                                        body: bytes, headers: dict[str, str], what: str) -> None:
     server.expect_request(TRACE_PATH).respond_with_data(body, headers=headers)
-    with pytest.raises(FetchError, match=f"answered HTTP 200 with .*{what}.*not archived as evidence"):
+    with pytest.raises(FetchError, match=f"answered HTTP 200, but not with the data asked for: .*{what}.*not archived as evidence"):
         fetch("adsbx", hex="0d8373", date=DAY, base_url=base(server), archive=archive, session=client)
     assert not archive.manifest_path.exists()
     kept = sorted(p.relative_to(archive.root).parts[0] for p in archive.root.rglob("*") if p.is_file())
@@ -319,7 +319,7 @@ def test_a_web_page_instead_of_a_trace_is_not_archived(server: HTTPServer, clien
 
 def test_aircraft_db_body_is_checked(server: HTTPServer, client: Client, archive: Archive) -> None:
     server.expect_request("/aircraft.csv.gz").respond_with_data(gzip.compress(b"<html>moved</html>"))
-    with pytest.raises(FetchError, match="an HTML/XML page .*, not hex;registration"):
+    with pytest.raises(FetchError, match=r"an HTML/XML page .*, not hex;registration"):
         fetch("aircraft-db", base_url=base(server), archive=archive, session=client)
 
 

@@ -256,9 +256,9 @@ class _Runner:
             except OSError:
                 got.temp_path.unlink(missing_ok=True)
                 where = "not kept"
-            raise fetch_error(f"{plan.hints.what}: {strip_credentials(plan.url)} answered HTTP {got.status} with "
-                              f"{problem} ({kind}, {got.size:,} bytes), not the data asked for; not archived as "
-                              f"evidence ({where}; reasons in {FAILED}/{FAILED_LOG})", url=plan.url,
+            raise fetch_error(f"{plan.hints.what}: {strip_credentials(plan.url)} answered HTTP {got.status}, but "
+                              f"not with the data asked for: {problem} ({kind}, {got.size:,} bytes); not archived "
+                              f"as evidence ({where}; reasons in {FAILED}/{FAILED_LOG})", url=plan.url,
                               status=got.status)
         request = dict(plan.request)
         requested = strip_credentials(plan.url)

@@ -49,7 +49,8 @@ def gzip_problem(path: Path) -> str:
         for _ in gunzip_chunks(_chunks(path), "the gzip body", size):
             pass
     except UnpackError as e:
-        return str(e).removeprefix("the gzip body: ")
+        reason = str(e).removeprefix("the gzip body: ")
+        return f"the gzip data {reason}" if e.too_large else reason
     return ""
 
 
