@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import re
@@ -29,6 +28,7 @@ import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.paths import data_dir
+from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
 #: Meaning of the readsb / tar1090-db flag bits.
 DB_FLAGS: tuple[str, ...] = ("military", "interesting", "pia", "ladd")
@@ -168,11 +168,11 @@ def _stat(path: str | Path) -> tuple[float, int]:
 @cache
 def _load_cached(path: str, mtime: float, size: int) -> AircraftDB:
     raw = Path(path).read_bytes()
-    if raw[:2] == b"\x1f\x8b":
+    if raw[:2] == GZIP_MAGIC:
         try:
-            raw = gzip.decompress(raw)
-        except OSError as e:
-            raise TrackFormatError(path, f"not a readable gzip file ({e})") from None
+            raw = gunzip(raw, path)
+        except UnpackError as e:
+            raise TrackFormatError(path, str(e).removeprefix(f"{path}: ")) from None
     text = raw.decode("utf-8", errors="replace")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     if first.lstrip().startswith("{"):

@@ -24,6 +24,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from tracks.errors import FetchError, RegionError
+from tracks.formats.base import describe_bytes
+from tracks.unpack import UnpackError, read_member
 
 #: The official Natural Earth download host (the naturalearthdata.com links redirect here).
 NE_BASE_URL = "https://naciscdn.org/naturalearth"
@@ -121,8 +123,7 @@ def _zip_problem(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             names = [n.lower() for n in zf.namelist()]
     except zipfile.BadZipFile:
-        head = path.read_bytes()[:60]
-        return f"not a zip file (starts with {head!r})"
+        return f"not a zip file ({describe_bytes(path.read_bytes(), path.stat().st_size)})"
     for ext in (".shp", ".shx", ".dbf"):
         if not any(n.endswith(ext) for n in names):
             return f"the zip has no {ext} file"
@@ -232,9 +233,9 @@ def _reader(path: Path) -> shapefile.Reader:
                 for ext in ("shp", "shx", "dbf", "prj", "cpg"):
                     member = next((n for n in names if n.lower() == f"{stem}.{ext}".lower()), None)
                     if member:
-                        (folder / f"{Path(stem).name}.{ext}").write_bytes(zf.read(member))
+                        (folder / f"{Path(stem).name}.{ext}").write_bytes(read_member(zf, member, str(path)))
         return shapefile.Reader(str(folder / f"{Path(stem).name}.shp"), encoding="utf-8", encodingErrors="replace")
-    except (OSError, StopIteration, zipfile.BadZipFile, shapefile.ShapefileException) as exc:
+    except (OSError, StopIteration, zipfile.BadZipFile, shapefile.ShapefileException, UnpackError) as exc:
         raise RegionError(f"{path}: not a readable Natural Earth shapefile zip ({exc}); run `tracks regions "
                           "download` again") from exc
 
