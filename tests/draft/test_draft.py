@@ -187,3 +187,23 @@ def test_hostile_unicode_and_yaml_syntax_in_quotes_stay_text(tmp_path: Path) -> 
 def test_python_api_is_tracks_draft() -> None:
     d = tracks.draft("The jet departed from Caracas.", published="2025-11-29")
     assert [c.predicate for c in d.claims] == ["departed_from"]
+
+
+def test_proposals_are_checked_against_the_claims_spec() -> None:
+    from tracks.drafting.rules import Proposal
+    from tracks.drafting.text import Sentence
+
+    s = Sentence(1, 0, 4, "text", 0)
+    with pytest.raises(ValueError, match="not in the claims spec"):
+        Proposal("x", "approches", {}, s, [])
+    with pytest.raises(ValueError, match="within_nm"):
+        Proposal("x", "approached", {"border": ["VE", "BR"], "within_nm": 6}, s, [])
+
+
+def test_write_replaces_the_file_whole(tmp_path: Path) -> None:
+    out = tmp_path / "case.yaml"
+    out.write_text("old")
+    d = draft("The jet departed from Caracas.", published="2025-11-29")
+    d.write(out)
+    assert out.read_text(encoding="utf-8") == d.yaml
+    assert [p.name for p in tmp_path.iterdir()] == ["case.yaml"]

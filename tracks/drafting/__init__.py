@@ -49,9 +49,16 @@ class Draft:
     identity: Identity
 
     def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write the case file (UTF-8); returns its path."""
+        """Write the case file (UTF-8) whole or not at all (a temporary file renamed into place); its path."""
         p = Path(path)
-        p.write_text(self.yaml, encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.resolve().parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(self.yaml)
+            os.replace(tmp, p)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return p
 
 

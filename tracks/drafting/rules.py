@@ -3,8 +3,9 @@
 `propose(sentence, context)` returns the sentence's proposals (predicate, parameters, the words behind them,
 what a reviewer must check). Places are resolved by tracks.drafting.places, dates and times by tracks.drafting.dates;
 values the article does not give (a distance for "flew to the border", a period for "airspace closed") are
-proposed and flagged, never silently invented. Parameter names come from the claims spec
-(tracks.claims.params.PREDICATES): a proposal naming an unknown predicate or parameter is a bug caught here.
+proposed and flagged, never silently invented. Every Proposal is checked against the claims spec
+(tracks.claims.case.PREDICATES) when it is made: an unknown predicate or parameter name is a bug caught there, and
+the whole case file is then validated by the case parser.
 """
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ class Proposal:
     pos: int = 0  # where in the sentence the words start (orders a sequence)
     place: Place | None = None  # the place the test names (for ids and for later sentences)
     slug: str = ""  # a word for the id ("caracas", "ve-br-rr")
+
+    def __post_init__(self) -> None:
+        """The predicate and its parameter names must be those of the claims spec (tracks.claims)."""
+        from tracks.claims.case import PREDICATES
+
+        spec = PREDICATES.get(self.predicate)
+        unknown = sorted(set(self.params) - set(spec.params)) if spec is not None else []
+        if spec is None or unknown:
+            raise ValueError(f"tracks draft proposed {self.predicate!r} with {unknown or 'an unknown predicate'}: "
+                             "not in the claims spec")
 
 
 @dataclass
