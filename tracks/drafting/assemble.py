@@ -67,8 +67,11 @@ def assign(proposals: list[Proposal]) -> list[DraftClaim]:
     events: list[DraftClaim] = []
     for c in claims:
         p = c.proposal
-        if (p.role == "return" and events) or (p.role in ("approach", "landing") and events and events[-1].proposal.sentence.index == p.sentence.index \
-                and events[-1].predicate == "departed_from"):
+        if p.role == "return" and events:
+            landings = [e for e in events if e.proposal.role == "landing"]
+            c.after = (landings or events)[-1].id  # back from the last place it landed at, else the last event
+        elif (p.role in ("approach", "landing") and events and events[-1].predicate == "departed_from"
+              and events[-1].proposal.sentence.index == p.sentence.index):
             c.after = events[-1].id
         if p.predicate in ("departed_from", "landed_at", "approached"):
             events.append(c)
@@ -85,7 +88,9 @@ def assign(proposals: list[Proposal]) -> list[DraftClaim]:
         if c.predicate in ("departed_from", "landed_at", "approached"):
             by_sentence.setdefault(c.proposal.sentence.index, []).append(c)
     for group in by_sentence.values():
-        if len(group) >= 2 and len({c.predicate for c in group}) >= 2:
+        # in the order of the story only: "landed at X after a flight from Y" names them backwards
+        if (len(group) >= 2 and len({c.predicate for c in group}) >= 2 and group[0].predicate == "departed_from"
+                and all(c.predicate != "departed_from" for c in group[1:])):
             first = group[0].proposal
             seq = Proposal("sequence", "sequence", {"claims": [c.id for c in group]}, first.sentence,
                            ["the sentence names " + ", then ".join(c.predicate for c in group) + " in this order"],

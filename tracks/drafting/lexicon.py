@@ -14,37 +14,27 @@ PLACE = (r"(?-i:[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*(?:\s+(?:(?:de|del|da|do
          r"[A-ZÁÉÍÓÚÂÊÔÃÕÇÑ][\w'’.-]*)*)")  # case-sensitive inside case-insensitive patterns
 
 LEX: dict[str, dict[str, str]] = {
-    "depart": {
-        "en": r"(?:departed|departing|depart|took off|taking off|take off|left|leave|flew out of|set off|flew|flown|"
-              r"flying|fly)\s+from|departed|took off from|left",
-        "es": r"(?:despegó|despegaron|despegar|partió|partieron|salió|salieron|voló|volaron|volado)\s+(?:desde|de)",
-        "pt": r"(?:decolou|decolaram|decolar|partiu|partiram|saiu|saíram|voou|voaram)\s+(?:de|do|da|desde)",
-    },
-    "land": {
-        "en": r"(?:landed|landing|land|touched down|touch down|arrived|arriving|arrive)\s+(?:at|in|on)",
-        "es": r"(?:aterrizó|aterrizaron|aterrizaje|aterrizar|aterrizara|llegó|llegaron|llegar)\s+(?:en|a|al)",
-        "pt": r"(?:pousou|pousaram|pouso|pousar|aterrissou|aterrissaram|aterrissar|chegou|chegaram|chegar)\s+"
-              r"(?:em|no|na|a|ao)",
-    },
     "land_bare": {  # a landing without its place in the same words ("the aircraft landed around 21:10")
-        "en": r"landed|touched down|landing",
-        "es": r"aterrizó|aterrizaron|aterrizaje",
-        "pt": r"pousou|pousaram|aterrissou|aterrissaram|pouso",
+        "en": r"landed|touched down|landing|arrived|arriving",
+        "es": r"aterrizó|aterrizaron|aterrizaje|llegó|llegaron",
+        "pt": r"pousou|pousaram|aterrissou|aterrissaram|pouso|chegou|chegaram",
     },
     "takeoff_bare": {
-        "en": r"took off|taking off|departed|take-off|takeoff",
-        "es": r"despegó|despegaron|despegar|despegue",
-        "pt": r"decolou|decolaram|decolar|decolagem",
+        "en": r"took off|taking off|departed|take-off|takeoff|left",
+        "es": r"despegó|despegaron|despegar|despegue|salió|salieron|partió|partieron",
+        "pt": r"decolou|decolaram|decolar|decolagem|saiu|saíram|partiu|partiram",
     },
-    "return": {
-        "en": r"(?:returned|returning|flew back|headed back|was back|came back|went back)\s+(?:to|in)",
-        "es": r"(?:regresó|regresaron|regresar|volvió|volvieron|retornó|retornaron|de regreso)\s+(?:a|al|en)",
-        "pt": r"(?:retornou|retornaram|retornar|voltou|voltaram|regressou|regressaram|de volta)\s+(?:a|ao|à|para|em)",
+    "flew_to": {  # where it went: a landing there, flagged
+        "en": r"(?:fl(?:ew|own|ying)\s+(?:from\s+" + PLACE + r"\s+)?|continued\s+(?:on\s+)?|flew\s+on\s+)to",
+        "es": r"(?:vol(?:ó|aron|ado)\s+(?:desde\s+" + PLACE + r"\s+)?|sigui(?:ó|eron)\s+(?:viaje\s+|vuelo\s+)?)"
+              r"(?:a|hasta|hacia)",
+        "pt": r"(?:vo(?:ou|aram|ado)\s+(?:de\s+" + PLACE + r"\s+)?|segui(?:u|ram)\s+(?:viagem\s+|voo\s+)?)"
+              r"(?:para|até|a)",
     },
-    "flew_to": {
-        "en": r"fl(?:ew|own|ying)\s+(?:from\s+" + PLACE + r"\s+)?to",
-        "es": r"vol(?:ó|aron|ado)\s+(?:desde\s+" + PLACE + r"\s+)?(?:a|hasta|hacia)",
-        "pt": r"vo(?:ou|aram|ado)\s+(?:de\s+" + PLACE + r"\s+)?(?:para|até|a)",
+    "overflew": {  # "flew over Colombian territory", "sobrevoló territorio de Puerto Rico"
+        "en": r"(?:flew|flown|flying|fly)\s+over|overflew|overflown",
+        "es": r"sobrevol(?:ó|aron|ar|ado)",
+        "pt": r"sobrevo(?:ou|aram|ar|ado)",
     },
     "border": {
         "en": r"(?:the\s+)?border\s+(?:with|of)",
@@ -65,11 +55,11 @@ LEX: dict[str, dict[str, str]] = {
               r"\s+d[aoe]s?\s+",
     },
     "ground_time": {
-        "en": r"(?:stayed|remained|spent|was on the ground for|sat on the ground for|parked for)\s+(?:for\s+)?"
+        "en": r"(?:stayed|remained|spent|was on the ground for|sat on the ground for|parked for)\s+(?:for\s+)?(?:(?:en|em|no|na|on|at|in)\s+(?:la|el|los|o|a|the)?\s*[\w-]+\s+)?"
               r"(about|around|roughly|some|nearly|approximately|almost|less than|more than)?\s*(NUM)\s*(DUR)",
-        "es": r"(?:permaneció|permanecieron|estuvo|estuvieron|se quedó|se quedaron)\s+"
+        "es": r"(?:permaneció|permanecieron|estuvo|estuvieron|se quedó|se quedaron)\s+(?:(?:en|em|no|na|on|at|in)\s+(?:la|el|los|o|a|the)?\s*[\w-]+\s+)?"
               r"(unos|unas|cerca de|alrededor de|aproximadamente|casi|menos de|más de)?\s*(NUM)\s*(DUR)",
-        "pt": r"(?:ficou|ficaram|permaneceu|permaneceram|esteve|estiveram)\s+"
+        "pt": r"(?:ficou|ficaram|permaneceu|permaneceram|esteve|estiveram)\s+(?:(?:en|em|no|na|on|at|in)\s+(?:la|el|los|o|a|the)?\s*[\w-]+\s+)?"
               r"(cerca de|por cerca de|uns|umas|aproximadamente|quase|menos de|mais de)?\s*(NUM)\s*(DUR)",
     },
     "on_ground": {
@@ -150,6 +140,31 @@ LEX: dict[str, dict[str, str]] = {
         "en": r"(?:the\s+)?(?:(\w+)\s+)?capital",
         "es": r"(?:la\s+)?capital(?:\s+(\w+))?",
         "pt": r"(?:a\s+)?capital(?:\s+(\w+))?",
+    },
+}
+
+#: Event verbs and the prepositions that introduce their place: the place is looked for after each preposition
+#: within SLOT_REACH characters of the verb ("aterrizó hace instantes en el aeropuerto de Punta Cana"); verbs in
+#: `direct` also take it right after them ("departed Caracas").
+SLOT_REACH = 50
+SLOTS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "depart": {
+        "en": (r"departed|departing|depart|took off|taking off|take off|left|leave|flew out|set off|flew|flown|flying|"
+               r"fly|flight|coming|arriving|arrived", r"from|out of", r"departed|left"),
+        "es": (r"despeg(?:ó|aron|ar|ado)|parti(?:ó|eron|r|do)|sali(?:ó|eron|r|do)|vol(?:ó|aron|ado)|"
+               r"procedente|proveniente", r"desde|de|del", ""),
+        "pt": (r"decol(?:ou|aram|ar|ado|ada)|parti(?:u|ram|r|do)|sa(?:iu|íram|ir|ído)|vo(?:ou|aram|ado)|"
+               r"procedente|proveniente|vindo|vinda", r"desde|de|do|da", ""),
+    },
+    "land": {
+        "en": (r"landed|landing|land|touched down|touch down|arrived|arriving|arrive", r"at|in|on", ""),
+        "es": (r"aterriz(?:ó|aron|aje|ar|ara|ado)|lleg(?:ó|aron|ar|ado)", r"en|a|al", ""),
+        "pt": (r"pous(?:ou|aram|o|ar|ado)|aterriss(?:ou|aram|ar|ado)|cheg(?:ou|aram|ar|ado)", r"em|no|na|a|ao|à", ""),
+    },
+    "return": {
+        "en": (r"returned|returning|flew back|headed back|was back|came back|went back|back", r"to|in|at", ""),
+        "es": (r"regres(?:ó|aron|ar)|volvi(?:ó|eron)|volver|retorn(?:ó|aron|ar)|de regreso|de vuelta", r"a|al|en", ""),
+        "pt": (r"retorn(?:ou|aram|ar)|volt(?:ou|aram|ar)|regress(?:ou|aram|ar)|de volta", r"a|ao|à|para|em", ""),
     },
 }
 

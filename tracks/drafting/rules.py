@@ -221,6 +221,7 @@ def propose(s: Sentence, ctx: Context) -> tuple[list[Proposal], list[Unmapped]]:
     props += _times(s, ctx, props, dates)
     props += _ground_time(s, ctx, unmapped)
     props += _crossings(s, ctx)
+    props += _overflights(s, ctx)
     props += _airspace(s, ctx, negated, unmapped)
     props += _traffic(s, ctx, dates)
     props += _time_inside(s, ctx, unmapped)
@@ -244,27 +245,59 @@ def _claimlike(text: str, ctx: Context) -> bool:
     return bool(find_clock_times(text) or re.search(r"\d", text) or _PLACE_RE.search(text[1:]))
 
 
-def _departures(s: Sentence, ctx: Context, negated: bool, unmapped: list[Unmapped]) -> list[Proposal]:
+def _slot_places(key: str, s: Sentence, ctx: Context, country_hint: str = ""
+                 ) -> list[tuple[re.Match[str], str, Match, int]]:
+    """(verb match, the words from the verb to the place, the place, end) for each event verb of `key` (see
+    lexicon.SLOTS) whose place resolves: after each preposition within SLOT_REACH characters of the verb (the
+    first that names a place), or right after a verb that takes it directly ("departed Caracas")."""
+    verbs, preps, direct = lx.SLOTS[key][ctx.lang]
     out = []
-    for m in _m("depart", ctx).finditer(s.text):
-        if re.match(r"\s*again\b|\s+novamente|\s+de nuevo", s.text[m.end():], re.IGNORECASE):
+    taken = 0
+    for vm in re.finditer(rf"\b(?:{verbs})\b", s.text, re.IGNORECASE):
+        if vm.start() < taken:
             continue
-        hit, words, _ = place_after(s.text, m.end(), ctx)
-        if hit is None:
+        starts = [vm.end()] if direct and re.fullmatch(direct, vm.group(0), re.IGNORECASE) else []
+        reach = s.text[vm.end():vm.end() + lx.SLOT_REACH]
+        reach = re.split(r"[.;:!?]", reach)[0]
+        starts += [vm.end() + pm.end() for pm in re.finditer(rf"\s(?:{preps})(?=\s)", reach, re.IGNORECASE)]
+        for pos in starts:
+            hit, words, end = place_after(s.text, pos, ctx, country_hint)
+            if hit is not None:
+                out.append((vm, s.text[vm.start():pos].strip() + " " + words, hit, end))
+                taken = end
+                break
+    return out
+
+
+def _event_proposals(key: str, role: str, predicate: str, s: Sentence, ctx: Context,
+                     unmapped: list[Unmapped], done: list[Proposal]) -> list[Proposal]:
+    out = []
+    for vm, phrase, hit, _ in _slot_places(key, s, ctx):
+        if re.match(r"\s*(?:again|novamente|de nuevo)\b", s.text[vm.end():], re.IGNORECASE):
             continue
         codes, notes = _airports_of(hit)
         if not codes:
             continue
-        if _negated_near(s.text, m.start(), ctx):
-            unmapped.append(Unmapped(s, f"'{m.group(0)} {words}' is negated: no predicate tests that a take-off "
-                                        "did not happen"))
+        if _negated_near(s.text, vm.start(), ctx):
+            what = "a take-off" if key == "depart" else "a landing"
+            unmapped.append(Unmapped(s, f"'{phrase}' is negated: no predicate tests that {what} did not happen"))
             continue
-        if not ctx.home_country:
-            ctx.home_country = hit.places[0].country
-        out.append(Proposal("departure", "departed_from", {"airports": codes}, s,
-                            [f"'{m.group(0)} {words}' -> departed_from", f"'{words}' -> {', '.join(codes)}"],
-                            notes, m.start(), hit.places[0], _slug(words)))
+        if any(p.predicate == predicate and p.params.get("airports") == codes for p in [*done, *out]):
+            continue
+        place = hit.places[0]
+        why = [f"'{phrase}' -> {predicate}" + (" (after the trip's earlier events)" if role == "return" else ""),
+               f"'{hit.text}' -> " + (f"{place.name}: " if hit.how.startswith("capital") else "") + ", ".join(codes)]
+        slug = _slug(place.name if hit.how.startswith("capital") else hit.text)
+        out.append(Proposal(role, predicate, {"airports": codes}, s, why, notes, vm.start(), place, slug))
+        if key == "depart" and not ctx.home_country:
+            ctx.home_country = place.country
+        if key == "land":
+            ctx.last_landing = place
     return out
+
+
+def _departures(s: Sentence, ctx: Context, negated: bool, unmapped: list[Unmapped]) -> list[Proposal]:
+    return _event_proposals("depart", "departure", "departed_from", s, ctx, unmapped, [])
 
 
 def _negated_near(text: str, pos: int, ctx: Context) -> bool:
@@ -287,8 +320,8 @@ def _flew_to(s: Sentence, ctx: Context, done: list[Proposal]) -> list[Proposal]:
             continue
         out.append(Proposal("landing", "landed_at", {"airports": codes}, s,
                             [f"'{m.group(0)} {words}' -> landed_at", f"'{words}' -> {', '.join(codes)}"],
-                            [f"'{m.group(0).split()[0]} to' says where it went, not that it landed: keep landed_at "
-                             "only if the article means a landing", *notes], m.start() + len(m.group(0)),
+                            [f"'{m.group(0).split()[0]} ... to' says where it went, not that it landed: keep "
+                             "landed_at only if the article means a landing", *notes], m.start() + len(m.group(0)),
                             hit.places[0], _slug(words)))
         ctx.last_landing = hit.places[0]
     return out
@@ -296,40 +329,35 @@ def _flew_to(s: Sentence, ctx: Context, done: list[Proposal]) -> list[Proposal]:
 
 def _landings(s: Sentence, ctx: Context, negated: bool, done: list[Proposal], unmapped: list[Unmapped]
               ) -> list[Proposal]:
-    out = []
-    for m in _m("land", ctx).finditer(s.text):
-        hit, words, _ = place_after(s.text, m.end(), ctx)
-        if hit is None:
-            continue
-        codes, notes = _airports_of(hit)
-        if not codes:
-            continue
-        if _negated_near(s.text, m.start(), ctx):
-            unmapped.append(Unmapped(s, f"'{m.group(0)} {words}' is negated: no predicate tests that a landing "
-                                        "did not happen"))
-            continue
-        if any(p.predicate == "landed_at" and p.params["airports"] == codes for p in done):
-            continue
-        out.append(Proposal("landing", "landed_at", {"airports": codes}, s,
-                            [f"'{m.group(0)} {words}' -> landed_at", f"'{words}' -> {', '.join(codes)}"],
-                            notes, m.start(), hit.places[0], _slug(words)))
-        ctx.last_landing = hit.places[0]
-    return out
+    return _event_proposals("land", "landing", "landed_at", s, ctx, unmapped, done)
 
 
 def _returns(s: Sentence, ctx: Context, done: list[Proposal]) -> list[Proposal]:
+    return _event_proposals("return", "return", "landed_at", s, ctx, [], [])
+
+
+def _overflights(s: Sentence, ctx: Context) -> list[Proposal]:
+    """'flew over Colombian territory' -> entered CO; 'no sobrevoló territorio de Puerto Rico' -> never_entered PR."""
     out = []
-    for m in _m("return", ctx).finditer(s.text):
-        hit, words, _ = place_after(s.text, m.end(), ctx)
-        if hit is None:
+    for m in _m("overflew", ctx).finditer(s.text):
+        tail = s.text[m.end():m.end() + 60]
+        tm = re.match(r"\s+(?:the\s+|el\s+|o\s+)?(?:(?:territ[oó]rio|territory)\s+(?:de\s+|of\s+|d[aoe]\s+)?)?"
+                      r"(?:(?:la|el|a|o|the)\s+)?([\w’'-]+(?:\s+[A-Z][\w’'-]+)?)(?:\s+territory)?", tail)
+        if tm is None:
             continue
-        codes, notes = _airports_of(hit)
-        if not codes:
+        words = tm.group(1)
+        code = _country_of_text(words) or next((p.code for p in (lookup(words).places if lookup(words) else ())
+                                                 if p.kind in ("country", "state")), "")
+        if not code:
             continue
-        out.append(Proposal("return", "landed_at", {"airports": codes}, s,
-                            [f"'{m.group(0)} {words}' -> landed_at (after the trip's earlier events)",
-                             f"'{words}' -> {hit.places[0].name}: {', '.join(codes)}"], notes, m.start(),
-                            hit.places[0], _slug(hit.places[0].name if hit.how.startswith("capital") else words)))
+        phrase = s.text[m.start():m.end() + tm.end()].strip()
+        land = f"{code}'s land; over the sea use {{territorial_sea: {code}}}"
+        if _negated_near(s.text, m.start(), ctx):
+            out.append(Proposal("never", "never_entered", {"region": code}, s, [f"'{phrase}' negated -> never_entered"],
+                                [f"never_entered tests {land}"], m.start(), None, code.lower()))
+        else:
+            out.append(Proposal("entered", "entered", {"region": code}, s, [f"'{phrase}' -> entered {code}"],
+                                [f"entered tests {land}"], m.start(), None, code.lower()))
     return out
 
 
