@@ -100,8 +100,11 @@ text = seed.read_text(encoding="utf-8") if seed.exists() else (
     "The US president declared Venezuela’s airspace was “closed in its entirety” last week.\\n"
     "According to the ADSB Exchange website, which monitors flight tracking data, the aircraft departed from Caracas "
     "and flew to the border with the Brazilian state of Roraima before returning to the Venezuelan capital.")
+import shutil, tempfile
+work = Path(tempfile.mkdtemp())  # the case's folder: its track file goes next to it
+shutil.copy(case_dir / "trace_full_0d8373.illustrative.json", work)
 drafted = tracks.draft(text, published="2025-12-01", aircraft="0d8373",
-                       tracks=[str(case_dir / "trace_full_0d8373.illustrative.json")])
+                       tracks=["trace_full_0d8373.illustrative.json"])
 for c in drafted.claims:
     p = c.proposal
     print(f"{c.id}: {p.predicate} {p.params}")
@@ -112,10 +115,9 @@ for c in drafted.claims:
     md("The reviewer settles what the article does not say (here: how close to the border counts), deletes each "
        "`draft: true` line, and checks the case like any other."),
     code("""
-import re, tempfile
+import re
 reviewed = re.sub(r"within_km: 25\\.0", "within_km: 15", drafted.yaml)
 reviewed = "\\n".join(line for line in reviewed.splitlines() if line.strip() != "draft: true") + "\\n"
-work = Path(tempfile.mkdtemp())
 (work / "case.yaml").write_text(reviewed, encoding="utf-8")
 from_article = tracks.check(work / "case.yaml")
 for v in from_article.verdicts:  # the sentences in full
