@@ -38,11 +38,12 @@ def test_track_outside_the_case_folder_needs_allow_outside(tmp_path: Path, outsi
     assert refused.err.startswith(f"error: {case}:4: tracks[0]: the track file {outside} lies outside the case "
                                   f"folder {folder}") and "--allow-outside" in refused.err
     assert not out.exists()
+    if how != "symlink":
+        return  # reading and marking it when allowed: once (the slowest way in) is enough
     allowed = tracks_cli("check", str(case), "--out", str(out), "--allow-outside")
     assert allowed.code == 0, allowed.err
     report = json.loads((out / "report.json").read_text())
-    assert [(s["path"], s["outside_case_folder"]) for s in report["sources"]] == [
-        ("t.json" if how != "symlink" else "link.json", True)]
+    assert [(s["path"], s["outside_case_folder"]) for s in report["sources"]] == [("link.json", True)]
     assert "(outside the case folder)" in (out / "report.md").read_text()
 
 

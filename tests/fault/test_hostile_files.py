@@ -132,19 +132,6 @@ def test_opensky_csv_inf_altitude_is_rejected(tmp_path: Path) -> None:
     assert "rejected 1: alt_geom_ft is not a finite number (infinite)" in run.out
 
 
-def test_failed_check_leaves_the_previous_outputs_untouched(tmp_path: Path) -> None:
-    """A check that fails (an unknown region, found while deciding the claims) writes none of its files."""
-    folder = tmp_path / "case"
-    out = tmp_path / "out"
-    good = write_case(folder, BASE_CASE)
-    assert tracks_cli("check", str(good), "--out", str(out)).code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    bad = write_case(folder, _claim("{never_entered: XX-NOWHERE}"), name="bad.yaml")
-    run = tracks_cli("check", str(bad), "--out", str(out))
-    assert run.code == 1 and "unknown region 'XX-NOWHERE'" in run.err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temporary folder left either
-
-
 def test_outputs_are_written_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The map renderer fails after both reports are complete: neither report replaces the previous one."""
     import tracks.render.map as map_module
