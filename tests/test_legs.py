@@ -204,7 +204,8 @@ def test_go_around_is_one_leg() -> None:
     assert "go_around" in leg.flags and leg.landing.airport == "SVSE"
     assert leg.takeoff.evidence == "airborne" and not leg.takeoff.observed
     assert leg.sentence().count("go-around at SVSE") == 1
-    assert "(lowest point 350 ft above the airport, 1.5 km out; no ground contact)" in ga.sentence
+    assert "(lowest point 350 ft above the airport, from pressure altitude, 1.5 km out; no ground contact)" in ga.sentence
+    assert ga.height_basis == "pressure altitude"
 
 
 def test_touch_and_go_is_reported_and_stays_one_leg() -> None:

@@ -3,6 +3,10 @@
 Airport data comes from the `airportsdata` package (about 28,000 ICAO-coded aerodromes, derived from
 OurAirports; elevation in feet above mean sea level). Distances are geodesic WGS84 (pyproj.Geod), in km.
 
+Heights above an airport come from one function, `heights_above_ft`: the GNSS (geometric, WGS84 ellipsoid)
+altitude less the EGM2008 geoid undulation (tracks.geo.geoid) where the sample reports one, else the pressure
+(barometric) altitude; every Event says which (`height_basis`), and its sentence too.
+
 Wording follows the evidence (see `describe_event`):
 - "landed at SVSE 01:09Z" only when ground samples, or samples on final approach (low above the airport
   and close to it), were observed at the airport;
@@ -18,6 +22,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from tracks.formats._columns import M_PER_FT
+from tracks.geo import geoid
 from tracks.geo.geodesy import GEOD
 from tracks.wording import clock, duration, feet, height_above_airport, km, latlon
 
@@ -39,6 +45,9 @@ CANDIDATE_RADIUS_KM = 30.0
 SEARCH_RADIUS_KM = 150.0
 #: "last seen" names an airport with an IATA code rather than the nearest one if at most this much further.
 PREFER_SERVED_KM = 25.0
+#: How a height above an airport was measured (Event.height_basis, and the words in its sentence).
+HEIGHT_FROM_GNSS = f"GNSS altitude less the {geoid.MODEL} geoid"
+HEIGHT_FROM_PRESSURE = "pressure altitude"
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,8 @@ class Airport:
 
 @dataclass(frozen=True)
 class Candidate:
-    """An airport near an event: geodesic distance (km) and height of the sample above its elevation (ft)."""
+    """An airport near an event: geodesic distance (km) and height of the sample above its elevation (ft; see
+    `heights_above_ft`)."""
 
     icao: str
     name: str
@@ -80,7 +90,8 @@ class Event:
     sample before the event. `lat`/`lon`/`alt_ft` are of the sample the attribution rests on (`alt_ft` is
     the barometric altitude trackers display, else the geometric one; NaN on the ground). `airport` is ""
     when the evidence names no airport; `nearest_airport` is the nearest one within the search radius (equal
-    to `airport` when attributed) and `distance_km`/`height_above_airport_ft` refer to it (NaN when none). `evidence`: "ground", "final_approach", "initial_climb", "airborne" (only seen
+    to `airport` when attributed) and `distance_km`/`height_above_airport_ft` refer to it (NaN when none);
+    `height_basis` says which altitude the height comes from (see `heights_above_ft`). `evidence`: "ground", "final_approach", "initial_climb", "airborne" (only seen
     in flight) or "none". `candidates`: airports within the candidate radius, nearest first.
     """
 
@@ -101,6 +112,7 @@ class Event:
     index: int = -1
     gap_id: str = ""
     nearest_airport: str = ""
+    height_basis: str = ""  # HEIGHT_FROM_GNSS or HEIGHT_FROM_PRESSURE ("" when no height was measured)
 
     @property
     def n_candidates(self) -> int:
@@ -203,9 +215,40 @@ def nearest_airports(
     return out
 
 
+def amsl_altitudes_ft(frame: pd.DataFrame, rows: np.ndarray | list[int] | int) -> tuple[np.ndarray, np.ndarray]:
+    """Altitude above mean sea level (ft) of some rows of a track table, for heights above the ground, and the
+    basis of each (HEIGHT_FROM_GNSS / HEIGHT_FROM_PRESSURE; "" and NaN when the row has neither altitude).
+
+    The GNSS (geometric) altitude is a height above the WGS84 ellipsoid: less the geoid undulation
+    (tracks.geo.geoid, EGM2008) it is above mean sea level, within the GNSS error. The pressure altitude is what
+    the altimeter reads at the standard setting (1013.25 hPa): off by about 30 ft per hPa the day's sea-level
+    pressure differs (up to ~1,000 ft), so it only serves when no GNSS altitude was reported."""
+    idx = np.atleast_1d(np.asarray(rows, dtype=np.int64))
+    geom = frame["alt_geom_ft"].to_numpy(float)[idx]
+    baro = frame["alt_baro_ft"].to_numpy(float)[idx]
+    out = baro.copy()
+    basis = np.where(np.isfinite(baro), HEIGHT_FROM_PRESSURE, "").astype(object)
+    has = np.isfinite(geom)
+    if has.any():
+        lat = frame["lat"].to_numpy(float)[idx[has]]
+        lon = frame["lon"].to_numpy(float)[idx[has]]
+        out[has] = geom[has] - geoid.undulation_m(lat, lon) / M_PER_FT
+        basis[has] = HEIGHT_FROM_GNSS
+    return out, basis
+
+
+def heights_above_ft(frame: pd.DataFrame, rows: np.ndarray | list[int] | int,
+                     elevation_ft: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """THE height above an airport: (height in ft of each row above `elevation_ft` (ft above mean sea level,
+    one or one per row), basis of each). See `amsl_altitudes_ft` for which altitude is used."""
+    alt, basis = amsl_altitudes_ft(frame, rows)
+    return alt - np.asarray(elevation_ft, float), basis
+
+
 def candidates_near(lat: float, lon: float, alt_ft: float, within_km: float = CANDIDATE_RADIUS_KM,
                     on_ground: bool = False, limit: int = 20) -> tuple[Candidate, ...]:
-    """Candidate airports within `within_km`, with the sample's height above each (0 when on the ground)."""
+    """Candidate airports within `within_km`, with the sample's height above each (0 when on the ground).
+    `alt_ft` is the sample's altitude above mean sea level (`amsl_altitudes_ft`)."""
     near = nearest_airports(lat, lon, within_km, limit=limit)
     out = []
     for r in near.itertuples(index=False):
@@ -251,13 +294,14 @@ def _heading_fits(frame: pd.DataFrame, i: int, c: Candidate, landing: bool, max_
     return off <= max_off_deg
 
 
-def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float, float]:
-    """time, lat, lon, displayed altitude (barometric, else geometric) and altitude for heights (the reverse)."""
+def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float, float, str]:
+    """time, lat, lon, displayed altitude (barometric, else geometric), altitude above mean sea level for
+    heights (`amsl_altitudes_ft`) and its basis."""
     row = frame.iloc[i]
     baro, geom = float(row["alt_baro_ft"]), float(row["alt_geom_ft"])
     shown = baro if np.isfinite(baro) else geom
-    for_height = geom if np.isfinite(geom) else baro
-    return row["time"], float(row["lat"]), float(row["lon"]), shown, for_height
+    amsl, basis = amsl_altitudes_ft(frame, i)
+    return row["time"], float(row["lat"]), float(row["lon"]), shown, float(amsl[0]), str(basis[0])
 
 
 def describe_event(
@@ -290,8 +334,9 @@ def describe_event(
       (away from it after a take-off) -> "landed at X" / "took off from X", not observed;
     - otherwise "last seen D km from X at A ft, T" / "first seen ...", naming the nearest airport within
       `search_radius_km`, or one with an IATA code if at most PREFER_SERVED_KM further away.
-    Height uses the geometric altitude when known (ellipsoid height: off by the geoid separation, up to
-    ~300 ft), else the barometric one (pressure altitude: off by up to ~1,000 ft with the weather).
+    Heights above airports come from `heights_above_ft`: the GNSS altitude less the EGM2008 geoid when the
+    sample has one, else the pressure altitude (off by up to ~1,000 ft with the weather); the Event's
+    `height_basis` and its sentence say which.
     """
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}; expected one of {EVENT_KINDS}")
@@ -299,11 +344,12 @@ def describe_event(
         raise ValueError("describe_event needs at least one sample")
     landing = kind in ("landing", "touch_and_go")
     t_air = lat_a = lon_a = alt_a = alt_h = None
+    basis = ""
     if air is not None:
-        t_air, lat_a, lon_a, alt_a, alt_h = _sample(frame, air)
+        t_air, lat_a, lon_a, alt_a, alt_h, basis = _sample(frame, air)
     t_gnd = None
     if ground is not None:
-        t_gnd, lat_g, lon_g, _, _ = _sample(frame, ground)
+        t_gnd, lat_g, lon_g, _, _, _ = _sample(frame, ground)
     if landing:
         last_before = t_air if t_air is not None else pd.NaT
     else:
@@ -350,18 +396,17 @@ def describe_event(
     best = _pick(low, approach_radius_km)
     if best is not None:
         hidden = boundary or "a coverage gap"
+        height = height_words(best.height_above_ft, basis)
         if landing:
             sentence = (f"{verb} {best.icao} after {clock(t_air, with_date)} (last seen on final approach "
-                        f"{km(best.distance_km)} out, {height_above_airport(best.height_above_ft)}; "
-                        f"touchdown not observed: {hidden})")
+                        f"{km(best.distance_km)} out, {height}; touchdown not observed: {hidden})")
             evidence = "final_approach"
         else:
             sentence = (f"{verb} {best.icao} before {clock(t_air, with_date)} (first seen climbing "
-                        f"{km(best.distance_km)} out, {height_above_airport(best.height_above_ft)}; "
-                        f"lift-off not observed: {hidden})")
+                        f"{km(best.distance_km)} out, {height}; lift-off not observed: {hidden})")
             evidence = "initial_climb"
         return Event(kind, False, t_air, lat_a, lon_a, alt_a, best.icao, best.name, best.distance_km,
-                     best.height_above_ft, cands, sentence, evidence, last_before, air, "", best.icao)
+                     best.height_above_ft, cands, sentence, evidence, last_before, air, "", best.icao, basis)
 
     # 3. only airborne samples: say where it was last (first) seen, never "landed at"
     seen = "last seen" if landing else "first seen"
@@ -373,7 +418,7 @@ def describe_event(
                       & (near["distance_km"] <= near["distance_km"].iloc[0] + PREFER_SERVED_KM)]
         r = (served if len(served) else near).iloc[0]
         elev = float(r["elevation_ft"])
-        height = alt_h - elev if np.isfinite(alt_h) else np.nan
+        height = float(heights_above_ft(frame, air, elev)[0][0])
         where = f"{km(float(r['distance_km']))} from {r['icao']}"
         dist = float(r["distance_km"])
         nearest = str(r["icao"])
@@ -384,7 +429,13 @@ def describe_event(
     if boundary:
         sentence += f" ({_NOUN[kind]} not observed: {boundary})"
     return Event(kind, False, t_air, lat_a, lon_a, alt_a, "", "", dist, height, cands, sentence, "airborne",
-                 last_before, air, "", nearest)
+                 last_before, air, "", nearest, basis if np.isfinite(height) else "")
 
 
 _NOUN = {"takeoff": "take-off", "landing": "landing", "touch_and_go": "touch-and-go"}
+
+
+def height_words(height_ft: float, basis: str) -> str:
+    """'600 ft above the airport, from GNSS altitude less the EGM2008 geoid' (a height always says its basis)."""
+    words = height_above_airport(height_ft)
+    return f"{words}, from {basis}" if basis and np.isfinite(height_ft) else words

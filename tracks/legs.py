@@ -20,12 +20,14 @@ from tracks.airports import (
     GROUND_RADIUS_KM,
     Event,
     describe_event,
+    height_words,
+    heights_above_ft,
     nearest_airports,
 )
 from tracks.geo.geodesy import GEOD
 from tracks.geo.reach import reachability_ellipses
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s, times_s
-from tracks.wording import clock, duration, height_above_airport, km
+from tracks.wording import clock, duration, km
 
 if TYPE_CHECKING:
     from tracks.track import Track
@@ -351,14 +353,17 @@ def _runs(values: np.ndarray) -> list[tuple[int, int, bool]]:
 
 
 def _alt(frame: pd.DataFrame) -> np.ndarray:
+    """The altitude profile (ft) for the shape of a descent and climb (geometric, else barometric): heights above
+    an airport come from `tracks.airports.heights_above_ft`, never from this."""
     geom = frame["alt_geom_ft"].to_numpy(float)
     return np.where(np.isfinite(geom), geom, frame["alt_baro_ft"].to_numpy(float))
 
 
-def _height_above_nearby(lat: float, lon: float, alt: float, within_km: float = 50.0) -> float:
-    """Altitude minus the elevation of the nearest airport within `within_km` (else minus 0)."""
-    near = nearest_airports(lat, lon, within_km, limit=1)
-    return alt - (float(near["elevation_ft"].iloc[0]) if len(near) else 0.0)
+def _height_above_nearby(frame: pd.DataFrame, i: int, within_km: float = 50.0) -> float:
+    """Height of row i above the nearest airport within `within_km` (else above sea level), ft
+    (`tracks.airports.heights_above_ft`)."""
+    near = nearest_airports(float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i]), within_km, limit=1)
+    return float(heights_above_ft(frame, i, float(near["elevation_ft"].iloc[0]) if len(near) else 0.0)[0][0])
 
 
 
@@ -430,7 +435,7 @@ def split_legs(
             connectors.append(_Connector(kind, g0, g1))
         start = a
         for i in np.flatnonzero(gapseg[a:b]) + a:
-            if _gap_splits(frame, int(i), tsec, alt, flags_new, split_gap_s, low_height_ft, use_leg_flags):
+            if _gap_splits(frame, int(i), tsec, flags_new, split_gap_s, low_height_ft, use_leg_flags):
                 flights.append((start, int(i)))
                 connectors.append(_Connector("gap", int(i), int(i)))
                 start = int(i) + 1
@@ -477,7 +482,7 @@ def split_legs(
         if gas:
             leg_flags.append("go_around")
         s0, s1 = starts[j], ends[j]
-        hidden = _hidden_landings(frame, gaps, fa, la, alt)
+        hidden = _hidden_landings(frame, gaps, fa, la)
         if hidden:
             leg_flags.append("landing_may_hide_in_gap")
             leg_notes.extend(hidden)
@@ -502,18 +507,15 @@ def _drop_flickers(frame: pd.DataFrame, ground: np.ndarray, tsec: np.ndarray, ga
     """Ignore air/ground flickers: runs of at most 2 samples and 10 s between two runs of the other state,
     when the neighbours contradict them (ground flagged while clearly flying; airborne while taxiing)."""
     ground = ground.copy()
-    alt = _alt(frame)
     gs = frame["gs_kt"].to_numpy(float)
-    lat = frame["lat"].to_numpy(float)
-    lon = frame["lon"].to_numpy(float)
     for a, b, g in _runs(ground):
         if a == 0 or b == len(ground) - 1 or b - a > 1 or tsec[b] - tsec[a] > 10.0:
             continue
         if gapseg[a - 1] or gapseg[b]:
             continue
         if g:  # ground flag amid flight: ignore when both neighbours are well above the nearest airport
-            h_prev = _height_above_nearby(lat[a - 1], lon[a - 1], alt[a - 1])
-            h_next = _height_above_nearby(lat[b + 1], lon[b + 1], alt[b + 1])
+            h_prev = _height_above_nearby(frame, a - 1)
+            h_next = _height_above_nearby(frame, b + 1)
             if np.isfinite(h_prev) and np.isfinite(h_next) and min(h_prev, h_next) > 2_000.0:
                 ground[a:b + 1] = False
                 notes.append(f"ignored a ground flag at {clock(frame['time'].iloc[a], with_date)} "
@@ -541,16 +543,15 @@ def _is_touch_and_go(g0: int, g1: int, tsec: np.ndarray, gs: np.ndarray, gapseg:
     return bool(len(speeds)) and bool(speeds.min() >= TOUCH_AND_GO_MIN_KT)
 
 
-def _gap_splits(frame: pd.DataFrame, i: int, tsec: np.ndarray, alt: np.ndarray, flags_new: np.ndarray,
+def _gap_splits(frame: pd.DataFrame, i: int, tsec: np.ndarray, flags_new: np.ndarray,
                 split_gap_s: float, low_height_ft: float, use_leg_flags: bool) -> bool:
     """Whether the airborne gap on segment i (samples i, i+1) separates two legs."""
     if use_leg_flags and flags_new[i + 1]:
         return True
     if tsec[i + 1] - tsec[i] < split_gap_s:
         return False
-    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    h1 = _height_above_nearby(lat[i], lon[i], alt[i])
-    h2 = _height_above_nearby(lat[i + 1], lon[i + 1], alt[i + 1])
+    h1 = _height_above_nearby(frame, i)
+    h2 = _height_above_nearby(frame, i + 1)
     return bool(np.isfinite(h1) and np.isfinite(h2) and h1 < low_height_ft and h2 < low_height_ft)
 
 
@@ -624,30 +625,31 @@ def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], members: li
             near = nearest_airports(lat, lon, GO_AROUND_RADIUS_KM)
             if not len(near):
                 continue
-            height = alt[i] - near["elevation_ft"].to_numpy(float)
+            height, basis = heights_above_ft(frame, np.full(len(near), i), near["elevation_ft"].to_numpy(float))
             ok = (height <= GO_AROUND_HEIGHT_FT) & (height >= -APPROACH_BELOW_FT)
             if not ok.any():
                 continue
-            r = near[ok].iloc[0]
-            h = float(alt[i] - r["elevation_ft"])
+            k = int(np.flatnonzero(ok)[0])
+            r = near.iloc[k]
+            h = float(height[k])
             last_t = tsec[i]
             sentence = (f"go-around at {r['icao']} {clock(frame['time'].iloc[i], with_date)} (lowest point "
-                        f"{height_above_airport(h)}, {km(float(r['distance_km']))} out; no ground contact)")
+                        f"{height_words(h, str(basis[k]))}, {km(float(r['distance_km']))} out; no ground contact)")
             out.append(Event("go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]),
                              str(r["name"]), float(r["distance_km"]), h, (), sentence, "airborne",
-                             frame["time"].iloc[i - 1], i, "", str(r["icao"])))
+                             frame["time"].iloc[i - 1], i, "", str(r["icao"]), str(basis[k])))
     return tuple(out)
 
 
-def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int, alt: np.ndarray) -> list[str]:
+def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int) -> list[str]:
     """Unsplit airborne gaps in fa..la long enough to descend, land, turn around and climb back unseen."""
     f = gaps.frame
     sub = f[(f["start_index"] >= fa) & (f["end_index"] <= la) & (f["duration_s"] >= HIDDEN_TURNAROUND_S)]
     out = []
     for r in sub.itertuples(index=False):
         i, j = int(r.start_index), int(r.end_index)
-        h1 = _height_above_nearby(float(r.start_lat), float(r.start_lon), alt[i])
-        h2 = _height_above_nearby(float(r.end_lat), float(r.end_lon), alt[j])
+        h1 = _height_above_nearby(frame, i)
+        h2 = _height_above_nearby(frame, j)
         if not (np.isfinite(h1) and np.isfinite(h2)):
             continue
         need = (max(h1, 0) + max(h2, 0)) / HIDDEN_RATE_FPM * 60.0 + HIDDEN_TURNAROUND_S
