@@ -272,8 +272,11 @@ def _describe_track(t: Any) -> None:
 @click.option("--format", "fmt", default=None, help="Force a format.")
 @click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
 @click.option("--png", is_flag=True, help="Also write a static map picture next to the HTML (same name, .png).")
+@click.option("--max-position-age", "max_age", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Seconds: positions of an aircraft.json snapshot older than this before its time (readsb "
+                   "lastPosition) are left off the map and counted in its notes.")
 def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: bool, fmt: str | None,
-                tz: str | None, png: bool) -> None:
+                tz: str | None, png: bool, max_age: float) -> None:
     """Draw tracks (and regions) on a self-contained HTML map.
 
     \b
@@ -289,7 +292,8 @@ def map_command(files: tuple[str, ...], region_codes: str, output: str, tiles: b
         _warn_no_positions(table)
     regions = tuple(get_region(c.strip()) for c in region_codes.split(",") if c.strip())
     png_path = Path(output).with_suffix(".png") if png else None
-    for p in save_map(table, output, png_path=png_path, regions=regions, tiles=tiles):
+    for p in save_map(table, output, png_path=png_path, regions=regions, tiles=tiles, max_position_age_s=max_age,
+                      progress=sys.stderr.isatty()):
         click.echo(f"wrote {p}")
 
 

@@ -261,3 +261,64 @@ def test_hostile_text_in_every_field_does_not_execute(browser: Any, out_dir: Pat
         assert page.locator("img[src='x']").count() == 0
     finally:
         close(loaded)
+
+
+def _converging_traffic(n_aircraft: int) -> Any:
+    """Aircraft flying in from a circle to one point: their last positions (and name labels) crowd together."""
+    import numpy as np
+
+    from tracks import schema
+    from tracks.track import Traffic
+
+    frames = []
+    for k in range(n_aircraft):
+        a = 2 * np.pi * k / n_aircraft
+        f = np.linspace(0, 1, 40)
+        frames.append(pd.DataFrame({
+            "time": pd.Timestamp("2025-11-29T00:00Z") + pd.to_timedelta(np.arange(40) * 15 + k, unit="s"),
+            "icao24": f"{0xabc000 + k:06x}", "callsign": f"FLT{k:03d}",
+            "lat": 5 + 2 * np.sin(a) * (1 - f) + 0.01 * k, "lon": -64 + 2 * np.cos(a) * (1 - f),
+            "alt_baro_ft": np.linspace(30_000, 2_000, 40), "file": "many.json", "record": np.arange(40)}))
+    return Traffic(schema.conform(pd.concat(frames, ignore_index=True)))
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_many_aircraft_one_colour_each_show_hide_and_labels_that_do_not_pile_up(browser: Any, out_dir: Path,
+                                                                                size: str) -> None:
+    path = out_dir / f"traffic-{size}.html"
+    render_map(_converging_traffic(30)).save(str(path))
+    loaded = open_page(browser, path, SIZES[size], touch=size == "phone")
+    try:
+        page = loaded.page
+        on_map = """(args) => { const p = window.tracksMap.players[args[0]], m = window.tracksMap.map;
+                     return p.colours[args[1]].every(l => m.hasLayer(l)); }"""
+        assert page.evaluate("window.tracksMap.players.length") == 30
+        colours = page.evaluate("window.tracksMap.players.map(p => p.colours.aircraft[0].options.color)")
+        assert len(set(colours[:16])) == 16  # one colour per aircraft (the palette's 16, then again)
+        shown = page.locator(".tm-ac-label span")
+        boxes = [shown.nth(i).bounding_box() for i in range(shown.count()) if shown.nth(i).is_visible()]
+        assert 1 <= len(boxes) < 30  # crowded names are hidden, the others shown
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+                        or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5)
+        _shot(page, out_dir, f"traffic-{size}")
+        if size == "phone":
+            page.locator("#tm-tab-claims").tap()
+            assert page.locator("#tm-tab-claims").inner_text().startswith("Aircraft")
+        box = page.locator(".tm-ac").nth(3)
+        box.click()
+        assert page.evaluate("window.tracksMap.players[3].visible") is False
+        assert not page.evaluate(on_map, [3, "aircraft"])
+        box.click()
+        assert page.evaluate(on_map, [3, "aircraft"])
+        page.locator('input[name="tm-colour"][value="altitude"]').click()
+        assert page.evaluate(on_map, [0, "altitude"]) and not page.evaluate(on_map, [0, "aircraft"])
+        page.locator('.tm-ac-all[data-show="0"]').click()
+        assert page.evaluate("window.tracksMap.players.every(p => !p.visible)")
+        page.locator('.tm-ac-all[data-show="1"]').click()
+        assert page.evaluate("window.tracksMap.players.every(p => p.visible)")
+        _shot(page, out_dir, f"traffic-{size}-list")
+        assert loaded.errors == []
+    finally:
+        close(loaded)

@@ -26,7 +26,7 @@ from tracks.paths import public_name
 from tracks.render.drawgaps import drawn_gaps
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
 from tracks.segments import DEFAULT_MAX_GAP_S, times_s
-from tracks.track import Track
+from tracks.track import Track, Traffic
 
 GEOD = Geod(ellps="WGS84")
 
@@ -88,10 +88,28 @@ class MapInput:
     tz: ZoneInfo | None = None
     max_gap_s: float = DEFAULT_MAX_GAP_S
     notes: tuple[str, ...] = ()  # case-level caveats (CaseResult.notes)
+    traffic: Traffic | None = None  # many aircraft, drawn from the table's columns (`tracks` is then empty)
 
     @property
     def illustrative(self) -> bool:
-        return any(t.illustrative for t in self.tracks)
+        return any(t.illustrative for t in self.tracks) or (self.traffic is not None and self.traffic.illustrative)
+
+    @functools.cached_property
+    def aircraft(self) -> tuple[str, ...]:
+        """Names of the aircraft with positions, in drawing order (plain text)."""
+        if self.traffic is not None:
+            from tracks.render.traffic import aircraft_rows, names
+
+            return tuple(names(self.traffic.data, aircraft_rows(self.traffic.data)[0]))
+        return tuple(name for t, name in zip(self.tracks, self.names, strict=True) if not t.empty)
+
+    def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+        """First and last sample time of every aircraft drawn; (None, None) without samples."""
+        tables = [t for t in self.tracks if not t.empty] + ([self.traffic] if self.traffic is not None
+                                                              and len(self.traffic) else [])
+        if not tables:
+            return None, None
+        return min(t.start for t in tables), max(t.stop for t in tables)
 
     @property
     def base(self) -> Path | None:
@@ -107,7 +125,7 @@ class MapInput:
     def sources(self) -> list[dict[str, Any]]:
         """Unique sources of all tracks and evidence: name (basename), sha256, format, illustrative, note."""
         seen: dict[tuple[str, str], dict[str, Any]] = {}
-        for t in self.tracks:
+        for t in (*self.tracks, *((self.traffic,) if self.traffic is not None else ())):
             for s in t.sources:
                 key = (s.path, s.sha256)
                 seen.setdefault(key, {"path": s.path, "sha256": s.sha256, "format": s.format,
@@ -146,6 +164,48 @@ def _keep_around(times: np.ndarray, at: Iterable[Any]) -> np.ndarray:
     return np.unique(both[(both >= 0) & (both < len(times))])
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The columns a track's drawing needs, as numpy arrays (one aircraft, or a slice of a Traffic table)."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    t: np.ndarray  # seconds since the Unix epoch (UTC)
+    alt: np.ndarray  # ft: barometric, else geometric; NaN unknown
+    ground: np.ndarray  # bool
+    src: np.ndarray  # codes of schema.SOURCE_TYPES
+    stale: np.ndarray  # bool
+    new_leg: np.ndarray  # bool
+    gaps: np.ndarray  # bool per segment (n-1): drawn as a coverage gap
+
+    def __len__(self) -> int:
+        return len(self.lat)
+
+    def slice(self, a: int, b: int) -> Columns:
+        """Samples a..b-1 (views, no copy); the segments between them."""
+        return Columns(self.lat[a:b], self.lon[a:b], self.t[a:b], self.alt[a:b], self.ground[a:b], self.src[a:b],
+                       self.stale[a:b], self.new_leg[a:b], self.gaps[a:max(b - 1, a)])
+
+
+def columns(frame: pd.DataFrame, gaps: np.ndarray) -> Columns:
+    """The drawing columns of a canonical table; `gaps` per segment from `tracks.render.drawgaps.drawn_gaps`."""
+    n = len(frame)
+    alt = frame["alt_baro_ft"].to_numpy(dtype=float)
+    alt = np.where(np.isnan(alt), frame["alt_geom_ft"].to_numpy(dtype=float), alt)
+    src = frame["source"]
+    return Columns(
+        lat=frame["lat"].to_numpy(dtype=float),
+        lon=frame["lon"].to_numpy(dtype=float),
+        t=times_s(frame),
+        alt=alt,
+        ground=frame["on_ground"].fillna(False).to_numpy(dtype=bool),
+        src=src.cat.codes.to_numpy() if isinstance(src.dtype, pd.CategoricalDtype) else np.zeros(n, np.int8),
+        stale=frame["stale"].to_numpy(dtype=bool),
+        new_leg=frame["new_leg"].to_numpy(dtype=bool),
+        gaps=gaps,
+    )
+
+
 def track_payload(
     track: Track,
     *,
@@ -162,50 +222,60 @@ def track_payload(
     the steps that are only the export's cadence, unless a verdict cites them); both ends are always drawn.
     """
     d = track.data
-    n = len(d)
-    if n == 0:
-        return {"name": esc(name or track_name(track)), "t0": 0, "lat": [], "lon": [], "t": [], "alt": [], "cls": [],
-                "src": [], "stale": [], "gaps": [], "gapLabels": [], "n": 0, "shown": 0}
-    lat = d["lat"].to_numpy(dtype=float)
-    lon = d["lon"].to_numpy(dtype=float)
-    t = times_s(d)
     gaps = drawn_gaps(d, max_gap_s, labelled_gap_starts)  # the shared gap definition, drawn as the data shows it
-    src = d["source"].cat.codes.to_numpy() if isinstance(d["source"].dtype, pd.CategoricalDtype) else np.zeros(n)
-    stale = d["stale"].to_numpy(dtype=bool)
+    return columns_payload(columns(d, gaps), name=esc(name or track_name(track)), keep_times=keep_times,
+                           max_points=max_points, labelled_gap_starts=labelled_gap_starts)
 
-    must = np.zeros(n, dtype=bool)
-    gap_i = np.flatnonzero(gaps)
-    must[gap_i] = True
-    must[gap_i + 1] = True
-    must[_keep_around(t, keep_times)] = True
-    prefer = stale | d["new_leg"].to_numpy(dtype=bool)
-    change = np.flatnonzero(src[1:] != src[:-1])
-    prefer[change] = True
-    prefer[change + 1] = True
-    idx = display_indices(lat, lon, must, prefer, max_points)
 
-    alt = d["alt_baro_ft"].to_numpy(dtype=float)
-    alt = np.where(np.isnan(alt), d["alt_geom_ft"].to_numpy(dtype=float), alt)
-    ground = d["on_ground"].fillna(False).to_numpy(dtype=bool)
-    cls = altitude_class(alt, ground)
+def columns_payload(
+    c: Columns,
+    *,
+    name: str,
+    keep_times: Sequence[Any] = (),
+    max_points: int = DEFAULT_MAX_POINTS,
+    labelled_gap_starts: Iterable[Any] = (),
+) -> dict[str, Any]:
+    """`track_payload` of drawing columns; `name` already HTML-escaped."""
+    n = len(c)
+    if n == 0:
+        return {"name": name, "t0": 0, "lat": [], "lon": [], "t": [], "alt": [], "cls": [],
+                "src": [], "stale": [], "gaps": [], "gapLabels": [], "n": 0, "shown": 0}
+    lat, lon, t, gaps, src, stale = c.lat, c.lon, c.t, c.gaps, c.src, c.stale
+    if n <= max_points:  # drawn whole: nothing to choose
+        idx = np.arange(n)
+    else:
+        must = np.zeros(n, dtype=bool)
+        gap_i = np.flatnonzero(gaps)
+        must[gap_i] = True
+        must[gap_i + 1] = True
+        must[_keep_around(t, keep_times)] = True
+        prefer = stale | c.new_leg
+        change = np.flatnonzero(src[1:] != src[:-1])
+        prefer[change] = True
+        prefer[change + 1] = True
+        idx = display_indices(lat, lon, must, prefer, max_points)
+    cls = altitude_class(c.alt, c.ground)
 
     # display segment j joins idx[j] and idx[j+1]; it is a gap when it contains an original gap segment
-    cum = np.concatenate([[0], np.cumsum(gaps)])
-    seg_gap = np.flatnonzero(cum[idx[1:]] - cum[idx[:-1]] > 0)
+    if n == len(idx):
+        seg_gap = np.flatnonzero(gaps)
+    else:
+        cum = np.concatenate([[0], np.cumsum(gaps)])
+        seg_gap = np.flatnonzero(cum[idx[1:]] - cum[idx[:-1]] > 0)
     t0 = float(t[0])
     ts = t[idx] - t0
     durations = ts[seg_gap + 1] - ts[seg_gap]
     labelled = _labelled_gaps(seg_gap, durations, t[idx[seg_gap]], labelled_gap_starts)
-    alt_shown = alt[idx]
+    alt_shown = c.alt[idx]
     return {
-        "name": esc(name or track_name(track)),
+        "name": name,
         "n": n,
         "shown": len(idx),
         "t0": t0,
         "lat": _r5(lat[idx]),
         "lon": _r5(lon[idx]),
         "t": np.round(ts, 1).tolist(),
-        "alt": [None if np.isnan(a) else round(a) for a in alt_shown.tolist()],
+        "alt": [None if a != a else round(a) for a in alt_shown.tolist()],
         "cls": cls[idx].tolist(),
         "src": np.asarray(src)[idx].astype(int).tolist(),
         "stale": np.flatnonzero(stale[idx]).tolist(),

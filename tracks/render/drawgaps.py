@@ -44,24 +44,38 @@ def draw_threshold_s(dt: np.ndarray, max_gap_s: float) -> float:
     return max(float(max_gap_s), min(CADENCE_FACTOR * cadence_s(dt), MAX_DRAW_THRESHOLD_S))
 
 
-def drawn_gaps(frame: pd.DataFrame, max_gap_s: float, cited_starts: Iterable[pd.Timestamp | str] = ()) -> np.ndarray:
+def drawn_gaps(frame: pd.DataFrame, max_gap_s: float, cited_starts: Iterable[pd.Timestamp | str] = (),
+               starts: np.ndarray | None = None) -> np.ndarray:
     """Boolean per segment (length n-1): True where the segment is drawn as a coverage gap ("no data").
 
     `cited_starts` are the start times of the gaps a verdict depends on: the segment starting then (within
-    1 s) is drawn whatever its length.
+    1 s) is drawn whatever its length. `starts`: for a table of several aircraft (sorted by aircraft, then
+    time), the first row of each; the segments between two aircraft are never gaps, and each aircraft's
+    drawing threshold follows its own cadence.
     """
     gaps = gap_mask(frame, max_gap_s)
     if not len(gaps):
         return gaps
     t = times_s(frame)
     dt = np.diff(t)
+    if starts is None or len(starts) <= 1:
+        threshold: np.ndarray | float = draw_threshold_s(dt, max_gap_s)
+    else:
+        group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(t))))[:-1]  # per segment
+        boundary = np.asarray(starts[1:]) - 1
+        gaps[boundary] = False
+        steps = pd.Series(np.where(np.isin(np.arange(len(dt)), boundary), np.nan, dt))
+        cadence = steps.groupby(group).quantile(CADENCE_PERCENTILE / 100).reindex(np.arange(len(starts))).to_numpy()
+        per_group = np.maximum(float(max_gap_s), np.minimum(CADENCE_FACTOR * np.nan_to_num(cadence),
+                                                            MAX_DRAW_THRESHOLD_S))
+        threshold = per_group[group]
     # a step of the cadence: not into a stale sample, not from a re-sent one (those gaps are about coverage)
     stale_next = frame["stale"].to_numpy(dtype=bool)[1:]
-    thinning = (dt <= draw_threshold_s(dt, max_gap_s)) & ~stale_next & ~resent_mask(frame)[:-1]
+    thinning = (dt <= threshold) & ~stale_next & ~resent_mask(frame)[:-1]
     drawn = gaps & ~thinning
-    starts = np.array([pd.Timestamp(s).value / 1e9 for s in cited_starts if s is not None and str(s) != ""])
-    if len(starts) and thinning.any():
-        pos = np.clip(np.searchsorted(t, starts - 1.0), 0, len(gaps) - 1)
-        hit = pos[np.abs(t[pos] - starts) <= 1.0]
+    cited = np.array([pd.Timestamp(s).value / 1e9 for s in cited_starts if s is not None and str(s) != ""])
+    if len(cited) and thinning.any() and (starts is None or len(starts) <= 1):  # one aircraft: t is sorted
+        pos = np.clip(np.searchsorted(t, cited - 1.0), 0, len(gaps) - 1)
+        hit = pos[np.abs(t[pos] - cited) <= 1.0]
         drawn[hit] |= gaps[hit]
     return drawn

@@ -128,6 +128,9 @@ def draw(inp: MapInput, payload: dict[str, Any]) -> Any:
     alt_colours = [c["color"] for c in payload["altClasses"]]
     for t in payload["tracks"]:
         lon, lat = np.asarray(t["lon"], dtype=float), np.asarray(t["lat"], dtype=float)
+        if len(lon) == 1:  # a snapshot holds one position per aircraft: a dot
+            ax.scatter(lon, lat, s=10, color=t.get("colour") or alt_colours[t["cls"][0]], edgecolors="#1b1b1b",
+                       linewidths=0.4, zorder=5)
         if len(lon) < 2:
             continue
         seg = np.stack([np.column_stack([lon[:-1], lat[:-1]]), np.column_stack([lon[1:], lat[1:]])], axis=1)

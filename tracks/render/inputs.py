@@ -10,9 +10,10 @@ import pandas as pd
 from tracks.claims.result import CaseResult
 from tracks.render import content
 from tracks.render.content import MapInput, attr
+from tracks.render.traffic import DEFAULT_MAX_POSITION_AGE_S, old_snapshot_rows
 from tracks.segments import DEFAULT_MAX_GAP_S
 from tracks.track import Track, Traffic
-from tracks.wording import zone
+from tracks.wording import duration, zone
 
 #: Bare Track/Traffic maps get take-off/landing markers from tracks.legs up to this many aircraft.
 LEG_EVENTS_MAX_TRACKS = 25
@@ -23,8 +24,13 @@ def map_input(
     regions: Iterable[Any] = (),
     timezone: str | None = None,
     max_gap_s: float | None = None,
+    max_position_age_s: float = DEFAULT_MAX_POSITION_AGE_S,
 ) -> MapInput:
-    """A MapInput: the case's tracks, verdicts, events, regions, zone and gap threshold (or a bare track's)."""
+    """A MapInput: the case's tracks, verdicts, events, regions, zone and gap threshold (or a bare track's).
+
+    For a bare Track or Traffic, positions of snapshot files (aircraft.json) more than `max_position_age_s`
+    older than their snapshot are left off, and the notes say how many.
+    """
     if isinstance(result, CaseResult):
         case = result.case
         settings = attr(case, "settings", None)
@@ -35,16 +41,33 @@ def map_input(
                         regions=tuple(result.regions) + tuple(regions), events=events, case=case,
                         tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s,
                         notes=tuple(str(n) for n in getattr(result, "notes", ()) or ()))
-    if isinstance(result, Track):
-        tracks: tuple[Track, ...] = (result,)
-    elif isinstance(result, Traffic):
-        tracks = tuple(result)
-    else:
+    if not isinstance(result, Track | Traffic):
         raise TypeError(f"expected a CaseResult, Track or Traffic, got {type(result).__name__}")
     gap_s = DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s
+    old = old_snapshot_rows(result, max_position_age_s)
+    notes: tuple[str, ...] = ()
+    if old.any():
+        table = result.filter(~old)
+        notes = (f"{int(old.sum()):,} position{'s' if old.sum() != 1 else ''} left off the map: older than "
+                 f"{duration(max_position_age_s)} before the time of their snapshot file (readsb lastPosition: "
+                 "an aircraft's last known position, up to days old); tracks map --max-position-age changes "
+                 "the limit",)
+    else:
+        table = result
+    if isinstance(table, Traffic) and table.data["icao24"].nunique() == 1:
+        table = next(iter(table))  # one aircraft: drawn (and profiled) as a Track
+    if isinstance(table, Track):
+        tracks: tuple[Track, ...] = (table,)
+        traffic = None
+    else:
+        traffic = table
+        tracks = ()
     # take-offs and landings from tracks.legs (a few aircraft only: a busy airspace would be all labels)
-    events = content.leg_events(tracks, gap_s) if len(tracks) <= LEG_EVENTS_MAX_TRACKS else pd.DataFrame()
-    return MapInput(tracks=tracks, regions=tuple(regions), events=events, tz=zone(timezone or ""), max_gap_s=gap_s)
+    n_aircraft = len(tracks) if traffic is None else int(traffic.data["icao24"].nunique())
+    events = (content.leg_events(tracks if traffic is None else tuple(traffic), gap_s)
+              if n_aircraft <= LEG_EVENTS_MAX_TRACKS else pd.DataFrame())
+    return MapInput(tracks=tracks, regions=tuple(regions), events=events, tz=zone(timezone or ""), max_gap_s=gap_s,
+                    notes=notes, traffic=traffic)
 
 
 def cited_gap_starts(inp: MapInput) -> list[str]:

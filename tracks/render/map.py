@@ -21,18 +21,21 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from tracks.claims.result import CaseResult
-from tracks.render import assets, basemap, content, page, profile
+from tracks.render import assets, basemap, content, page, profile, traffic
 from tracks.render.content import MapInput
 from tracks.render.inputs import LEG_EVENTS_MAX_TRACKS, cited_gap_starts, map_input
 from tracks.render.script import PAGE_JS
 from tracks.render.simplify import DEFAULT_MAX_POINTS
 from tracks.render.style import PAGE_CSS
+from tracks.render.traffic import DEFAULT_MAX_POSITION_AGE_S
 from tracks.track import Track, Traffic
 
 __all__ = ["DEFAULT_MAX_POINTS", "LEG_EVENTS_MAX_TRACKS", "render_map", "save_map", "to_html"]
 
 #: Height of the profile chart under the map (px).
 PROFILE_HEIGHT = 170
+#: Maps of up to this many aircraft label each one (callsign) at its last position.
+AIRCRAFT_LABELS_MAX = 100
 
 #: Layer names in the layer control, in drawing order (bottom to top).
 LAYERS = (
@@ -78,36 +81,69 @@ tracksMapInit({{ this._parent.get_name() }}, {
         self.data_id = data_id
 
 
-def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False) -> dict[str, Any]:
-    """The JSON-ready description of everything the page script draws."""
+def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False,
+                  progress: bool = False) -> dict[str, Any]:
+    """The JSON-ready description of everything the page script draws.
+
+    progress: show a progress bar on stderr (it appears only when drawing takes more than two seconds).
+    """
+    from tqdm.auto import tqdm
+
     events = content.events_markers(inp.events, inp.tz)
     markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz, inp.base)
     keep = content.evidence_times(inp.verdicts, inp.events)
     cited_gaps = cited_gap_starts(inp)
-    live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
-    total = sum(len(t) for t, _ in live) or 1
-    tracks = [
-        content.track_payload(t, name=name, keep_times=keep, max_gap_s=inp.max_gap_s,
-                              max_points=max(min(len(t), 200), int(max_points * len(t) / total)),
-                              labelled_gap_starts=cited_gaps)
-        for t, name in live
-    ]
-    pts: list[tuple[float, float]] = [(a, b) for t in tracks for a, b in zip(t["lat"], t["lon"], strict=True)]
-    pts += [(m["lat"], m["lon"]) for m in markers]
-    return {
-        "tz": inp.tz.key if inp.tz is not None else "",
-        "tiles": tiles,
-        "illustrative": inp.illustrative,
-        "altClasses": content.alt_classes(),
-        "sources": content.source_vocabulary(),
-        "icons": page.icons_payload(),
-        "tracks": tracks,
-        "markers": markers,
-        "evidence": evidence,
-        "claims": claims,
-        "regions": basemap.regions_payload(inp.regions),
-        "basemap": basemap.basemap_payload(basemap.view_bbox(pts)),
-    }
+    n_aircraft = len(inp.aircraft)
+    with tqdm(total=n_aircraft + 1, desc="drawing the map", unit="aircraft", delay=2.0, disable=not progress,
+              leave=False) as bar:
+        if inp.traffic is not None:
+            tracks = traffic.payloads(inp.traffic, inp.aircraft, max_gap_s=inp.max_gap_s, max_points=max_points,
+                                      progress=lambda k: bar.update(k - bar.n))
+        else:
+            live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
+            total = sum(len(t) for t, _ in live) or 1
+            tracks = []
+            for t, name in live:
+                tracks.append(content.track_payload(
+                    t, name=name, keep_times=keep, max_gap_s=inp.max_gap_s,
+                    max_points=max(min(len(t), 200), int(max_points * len(t) / total)),
+                    labelled_gap_starts=cited_gaps))
+                bar.update(1)
+        if len(tracks) > 1:
+            _share_gap_labels(tracks)
+        pts: list[tuple[float, float]] = [(a, b) for t in tracks for a, b in zip(t["lat"], t["lon"], strict=True)]
+        pts += [(m["lat"], m["lon"]) for m in markers]
+        payload = {
+            "tz": inp.tz.key if inp.tz is not None else "",
+            "tiles": tiles,
+            "illustrative": inp.illustrative,
+            "altClasses": content.alt_classes(),
+            "sources": content.source_vocabulary(),
+            "icons": page.icons_payload(),
+            "tracks": tracks,
+            "colourBy": "aircraft" if len(tracks) > 1 else "altitude",
+            "aircraftLabels": 1 < len(tracks) <= AIRCRAFT_LABELS_MAX,
+            "markers": markers,
+            "evidence": evidence,
+            "claims": claims,
+            "regions": basemap.regions_payload(inp.regions),
+            "basemap": basemap.basemap_payload(basemap.view_bbox(pts)),
+        }
+        bar.update(1)
+    return payload
+
+
+def _share_gap_labels(tracks: list[dict[str, Any]]) -> None:
+    """With several aircraft, the permanent 'no data' labels go to the longest gaps of the whole map (and the
+    gaps verdicts cite), not to a dozen per aircraft: hundreds of labels would pile up."""
+    longest = sorted(((t["gaps"][2 * k + 1], i, t["gaps"][2 * k]) for i, t in enumerate(tracks)
+                      for k in range(len(t["gaps"]) // 2)), reverse=True)[:content.PERMANENT_GAP_LABELS]
+    keep: dict[int, set[int]] = {}
+    for dur, i, seg in longest:
+        if dur >= content.MIN_LABELLED_GAP_S:
+            keep.setdefault(i, set()).add(int(seg))
+    for i, t in enumerate(tracks):
+        t["gapLabels"] = sorted(keep.get(i, set()))
 
 
 def render_map(
@@ -118,6 +154,8 @@ def render_map(
     timezone: str | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     max_gap_s: float | None = None,
+    max_position_age_s: float = DEFAULT_MAX_POSITION_AGE_S,
+    progress: bool = False,
 ) -> folium.Map:
     """A folium map of a case result (track, evidence, claims panel) or of a bare Track/Traffic.
 
@@ -125,9 +163,12 @@ def render_map(
     page then needs the network for them; everything else stays embedded). timezone: IANA zone for local
     times (default: the case's). max_points: samples drawn per map (display only; evidence samples and gap
     ends are always drawn). max_gap_s: coverage-gap threshold in seconds (default: the case's, else 60).
+    max_position_age_s: bare tracks only: positions of a snapshot file (aircraft.json) older than this before
+    the snapshot's time are left off and counted in the notes. progress: a progress bar on stderr for maps
+    that take more than two seconds.
     """
-    inp = map_input(result, regions, timezone, max_gap_s)
-    return page_map(inp, build_payload(inp, max_points=max_points, tiles=tiles), tiles=tiles)
+    inp = map_input(result, regions, timezone, max_gap_s, max_position_age_s)
+    return page_map(inp, build_payload(inp, max_points=max_points, tiles=tiles, progress=progress), tiles=tiles)
 
 
 def save_map(
@@ -140,13 +181,15 @@ def save_map(
     timezone: str | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     max_gap_s: float | None = None,
+    max_position_age_s: float = DEFAULT_MAX_POSITION_AGE_S,
+    progress: bool = False,
 ) -> list[Path]:
     """Write the HTML map and/or its static picture (PNG, `tracks.render.figure`) from one drawing payload.
 
     Arguments as for `render_map`. Returns the paths written (HTML first).
     """
-    inp = map_input(result, regions, timezone, max_gap_s)
-    payload = build_payload(inp, max_points=max_points, tiles=tiles)
+    inp = map_input(result, regions, timezone, max_gap_s, max_position_age_s)
+    payload = build_payload(inp, max_points=max_points, tiles=tiles, progress=progress)
     written = []
     if html_path is not None:
         page_map(inp, payload, tiles=tiles).save(str(html_path))
@@ -186,7 +229,8 @@ def page_map(inp: MapInput, payload: dict[str, Any], *, tiles: bool = False) -> 
                                                                         standalone=False))),
                               name="tracks_profile")
     alt_used = {c for t in payload["tracks"] for c in set(t["cls"])}
-    figure.html.add_child(_Raw(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used)),
+    figure.html.add_child(_Raw(page.legend_html(legend_id, page.present_flags(inp, payload), alt_used,
+                                                by_aircraft=payload["colourBy"] == "aircraft")),
                           name="tracks_legend")
     figure.html.add_child(_Raw(page.footer_html(inp)), name="tracks_footer")
     figure.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">'

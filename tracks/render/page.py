@@ -17,9 +17,6 @@ from tracks.render import fmt
 from tracks.render.assets import LEAFLET_VERSION
 from tracks.render.content import ALT_CLASSES, MapInput, attr, esc
 
-#: Aircraft summarised in the panel of a map without claims (the map draws them all).
-PANEL_TRACKS = 25
-
 BADGE_SYMBOLS = {"supported": "✓", "contradicted": "✗", "not_verifiable": "?"}
 
 #: Marker icons (inline SVG, no fonts or images needed), shared by the map script and the legend.
@@ -60,10 +57,10 @@ def title_of(inp: MapInput) -> str:
     title = str(attr(inp.case, "title", "") or "")
     if title:
         return title
-    names = [name for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
+    names = inp.aircraft
     if len(names) == 1:
         return f"Track of {names[0]}"
-    return f"Tracks of {len(names)} aircraft" if names else "Track map"
+    return f"Tracks of {len(names):,} aircraft" if names else "Track map"
 
 
 def status_counts(verdicts: tuple[Verdict, ...]) -> Counter[str]:
@@ -96,13 +93,13 @@ def header_html(inp: MapInput) -> str:
     if ac_label:
         ac_type = attr(aircraft, "type", "")
         sub.append(f"Aircraft {ac_label}" + (f" ({ac_type})" if ac_type else ""))
-    elif inp.tracks:
-        sub.append(", ".join(inp.names[:3]) + (f" and {len(inp.names) - 3} more" if len(inp.names) > 3 else ""))
+    elif inp.aircraft:
+        names = inp.aircraft
+        sub.append(", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else ""))
     window = attr(inp.case, "window", None)
     start, end = wording.to_utc(attr(window, "start", None)), wording.to_utc(attr(window, "end", None))
-    if start is None and inp.tracks and any(not t.empty for t in inp.tracks):
-        start = min(t.start for t in inp.tracks if not t.empty)
-        end = max(t.stop for t in inp.tracks if not t.empty)
+    if start is None:
+        start, end = inp.span()
     if start is not None and end is not None:
         sub.append(f"{wording.time_utc(start, seconds=False)} → {wording.time_utc(end, seconds=False)}")
     zone = wording.zone_label(inp.tz, start.to_pydatetime() if start is not None else None)
@@ -182,23 +179,54 @@ def panel_html(inp: MapInput) -> str:
                        + "".join(f"<li>{esc(n)}</li>" for n in inp.notes) + "</ul></div>")
         out += [claim_html(i, v, inp) for i, v in enumerate(inp.verdicts)]
     else:
-        n_live = sum(1 for t in inp.tracks if not t.empty)
+        n_live = len(inp.aircraft)
         heading = "Track" if n_live <= 1 else f"Aircraft ({n_live:,})"
         out.append(f'<div class="tm-panel-head"><h2>{heading}</h2></div>'
                    '<p class="tm-hint">No claims were checked: this map shows the track data only.</p>')
-        shown = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
-        for t, name in shown[:PANEL_TRACKS]:
-            src = t.data["source"].value_counts()
-            mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
-            out.append(f'<div class="tm-claim tm-track"><b>{esc(name)}</b><dl class="tm-measured">'
-                       f"<dt>samples</dt><dd>{len(t):,}</dd>"
-                       f"<dt>first</dt><dd>{esc(wording.time_both(t.start, inp.tz))}</dd>"
-                       f"<dt>last</dt><dd>{esc(wording.time_both(t.stop, inp.tz))}</dd>"
-                       f"<dt>sources</dt><dd>{mix}</dd></dl></div>")
-        if len(shown) > PANEL_TRACKS:
-            out.append(f'<p class="tm-hint">… and {len(shown) - PANEL_TRACKS:,} more aircraft on the map.</p>')
+        if inp.notes:
+            out.append('<div class="tm-case-notes"><b>Notes on the data</b><ul>'
+                       + "".join(f"<li>{esc(n)}</li>" for n in inp.notes) + "</ul></div>")
+        out.append(aircraft_list_html(inp) if inp.traffic is not None else track_cards_html(inp))
     out.append("</aside>")
     return "".join(out)
+
+
+def track_cards_html(inp: MapInput) -> str:
+    """One card per aircraft of a bare Track map: samples, first and last time, position sources."""
+    out = []
+    for t, name in [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]:
+        src = t.data["source"].value_counts()
+        mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
+        out.append(f'<div class="tm-claim tm-track"><b>{esc(name)}</b><dl class="tm-measured">'
+                   f"<dt>samples</dt><dd>{len(t):,}</dd>"
+                   f"<dt>first</dt><dd>{esc(wording.time_both(t.start, inp.tz))}</dd>"
+                   f"<dt>last</dt><dd>{esc(wording.time_both(t.stop, inp.tz))}</dd>"
+                   f"<dt>sources</dt><dd>{mix}</dd></dl></div>")
+    return "".join(out)
+
+
+def aircraft_list_html(inp: MapInput) -> str:
+    """Every aircraft of a Traffic map with its colour, a show/hide box, samples and times (one line each)."""
+    from tracks.render.traffic import aircraft_rows, colour, summary
+
+    assert inp.traffic is not None
+    data = inp.traffic.data
+    starts, ends = aircraft_rows(data)
+    table = summary(data, starts, ends)
+    rows = []
+    for k, (name, row) in enumerate(zip(inp.aircraft, table.itertuples(index=False), strict=True)):
+        first, last = wording.time_short(row.first, inp.tz), wording.time_short(row.last, inp.tz)
+        when = first if row.samples == 1 else f"{first} → {last}"
+        rows.append(f'<li><label><input type="checkbox" class="tm-ac" data-track="{k}" checked>'
+                    f'<i class="tm-swatch" style="background:{colour(k)}"></i><b>{esc(name)}</b></label>'
+                    f'<span class="tm-ac-meta">{int(row.samples):,} sample{"s" if row.samples != 1 else ""} · '
+                    f'{esc(when)} · {esc(row.sources)}</span></li>')
+    return ('<div class="tm-ac-tools"><button type="button" class="tm-reset tm-ac-all" data-show="1">Show all'
+            '</button><button type="button" class="tm-reset tm-ac-all" data-show="0">Hide all</button>'
+            '<span role="group" aria-label="Track colour" class="tm-colour-by">Colour: '
+            '<label><input type="radio" name="tm-colour" value="aircraft" checked> aircraft</label> '
+            '<label><input type="radio" name="tm-colour" value="altitude"> altitude</label></span></div>'
+            f'<ul class="tm-aircraft">{"".join(rows)}</ul>')
 
 
 def _swatch_line(color: str, dash: str = "", width: int = 4) -> str:
@@ -213,7 +241,7 @@ def _swatch_dot(stroke: str, fill: str, dash: str = "") -> str:
             f'stroke="{stroke}" stroke-width="2"{dash_attr}/></svg>')
 
 
-def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int]) -> str:
+def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int], by_aircraft: bool = False) -> str:
     """The legend (moved into a map control by the script). Only what is on this map is listed."""
     chips = "".join(f'<span class="tm-alt" title="{esc(label)}"><i style="background:{color}"></i>{esc(short)}</span>'
                     for k, (_, label, color, short) in enumerate(ALT_CLASSES) if k in alt_used)
@@ -233,10 +261,12 @@ def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int]) ->
         ("sample", _swatch_dot("#000", "#fff"), "sample cited"),
         ("evidence_gap", _swatch_line("#7fd7ff", "", 8), "gap a verdict needs"),
     ]
+    title = ("Track colour = aircraft (list of aircraft); with Colour: altitude (ft)" if by_aircraft
+             else "Track colour = altitude (ft)")
     rows = "".join(f'<div class="tm-leg-row"><span class="tm-leg-sym">{sym}</span>{esc(text)}</div>'
                    for key, sym, text in entries if present.get(key))
     return (f'<div id="{esc(legend_id)}" hidden><details class="tm-legend-box" open><summary>Legend</summary>'
-            f'<div class="tm-leg-title">Track colour = altitude (ft)</div><div class="tm-alts">{chips}</div>'
+            f'<div class="tm-leg-title">{title}</div><div class="tm-alts">{chips}</div>'
             f'<div class="tm-leg-grid">{rows}</div></details></div>')
 
 

@@ -406,7 +406,7 @@ def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190, stan
     """The profile SVG of the (first non-empty) aircraft of a MapInput, with its events and cited samples."""
     from tracks.render.inputs import cited_gap_starts
 
-    live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
+    live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]  # not a Traffic
     track, name = live[0] if live else (inp.tracks[0] if inp.tracks else Track.empty_track(), "")
     cited = [(s.time, s.alt_ft, s.role) for v in inp.verdicts for s in v.evidence.samples]
     return profile_svg(track, events=inp.events, cited=cited, cited_gap_starts=cited_gap_starts(inp), tz=inp.tz,

@@ -98,18 +98,20 @@ function tracksMapInit(map, G, dataId) {
     regionLayers[r.code] = {layer: layer, style: style, border: border};
   });
 
-  // --- tracks ------------------------------------------------------------------------------------------------
+  // --- tracks: coloured by altitude (one aircraft) or one colour per aircraft (several; a toggle) -------------
   var bounds = L.latLngBounds([]);
-  var players = [];
-  (D.tracks || []).forEach(function (T) {
+  var players = [], colourBy = D.colourBy || "altitude";
+  (D.tracks || []).forEach(function (T, ti) {
     var n = T.lat.length;
     if (!n) return;
+    var own = [];  // [layer, group] of everything drawn for this aircraft (show/hide)
+    function add(layer, group) { own.push([layer, group]); layer.addTo(group); return layer; }
     var ll = new Array(n);
     for (var i = 0; i < n; i++) { ll[i] = [T.lat[i], T.lon[i]]; bounds.extend(ll[i]); }
     var isGap = new Uint8Array(Math.max(n - 1, 1));
     var gapDur = {};
     for (var g = 0; g < T.gaps.length; g += 2) { isGap[T.gaps[g]] = 1; gapDur[T.gaps[g]] = T.gaps[g + 1]; }
-    // casing under observed runs, then one multi-polyline per altitude class
+    // observed runs (between gaps), split again where the altitude class changes
     var runs = [], cur = [ll[0]];
     var parts = {};
     var part = null, partCls = -1;
@@ -128,13 +130,23 @@ function tracksMapInit(map, G, dataId) {
       part.push(ll[i + 1]);
     }
     if (cur.length > 1) runs.push(cur);
-    if (runs.length) L.polyline(runs, {renderer: canvas, color: "#1b1b1b", weight: 6.5, opacity: 0.5,
-                                         interactive: false, lineJoin: "round"}).addTo(G.track);
+    if (runs.length) add(L.polyline(runs, {renderer: canvas, color: "#1b1b1b", weight: 6.5, opacity: 0.5,
+                                           interactive: false, lineJoin: "round"}), G.track);
+    var colours = {altitude: [], aircraft: []};
     Object.keys(parts).forEach(function (c) {
-      L.polyline(parts[c], {renderer: canvas, color: ALT[c].color, weight: 3.5, opacity: 1, lineJoin: "round"})
-        .bindTooltip(T.name + " · " + ALT[c].label, {sticky: true}).addTo(G.track);
+      colours.altitude.push(L.polyline(parts[c], {renderer: canvas, color: ALT[c].color, weight: 3.5, opacity: 1,
+                                                  lineJoin: "round"}).bindTooltip(T.name + " · " + ALT[c].label, {sticky: true}));
     });
-    if (n === 1) L.circleMarker(ll[0], {renderer: canvas, radius: 4, color: ALT[T.cls[0]].color}).addTo(G.track);
+    if (T.colour && runs.length) {
+      colours.aircraft.push(L.polyline(runs, {renderer: canvas, color: T.colour, weight: 3.5, opacity: 1,
+                                              lineJoin: "round"}).bindTooltip(T.name, {sticky: true}));
+    }
+    if (n === 1 || !runs.length) {  // nothing but single samples: a dot
+      colours.altitude.push(L.circleMarker(ll[0], {renderer: canvas, radius: 4, color: ALT[T.cls[0]].color}).bindTooltip(T.name));
+      if (T.colour) colours.aircraft.push(L.circleMarker(ll[0], {renderer: canvas, radius: 4, color: T.colour}).bindTooltip(T.name));
+    }
+    if (!colours.aircraft.length) colours.aircraft = colours.altitude;
+    colours[colourBy].forEach(function (ly) { ly.addTo(G.track); });
     // coverage gaps: dashed, with their duration
     var labelled = {};
     (T.gapLabels || []).forEach(function (j) { labelled[j] = 1; });
@@ -142,13 +154,13 @@ function tracksMapInit(map, G, dataId) {
       var j = +k, d = gapDur[k];
       var line = L.polyline([ll[j], ll[j + 1]], {renderer: canvas, color: "#37474f", weight: 2.5, opacity: 0.95,
                                                  dashArray: "7 6"});
-      var text = "Coverage gap: no position for " + durText(d) + "<br>" + esc(timeText(T.t0 + T.t[j])) +
-                 " →<br>" + esc(timeText(T.t0 + T.t[j + 1]));
+      var text = (D.tracks.length > 1 ? T.name + "<br>" : "") + "Coverage gap: no position for " + durText(d) +
+                 "<br>" + esc(timeText(T.t0 + T.t[j])) + " →<br>" + esc(timeText(T.t0 + T.t[j + 1]));
       line.bindTooltip(text, {sticky: true});
-      line.addTo(G.gaps);
+      add(line, G.gaps);
       if (labelled[j]) {
-        var gm = L.marker([(ll[j][0] + ll[j + 1][0]) / 2, (ll[j][1] + ll[j + 1][1]) / 2], {interactive: false, keyboard: false,
-          icon: L.divIcon({className: "tm-gap-label", html: "<span>no data " + esc(durText(d)) + "</span>", iconSize: null})}).addTo(G.gaps);
+        var gm = add(L.marker([(ll[j][0] + ll[j + 1][0]) / 2, (ll[j][1] + ll[j + 1][1]) / 2], {interactive: false, keyboard: false,
+          icon: L.divIcon({className: "tm-gap-label", html: "<span>no data " + esc(durText(d)) + "</span>", iconSize: null})}), G.gaps);
         register(function () { return gm.getElement(); }, 2);
       }
     });
@@ -157,7 +169,8 @@ function tracksMapInit(map, G, dataId) {
     var staleSet = {};
     T.stale.forEach(function (j) { staleSet[j] = 1; });
     function pointTip(j) {
-      return esc(timeText(T.t0 + T.t[j])) + "<br>" + esc(altText(T.alt[j])) + " · source " + esc(SRC[T.src[j]] || "?") +
+      return (D.tracks.length > 1 ? T.name + "<br>" : "") + esc(timeText(T.t0 + T.t[j])) + "<br>" +
+             esc(altText(T.alt[j])) + " · source " + esc(SRC[T.src[j]] || "?") +
              (staleSet[j] ? "<br><b>stale</b>: old position or first after a period without one" : "");
     }
     for (i = 0; i < n; i++) {
@@ -165,9 +178,50 @@ function tracksMapInit(map, G, dataId) {
       if (staleSet[i]) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3.5, color: "#b71c1c", weight: 2, fillColor: "#ffffff", fillOpacity: 1});
       else if (s === MLAT) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3, color: "#00838f", weight: 1.5, fillColor: "#ffffff", fillOpacity: 1});
       else if (s === EST) m = L.circleMarker(ll[i], {renderer: canvas, radius: 3, color: "#616161", weight: 1.5, dashArray: "2 2", fillColor: "#eeeeee", fillOpacity: 1});
-      if (m) { m.options.tmIndex = i; m.bindTooltip(pointTip.bind(null, i)); m.addTo(G.points); }
+      if (m) { m.options.tmIndex = i; m.bindTooltip(pointTip.bind(null, i)); add(m, G.points); }
     }
-    players.push({T: T, ll: ll, isGap: isGap});
+    if (D.aircraftLabels) {  // the aircraft's name at its last position; labels that would overlap are hidden
+      var nm = add(L.marker(ll[n - 1], {interactive: false, keyboard: false, icon: L.divIcon({className: "tm-ac-label",
+        html: '<span style="border-color:' + (T.colour || "#37474f") + '">' + T.name + "</span>", iconSize: null})}), G.track);
+      register(function () { return nm.getElement(); }, 0.5);
+    }
+    players.push({T: T, ll: ll, isGap: isGap, own: own, colours: colours, index: T.idx === undefined ? ti : T.idx,
+                  visible: true});
+  });
+  function setColourBy(mode) {
+    if (mode === colourBy) return;
+    players.forEach(function (p) {
+      if (!p.visible) return;
+      p.colours[colourBy].forEach(function (ly) { G.track.removeLayer(ly); });
+      p.colours[mode].forEach(function (ly) { ly.addTo(G.track); });
+    });
+    colourBy = mode;
+  }
+  function setVisible(p, on) {
+    if (p.visible === on) return;
+    p.visible = on;
+    p.own.forEach(function (x) { if (on) x[0].addTo(x[1]); else x[1].removeLayer(x[0]); });
+    p.colours[colourBy].forEach(function (ly) { if (on) ly.addTo(G.track); else G.track.removeLayer(ly); });
+    if (p.marker && (big || !on)) { if (on) p.marker.addTo(G.replay); else G.replay.removeLayer(p.marker); }
+  }
+  var byIndex = {};
+  players.forEach(function (p) { byIndex[p.index] = p; });
+  document.querySelectorAll(".tm-ac").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var p = byIndex[+box.getAttribute("data-track")];
+      if (p) { setVisible(p, box.checked); declutter(); }
+    });
+  });
+  document.querySelectorAll(".tm-ac-all").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var on = b.getAttribute("data-show") === "1";
+      document.querySelectorAll(".tm-ac").forEach(function (box) { box.checked = on; });
+      players.forEach(function (p) { setVisible(p, on); });
+      declutter();
+    });
+  });
+  document.querySelectorAll('input[name="tm-colour"]').forEach(function (r) {
+    r.addEventListener("change", function () { if (r.checked) setColourBy(r.value); });
   });
 
   // --- events and claim evidence -----------------------------------------------------------------------------
@@ -235,12 +289,18 @@ function tracksMapInit(map, G, dataId) {
   L.control.scale({imperial: false, metric: true, position: "bottomleft", maxWidth: 160}).addTo(map);
 
   var tMin = Infinity, tMax = -Infinity;
+  var big = players.length <= 10;  // with many aircraft the replay markers appear once the slider is used
   players.forEach(function (p) {
     var T = p.T; tMin = Math.min(tMin, T.t0 + T.t[0]); tMax = Math.max(tMax, T.t0 + T.t[T.t.length - 1]);
-    var big = players.length <= 10;
     p.marker = L.circleMarker(p.ll[0], {radius: big ? 8 : 4, color: "#000", weight: big ? 3 : 2, fillColor: "#fff", fillOpacity: 1,
-                                        interactive: false}).addTo(G.replay);
+                                        interactive: false});
+    if (big) p.marker.addTo(G.replay);
   });
+  function showReplay() {
+    if (big) return;
+    big = true;
+    players.forEach(function (p) { if (p.visible) p.marker.addTo(G.replay); });
+  }
   var slider = null, timeListeners = [];
   if (players.length && tMax > tMin) {
     var Slider = L.Control.extend({options: {position: "bottomleft"}, onAdd: function () {
@@ -283,12 +343,13 @@ function tracksMapInit(map, G, dataId) {
       timeListeners.forEach(function (f) { f(epochS); });
     };
     var fromRange = function () { setTime(tMin + (tMax - tMin) * (+range.value) / 1000); };
-    range.addEventListener("input", fromRange);
+    range.addEventListener("input", function () { showReplay(); fromRange(); });
     var stop = function () {
       clearInterval(timer); timer = null; play.textContent = "▶"; out.setAttribute("aria-live", "polite");
     };
     play.addEventListener("click", function () {
       if (timer) { stop(); return; }
+      showReplay();
       if (+range.value >= 1000) range.value = 0;
       play.textContent = "❚❚"; out.setAttribute("aria-live", "off");
       timer = setInterval(function () {
@@ -400,6 +461,7 @@ function tracksMapInit(map, G, dataId) {
     document.querySelectorAll(".tm-claim").forEach(function (el) { el.classList.remove("tm-active"); });
     if (home) map.fitBounds(home, fitOptions(11));
   });
-  window.tracksMap = {map: map, showClaim: showClaim, setTime: slider ? setTime : null, setView: setView, data: D};
+  window.tracksMap = {map: map, showClaim: showClaim, setTime: slider ? setTime : null, setView: setView, data: D,
+                      players: players, setColourBy: setColourBy};
 }
 """

@@ -77,6 +77,15 @@ body .leaflet-container { background: #cfe0ec; font: inherit; font-size: 12px; }
 .tm-case-notes { background: #fff8e1; border: 1px solid #e8d9a8; border-radius: 6px; padding: 6px 10px; margin: 0 0 10px; font-size: 12px; }
 .tm-case-notes ul { margin: 3px 0 0; padding-left: 18px; }
 .tm-show { margin-top: 5px; font: inherit; font-size: 12px; color: #0969da; font-weight: 600; background: none; border: 0; padding: 2px 0; cursor: pointer; }
+.tm-ac-tools { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 8px; font-size: 12px; }
+.tm-colour-by label { white-space: nowrap; }
+.tm-aircraft { list-style: none; margin: 0; padding: 0; font-size: 12px; }
+.tm-aircraft li { background: #fff; border: 1px solid #d0d7de; border-radius: 5px; padding: 4px 7px; margin: 0 0 4px; }
+.tm-aircraft label { display: flex; align-items: center; gap: 6px; cursor: pointer; overflow-wrap: anywhere; }
+.tm-swatch { flex: 0 0 14px; height: 14px; border-radius: 3px; box-shadow: 0 0 0 1px rgba(0,0,0,.35); }
+.tm-ac-meta { display: block; color: #57606a; margin-left: 38px; font-variant-numeric: tabular-nums; }
+.tm-ac-label span { position: absolute; transform: translate(6px, -50%); white-space: nowrap; pointer-events: none;
+  background: rgba(255,255,255,.9); border-left: 4px solid #37474f; font-size: 11px; font-weight: 600; padding: 0 4px; }
 .tm-profile { grid-area: profile; margin: 0; border-top: 1px solid #d0d7de; background: #fff; min-width: 0; }
 .tm-profile svg { display: block; width: 100%; touch-action: none; cursor: crosshair; user-select: none; }
 .tm-footer {
