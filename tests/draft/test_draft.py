@@ -207,3 +207,13 @@ def test_write_replaces_the_file_whole(tmp_path: Path) -> None:
     d.write(out)
     assert out.read_text(encoding="utf-8") == d.yaml
     assert [p.name for p in tmp_path.iterdir()] == ["case.yaml"]
+
+
+def test_zones_with_different_offsets_on_the_publication_day_are_noted() -> None:
+    # Madrid is UTC+1 in December and Caracas UTC-4: the local times may be on either clock
+    d = draft("The jet departed from Madrid and landed in Caracas.", published="2025-12-01")
+    line = next(ln for ln in d.yaml.splitlines() if ln.startswith("timezone:"))
+    assert "Europe/Madrid" in line and "America/Caracas" in line and "different UTC offsets" in line
+    # Caracas and Boa Vista are both UTC-4: nothing to note
+    d = draft("The jet departed from Caracas and landed in Boa Vista.", published="2025-12-01")
+    assert "different UTC offsets" not in d.yaml

@@ -116,7 +116,7 @@ def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = 
         raise DraftError(f"{article.name}: no checkable claim about a flight found ({len(article.paragraphs)} "
                          f"paragraph(s) read as {lang}{why}); write the case by hand (docs/case-format.md)")
     claims = assign(proposals)
-    tz, tz_notes = timezone_of(proposals)
+    tz, tz_notes = timezone_of(proposals, day)
     window, window_notes = window_of(proposals, claim_dates, day, tz)
     ident = find_identity([(p.number, p.text) for p in article.paragraphs],
                           [*ctx.countries, *(p.place.country for p in proposals if p.place)], aircraft)

@@ -100,7 +100,7 @@ def assign(proposals: list[Proposal]) -> list[DraftClaim]:
     return out
 
 
-def timezone_of(proposals: list[Proposal], fallback: str = "UTC") -> tuple[str, list[str]]:
+def timezone_of(proposals: list[Proposal], when: dt.date, fallback: str = "UTC") -> tuple[str, list[str]]:
     """The zone of the first place with a zone that the claims name; notes when places span several offsets."""
     import pandas as pd
 
@@ -120,7 +120,7 @@ def timezone_of(proposals: list[Proposal], fallback: str = "UTC") -> tuple[str, 
             return zone, [f"no place with a time zone in the claims: the zone of the capital of the country they "
                           f"name ({zone}); set the zone of the article's local times"]
         return fallback, ["no place with a time zone in the claims: UTC; set the zone of the article's local times"]
-    offsets = zone_offsets(zones, pd.Timestamp.now(tz="UTC"))
+    offsets = zone_offsets(zones, pd.Timestamp(when).tz_localize("UTC"))  # offsets on the publication day
     notes = [f"from the places named: {', '.join(zones)}"]
     if len(set(offsets.values())) > 1:
         notes.append("those zones have different UTC offsets: local times in the article may be on another clock")
