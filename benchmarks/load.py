@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"({args.rows:,} points)")
             ok2 = compare("readsb trace 1M points", lambda: tracks.load(trace_path),
                           lambda: json.loads(trace_path.read_bytes()), args.repeat, 2.0)
-            # tracks.load pauses the cyclic GC while parsing (see loader._gc_paused); for transparency, the same
+            # tracks.load pauses the cyclic GC while parsing (see loader.gc_paused); for transparency, the same
             # comparison against a bare parse that also runs with the GC paused (informational, no target):
             compare("readsb trace 1M points, bare parse with GC paused too", lambda: tracks.load(trace_path),
                     lambda: _without_gc(lambda: json.loads(trace_path.read_bytes())), args.repeat, float("inf"))

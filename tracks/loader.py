@@ -226,12 +226,12 @@ def _sha256(data: bytes | pa.Buffer) -> str:
 
 def read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd.DataFrame, Source, pd.DataFrame]:
     """Parse one file: (canonical frame, its Source, its rejected records)."""
-    with _gc_paused():
+    with gc_paused():
         return _read_file(path, format, **options)
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a file is parsed.
 
     Parsing builds millions of small acyclic objects (JSON lists, dicts, strings); with the collector on,
@@ -452,18 +452,20 @@ def read_batch(paths: list[str], format: str | None = None,
     from tracks.formats._trace_batch import trace_batch
 
     options = options or {}
-    traces: list[tuple[int, readsb_trace.TraceColumns, RawFile, _Digest, str]] = []
+    traces: list[tuple[int, readsb_trace.TraceHeader, RawFile, _Digest, str]] = []
     sources: list[Source | None] = []
     tables: list[pa.Table] = []
     rejected: list[pd.DataFrame] = []
-    with _gc_paused():
+    bools = False
+    with gc_paused():
         for path in paths:
             raw, digest = _read_raw(path)
             fmt = get_format(format) if format else detect(raw)
             if fmt.name == "readsb-trace" and not options:
-                cols = readsb_trace.decode(raw.json(), path, b"true" in raw.data or b"false" in raw.data)
+                head = readsb_trace.header(raw.json(), path)
+                bools |= b"true" in raw.data or b"false" in raw.data
                 digest.start()
-                traces.append((len(sources), cols, raw, digest, fmt.name))
+                traces.append((len(sources), head, raw, digest, fmt.name))
                 sources.append(None)
                 continue
             frame, source, rej = _read_file(path, format, pre_read=(raw, digest), **options)
@@ -471,15 +473,17 @@ def read_batch(paths: list[str], format: str | None = None,
             sources.append(source)
             if len(rej):
                 rejected.append(rej)
+        if traces:
+            decoded = readsb_trace.decode_many([t[1] for t in traces], bools)
     if traces:
-        batch = trace_batch([t[1] for t in traces], [t[2].path for t in traces], impossible)
+        batch = trace_batch(decoded, [t[2].path for t in traces], impossible)
         tables.insert(0, batch.table.select(list(schema.COLUMN_NAMES)))
-        for k, (slot, cols, raw, digest, name) in enumerate(traces):
+        for k, (slot, head, raw, digest, name) in enumerate(traces):
             reasons = batch.reasons[k]
             sources[slot] = Source(path=raw.path, sha256=digest.result(), format=name, size=raw.size,
                                    records_read=batch.read[k], records_kept=batch.kept[k],
                                    records_rejected=sum(reasons.values()), rejected_reasons=dict(reasons),
-                                   illustrative=cols.illustrative, note=cols.note)
+                                   illustrative=head.illustrative, note=head.note)
         if batch.rejected:
             files = [t[2].path for t in traces]
             rejected.append(pd.DataFrame({"file": [files[k] for k, *_ in batch.rejected],

@@ -10,7 +10,7 @@ Absolute time = top-level `timestamp` + point[0] (archived files: midnight UTC; 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import zip_longest
+from itertools import chain, zip_longest
 from typing import Any
 
 import numpy as np
@@ -55,8 +55,9 @@ def _numeric(values: tuple[Any, ...] | np.ndarray, bools_possible: bool = True) 
     )
 
 
-def _carried(details: np.ndarray, key: str, strip: bool) -> pa.Array:
-    """details[key] carried forward from the last detail object that had it (strings; '' = absent when strip)."""
+def _carried(details: np.ndarray, key: str, strip: bool, starts: np.ndarray, owner: np.ndarray) -> pa.Array:
+    """details[key] carried forward within each trace from the last detail object that had it (strings; ''
+    = absent when strip). `starts`: index of each trace's first point; `owner`: each point's trace."""
     n = len(details)
     rows = np.flatnonzero(details != None)  # noqa: E711  (elementwise: which points carry a details object)
     found: list[int] = []
@@ -74,10 +75,15 @@ def _carried(details: np.ndarray, key: str, strip: bool) -> pa.Array:
     if not found:
         return pa.nulls(n, pa.string())
     last = np.full(n, -1, dtype="int64")
-    last[np.asarray(found, dtype="int64")] = np.arange(len(found))
+    idx = np.asarray(found, dtype="int64")
+    last[idx] = idx
     last = np.maximum.accumulate(last) if n else last
+    pos = np.full(n, len(values), dtype="int64")  # null unless a value of the same trace came before
+    same_trace = last >= starts[owner]
+    rank = np.searchsorted(idx, last[same_trace])
+    pos[same_trace] = rank
     table = pa.array([*values, None], pa.string())
-    return pc.take(table, pa.array(np.where(last < 0, len(values), last)))
+    return pc.take(table, pa.array(pos))
 
 
 _SOURCE_CODES = {name: i for i, name in enumerate(SOURCE_DTYPE.categories)}
@@ -96,18 +102,32 @@ def _sources(types: tuple[Any, ...]) -> np.ndarray:
 
 
 @dataclass
-class TraceColumns:
-    """One trace's points decoded into canonical units, as arrays (see `decode`). `time_ns` holds integer
-    nanoseconds since the epoch (NaT as int64 min); `source` codes index `SOURCE_DTYPE.categories`;
-    `on_ground_known` is False where the export does not say. Per-trace values: `icao`, `registration`,
-    `aircraft_type`, `db_flags` (readsb database bits: 1 military, 2 interesting, 4 PIA, 8 LADD; None = absent)."""
+class TraceHeader:
+    """One trace's top-level values and its usable points (see `header`). `db_flags`: readsb database bits
+    (1 military, 2 interesting, 4 PIA, 8 LADD; None = absent)."""
 
     icao: str
+    t0: float
     registration: str | None
     aircraft_type: str | None
     db_flags: int | None
     records_read: int
     rejected: list[tuple[int, str, str]]
+    records: np.ndarray
+    points: list[Any]
+    illustrative: bool = False
+    note: str = ""
+
+
+@dataclass
+class TraceColumns:
+    """The points of one or many traces decoded into canonical units, concatenated (see `decode_many`):
+    `lengths[k]` points of trace `headers[k]`, in order. `time_ns` holds integer nanoseconds since the epoch
+    (NaT as int64 min); `source` codes index `SOURCE_DTYPE.categories`; `on_ground_known` is False where the
+    export does not say."""
+
+    headers: list[TraceHeader]
+    lengths: np.ndarray
     record: np.ndarray
     time_ns: np.ndarray
     lat: np.ndarray
@@ -124,18 +144,15 @@ class TraceColumns:
     new_leg: np.ndarray
     callsign: pa.Array
     squawk: pa.Array
-    illustrative: bool = False
-    note: str = ""
 
 
 def _text_or_none(value: Any) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
-    """A parsed trace object -> its points as arrays (the one decoding of readsb traces: `read` and the
-    history ingest both call it). `bools_possible` False (no JSON true/false in the file) lets numbers
-    convert in C. TrackFormatError naming `path` when the object is not a trace."""
+def header(doc: Any, path: str) -> TraceHeader:
+    """A parsed trace object's top-level values and usable points; TrackFormatError naming `path` when the
+    object is not a trace. Points that are not arrays of at least 9 values are rejected with a reason."""
     if not isinstance(doc, dict) or not isinstance(doc.get("trace"), list):
         raise TrackFormatError(path, "no 'trace' array", expected="a readsb trace object")
     try:
@@ -155,16 +172,46 @@ def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
     rejected = [(int(i), "point is not an array of at least 9 values", repr(trace[i])[:200])
                 for i in np.flatnonzero(~ok)]
     records = np.flatnonzero(ok) if rejected else np.arange(len(trace))
-    points = [trace[i] for i in records] if rejected else trace
+    db_flags = doc.get("dbFlags")
+    return TraceHeader(
+        icao=icao, t0=t0, registration=doc.get("r") or None, aircraft_type=_text_or_none(doc.get("t")),
+        db_flags=int(db_flags) if type(db_flags) is int else None, records_read=len(trace), rejected=rejected,
+        records=records.astype("int64"), points=[trace[i] for i in records] if rejected else trace,
+        illustrative=bool(doc.get("illustrative", False)), note=str(doc.get("note", "")))
+
+
+def _transposed(points: list[Any]) -> list[tuple[Any, ...]]:
+    """A trace's points as 14 columns (missing trailing values None: 9-element points of older files)."""
     n = len(points)
-    same = n > 0 and bool((lengths[records] == 14).all())
-    cols = list(zip(*points, strict=True)) if same else list(zip_longest(*points, fillvalue=None)) if n else []
-    cols += [(None,) * n] * (14 - len(cols))
+    if not n:
+        return [()] * 14
+    if all(len(p) == 14 for p in points):
+        return list(zip(*points, strict=True))
+    cols = list(zip_longest(*points, fillvalue=None))[:14]
+    return cols + [(None,) * n] * (14 - len(cols))
+
+
+def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
+    """One parsed trace object -> its points as arrays (see `decode_many`)."""
+    return decode_many([header(doc, path)], bools_possible)
+
+
+def decode_many(headers: list[TraceHeader], bools_possible: bool = True) -> TraceColumns:
+    """The points of many traces decoded at once (the one decoding of readsb traces: `read` and batch loads
+    and the history ingest call it): per-value conversions run once over all the points, not per file.
+    `bools_possible` False (no JSON true/false in the data) lets numbers convert in C."""
+    lengths = np.array([len(h.points) for h in headers], dtype=np.int64)
+    n = int(lengths.sum())
+    per_trace = [_transposed(h.points) for h in headers]  # per trace: columns of a few hundred values (fast)
+    cols = [list(chain.from_iterable(t[k] for t in per_trace)) for k in range(14)]
+    owner = np.repeat(np.arange(len(headers)), lengths)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(headers) else np.zeros(0, dtype=np.int64)
 
     def num(k: int) -> np.ndarray:
         return _numeric(cols[k], bools_possible)
 
     dt = num(0)
+    t0 = np.array([h.t0 for h in headers], dtype="float64")[owner] if n else np.zeros(0)
     time = seconds_to_time((np.round(t0 * 1000.0) + np.round(dt * 1000.0)) / 1000.0, decimals=3)
     alt_raw = np.array(cols[3], dtype=object)
     ground = np.asarray(alt_raw == "ground", dtype=bool) if n else np.zeros(0, dtype=bool)
@@ -177,15 +224,10 @@ def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
     alt_geom = np.where(geom_alt & np.isnan(alt_geom), alt, alt_geom)
     alt_baro = np.where(geom_alt, np.nan, alt)
     details = np.array(cols[8], dtype=object)
-    db_flags = doc.get("dbFlags")
     return TraceColumns(
-        icao=icao,
-        registration=doc.get("r") or None,
-        aircraft_type=_text_or_none(doc.get("t")),
-        db_flags=int(db_flags) if type(db_flags) is int else None,
-        records_read=len(trace),
-        rejected=rejected,
-        record=records.astype("int64"),
+        headers=headers,
+        lengths=lengths,
+        record=np.concatenate([h.records for h in headers]) if headers else np.zeros(0, dtype=np.int64),
         time_ns=time.array.asi8,
         lat=num(1),
         lon=num(2),
@@ -199,22 +241,21 @@ def decode(doc: Any, path: str, bools_possible: bool = True) -> TraceColumns:
         source=_sources(cols[9]),
         stale=(flags & FLAG_STALE) != 0,
         new_leg=(flags & FLAG_NEW_LEG) != 0,
-        callsign=_carried(details, "flight", strip=True),
-        squawk=_carried(details, "squawk", strip=False),
-        illustrative=bool(doc.get("illustrative", False)),
-        note=str(doc.get("note", "")),
+        callsign=_carried(details, "flight", True, starts, owner),
+        squawk=_carried(details, "squawk", False, starts, owner),
     )
 
 
 def read(raw: RawFile) -> Parsed:
     c = decode(raw.json(), raw.path, b"true" in raw.data or b"false" in raw.data)
+    h = c.headers[0]
     n = len(c.record)
     frame = pd.DataFrame(
         {
             "time": pd.Series(c.time_ns.view("datetime64[ns]"), copy=False).dt.tz_localize("UTC"),
-            "icao24": pd.Series(pd.array(pa.repeat(c.icao, n), dtype=STRING_DTYPE)),
+            "icao24": pd.Series(pd.array(pa.repeat(h.icao, n), dtype=STRING_DTYPE)),
             "callsign": pd.Series(pd.array(c.callsign, dtype=STRING_DTYPE)),
-            "registration": pd.Series(pd.array(pa.repeat(pa.scalar(c.registration, pa.string()), n), dtype=STRING_DTYPE)),
+            "registration": pd.Series(pd.array(pa.repeat(pa.scalar(h.registration, pa.string()), n), dtype=STRING_DTYPE)),
             "lat": c.lat,
             "lon": c.lon,
             "alt_baro_ft": c.alt_baro_ft,
@@ -231,8 +272,8 @@ def read(raw: RawFile) -> Parsed:
         },
         copy=False,
     )
-    return Parsed(frame=frame, records_read=c.records_read, rejected=c.rejected, illustrative=c.illustrative,
-                  note=c.note)
+    return Parsed(frame=frame, records_read=h.records_read, rejected=h.rejected, illustrative=h.illustrative,
+                  note=h.note)
 
 
 FORMATS = [

@@ -57,37 +57,54 @@ def _without(message: str, where: str) -> str:
     return message[len(where) + 2:] if message.startswith(f"{where}: ") else message
 
 
-def _decode_member(name: str, data: bytes, origin: str) -> readsb_trace.TraceColumns:
+def _member_header(name: str, data: bytes, origin: str) -> tuple[readsb_trace.TraceHeader, bool]:
+    """A member's trace header and whether its JSON holds booleans; ValueError/TrackFormatError if unusable."""
     text = _inflate(data, origin)
     try:
         doc = orjson.loads(text)
     except orjson.JSONDecodeError as e:
         raise ValueError(f"invalid JSON ({e})") from None
-    cols = readsb_trace.decode(doc, origin, b"true" in text or b"false" in text)
+    head = readsb_trace.header(doc, origin)
     m = TRACE_NAME.match(name.rsplit("/", 1)[-1])
-    if m and m.group("hex").lower() != cols.icao:
-        raise ValueError(f"its icao {cols.icao!r} disagrees with the file name (expected {m.group('hex').lower()!r})")
-    return cols
+    if m and m.group("hex").lower() != head.icao:
+        raise ValueError(f"its icao {head.icao!r} disagrees with the file name (expected {m.group('hex').lower()!r})")
+    return head, b"true" in text or b"false" in text
 
 
 def parse_members(members: list[tuple[str, bytes]], origin: str, day: str | None, run_dir: str, batch: int,
                   digits: int, storage: dict[str, Any] | None = None) -> BatchResult:
     """Decode trace members (name, stored bytes) of `origin` (a release name, or "" when names are paths)
-    into run files under `run_dir`. A member that cannot be read is counted and named in `bad`."""
+    into run files under `run_dir`, all the batch's points at once. A member that cannot be read is counted
+    and named in `bad`."""
+    with loader.gc_paused():
+        try:
+            return _parse_members(members, origin, day, run_dir, batch, digits, storage)
+        finally:
+            pa.default_memory_pool().release_unused()  # a long-lived worker hands freed buffers back
+
+
+def _parse_members(members: list[tuple[str, bytes]], origin: str, day: str | None, run_dir: str, batch: int,
+                   digits: int, storage: dict[str, Any] | None) -> BatchResult:
     res = BatchResult()
-    decoded: list[readsb_trace.TraceColumns] = []
+    heads: list[readsb_trace.TraceHeader] = []
     files: list[str] = []
+    bools = False
     for name, data in members:
         res.members += 1
         where = f"{origin}::{name}" if origin else name
         try:
-            decoded.append(_decode_member(name, data, where))
+            head, has_bools = _member_header(name, data, where)
         except (ValueError, TrackFormatError) as e:  # UnpackError is a ValueError
             res.bad.append((where, e.problem if isinstance(e, TrackFormatError) else _without(str(e), where)))
             continue
+        heads.append(head)
         files.append(where)
-    table = _trace_table(decoded, files, res)
-    _write_runs(table, day, run_dir, batch, digits, res, storage)
+        bools |= has_bools
+    batch_ = trace_batch(readsb_trace.decode_many(heads, bools), files, loader.impossible)
+    res.points_read += sum(batch_.read)
+    for r in batch_.reasons:
+        res.rejected.update(r)
+    _write_runs(batch_.table, day, run_dir, batch, digits, res, storage)
     return res
 
 
@@ -113,7 +130,7 @@ def parse_files(paths: list[str], day: str | None, run_dir: str, batch: int, dig
     for p in paths:
         res.members += 1
         try:
-            frame, source, _rejected = loader.read_file(p)
+            frame, source, _rejected = loader.read_file(p)  # pauses the garbage collector itself
         except TrackFormatError as e:
             res.bad.append((p, str(e)))
             continue
@@ -127,15 +144,6 @@ def parse_files(paths: list[str], day: str | None, run_dir: str, batch: int, dig
     table = pa.concat_tables(tables) if tables else POINT_SCHEMA.empty_table()
     _write_runs(table, day, run_dir, batch, digits, res, storage)
     return res
-
-
-def _trace_table(cols: list[readsb_trace.TraceColumns], files: list[str], res: BatchResult) -> pa.Table:
-    """One Arrow table for the decoded traces of a batch; impossible rows rejected (loader rules), counted."""
-    batch = trace_batch(cols, files, loader.impossible)
-    res.points_read += sum(batch.read)
-    for r in batch.reasons:
-        res.rejected.update(r)
-    return batch.table
 
 
 def _write_runs(table: pa.Table, day: str | None, run_dir: str, batch: int, digits: int, res: BatchResult,
@@ -188,6 +196,8 @@ def merge_bucket(runs: list[str], part_url: str, part_no: int, storage: dict[str
     with fs.open(fsspec.core.url_to_fs(part_url)[1], "wb") as fh:
         pq.write_table(table, fh, compression="zstd", compression_level=1, row_group_size=128 * 1024)
     summary = summarise(table, part_no)
+    del table
+    pa.default_memory_pool().release_unused()
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, summary.schema) as w:
         w.write_table(summary)

@@ -47,7 +47,7 @@ def history() -> None:
 @history.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path())
 @click.option("--into", "into", required=True, help="The dataset folder (or fsspec URL); created when new.")
-@click.option("--batch-mb", type=float, default=16.0, show_default=True, help="Stored megabytes per work batch.")
+@click.option("--batch-mb", type=float, default=4.0, show_default=True, help="Stored megabytes per work batch.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when on a terminal].")
 @_options(_ENGINE)
 def ingest(sources: tuple[str, ...], into: str, batch_mb: float, progress: bool | None, jobs: int | None,

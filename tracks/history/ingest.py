@@ -73,7 +73,7 @@ class IngestReport:
 
 def ingest(sources: list[str] | str, into: str | os.PathLike[str], *, jobs: int | None = None,
            workers: int | None = None, scheduler: str | None = None, client: Any = None,
-           progress: bool | None = None, batch_mb: float = 16.0,
+           progress: bool | None = None, batch_mb: float = 4.0,
            storage_options: dict[str, Any] | None = None) -> IngestReport:
     """Ingest history files and folders (see tracks.history.sources) into the dataset `into` (created when
     new). Engine: a local process pool of `jobs` processes (default every core), or Dask (`client`,
