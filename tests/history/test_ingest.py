@@ -46,8 +46,32 @@ def test_release_days_are_written_sorted_with_every_point_and_input_hash(generat
         pts = _points(dataset, day.isoformat())
         assert len(pts) == expected_points
         key = list(zip(pts["icao24"], pts["time"], strict=True))
-        assert key == sorted(key)  # sorted by aircraft, then time
+        assert key == sorted(key)  # one part (a small day): sorted by aircraft, then time
         assert pq.read_schema(dataset / f"day={day}" / m.parts[0]).names == POINT_SCHEMA.names
+
+
+def test_a_big_day_is_split_into_parts_each_sorted_with_every_aircraft_in_one(generated, dataset, tmp_path,
+                                                                             monkeypatch) -> None:
+    import importlib
+
+    ingest_module = importlib.import_module("tracks.history.ingest")  # the module (the package exports the function)
+
+    out, _ = generated
+    monkeypatch.setattr(ingest_module, "BUCKET_ROWS", 2000)  # as if the day were big: 16 or 256 parts
+    ingest([str(p) for p in sorted((out / "adsblol").glob("v2025.11.28-*"))], tmp_path / "ds", jobs=2, progress=False)
+    m = Dataset(tmp_path / "ds").manifest("2025-11-28")
+    assert len(m.parts) >= 16
+    seen: set[str] = set()
+    total = 0
+    for rel in m.parts:
+        part = pq.read_table(tmp_path / "ds" / "day=2025-11-28" / rel).to_pandas()
+        key = list(zip(part["icao24"], part["time"], strict=True))
+        assert key == sorted(key)
+        ids = set(part["icao24"])
+        assert not ids & seen and len({i[-1] for i in ids}) <= 1  # by the last hex digit(s)
+        seen |= ids
+        total += len(part)
+    assert total == m.rows == Dataset(dataset).manifest("2025-11-28").rows
 
 
 def test_ingested_rows_equal_tracks_load_of_the_same_traces(generated, dataset, tmp_path) -> None:

@@ -4,7 +4,9 @@ A batch of trace members (or of files) becomes one Arrow table, built once for t
 trace is decoded by the readsb reader's `decode` (the one decoding of traces), impossible values are
 rejected by the loader's rules (`tracks.loader.impossible`), rows outside the source's day are rejected,
 and the rows are written as unsorted "run" files, one per (day, bucket). A bucket holds the aircraft whose
-address starts with the same `digits` hex digits, so that an aircraft lands in one bucket. `merge_bucket`
+address ends with the same `digits` hex digits (as adsb.lol shards its traces: the last digits are spread
+evenly, the first ones are not, since blocks go to countries), so that an aircraft lands in one bucket and the
+buckets are of even size. `merge_bucket`
 then sorts a bucket's runs by (icao24, time) into one part and summarises its aircraft.
 """
 
@@ -163,7 +165,7 @@ def _write_runs(table: pa.Table, day: str | None, run_dir: str, batch: int, digi
             res.rejected[OUTSIDE_DAY.format(day=day)] += int(outside.sum())
             table, row_day = table.filter(pa.array(~outside)), row_day[~outside]
             days = np.unique(row_day)
-    keys = pc.utf8_slice_codeunits(table["icao24"], 0, digits) if digits else None
+    keys = pc.utf8_slice_codeunits(table["icao24"], -digits) if digits else None
     fs, root = fsspec.core.url_to_fs(run_dir, **(storage or {}))
     for d in days:
         in_day = row_day == d

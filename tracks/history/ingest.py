@@ -29,7 +29,7 @@ from tracks.history.layout import AIRCRAFT_SCHEMA, Dataset, DayManifest
 from tracks.history.sources import DayInput, PartStream, discover, release_members
 
 BYTES_PER_POINT = {"release": 14, "traces": 14, "opensky": 60, "files": 40}  # stored bytes per point, roughly
-BUCKET_ROWS = 1_500_000  # a bucket (one part, sorted in one piece) holds about this many points at most
+BUCKET_ROWS = 1_000_000  # a bucket (one part, sorted in one piece) holds about this many points at most
 
 
 @dataclass
@@ -95,7 +95,7 @@ def _digits(g: DayInput) -> int:
     """Hex digits of the bucket key: enough buckets that one holds at most about BUCKET_ROWS points."""
     est = g.size / BYTES_PER_POINT[g.kind]
     d = 0
-    while d < 2 and est / 16**d > BUCKET_ROWS:
+    while d < 3 and est / 16**d > BUCKET_ROWS:
         d += 1
     return d
 
