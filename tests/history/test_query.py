@@ -113,7 +113,7 @@ def test_every_flight_with_a_sample_inside_venezuela_is_counted(generated, datas
     _, truth = generated
     ve = get_region("VE").geometry
     rt = region_traffic(dataset, "VE")
-    counted = rt.aircraft[rt.aircraft["observed"]].groupby("day")["icao24"].agg(set)
+    counted = {d: set(g) for d, g in rt.aircraft[rt.aircraft["observed"]].groupby("day")["icao24"]}
     for day, flights in truth.items():
         sample_inside = {f.icao for f in flights if shapely.contains_xy(ve, f.lon, f.lat).any()}
         far = {f.icao for f in flights if f.kind in ("filler",)} | {

@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracks import schema
 from tracks.geo.regions import Region
@@ -122,21 +122,25 @@ def region_chunk(days: list[DayFiles], region: Region, filters: Filters, near_km
         for d in days:
             summary = con.sql(
                 "SELECT *, (max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?) AS near, "
-                f"({where}) AND max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ? AS candidate "
+                f"coalesce({where}, FALSE) AS selected "
                 "FROM read_parquet(?, hive_partitioning = false) ORDER BY icao24",
-                params=[nbox[0], nbox[2], nbox[1], nbox[3], *params, rbox[0], rbox[2], rbox[1], rbox[3],
-                        _local(d.aircraft)],
+                params=[nbox[0], nbox[2], nbox[1], nbox[3], *params, _local(d.aircraft)],
             ).to_arrow_table()
             near = summary.filter(summary["near"])
             rows = _points(con, d, near.select(["icao24"]))
             x, y = rows["lon"].to_numpy(), rows["lat"].to_numpy()
             in_near = (x >= nbox[0]) & (x <= nbox[2]) & (y >= nbox[1]) & (y <= nbox[3])
-            icao = rows["icao24"].to_numpy(dtype=object)
-            cand = set(summary.filter(summary["candidate"])["icao24"].to_pylist())
-            frame = rows[np.isin(icao, list(cand))] if cand else rows.iloc[0:0]
-            pres, intervals = presence_module.presence(frame.reset_index(drop=True), region, max_gap_s)
-            ident = summary.filter(summary["candidate"]).select(
-                ["icao24", "callsigns", "registration", "aircraft_type", "db_flags"]).to_pandas()
+            near_ids = pc.count_distinct(rows["icao24"].filter(pa.array(in_near))).as_py() if len(rows) else 0
+            box = (pc.greater_equal(summary["max_lon"], rbox[0]), pc.less_equal(summary["min_lon"], rbox[2]),
+                   pc.greater_equal(summary["max_lat"], rbox[1]), pc.less_equal(summary["min_lat"], rbox[3]))
+            cand_mask = summary["selected"]
+            for m in box:
+                cand_mask = pc.and_(cand_mask, m)
+            cand = summary.filter(cand_mask)
+            picked = rows.filter(pc.is_in(rows["icao24"], value_set=cand["icao24"])) if len(cand) else rows.slice(0, 0)
+            pres, intervals = presence_module.presence(_frame(picked), region, max_gap_s)
+            ident = cand.select(["icao24", "callsigns", "registration", "aircraft_type", "db_flags"]).to_pandas(
+                types_mapper={pa.string(): pd.StringDtype()}.get)
             ident["callsign"] = ident.pop("callsigns").map(lambda v: ", ".join(v) if v is not None else "")
             pres = pres.merge(ident, on="icao24", how="left")
             pres.insert(0, "day", d.day)
@@ -144,9 +148,8 @@ def region_chunk(days: list[DayFiles], region: Region, filters: Filters, near_km
             out.daily.append({
                 "day": d.day, "aircraft_inside": int(pres["observed"].sum()),
                 "possibly_inside": int((~pres["observed"]).sum()),
-                "aircraft_near": len(pd.unique(icao[in_near])), "aircraft_in_day": len(summary),
-                "selected_in_day": int(con.sql(f"SELECT count(*) FROM read_parquet(?, hive_partitioning = false) WHERE {where}",
-                                               params=[_local(d.aircraft), *params]).fetchall()[0][0]),
+                "aircraft_near": int(near_ids), "aircraft_in_day": len(summary),
+                "selected_in_day": int(pc.sum(summary["selected"].cast(pa.int64())).as_py() or 0),
                 "points_read": len(rows)})
             out.aircraft.append(pres)
             out.intervals.append(intervals)
@@ -155,19 +158,26 @@ def region_chunk(days: list[DayFiles], region: Region, filters: Filters, near_km
     return out
 
 
-def _points(con: Any, d: DayFiles, aircraft: pa.Table) -> pd.DataFrame:
+_POINT_COLUMNS = pa.schema([("time", pa.timestamp("ns", tz="UTC")), ("icao24", pa.string()), ("lat", pa.float64()),
+                            ("lon", pa.float64()), ("stale", pa.bool_())])
+
+
+def _points(con: Any, d: DayFiles, aircraft: pa.Table) -> pa.Table:
     """Points of the given aircraft on day `d` (time, icao24, lat, lon, stale), sorted by aircraft and time."""
     if not len(aircraft) or not d.parts:
-        return pd.DataFrame({"time": pd.Series([], dtype=schema.TIME_DTYPE), "icao24": pd.Series([], dtype="string"),
-                             "lat": pd.Series([], dtype="float64"), "lon": pd.Series([], dtype="float64"),
-                             "stale": pd.Series([], dtype="bool")})
+        return _POINT_COLUMNS.empty_table()
     con.register("wanted", aircraft)
     try:
         table = con.sql(
-            "SELECT time, icao24, lat, lon, stale FROM read_parquet(?, hive_partitioning = false) WHERE icao24 IN (SELECT icao24 FROM wanted) "
-            "ORDER BY icao24, time, file, record", params=[[_local(p) for p in d.parts]]).to_arrow_table()
+            "SELECT time, icao24, lat, lon, stale FROM read_parquet(?, hive_partitioning = false) "
+            "WHERE icao24 IN (SELECT icao24 FROM wanted) ORDER BY icao24, time, file, record",
+            params=[[_local(p) for p in d.parts]]).to_arrow_table()
     finally:
         con.unregister("wanted")
+    return table.cast(_POINT_COLUMNS)
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}.get)
     frame["time"] = frame["time"].astype(schema.TIME_DTYPE)
     return frame
