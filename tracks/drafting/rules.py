@@ -570,12 +570,19 @@ def _range(value_s: float, hedged: bool) -> dict[str, str]:
     return {"at_least": fmt(lo), "at_most": fmt(hi)}
 
 
-def _ground_time(s: Sentence, ctx: Context, unmapped: list[Unmapped]) -> list[Proposal]:
-    m = _m("ground_time", ctx).search(s.text)
+def _duration(key: str, s: Sentence, ctx: Context) -> tuple[re.Match[str], str, float] | None:
+    """The lexicon entry's match in the sentence, its hedge word ('' if none) and the duration it states (s)."""
+    m = _m(key, ctx).search(s.text)
     if not m:
+        return None
+    return m, m.group(1) or "", lx.number(m.group(2), ctx.lang) * lx.duration_s(m.group(3))
+
+
+def _ground_time(s: Sentence, ctx: Context, unmapped: list[Unmapped]) -> list[Proposal]:
+    found = _duration("ground_time", s, ctx)
+    if found is None:
         return []
-    hedge, num, unit = m.group(1), m.group(2), m.group(3)
-    seconds = lx.number(num, ctx.lang) * lx.duration_s(unit)
+    m, hedge, seconds = found
     place = ctx.last_landing
     if place is None or not place.airports:
         unmapped.append(Unmapped(s, f"'{m.group(0)}': on the ground where? no landing named before it"))
@@ -731,11 +738,10 @@ def _traffic(s: Sentence, ctx: Context, dates: list[Any]) -> list[Proposal]:
 
 
 def _time_inside(s: Sentence, ctx: Context, unmapped: list[Unmapped]) -> list[Proposal]:
-    m = _m("time_inside", ctx).search(s.text)
-    if not m:
+    found = _duration("time_inside", s, ctx)
+    if found is None:
         return []
-    hedge, num, unit = m.group(1), m.group(2), m.group(3)
-    seconds = lx.number(num, ctx.lang) * lx.duration_s(unit)
+    m, hedge, seconds = found
     hit, words, _ = place_after(s.text, m.end(), ctx)
     regions = [p for p in (hit.places if hit else ()) if p.kind in ("country", "state")]
     if not regions:
