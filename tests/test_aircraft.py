@@ -118,3 +118,96 @@ def test_bad_database_files_name_file_and_line(tmp_path: Path) -> None:
     short = _write(tmp_path / "short.csv", "0d8373;YV2984\n", gz=False)
     with pytest.raises(TrackFormatError, match="line 1"):
         AircraftDB.load(short)
+
+
+# -- wiring: the chosen database, track identity, emergency squawks -----------------------------------------------
+
+@pytest.fixture
+def no_chosen_db(monkeypatch: pytest.MonkeyPatch):
+    from tracks import aircraft
+
+    monkeypatch.delenv("TRACKS_AIRCRAFT_DB", raising=False)
+    aircraft.forget()
+    yield
+    aircraft.forget()
+
+
+def test_use_a_database_for_the_session_then_forget_it(tmp_path: Path, no_chosen_db: None) -> None:
+    from tracks import aircraft
+
+    db = _write(tmp_path / "aircraft.csv.gz", "ac671b;N899DN;B739;0001;BOEING 737-900;2018;DELTA AIR LINES INC\n",
+                gz=True)
+    assert identify("ac671b").type_code == ""
+    chosen = aircraft.use(db)
+    assert aircraft.current_db() is chosen and chosen.style == "readsb"
+    info = identify("ac671b")
+    assert (info.type_code, info.operator, info.flags, info.country) == ("B739", "DELTA AIR LINES INC", ("ladd",),
+                                                                         "United States")
+    assert identify("0d8373").registration == "YV2984"  # the bundled table still answers after the user's
+    aircraft.forget()
+    assert identify("ac671b").type_code == ""
+
+
+def test_database_named_by_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           no_chosen_db: None) -> None:
+    db = _write(tmp_path / "basic-ac-db.json", json.dumps({"icao": "AE503D", "reg": "09-0540", "icaotype": "B737",
+                                                           "ownop": "United States Air Force", "mil": True}), gz=False)
+    monkeypatch.setenv("TRACKS_AIRCRAFT_DB", str(db))
+    info = identify("ae503d")
+    assert (info.registration, info.type_code, info.flags) == ("09-0540", "B737", ("military",))
+
+
+def test_use_without_a_path_takes_the_archived_aircraft_db(tmp_path: Path, no_chosen_db: None) -> None:
+    from tracks import aircraft
+    from tracks.fetch.archive import Archive
+
+    arch = Archive(tmp_path / "evidence")
+    body = gzip.compress(b"ae503d;09-0540;B737;10;BOEING C-40C\n")
+    tmp = tmp_path / "body"
+    tmp.write_bytes(body)
+    import hashlib
+
+    arch.commit(tmp, name="aircraft.csv.gz", url="https://example.invalid/aircraft.csv.gz", source="aircraft-db",
+                key="aircraft-db x", retrieved_at="2025-11-30T00:00:00Z", status=200, size=len(body),
+                sha256=hashlib.sha256(body).hexdigest(), headers={}, request={}, tool="tracks/test")
+    aircraft.use(archive=tmp_path / "evidence")
+    assert identify("ae503d").flags == ("military",)
+    with pytest.raises(TrackFormatError, match="no aircraft database in this archive"):
+        aircraft.use(archive=tmp_path / "empty")
+
+
+def test_identity_of_real_corpus_aircraft(corpus: Path, no_chosen_db: None) -> None:
+    import tracks
+
+    t = tracks.load(corpus / "readsb-trace" / "trace_full_ac671b.json")
+    ident = t.identity
+    assert (ident.country, ident.block, ident.registration) == ("United States", "a00000-afffff", "N899DN")
+    assert ident.sources[-1] == "the track file"  # no database named it: the registration is the file's
+    jal = tracks.load(corpus / "fr24-granular-csv" / "JL516_Flightradar24_ADS-B_data_granular.csv.gz")
+    assert jal.identity.country == "Japan"
+    spar = tracks.load(corpus / "fr24-playback-json" / "2ce4f83f.json")
+    assert (spar.identity.country, spar.identity.registration) == ("United States", "09-0540")
+    fa = tracks.load(corpus / "flightaware-kml" / "FlightAware_DLH1534_LSZH_EDDF_20210817.kml")
+    assert fa.icao24 == "000000" and fa.identity.country == ""
+    assert "no ICAO 24-bit address" in fa.identity.notes[0]
+    assert fa.identity.sentence() == "ICAO address not given by the file"
+
+
+def test_emergency_squawk_runs() -> None:
+    import pandas as pd
+
+    from tracks import schema
+    from tracks.aircraft import emergency_squawks
+
+    t0 = pd.Timestamp("2025-11-29T01:00Z")
+    squawks = ["1000", "7700", None, "7700", "7700", "7600", "1000", "7500", None]
+    frame = schema.conform(pd.DataFrame({
+        "time": [t0 + pd.Timedelta(seconds=10 * i) for i in range(len(squawks))],
+        "lat": 4.0, "lon": -61.0, "squawk": pd.Series(squawks, dtype="string"), "icao24": "0d8373"}))
+    runs = emergency_squawks(frame)
+    assert runs["squawk"].tolist() == ["7700", "7600", "7500"]
+    assert runs["samples"].tolist() == [3, 1, 1]  # a sample without a squawk does not break the run
+    assert runs["first_index"].tolist() == [1, 5, 7] and runs["last_index"].tolist() == [4, 5, 7]
+    assert runs["end_time"].iloc[0] == t0 + pd.Timedelta(seconds=40)
+    assert runs["meaning"].iloc[1] == "radio failure"
+    assert emergency_squawks(frame.iloc[:1]).empty

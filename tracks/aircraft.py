@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,10 +29,26 @@ import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.paths import data_dir
+from tracks.schema import UNKNOWN_ICAO24
 from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
 #: Meaning of the readsb / tar1090-db flag bits.
 DB_FLAGS: tuple[str, ...] = ("military", "interesting", "pia", "ladd")
+#: How each flag is shown to people.
+DB_FLAG_LABELS: dict[str, str] = {
+    "military": "military / government",
+    "interesting": "interesting (tar1090-db)",
+    "pia": "PIA (FAA privacy ICAO address: the address is not the aircraft's permanent one)",
+    "ladd": "LADD (FAA limited aircraft data: the owner asked trackers not to display it)",
+}
+#: Mode A codes reserved for emergencies (ICAO Annex 10 Vol IV; Doc 4444 15.1.3, 15.7.3).
+EMERGENCY_SQUAWKS: dict[str, str] = {
+    "7500": "unlawful interference (hijack)",
+    "7600": "radio failure",
+    "7700": "general emergency",
+}
+EMERGENCY_COLUMNS: tuple[str, ...] = ("squawk", "meaning", "start_time", "end_time", "first_index", "last_index",
+                                      "samples")
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,23 @@ class AircraftInfo:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: the state of registry (the State whose block holds the address), database fields, flags
+        with their labels, where each came from, caveats and the sentence."""
+        return {
+            "icao24": self.icao24, "state_of_registry": self.country, "address_block": self.block,
+            "registration": self.registration, "type_code": self.type_code,
+            "type_description": self.type_description, "operator": self.operator, "year": self.year,
+            "flags": list(self.flags), "flag_labels": flag_labels(self.flags), "sources": list(self.sources),
+            "notes": list(self.notes), "sentence": self.sentence(),
+        }
+
+    def short(self, with_type: bool = True) -> str:
+        """A short line for titles: 'A319 · Conviasa · Venezuela block · military / government'."""
+        where = f"{self.country} block" if self.country else ""
+        kind = self.type_code if with_type else ""
+        return " · ".join(p for p in (kind, self.operator, where, *flag_labels(self.flags)) if p)
+
     @property
     def known(self) -> bool:
         """True when a database named the aircraft (registration or type)."""
@@ -82,6 +116,8 @@ class AircraftInfo:
             else self.type_code or self.type_description,
             self.operator,
         ) if p) or "not in the aircraft database"
+        if self.icao24 == UNKNOWN_ICAO24:
+            return f"ICAO address not given by the file{': ' + self.registration if self.registration else ''}"
         where = (f"address block of {self.country} ({self.block})" if self.country
                  else "address in no allocated block")
         return f"{self.icao24}: {what}; {where}"
@@ -280,12 +316,64 @@ def bundled_db() -> AircraftDB:
     return AircraftDB.load(data_dir() / "aircraft.csv")
 
 
+# -- the user's database -------------------------------------------------------------------------------------
+
+#: Environment variable naming an aircraft database file consulted by default (when `use()` was not called).
+ENV_DB = "TRACKS_AIRCRAFT_DB"
+_chosen: list[AircraftDB] = []  # set only by use(): the database the user chose for this Python session
+
+
+def use(db: str | Path | AircraftDB | None = None, *, archive: str | Path | None = None) -> AircraftDB:
+    """Choose the aircraft database that `identify`, `Track.identity`, `tracks info`, reports and maps consult
+    (before the bundled `data/aircraft.csv`) for the rest of this Python session; returns it.
+
+    `db`: a file in any style `AircraftDB.load` reads (readsb/tar1090-db `aircraft.csv.gz`, ADS-B Exchange
+    `basic-ac-db.json.gz`, OpenSky `aircraftDatabase.csv`). Without `db`, the newest `aircraft-db` file in the
+    evidence archive (`archive`, default $TRACKS_ARCHIVE or the user cache dir), as fetched by
+    `tracks fetch --source aircraft-db`. TrackFormatError when there is none or it cannot be read.
+    Without any call, $TRACKS_AIRCRAFT_DB names the file (the setting for command lines and CI).
+    """
+    chosen = db if isinstance(db, AircraftDB) else AircraftDB.load(db if db is not None else archived_db(archive))
+    _chosen[:] = [chosen]
+    return chosen
+
+
+def forget() -> None:
+    """Stop consulting the database chosen with `use()` (then $TRACKS_AIRCRAFT_DB, if set, applies again)."""
+    _chosen.clear()
+
+
+def current_db() -> AircraftDB | None:
+    """The database chosen with `use()`, else the file named by $TRACKS_AIRCRAFT_DB, else None."""
+    if _chosen:
+        return _chosen[0]
+    env = os.environ.get(ENV_DB, "").strip()
+    return AircraftDB.load(env) if env else None
+
+
+def archived_db(archive: str | Path | None = None) -> Path:
+    """Path of the newest `aircraft-db` file in the evidence archive (checked against its sha256)."""
+    from tracks.errors import FetchError
+    from tracks.fetch.archive import Archive
+
+    arch = Archive(archive)
+    hits = [e for e in arch.entries() if e.source == "aircraft-db"]
+    if not hits:
+        raise TrackFormatError(str(arch.root), "no aircraft database in this archive",
+                               expected="a file fetched with `tracks fetch --source aircraft-db`, or give a path")
+    try:
+        return arch.check(hits[-1])
+    except FetchError as e:
+        raise TrackFormatError(str(arch.root), str(e), expected="an unmodified archived aircraft database") from None
+
+
 # -- identify ----------------------------------------------------------------------------------------------------
 
 def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | AircraftDB] | None = None) -> AircraftInfo:
     """Everything known about `icao24`: the allocating State from the block table, and registration, type
     and operator from `db` (a path, a loaded AircraftDB, or a list of them, searched in order), then from the
-    bundled `data/aircraft.csv`. ValueError for an address that is not 6 hex digits."""
+    database chosen with `use()` (or $TRACKS_AIRCRAFT_DB), then from the bundled `data/aircraft.csv`.
+    ValueError for an address that is not 6 hex digits."""
     a = _address(icao24)
     key = str(icao24).strip().lower()
     notes: list[str] = []
@@ -307,6 +395,9 @@ def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | Aircra
     dbs: list[AircraftDB] = []
     for d in (db if isinstance(db, list) else [db] if db is not None else []):
         dbs.append(d if isinstance(d, AircraftDB) else AircraftDB.load(d))
+    chosen = current_db()
+    if chosen is not None:
+        dbs.append(chosen)
     dbs.append(bundled_db())
     row: dict[str, str] = {}
     for d in dbs:
@@ -329,3 +420,65 @@ def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | Aircra
         type_description=row.get("type_description", ""), operator=row.get("operator", ""),
         year=row.get("year", ""), flags=flags, sources=tuple(sources), notes=tuple(notes),
     )
+
+
+# -- a track's identity and emergency squawks ------------------------------------------------------------------
+
+def identify_track(icao24: str, registration: str = "") -> AircraftInfo:
+    """`identify` for the address of a track, with the registration the file itself gives when no database
+    names one (its source then says so). The unknown address 000000 is not looked up: its info says the file
+    gives no address."""
+    key = str(icao24).strip().lower()
+    if key in ("", UNKNOWN_ICAO24):
+        return AircraftInfo(icao24=UNKNOWN_ICAO24, registration=registration,
+                            sources=("the track file",) if registration else (),
+                            notes=("the file gives no ICAO 24-bit address (000000 means unknown): no state of "
+                                   "registry or database entry; pass icao24= to tracks.load if you know it",))
+    info = identify(key)
+    if registration and not info.registration:
+        from dataclasses import replace
+
+        info = replace(info, registration=registration, sources=(*info.sources, "the track file"))
+    return info
+
+
+def emergency_squawks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Runs of an emergency squawk (7500, 7600, 7700) in a track table, one row each (EMERGENCY_COLUMNS).
+
+    A run is consecutive samples *that report a squawk* with the same emergency code (samples without a
+    squawk do not break it); `start_time`/`end_time` are its first and last reporting samples, `first_index`
+    /`last_index` their rows, `samples` how many samples reported it. One row per code change, in time order.
+    """
+    sq = frame["squawk"]
+    reported = np.flatnonzero(sq.notna().to_numpy(dtype=bool))
+    codes = sq.to_numpy(dtype=object, na_value="")[reported] if len(reported) else np.zeros(0, dtype=object)
+    emergency = np.isin(codes, list(EMERGENCY_SQUAWKS))
+    if not emergency.any():
+        out = pd.DataFrame({c: pd.Series([], dtype=object) for c in EMERGENCY_COLUMNS})
+        for c in ("first_index", "last_index", "samples"):
+            out[c] = out[c].astype("int64")
+        for c in ("start_time", "end_time"):
+            out[c] = pd.Series([], dtype="datetime64[ns, UTC]")
+        return out
+    # run boundaries over the reporting samples: a new run where the code changes
+    change = np.r_[True, codes[1:] != codes[:-1]]
+    run_id = np.cumsum(change) - 1
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:] - 1, len(codes) - 1]
+    keep = emergency[starts]
+    first, last = reported[starts[keep]], reported[ends[keep]]
+    times = frame["time"]
+    return pd.DataFrame({
+        "squawk": codes[starts[keep]].astype(str),
+        "meaning": [EMERGENCY_SQUAWKS[c] for c in codes[starts[keep]]],
+        "start_time": times.iloc[first].to_numpy(),
+        "end_time": times.iloc[last].to_numpy(),
+        "first_index": first.astype("int64"),
+        "last_index": last.astype("int64"),
+        "samples": np.bincount(run_id)[keep].astype("int64"),
+    }).astype({"start_time": "datetime64[ns, UTC]", "end_time": "datetime64[ns, UTC]"})
+
+
+def flag_labels(flags: tuple[str, ...]) -> list[str]:
+    """Display labels of database flags ('military / government', 'LADD (...)')."""
+    return [DB_FLAG_LABELS.get(f, f) for f in flags]

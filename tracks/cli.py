@@ -91,7 +91,8 @@ def cli(ctx: click.Context, debug: bool, max_unpacked: str | None, max_unpack_ra
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help=f"Output folder [default: out/{DEMO_CASE}].")
-def demo(out_dir: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print report.json on stdout instead of the verdict table.")
+def demo(out_dir: str | None, as_json: bool) -> None:
     """Run the bundled Caracas-Roraima case: writes map.html, report.md and report.json.
 
     \b
@@ -101,7 +102,7 @@ def demo(out_dir: str | None) -> None:
     from tracks.paths import data_dir
 
     case = data_dir() / "cases" / DEMO_CASE / "case.yaml"
-    _run_check(case, Path(out_dir or Path("out") / DEMO_CASE), tiles=False)
+    _run_check(case, Path(out_dir or Path("out") / DEMO_CASE), tiles=False, as_json=as_json)
 
 
 @cli.command()
@@ -115,7 +116,9 @@ def demo(out_dir: str | None) -> None:
 @click.option("--allow-outside", is_flag=True,
               help="Let the case read track/region files outside its folder (absolute paths, '..', symbolic "
                    "links); the report marks them.")
-def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bool, allow_outside: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print report.json on stdout instead of the verdict table.")
+def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bool, allow_outside: bool,
+          as_json: bool) -> None:
     """Check every claim of a case file against its tracks.
 
     Exits 0 whatever the verdicts; non-zero only on errors (a claim still marked `draft: true` is an error
@@ -126,16 +129,21 @@ def check(case_file: str, out_dir: str, tiles: bool, allow_drafts: bool, png: bo
       tracks check data/cases/venezuela-2025-11/case.yaml --out out/ve
     """
     _run_check(Path(case_file), Path(out_dir), tiles=tiles, allow_drafts=allow_drafts, png=png,
-               allow_outside=allow_outside)
+               allow_outside=allow_outside, as_json=as_json)
 
 
 def _run_check(case_file: Path, out_dir: Path, *, tiles: bool, allow_drafts: bool = False, png: bool = False,
-               allow_outside: bool = False) -> None:
+               allow_outside: bool = False, as_json: bool = False) -> None:
     from tracks.claims.engine import check as run_check
-    from tracks.render.report import write_outputs
+    from tracks.render.report import report_json, write_outputs
 
     result = run_check(case_file, allow_drafts=allow_drafts, allow_outside=allow_outside)
     paths = write_outputs(result, out_dir, tiles=tiles, png=png)
+    if as_json:  # stdout is the document alone; where the files went is said on stderr
+        click.echo(report_json(result), nl=False)
+        for p in paths:
+            click.echo(f"wrote {p}", err=True)
+        return
     _print_verdicts(result)
     for p in paths:
         click.echo(f"wrote {p}")
@@ -204,19 +212,38 @@ def draft(article: str, published: str | None, aircraft: str, language: str | No
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", default=None, help="Force a format (see `tracks formats`).")
 @click.option("--tz", default=None, help="Time zone of SBS/BaseStation files written in local time.")
-def info(files: tuple[str, ...], fmt: str | None, tz: str | None) -> None:
-    """Describe track files: format, aircraft, time span, points, gaps, legs with airports.
+@click.option("--aircraft-db", "aircraft_db", default=None, type=click.Path(dir_okay=False),
+              help="Aircraft database (tar1090-db aircraft.csv.gz, basic-ac-db.json.gz, OpenSky CSV) for registration, "
+                   "type, operator and flags [default: $TRACKS_AIRCRAFT_DB].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
+def info(files: tuple[str, ...], fmt: str | None, tz: str | None, aircraft_db: str | None, as_json: bool) -> None:
+    """Describe track files: format, aircraft (state of registry, type, operator, flags), time span, points,
+    gaps, legs with airports, emergency squawks.
 
     \b
     Example:
       tracks info trace_full_0d8373.json
       tracks info 'history/2025/11/29/traces/**/*.json'
+      tracks info --json --aircraft-db aircraft.csv.gz trace_full_0d8373.json
     """
     import tracks
+    from tracks.summary import summarize
     from tracks.track import Track
 
+    if aircraft_db:
+        from tracks.aircraft import use
+
+        use(aircraft_db)
     options = {"tz": tz} if tz else {}
     table = tracks.load(list(files), format=fmt, **options)
+    aircraft = ([table] if isinstance(table, Track) else list(table)) if len(table) else []
+    if as_json:
+        _echo_json({"tool": {"name": "tracks", "version": tracks.__version__},
+                    "sources": [s.to_dict() for s in table.sources], "points": len(table),
+                    "aircraft": [summarize(t).to_dict() for t in aircraft]})
+        if not len(table):
+            _warn_no_positions(table)
+        return
     for s in table.sources:
         click.echo(f"{s.path}\n  format {s.format}, sha256 {s.sha256}, {s.size:,} bytes")
         click.echo(f"  records read {s.records_read:,}, kept {s.records_kept:,}, rejected {s.records_rejected:,}")
@@ -227,12 +254,18 @@ def info(files: tuple[str, ...], fmt: str | None, tz: str | None) -> None:
     if not len(table):
         _warn_no_positions(table)
         return
-    aircraft = [table] if isinstance(table, Track) else list(table)
     click.echo(f"{len(aircraft)} aircraft, {len(table):,} points")
     for t in aircraft[:50]:
         _describe_track(t)
     if len(aircraft) > 50:
         click.echo(f"... and {len(aircraft) - 50} more aircraft")
+
+
+def _echo_json(doc: Any) -> None:
+    """Print `doc` as JSON (UTF-8, indented, keys in the order built)."""
+    import json
+
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
 
 
 def _warn_no_positions(table: Any) -> None:
@@ -248,19 +281,26 @@ def _warn_no_positions(table: Any) -> None:
 
 
 def _describe_track(t: Any) -> None:
-    click.secho(f"{t.icao24} {t.callsign or '-'} {t.registration or '-'}", bold=True)
-    if t.empty:
-        click.echo("  no positions")
-        return
-    click.echo(f"  {t.start:%Y-%m-%d %H:%M:%SZ} -> {t.stop:%Y-%m-%d %H:%M:%SZ}, {len(t):,} points")
-    src = t.data["source"].value_counts()
-    click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in src.items() if v))
+    from tracks.aircraft import flag_labels
+    from tracks.summary import summarize
     from tracks.wording import duration
 
-    gaps = t.gaps()
-    click.echo(f"  gaps over {gaps.max_gap_s:.0f} s: {len(gaps)}" + (
-        f", longest {duration(gaps.frame['duration_s'].max())}" if len(gaps) else ""))
-    for leg in t.legs():
+    s = summarize(t)
+    ident = s.identity
+    click.secho(f"{s.icao24} {s.callsign or '-'} {s.registration or '-'}", bold=True)
+    click.echo(f"  aircraft: {ident.sentence()}")
+    for label in flag_labels(ident.flags):
+        click.secho(f"  FLAG {label}", fg="magenta")
+    for note in ident.notes:
+        click.echo(f"  note: {note}")
+    for e in s.emergencies.to_dict("records"):
+        click.secho(f"  EMERGENCY SQUAWK {e['squawk']} ({e['meaning']}): {e['start_time']:%Y-%m-%d %H:%M:%SZ} -> "
+                    f"{e['end_time']:%H:%M:%SZ}, {e['samples']:,} samples", fg="red", bold=True)
+    click.echo(f"  {s.start:%Y-%m-%d %H:%M:%SZ} -> {s.stop:%Y-%m-%d %H:%M:%SZ}, {s.points:,} points")
+    click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in s.position_sources.items()))
+    click.echo(f"  gaps over {s.gaps.max_gap_s:.0f} s: {len(s.gaps)}" + (
+        f", longest {duration(s.longest_gap_s)}" if len(s.gaps) else ""))
+    for leg in s.legs:
         click.echo(f"  leg: {leg.takeoff.sentence} / {leg.landing.sentence}")
 
 
@@ -321,10 +361,14 @@ def export(files: tuple[str, ...], to: str, output: str, fmt: str | None, tz: st
 
 
 @cli.command()
-def formats() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+def formats(as_json: bool) -> None:
     """List the file formats `tracks` reads."""
     from tracks.formats import all_formats
 
+    if as_json:
+        _echo_json([{"name": f.name, "description": f.description} for f in all_formats()])
+        return
     for f in all_formats():
         click.echo(f"{f.name:<22} {f.description}")
 
@@ -337,7 +381,8 @@ def regions() -> None:
 
 @regions.command(name="list")
 @click.option("--kind", default=None, help="Only this kind (country, state).")
-def regions_list(kind: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+def regions_list(kind: str | None, as_json: bool) -> None:
     """List region codes and names.
 
     \b
@@ -346,15 +391,18 @@ def regions_list(kind: str | None) -> None:
     """
     from tracks.geo.regions import list_regions
 
-    for r in sorted(list_regions(), key=lambda r: (r.kind, r.code)):
-        if kind and r.kind != kind:
-            continue
+    chosen = [r for r in sorted(list_regions(), key=lambda r: (r.kind, r.code)) if not kind or r.kind == kind]
+    if as_json:
+        _echo_json([{"code": r.code, "kind": r.kind, "name": r.name} for r in chosen])
+        return
+    for r in chosen:
         click.echo(f"{r.code:<8} {r.kind:<8} {r.name}")
 
 
 @regions.command(name="show")
 @click.argument("code")
-def regions_show(code: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def regions_show(code: str, as_json: bool) -> None:
     """Show one region: name, source, tolerance, bounds.
 
     \b
@@ -365,6 +413,10 @@ def regions_show(code: str) -> None:
 
     r = get_region(code)
     w, s, e, n = r.geometry.bounds
+    if as_json:
+        _echo_json({"code": r.code, "name": r.name, "kind": r.kind, "source": r.source,
+                    "tolerance_km": r.tolerance_km, "bounds": {"west": w, "south": s, "east": e, "north": n}})
+        return
     click.echo(f"{r.code}  {r.name}\n  kind {r.kind}\n  source {r.source}\n  tolerance {r.tolerance_km} km")
     click.echo(f"  bounds lon {w:.3f}..{e:.3f}, lat {s:.3f}..{n:.3f}")
 
@@ -406,6 +458,7 @@ def regions_download(cache_dir: str | None, base_url: str | None) -> None:
 @click.option("--offline", is_flag=True, help="Only use the archive; never touch the network.")
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
               help="Also copy the (first) track file here.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was fetched as JSON instead of text.")
 @click.option("--contact", default=None,
               help="E-mail or URL added to the User-Agent so server operators can reach you "
                    "[default: $TRACKS_CONTACT, or [fetch] contact in the config file].")
@@ -416,7 +469,7 @@ def regions_download(cache_dir: str | None, base_url: str | None) -> None:
 def fetch(source: str, hex_: str | None, registration: str | None, callsign: str | None, date: str | None,
           point: str | None, radius_km: float | None, kind: str | None, base_url: str | None,
           archive_dir: str | None, refresh: bool, offline: bool, output: str | None, contact: str | None,
-          deadline_s: float, max_body: str) -> None:
+          deadline_s: float, max_body: str, as_json: bool) -> None:
     """Download a track into the evidence archive (every byte kept, with URL, time and sha256).
 
     OpenSky credentials come from OPENSKY_CLIENT_ID / OPENSKY_CLIENT_SECRET or ~/.config/tracks/config.toml
@@ -443,16 +496,26 @@ def fetch(source: str, hex_: str | None, registration: str | None, callsign: str
     result = do_fetch(source, hex=hex_, registration=registration, callsign=callsign, date=date, point=point,
                       radius_km=radius_km, base_url=base_url, archive=archive_dir, kind=kind, refresh=refresh,
                       offline=offline, progress=sys.stderr.isatty(), config=config)
-    for path, entry, cached, role in zip(result.paths, result.entries, result.from_archive, result.roles, strict=True):
-        how = "from archive" if cached else "downloaded"
-        click.echo(f"{how} ({role}): {entry.url}\n  {path}\n  sha256 {entry.sha256}")
-    for problem in result.problems:
-        click.secho(f"note: {problem}", fg="yellow")
+    if output and not result.track_paths:
+        raise FetchError("this fetch returned no track file to copy to -o")
+    if as_json:
+        _echo_json({"files": [{"path": str(path), "role": role, "from_archive": bool(cached), "url": entry.url,
+                               "retrieved_at": entry.retrieved_at, "status": entry.status, "size": entry.size,
+                               "sha256": entry.sha256}
+                              for path, entry, cached, role in zip(result.paths, result.entries, result.from_archive,
+                                                                   result.roles, strict=True)],
+                    "problems": [str(p) for p in result.problems], "copied_to": output or ""})
+    else:
+        for path, entry, cached, role in zip(result.paths, result.entries, result.from_archive, result.roles,
+                                             strict=True):
+            how = "from archive" if cached else "downloaded"
+            click.echo(f"{how} ({role}): {entry.url}\n  {path}\n  sha256 {entry.sha256}")
+        for problem in result.problems:
+            click.secho(f"note: {problem}", fg="yellow")
     if output:
-        if not result.track_paths:
-            raise FetchError("this fetch returned no track file to copy to -o")
         shutil.copyfile(result.track_paths[0], output)
-        click.echo(f"wrote {output}")
+        if not as_json:
+            click.echo(f"wrote {output}")
 
 
 @cli.group()
@@ -462,7 +525,8 @@ def archive() -> None:
 
 @archive.command(name="verify")
 @click.option("--archive", "archive_dir", default=None, type=click.Path(file_okay=False))
-def archive_verify(archive_dir: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON instead of text.")
+def archive_verify(archive_dir: str | None, as_json: bool) -> None:
     """Re-hash every archived file and report any change. Exit 1 when something changed.
 
     \b
@@ -472,7 +536,13 @@ def archive_verify(archive_dir: str | None) -> None:
     from tracks.fetch import verify_archive
 
     report = verify_archive(archive_dir)
-    click.echo(str(report))
+    if as_json:
+        _echo_json({"archive": str(report.root), "ok": report.ok, "entries": report.entries,
+                    "files_checked": report.files_checked,
+                    "problems": [{"kind": p.kind, "path": p.path, "detail": p.detail, "line": p.line}
+                                 for p in report.problems]})
+    else:
+        click.echo(str(report))
     if not report.ok:
         sys.exit(EXIT_INPUT)
 

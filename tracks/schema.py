@@ -29,6 +29,9 @@ SOURCE_TYPES: tuple[str, ...] = (
 #: reuse column arrays instead of copying them into consolidated blocks (a large saving on big tables).
 _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.copy_on_write)
 
+#: The `icao24` of rows whose file gives no ICAO address (FR24 CSV, FlightAware KML): "unknown", not an address.
+UNKNOWN_ICAO24 = "000000"
+
 SOURCE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=False)
 STRING_DTYPE = pd.StringDtype()
 TIME_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
@@ -123,7 +126,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         elif c.name == "source":
             values = pd.Series(["unknown"] * n)
         elif c.name == "icao24":
-            values = pd.Series(["000000"] * n)
+            values = pd.Series([UNKNOWN_ICAO24] * n)
         elif c.name == "record":
             values = pd.Series(np.arange(n, dtype="int64"))
         elif c.name == "file":

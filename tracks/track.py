@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from tracks import schema
 
 if TYPE_CHECKING:
+    from tracks.aircraft import AircraftInfo
     from tracks.clean import CleanResult
     from tracks.geo.regions import Region
     from tracks.legs import Gaps, Legs
@@ -193,6 +194,21 @@ class Track(_Table):
     @property
     def registration(self) -> str:
         return _mode(self._data["registration"])
+
+    @property
+    def identity(self) -> AircraftInfo:
+        """Who the aircraft is: the State whose ICAO block holds the address, and registration, type, operator
+        and flags (military, interesting, PIA, LADD) from the aircraft database (`tracks.aircraft.use`), else
+        the registration the file gives. See `tracks.aircraft.identify_track`."""
+        from tracks.aircraft import identify_track
+
+        return identify_track(self.icao24, self.registration)
+
+    def emergencies(self) -> pd.DataFrame:
+        """Runs of emergency squawks (7500, 7600, 7700) with times; see `tracks.aircraft.emergency_squawks`."""
+        from tracks.aircraft import emergency_squawks
+
+        return emergency_squawks(self._data)
 
     # -- downstream analyses (imported lazily so that data flows one way) ---------------------------------
     def clean(self, **options: Any) -> CleanResult:

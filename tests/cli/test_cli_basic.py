@@ -97,3 +97,48 @@ def test_info_names_legs_and_airports_of_a_real_trace(corpus: Path) -> None:
     r = run("info", str(corpus / "readsb-trace" / "trace_full_ac671b.json"))
     assert r.returncode == 0, r.stderr
     assert "landed at KMSP" in r.stdout and "took off from KMSP" in r.stdout and "landed at KDEN" in r.stdout
+
+
+def test_info_json_has_identity_gaps_and_legs(corpus: Path) -> None:
+    r = run("info", "--json", str(corpus / "readsb-trace" / "trace_full_ac671b.json"))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["tool"]["name"] == "tracks" and doc["points"] == 2500
+    assert doc["sources"][0]["sha256"] == "995347cbfe9fedb93aa731db145a5bec8ab53d605c7068e7f47da55b60a47d43"
+    (ac,) = doc["aircraft"]
+    assert ac["icao24"] == "ac671b" and ac["aircraft"]["state_of_registry"] == "United States"
+    assert ac["gaps"]["count"] == len(ac["gaps"]["list"]) and ac["gaps"]["longest_s"] > 8 * 3600
+    assert [leg["landing"]["airport"] for leg in ac["legs"]] == ["KMSP", "", "KMSP", "KDEN"]
+    assert ac["legs"][1]["landing"]["observed"] is False and ac["legs"][1]["landing"]["gap_id"]
+
+
+def test_info_marks_flags_and_emergency_squawks(tmp_path: Path) -> None:
+    doc = dict(TRACE)
+    doc["trace"] = [list(p) for p in TRACE["trace"]]
+    doc["trace"][1][8] = {"squawk": "7700"}
+    p = write(tmp_path, doc)
+    db = tmp_path / "aircraft.csv"
+    db.write_text("0d8373;YV2984;A319;1001;AIRBUS A-319\n")
+    r = run("info", "--aircraft-db", str(db), str(p))
+    assert r.returncode == 0, r.stderr
+    assert "address block of Venezuela" in r.stdout and "FLAG military / government" in r.stdout
+    assert "FLAG LADD" in r.stdout and "EMERGENCY SQUAWK 7700 (general emergency)" in r.stdout
+    j = json.loads(run("info", "--json", "--aircraft-db", str(db), str(p)).stdout)
+    assert j["aircraft"][0]["aircraft"]["flags"] == ["military", "ladd"]
+    assert j["aircraft"][0]["emergency_squawks"][0]["squawk"] == "7700"
+
+
+@pytest.mark.parametrize("args", [("formats",), ("regions", "list", "--kind", "state"), ("regions", "show", "BR-RR")])
+def test_every_table_has_json(args: tuple[str, ...]) -> None:
+    r = run(*args, "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc
+
+
+def test_check_json_prints_the_report(tmp_path: Path) -> None:
+    r = run("demo", "--out", str(tmp_path / "out"), "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc == json.loads((tmp_path / "out" / "report.json").read_text())
+    assert "wrote" in r.stderr

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from tracks import wording
+from tracks.aircraft import flag_labels
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
 from tracks.paths import public_name
 from tracks.render import fmt
@@ -96,6 +97,10 @@ def header_html(inp: MapInput) -> str:
     elif inp.aircraft:
         names = inp.aircraft
         sub.append(", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else ""))
+    live = [t for t in inp.tracks if not t.empty]
+    if len(live) == 1:  # who the aircraft is (state of registry from its address block, database flags)
+        ident = live[0].identity.short(with_type=not (ac_label and attr(aircraft, "type", "")))
+        sub += [x for x in (ident, *_emergency_texts(live[0], inp)) if x]
     window = attr(inp.case, "window", None)
     start, end = wording.to_utc(attr(window, "start", None)), wording.to_utc(attr(window, "end", None))
     if start is None:
@@ -197,7 +202,12 @@ def track_cards_html(inp: MapInput) -> str:
     for t, name in [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]:
         src = t.data["source"].value_counts()
         mix = ", ".join(f"{esc(k)} {int(n):,}" for k, n in src.items() if n)
+        ident = t.identity  # state of registry from the address block, database fields and flags
+        alarms = "".join(f"<dt>emergency</dt><dd><b>{esc(x)}</b></dd>" for x in _emergency_texts(t, inp))
         out.append(f'<div class="tm-claim tm-track"><b>{esc(name)}</b><dl class="tm-measured">'
+                   f"<dt>aircraft</dt><dd>{esc(ident.sentence())}</dd>"
+                   + "".join(f"<dt>flag</dt><dd><b>{esc(f)}</b></dd>" for f in flag_labels(ident.flags))
+                   + alarms +
                    f"<dt>samples</dt><dd>{len(t):,}</dd>"
                    f"<dt>first</dt><dd>{esc(wording.time_both(t.start, inp.tz))}</dd>"
                    f"<dt>last</dt><dd>{esc(wording.time_both(t.stop, inp.tz))}</dd>"
@@ -227,6 +237,12 @@ def aircraft_list_html(inp: MapInput) -> str:
             '<label><input type="radio" name="tm-colour" value="aircraft" checked> aircraft</label> '
             '<label><input type="radio" name="tm-colour" value="altitude"> altitude</label></span></div>'
             f'<ul class="tm-aircraft">{"".join(rows)}</ul>')
+
+
+def _emergency_texts(track: Any, inp: MapInput) -> list[str]:
+    """'squawk 7700 (general emergency) 01:10 UTC · 21:10 local' for each emergency squawk run of `track`."""
+    return [f"squawk {e['squawk']} ({e['meaning']}) {wording.time_short(e['start_time'], inp.tz)}"
+            for e in track.emergencies().to_dict("records")]
 
 
 def _swatch_line(color: str, dash: str = "", width: int = 4) -> str:

@@ -22,10 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tracks.aircraft import flag_labels
 from tracks.claims.case import Case, Claim, RegionRef, TimeRange
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
 from tracks.paths import is_inside, public_name
+from tracks.summary import emergency_records
 from tracks.wording import duration, km, when
 
 #: Version of the report.json layout; bumped when a field changes meaning or disappears.
@@ -162,6 +164,8 @@ def _track_dict(result: CaseResult) -> dict[str, Any]:
         "end": iso_utc(t.stop) if len(t) else "",
         "illustrative": t.illustrative,
         "rejected": len(t.rejected),
+        "aircraft": t.identity.to_dict(),
+        "emergency_squawks": emergency_records(t.emergencies()),
     }
 
 
@@ -346,8 +350,16 @@ def report_markdown(result: CaseResult, figures: Sequence[tuple[str, str]] = ())
     ac = case.aircraft
     out.append(f"- **Aircraft:** {md(ac.label)}" + (f", {md(ac.type)}" if ac.type else "")
                + (f", callsign {md(ac.callsign)}" if ac.callsign else ""))
-    out.append(f"- **Window:** {when(case.window.start, tz)} to {when(case.window.end, tz)}")
     t = result.track
+    if len(t):
+        ident = t.identity
+        out.append(f"- **Identity:** {md(ident.sentence())}" + "".join(f"; **{md(f)}**" for f in flag_labels(ident.flags))
+                   + (f" ({md('; '.join(ident.sources))})" if ident.sources else ""))
+        for e in t.emergencies().to_dict("records"):
+            out.append(f"- **Emergency squawk {md(e['squawk'])}** ({md(e['meaning'])}): "
+                       f"{when(e['start_time'], tz, seconds=True)} to {when(e['end_time'], tz, seconds=True)}, "
+                       f"{e['samples']} sample(s)")
+    out.append(f"- **Window:** {when(case.window.start, tz)} to {when(case.window.end, tz)}")
     if len(t):
         out.append(f"- **Track:** {len(t)} samples from {when(t.start, tz)} to {when(t.stop, tz)}; "
                    f"{len(result.gaps)} coverage gap(s)")

@@ -1,0 +1,127 @@
+"""What a track is, in one object: identity, time span, points, position sources, gaps, legs, emergency squawks.
+
+One summary feeds every place that describes a track: `tracks info` (text and `--json`) and the notebook
+display (`Track._repr_html_`). Nothing here decides a rule again: gaps and legs come from `tracks.legs` (the
+shared gap definition of `tracks.segments`), identity from `tracks.aircraft`, and the take-off/landing
+sentences are those of the leg events (observed vs "last seen near"). Units: seconds, km, UTC.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from tracks.aircraft import AircraftInfo
+from tracks.claims.verdict import iso_utc
+
+if TYPE_CHECKING:
+    from tracks.airports import Event
+    from tracks.legs import Gaps, Legs
+    from tracks.track import Track
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    """Everything `tracks info` and the notebook display say about one aircraft's track."""
+
+    icao24: str
+    callsign: str
+    registration: str
+    identity: AircraftInfo
+    start: pd.Timestamp
+    stop: pd.Timestamp
+    points: int
+    position_sources: dict[str, int]
+    gaps: Gaps
+    legs: Legs
+    emergencies: pd.DataFrame
+    illustrative: bool
+
+    @property
+    def unobserved_s(self) -> float:
+        """Seconds inside coverage gaps."""
+        return float(self.gaps.frame["duration_s"].sum()) if len(self.gaps) else 0.0
+
+    @property
+    def longest_gap_s(self) -> float:
+        return float(self.gaps.frame["duration_s"].max()) if len(self.gaps) else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (times ISO 8601 UTC, durations in seconds, distances in km; NaN becomes null)."""
+        ident = self.identity
+        gaps = self.gaps.frame
+        return {
+            "icao24": self.icao24,
+            "callsign": self.callsign,
+            "registration": self.registration,
+            "aircraft": ident.to_dict(),
+            "start": iso_utc(self.start),
+            "stop": iso_utc(self.stop),
+            "duration_s": _num((self.stop - self.start).total_seconds()) if self.points else 0.0,
+            "points": self.points,
+            "position_sources": dict(self.position_sources),
+            "illustrative": self.illustrative,
+            "gaps": {
+                "max_gap_s": self.gaps.max_gap_s,
+                "count": len(gaps),
+                "unobserved_s": self.unobserved_s,
+                "longest_s": self.longest_gap_s,
+                "list": [
+                    {"id": str(r["gap_id"]), "start": iso_utc(r["start_time"]), "end": iso_utc(r["end_time"]),
+                     "duration_s": _num(r["duration_s"]), "distance_km": _num(r["distance_km"]),
+                     "reach_km": _num(r["reach_km"]), "cause": str(r["cause"])}
+                    for r in gaps.to_dict("records")
+                ],
+            },
+            "legs": [
+                {"id": leg.leg_id, "start": iso_utc(leg.start_time), "end": iso_utc(leg.end_time),
+                 "callsign": leg.callsign, "takeoff": _event(leg.takeoff), "landing": _event(leg.landing),
+                 "touch_and_goes": [_event(e) for e in leg.touch_and_goes],
+                 "go_arounds": [_event(e) for e in leg.go_arounds],
+                 "flags": list(leg.flags), "notes": list(leg.notes), "gap_ids": list(leg.gap_ids)}
+                for leg in self.legs
+            ],
+            "emergency_squawks": emergency_records(self.emergencies),
+        }
+
+
+def summarize(track: Track) -> TrackSummary:
+    """The summary of one aircraft's track (gaps and legs with their default settings)."""
+    legs = track.legs()
+    src = track.data["source"].value_counts()
+    return TrackSummary(
+        icao24=track.icao24,
+        callsign=track.callsign,
+        registration=track.registration,
+        identity=track.identity,
+        start=track.start,
+        stop=track.stop,
+        points=len(track),
+        position_sources={str(k): int(v) for k, v in src.items() if v},
+        gaps=legs.gaps,
+        legs=legs,
+        emergencies=track.emergencies(),
+        illustrative=track.illustrative,
+    )
+
+
+def emergency_records(runs: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of `tracks.aircraft.emergency_squawks` as JSON-ready dicts (times ISO 8601 UTC)."""
+    return [{"squawk": r["squawk"], "meaning": r["meaning"], "start": iso_utc(r["start_time"]),
+             "end": iso_utc(r["end_time"]), "samples": int(r["samples"])} for r in runs.to_dict("records")]
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {"kind": e.kind, "observed": bool(e.observed), "airport": e.airport, "airport_name": e.airport_name,
+            "time": iso_utc(e.time), "evidence": e.evidence, "gap_id": e.gap_id, "sentence": e.sentence}
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
