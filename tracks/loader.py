@@ -44,7 +44,7 @@ _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
 
 
 def load(
-    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | pd.DataFrame,
     format: str | None = None,
     *,
     progress: bool | None = None,
@@ -59,8 +59,14 @@ def load(
     carry local time, ``columns={"Latitude": "lat"}`` for generic CSV).
     Many files are read in batches, each built into one table; from PARALLEL_MIN_FILES files on, the batches
     run on a process pool of `jobs` processes (default: every core). Every file keeps its own Source (sha256).
+    A pandas DataFrame or GeoDataFrame with the canonical columns (docs/schema.md) is loaded too (see
+    `tracks.interop.from_frame`).
     Raises TrackFormatError naming the file when a file cannot be read.
     """
+    if isinstance(paths, pd.DataFrame):
+        from tracks.interop import from_frame
+
+        return from_frame(paths)
     files = list(expand(paths))
     if len(files) == 1:
         data, source, rej_all = read_file(files[0], format=format, **options)

@@ -21,6 +21,7 @@ from tracks import schema
 if TYPE_CHECKING:
     from tracks.aircraft import AircraftInfo
     from tracks.clean import CleanResult
+    from tracks.geo.clip import Clip
     from tracks.geo.regions import Region
     from tracks.legs import Gaps, Legs
     from tracks.render.profile import Profile
@@ -134,6 +135,35 @@ class _Table:
         t = self._data["time"]
         return self._new(self._data.loc[(t >= t0) & (t <= t1)])
 
+    def inside_bbox(self, west: float, south: float, east: float, north: float) -> Self:
+        """Rows with south <= lat <= north and a longitude between west and east (degrees); west > east is a
+        box across the antimeridian (e.g. 170, -10, -170, 10)."""
+        lat, lon = self._data["lat"], self._data["lon"]
+        in_lon = lon.between(west, east) if west <= east else (lon >= west) | (lon <= east)
+        return self._new(self._data.loc[lat.between(south, north) & in_lon])
+
+    # -- GeoPandas and the notebook ------------------------------------------------------------------------
+    def to_geodataframe(self, kind: str = "points", max_gap_s: float | None = None) -> Any:
+        """A GeoDataFrame (EPSG:4326) of kind "points", "segments", "legs" or "gaps"; see `tracks.interop`.
+        Needs geopandas (`pip install "tracks[geo]"`)."""
+        from tracks.interop import to_geodataframe
+        from tracks.segments import DEFAULT_MAX_GAP_S
+
+        return to_geodataframe(self, kind, DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON: the observed runs of each aircraft as lines broken at coverage gaps (`tracks.interop`)."""
+        from tracks.interop import geo_interface
+
+        return geo_interface(self)
+
+    def explore(self, **options: Any) -> Any:
+        """The self-contained offline map (`tracks.render_map`), displayed inline in a notebook."""
+        from tracks.render.map import render_map
+
+        return render_map(self, **options)
+
     def head(self, n: int = 5) -> Self:
         return self._new(self._data.head(n))
 
@@ -150,7 +180,11 @@ class _Table:
         return ""
 
     def _repr_html_(self) -> str:
-        return f"<p><code>{_html_escape(repr(self))}</code></p>" + self._data.head(10).to_html()
+        """Notebook display: identity, span, points, gaps, legs and small route/altitude drawings
+        (`tracks.display`)."""
+        from tracks import display
+
+        return display.track_html(self) if isinstance(self, Track) else display.traffic_html(self)  # type: ignore[arg-type]
 
 
 class Track(_Table):
@@ -166,6 +200,7 @@ class Track(_Table):
         t = self._data["time"]
         if not t.is_monotonic_increasing:
             self._data = self._data.sort_values("time", kind="stable").reset_index(drop=True)
+        self._legs: Legs | None = None
         ids = self._data["icao24"].unique()
         if len(ids) > 1:
             raise ValueError(f"a Track holds one aircraft; got {len(ids)} ({', '.join(map(str, ids[:5]))}); use Traffic")
@@ -224,10 +259,15 @@ class Track(_Table):
         return find_gaps(self, **options)
 
     def legs(self, **options: Any) -> Legs:
-        """Flights with take-off/landing airports; see `tracks.legs.split_legs`."""
+        """Flights with take-off/landing airports; see `tracks.legs.split_legs`. With the default options the
+        result is computed once per Track (the table is read-only), so a notebook display and `legs()` share it."""
         from tracks.legs import split_legs
 
-        return split_legs(self, **options)
+        if options:
+            return split_legs(self, **options)
+        if self._legs is None:
+            self._legs = split_legs(self)
+        return self._legs
 
     def plot_profile(self, **options: Any) -> Profile:
         """Altitude and ground speed against time, gaps shaded (SVG; shows itself in a notebook); see
@@ -241,6 +281,13 @@ class Track(_Table):
         from tracks.geo.fence import crossings
 
         return crossings(self, region, **options)
+
+    def clip(self, region: Region | str | Any, **options: Any) -> Clip:
+        """The pieces inside a region, each from its entry to its exit (times from the fence's crossings;
+        gaps stay gaps); `.track` is every sample inside. See `tracks.geo.clip`."""
+        from tracks.geo.clip import clip
+
+        return clip(self, region, **options)
 
 
 class Traffic(_Table):
@@ -345,9 +392,3 @@ def _utc(value: Any) -> pd.Timestamp:
     if ts.tzinfo is None:
         raise ValueError(f"time {value!r} has no time zone; write it with an offset (2025-11-29T01:10Z) or a zone")
     return ts.tz_convert("UTC")
-
-
-def _html_escape(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)

@@ -35,6 +35,29 @@ class CaseResult:
         """True when any track file says it is synthetic (illustrative), not a recording."""
         return self.track.illustrative
 
+    def to_geodataframe(self, kind: str = "evidence") -> Any:
+        """GeoDataFrame of the claims' evidence (kind "evidence": samples, points, lines, gaps per claim; see
+        `tracks.interop.evidence_geodataframe`) or of the case track ("points", "segments", "legs", "gaps")."""
+        from tracks.interop import evidence_geodataframe
+
+        return evidence_geodataframe(self.verdicts) if kind == "evidence" else self.track.to_geodataframe(kind)
+
+    @property
+    def __geo_interface__(self) -> dict[str, Any]:
+        """GeoJSON FeatureCollection of the claims' evidence (one Feature per row of `to_geodataframe()`)."""
+        return self.to_geodataframe().__geo_interface__
+
+    def explore(self, **options: Any) -> Any:
+        """The map investigators publish (`tracks.render_map`), displayed inline in a notebook."""
+        from tracks.render.map import render_map
+
+        return render_map(self, **options)
+
+    def _repr_html_(self) -> str:
+        from tracks.display import result_html
+
+        return result_html(self)
+
     def verdict(self, claim_id: str) -> Verdict:
         """The verdict of one claim; KeyError naming the known ids when absent."""
         for v in self.verdicts:
