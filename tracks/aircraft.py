@@ -10,7 +10,8 @@
     * OpenSky `aircraftDatabase.csv` (header with icao24, registration, typecode, ...);
     * this package's own CSV (`data/aircraft.csv`: icao24, registration, type_code, ..., source).
   The bundled `data/aircraft.csv` covers the aircraft of the bundled case, each row with its source; it is
-  always consulted after the user's database.
+  always consulted after the user's database. Values from a user's file cite it by file name and line
+  (`tracks.paths.public_name`: reports and maps never show the user's folders).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.errors import TrackFormatError
-from tracks.paths import data_dir
+from tracks.paths import data_dir, public_name
 from tracks.schema import UNKNOWN_ICAO24
 from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
@@ -233,7 +234,7 @@ def _finish(frame: pd.DataFrame, path: str, style: str) -> pd.DataFrame:
     bad = ~frame["icao24"].str.fullmatch(r"~?[0-9a-f]{6}")
     frame = frame[~bad]
     if (frame["source"] == "").any():
-        frame.loc[frame["source"] == "", "source"] = f"{style} database {path}"
+        frame.loc[frame["source"] == "", "source"] = f"{style} database {public_name(path)}"
     return frame.drop_duplicates("icao24", keep="first").set_index("icao24", drop=False)
 
 
@@ -256,7 +257,7 @@ def _read_readsb(text: str, path: str) -> pd.DataFrame:
             "type_description": parts[4].strip() if len(parts) > 4 else "",
             "year": parts[5].strip() if len(parts) > 5 else "",
             "operator": parts[6].strip() if len(parts) > 6 else "",
-            "source": f"{path} line {n}",
+            "source": f"{public_name(path)} line {n}",
         })
     return _finish(pd.DataFrame(rows), path, "readsb")
 
@@ -283,7 +284,7 @@ def _read_jsonl(text: str, path: str) -> pd.DataFrame:
             "operator": str(d.get("ownop") or d.get("ownOp") or d.get("operator") or ""),
             "year": str(d.get("year") or ""),
             "flags": ",".join(flags),
-            "source": f"{path} line {n}",
+            "source": f"{public_name(path)} line {n}",
         })
     return _finish(pd.DataFrame(rows), path, "basic-ac-db")
 
@@ -300,7 +301,7 @@ def _read_opensky(text: str, path: str) -> pd.DataFrame:
         "operator": f.get("operator", pd.Series("", index=f.index)).where(
             f.get("operator", pd.Series("", index=f.index)) != "", f.get("owner", "")),
         "year": f.get("built", ""),
-        "source": [f"{path} line {i + 2}" for i in range(len(f))],
+        "source": [f"{public_name(path)} line {i + 2}" for i in range(len(f))],
     })
     return _finish(out, path, "opensky")
 
