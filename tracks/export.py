@@ -1,7 +1,9 @@
 """Write a Track or Traffic to KML (Google Earth replay), GeoJSON, CSV or Parquet.
 
-KML uses one `gx:Track` per aircraft with a `<when>` per sample, so Google Earth's time slider replays it;
-altitudes are written in metres (KML's unit) from `alt_geom_ft`, else `alt_baro_ft`, else clamped to ground.
+KML (`tracks.formats.tracks_kml`) has one folder per aircraft and one per leg, `gx:Track`s with a `<when>` per
+sample (Google Earth's time slider replays them), coverage gaps as breaks, and every column per sample in
+ExtendedData so that `tracks.load` of the file gives back the same aircraft and gaps; altitudes in the
+coordinates are metres (KML's unit) from `alt_geom_ft`, else `alt_baro_ft`, else 0.
 GeoJSON writes one LineString Feature per aircraft with ISO 8601 UTC `times` in its properties (the layout
 `tracks.load` reads back). CSV and Parquet write the canonical table, with the `file` column (and KML's source
 list) naming each input file relative to the output's folder when it lies below it, else by its name alone
@@ -10,7 +12,6 @@ list) naming each input file relative to the output's folder when it lies below 
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -114,28 +115,11 @@ def to_geojson(table: Track | Traffic) -> dict[str, object]:
 
 
 def to_kml(table: Track | Traffic, base: Path | None = None) -> str:
-    """KML 2.2 with one gx:Track per aircraft (replayable in Google Earth); sources named relative to `base`."""
-    placemarks = []
-    for g in _groups(table):
-        name = " ".join(x for x in (str(g["icao24"].iloc[0]), _first(g["callsign"]), _first(g["registration"])) if x)
-        whens = "\n".join(f"<when>{t}</when>" for t in _iso(g["time"]))
-        coords = "\n".join(
-            f"<gx:coord>{lon:.7f} {lat:.7f} {alt:.1f}</gx:coord>"
-            for lon, lat, alt in zip(g["lon"].to_numpy(), g["lat"].to_numpy(), _alt_m(g), strict=True)
-        )
-        placemarks.append(
-            f"<Placemark><name>{html.escape(name)}</name><styleUrl>#track</styleUrl>"
-            f"<gx:Track><altitudeMode>absolute</altitudeMode>\n{whens}\n{coords}\n</gx:Track></Placemark>"
-        )
-    sources = "; ".join(f"{public_name(s.path, base)} sha256 {s.sha256}" for s in table.sources)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'
-        f"<Document><name>tracks export</name><description>{html.escape(sources)}</description>"
-        '<Style id="track"><LineStyle><color>ff0000ff</color><width>3</width></LineStyle></Style>\n'
-        + "\n".join(placemarks)
-        + "\n</Document></kml>\n"
-    )
+    """KML with one folder per aircraft and per leg, gaps as breaks, every column per sample (read back by
+    `tracks.load`); see `tracks.formats.tracks_kml`. Sources named relative to `base`."""
+    from tracks.formats.tracks_kml import to_kml as write_kml
+
+    return write_kml(table, base)
 
 
 def _first(s: pd.Series) -> str:

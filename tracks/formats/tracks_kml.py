@@ -1,0 +1,246 @@
+"""The KML that `tracks export --to kml` writes, and reading it back.
+
+Layout (KML 2.2 with Google's gx extension, replayable with Google Earth's time slider):
+
+- one `Folder` per aircraft, its `ExtendedData` naming `icao24`, `callsign`, `registration`;
+- inside it one `Folder` per leg (`tracks.legs`; named with the take-off and landing sentences), and one per
+  stretch of samples outside any leg (on the ground between flights); an aircraft with a single sample, or a
+  Traffic table of more than LEGS_MAX_AIRCRAFT aircraft, gets one folder "track" per aircraft instead;
+- inside a folder one `gx:Track` Placemark per observed run: coverage gaps (`tracks.segments.gap_mask`) are
+  breaks between Placemarks, never a drawn line, and a "Coverage gaps" folder holds each gap as a thin grey
+  straight line named with its duration (untimed, so no reader takes it for positions);
+- every canonical column travels per sample in the gx:Track's `ExtendedData` (`gx:SimpleArrayData` of the
+  Schema `tracks_sample`): altitudes, ground state, speeds, squawk, source, stale, new-leg flag, callsign,
+  registration. Times are written to the nanosecond, positions in the shortest decimal that reads back to the
+  same double, so `tracks.load` of the file gives back the same aircraft, samples and gaps.
+
+`file` and `record` are not carried: read back, rows come from the KML file (record = position in it), and
+the Document's description lists the original sources with their sha256.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from tracks import schema
+from tracks.errors import TrackFormatError
+from tracks.formats import _xmltools as X
+from tracks.formats.base import Format, Parsed, RawFile
+from tracks.paths import public_name
+from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
+
+if TYPE_CHECKING:
+    from tracks.track import Track, Traffic
+
+SCHEMA_ID = "tracks_sample"
+#: Per-sample columns carried in ExtendedData (every canonical column but time/lat/lon/icao24/file/record).
+ARRAY_COLUMNS: tuple[str, ...] = tuple(c for c in schema.COLUMN_NAMES
+                                       if c not in ("time", "lat", "lon", "icao24", "file", "record"))
+#: Aircraft above this count are written without the leg split (legs of thousands of aircraft take minutes).
+LEGS_MAX_AIRCRAFT = 50
+FT_TO_M = 0.3048
+_KML_TYPES = {"float64": "double", "boolean": "bool", "bool": "bool"}
+
+
+# -- writing ------------------------------------------------------------------------------------------------------
+
+def to_kml(table: Track | Traffic, base: Path | None = None, max_gap_s: float = DEFAULT_MAX_GAP_S) -> str:
+    """KML text of `table` (see the module doc); sources named relative to `base` (tracks.paths.public_name).
+
+    The text of every cell is made once for the whole table (vectorised); aircraft and leg folders then join
+    slices of it, so a Traffic table of thousands of aircraft writes in seconds."""
+    d = table.data
+    n = len(d)
+    fields = "".join(f'<gx:SimpleArrayField name="{c}" type="{_KML_TYPES.get(str(schema.column(c).dtype), "string")}"/>'
+                     for c in ARRAY_COLUMNS)
+    sources = "; ".join(f"{public_name(s.path, base)} sha256 {s.sha256}" for s in table.sources)
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'
+             f"<Document><name>tracks export</name><description>{_x(sources)}</description>\n"
+             '<Style id="track"><LineStyle><color>ff0000ff</color><width>3</width></LineStyle></Style>\n'
+             '<Style id="gap"><LineStyle><color>80808080</color><width>1</width></LineStyle></Style>\n'
+             f'<Schema id="{SCHEMA_ID}" name="{SCHEMA_ID}">{fields}</Schema>\n']
+    if n:
+        cells = _Cells(d)
+        ic = d["icao24"].to_numpy(dtype=object)
+        bounds = np.r_[0, np.flatnonzero(ic[1:] != ic[:-1]) + 1, n]  # Track: one aircraft; Traffic: sorted by it
+        with_legs = len(bounds) - 1 <= LEGS_MAX_AIRCRAFT
+        for a, b in itertools.pairwise(bounds.tolist()):
+            parts.append(_aircraft(d, int(a), int(b), cells, with_legs and b - a > 1, table.sources, max_gap_s))
+    parts.append("</Document></kml>\n")
+    return "".join(parts)
+
+
+def _x(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=False)
+
+
+class _Cells:
+    """The KML text of every sample: <when>, <gx:coord> and one <gx:value> per array column."""
+
+    def __init__(self, d: pd.DataFrame) -> None:
+        self.when = np.array([f"<when>{w}</when>" for w in _iso_ns(d["time"])], dtype=object)
+        alt = d["alt_geom_ft"].to_numpy(float)
+        alt = np.where(np.isnan(alt), d["alt_baro_ft"].to_numpy(float), alt)
+        alt_m = np.nan_to_num(alt, nan=0.0) * FT_TO_M
+        self.coord = np.array([f"<gx:coord>{x!r} {y!r} {z:.1f}</gx:coord>" for x, y, z in
+                               zip(d["lon"].to_numpy(float).tolist(), d["lat"].to_numpy(float).tolist(),
+                                   alt_m.tolist(), strict=True)], dtype=object)
+        self.values = {c: np.array([f"<gx:value>{v}</gx:value>" for v in _values(d[c])], dtype=object)
+                       for c in ARRAY_COLUMNS}
+
+
+def _aircraft(d: pd.DataFrame, a: int, b: int, cells: _Cells, with_legs: bool, sources: tuple, max_gap_s: float
+              ) -> str:
+    from tracks.track import Track, _mode
+
+    g = d.iloc[a:b]
+    n = b - a
+    icao, callsign, registration = str(g["icao24"].iloc[0]), _mode(g["callsign"]), _mode(g["registration"])
+    name = " ".join(x for x in (icao, callsign, registration) if x)
+    label = np.full(n, -1, dtype=np.int64)  # leg number per sample, -1 outside any leg
+    titles: list[str] = []
+    if with_legs:
+        for k, leg in enumerate(Track(g.reset_index(drop=True), sources).legs(max_gap_s=max_gap_s)):
+            label[leg.start_index:leg.end_index + 1] = k
+            titles.append(f"{leg.leg_id}: {leg.takeoff.sentence} / {leg.landing.sentence}")
+    gaps = gap_mask(g, max_gap_s) if n > 1 else np.zeros(0, dtype=bool)
+    # folders: runs of the same leg label; placemarks: their runs between gaps
+    new_folder = np.r_[True, label[1:] != label[:-1]]
+    new_piece = new_folder | np.r_[False, gaps]
+    folder_starts = np.flatnonzero(new_folder)
+    out = [f"<Folder><name>{_x(name)}</name><ExtendedData>"
+           + "".join(f'<Data name="{k}"><value>{_x(v)}</value></Data>'
+                     for k, v in (("icao24", icao), ("callsign", callsign), ("registration", registration)))
+           + "</ExtendedData>\n"]
+    for f, fa in enumerate(folder_starts):
+        fb = folder_starts[f + 1] if f + 1 < len(folder_starts) else n
+        k = label[fa]
+        title = titles[k] if k >= 0 else ("track" if not with_legs else "outside any leg (on the ground or between flights)")
+        out.append(f"<Folder><name>{_x(title)}</name>\n")
+        starts = (np.flatnonzero(new_piece[fa:fb]) + fa).tolist()
+        for p, s in enumerate(starts):
+            e = starts[p + 1] if p + 1 < len(starts) else fb
+            out.append(_placemark(cells, a + s, a + e, f"part {p + 1}" if len(starts) > 1 else "observed"))
+        out.append("</Folder>\n")
+    gi = np.flatnonzero(gaps)
+    if len(gi):
+        from tracks.render.fmt import duration
+
+        lon, lat = g["lon"].to_numpy(float), g["lat"].to_numpy(float)
+        dt = np.diff(g["time"].to_numpy(dtype="datetime64[ns]").astype("int64")) / 1e9
+        out.append("<Folder><name>Coverage gaps (no data: the path is unknown)</name>\n")
+        for i in gi:
+            out.append(f"<Placemark><name>no data for {_x(duration(dt[i]))}</name><styleUrl>#gap</styleUrl>"
+                       f"<LineString><tessellate>1</tessellate><coordinates>{lon[i]!r},{lat[i]!r} "
+                       f"{lon[i + 1]!r},{lat[i + 1]!r}</coordinates></LineString></Placemark>\n")
+        out.append("</Folder>\n")
+    out.append("</Folder>\n")
+    return "".join(out)
+
+
+def _placemark(cells: _Cells, a: int, b: int, name: str) -> str:
+    arrays = "".join(f'<gx:SimpleArrayData name="{c}">{"".join(cells.values[c][a:b])}</gx:SimpleArrayData>'
+                     for c in ARRAY_COLUMNS)
+    return (f"<Placemark><name>{_x(name)}</name><styleUrl>#track</styleUrl><gx:Track>"
+            f"<altitudeMode>absolute</altitudeMode>{''.join(cells.when[a:b])}{''.join(cells.coord[a:b])}"
+            f'<ExtendedData><SchemaData schemaUrl="#{SCHEMA_ID}">{arrays}</SchemaData></ExtendedData>'
+            "</gx:Track></Placemark>\n")
+
+
+def _iso_ns(times: pd.Series) -> list[str]:
+    """ISO 8601 UTC to the nanosecond, trailing zero groups dropped: '2025-11-29T01:10:00Z', '...:05.250Z'."""
+    ns = times.to_numpy(dtype="datetime64[ns]")
+    text = np.datetime_as_string(ns, unit="ns")
+    out = []
+    for s in text.tolist():
+        head, _, frac = s.partition(".")
+        frac = frac.rstrip("0")
+        frac = frac + "0" * (-len(frac) % 3)
+        out.append(f"{head}.{frac}Z" if frac else f"{head}Z")
+    return out
+
+
+def _values(col: pd.Series) -> list[str]:
+    """Cells as text: '' for missing, shortest round-trip decimals for floats, 1/0 for booleans."""
+    if col.dtype == "float64":
+        return ["" if np.isnan(v) else repr(v) for v in col.to_numpy().tolist()]
+    if str(col.dtype) in ("bool", "boolean"):
+        return ["" if v is pd.NA or v is None else ("1" if v else "0") for v in col.astype(object).tolist()]
+    return ["" if v is None or v is pd.NA else _x(v) for v in col.astype(object).where(col.notna(), None).tolist()]
+
+
+# -- reading ------------------------------------------------------------------------------------------------------
+
+def sniff(raw: RawFile) -> bool:
+    return X.root_name(raw) == "kml" and f'<Schema id="{SCHEMA_ID}"'.encode() in raw.data[:65536]
+
+
+def read(raw: RawFile) -> Parsed:
+    """Our own KML: every gx:Track of every aircraft folder, with the per-sample ExtendedData columns."""
+    root = X.parse(raw, "KML")
+    frames = []
+    for folder in X.descendants(root, "Folder"):
+        ext = X.child(folder, "ExtendedData")
+        data = {d.get("name"): X.path_text(d, "value") for d in X.children(ext, "Data")} if ext is not None else {}
+        if "icao24" not in data:  # leg folders and the gaps folder: their tracks belong to the aircraft folder
+            continue
+        for track in X.descendants(folder, "Track"):
+            frames.append(_track_frame(track, data, raw.path, len(frames) + 1))
+    if not frames:  # an export of a table without positions
+        return Parsed(pd.DataFrame({"time": pd.Series([], dtype=schema.TIME_DTYPE), "lat": [], "lon": [],
+                                    "record": pd.Series([], dtype="int64")}), records_read=0)
+    frame = pd.concat(frames, ignore_index=True)
+    n = len(frame)
+    when = frame.pop("when")
+    time = pd.to_datetime(when, utc=True, format="ISO8601", errors="coerce")  # to the nanosecond, as written
+    bad = time.isna().to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise TrackFormatError(raw.path, f"unreadable <when> {when.iloc[first]!r}", where=f"sample {first}",
+                               expected="ISO 8601 UTC times ending in Z")
+    frame.insert(0, "time", time.astype(schema.TIME_DTYPE))
+    frame["record"] = np.arange(n, dtype="int64")
+    return Parsed(frame, records_read=n)
+
+
+def _track_frame(track: object, data: dict[str, str | None], path: str, number: int) -> pd.DataFrame:
+    whens = [X.text_of(w) for w in X.children(track, "when")]
+    coords = [X.text_of(c) for c in X.children(track, "coord")]
+    if len(whens) != len(coords):
+        raise TrackFormatError(path, f"{len(whens)} <when> but {len(coords)} <gx:coord>", where=f"gx:Track {number}",
+                               expected="one <when> per <gx:coord>")
+    xyz = np.array([(c or "nan nan nan").split()[:2] for c in coords], dtype=float).reshape(-1, 2)
+    out: dict[str, object] = {"when": pd.Series(whens, dtype="string"), "lon": xyz[:, 0], "lat": xyz[:, 1],
+                              "icao24": data.get("icao24") or schema.UNKNOWN_ICAO24}
+    for arr in X.descendants(track, "SimpleArrayData"):
+        name = arr.get("name")
+        if name not in ARRAY_COLUMNS:
+            continue
+        values = [X.text_of(v) for v in X.children(arr, "value")]
+        if len(values) != len(whens):
+            raise TrackFormatError(path, f"array {name!r} has {len(values)} values for {len(whens)} samples",
+                                   where=f"gx:Track {number}", expected="one value per sample")
+        out[name] = _column(name, values)
+    return pd.DataFrame(out)
+
+
+def _column(name: str, values: list[str | None]) -> pd.Series:
+    dtype = schema.column(name).dtype
+    if str(dtype) == "float64":
+        return pd.Series([float(v) if v else np.nan for v in values], dtype="float64")
+    if str(dtype) in ("bool", "boolean"):
+        return pd.Series([None if not v else v == "1" for v in values], dtype="boolean")
+    return pd.Series([v if v else None for v in values], dtype="string")
+
+
+FORMATS = [
+    Format("tracks-kml", "KML written by `tracks export` (folders per aircraft and leg, every column per sample)",
+           sniff, read, priority=20),
+]
