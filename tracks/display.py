@@ -6,7 +6,7 @@ that land on the same half pixel are one vertex; the profile is a min/max envelo
 million samples draw as a few thousand vertices. Coverage gaps are never drawn as if observed: the route
 shows them as dashed straight lines, the profile as shaded bands. Every text from data (callsigns,
 registrations, operators, quotes, file names) is HTML-escaped. The words come from the shared sources: the
-leg events' sentences (observed vs "last seen near"), `tracks.render.fmt` for durations and times.
+leg events' sentences (observed vs "last seen near"), `tracks.wording` (the one formatter) for durations and times.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from tracks import wording as fmt
 from tracks.aircraft import flag_labels, identify
-from tracks.render import fmt
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
 
 if TYPE_CHECKING:

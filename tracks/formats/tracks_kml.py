@@ -131,7 +131,7 @@ def _aircraft(d: pd.DataFrame, a: int, b: int, cells: _Cells, with_legs: bool, s
         out.append("</Folder>\n")
     gi = np.flatnonzero(gaps)
     if len(gi):
-        from tracks.render.fmt import duration
+        from tracks.wording import duration
 
         lon, lat = g["lon"].to_numpy(float), g["lat"].to_numpy(float)
         dt = np.diff(g["time"].to_numpy(dtype="datetime64[ns]").astype("int64")) / 1e9
