@@ -70,7 +70,10 @@ def test_export_round_trips(tmp_path: Path, to: str) -> None:
     if to == "kml":
         text = out.read_text()
         assert text.count("<when>") == len(original) and "2025-11-29T00:01:05.500Z" in text
-        assert "<gx:coord>-66.9000000 10.7000000 502.9</gx:coord>" in text  # 1650 ft geometric -> m
+        assert "<gx:coord>-66.9 10.7 502.9</gx:coord>" in text  # 1650 ft geometric -> m
+        back = tracks.load(out).data  # our KML reads back: every column but where each row came from
+        cols = [c for c in original.columns if c not in ("file", "record")]
+        pd.testing.assert_frame_equal(back[cols], original[cols])
         return
     if to == "geojson":
         doc = json.loads(out.read_text())

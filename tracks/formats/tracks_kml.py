@@ -94,15 +94,27 @@ class _Cells:
                                    alt_m.tolist(), strict=True)], dtype=object)
         self.values = {c: np.array([f"<gx:value>{v}</gx:value>" for v in _values(d[c])], dtype=object)
                        for c in ARRAY_COLUMNS}
+        self.callsign, self.registration = _modes(d, "callsign"), _modes(d, "registration")
+
+
+def _modes(d: pd.DataFrame, column: str) -> dict[str, str]:
+    """The most frequent non-empty value of `column` per aircraft, in one pass over the table."""
+    pairs = d[["icao24", column]].dropna()
+    pairs = pairs[pairs[column] != ""]
+    if not len(pairs):
+        return {}
+    top = pairs.value_counts(sort=True).reset_index().drop_duplicates("icao24", keep="first")
+    return dict(zip(top["icao24"].astype(str), top[column].astype(str), strict=True))
 
 
 def _aircraft(d: pd.DataFrame, a: int, b: int, cells: _Cells, with_legs: bool, sources: tuple, max_gap_s: float
               ) -> str:
-    from tracks.track import Track, _mode
+    from tracks.track import Track
 
     g = d.iloc[a:b]
     n = b - a
-    icao, callsign, registration = str(g["icao24"].iloc[0]), _mode(g["callsign"]), _mode(g["registration"])
+    icao = str(g["icao24"].iloc[0])
+    callsign, registration = cells.callsign.get(icao, ""), cells.registration.get(icao, "")
     name = " ".join(x for x in (icao, callsign, registration) if x)
     label = np.full(n, -1, dtype=np.int64)  # leg number per sample, -1 outside any leg
     titles: list[str] = []
@@ -183,61 +195,62 @@ def sniff(raw: RawFile) -> bool:
 
 
 def read(raw: RawFile) -> Parsed:
-    """Our own KML: every gx:Track of every aircraft folder, with the per-sample ExtendedData columns."""
+    """Our own KML: every gx:Track of every aircraft folder, with the per-sample ExtendedData columns. Values
+    are gathered into plain lists over the whole file and typed once at the end."""
     root = X.parse(raw, "KML")
-    frames = []
+    whens: list[str | None] = []
+    coords: list[str | None] = []
+    icao: list[str] = []
+    columns: dict[str, list[str | None]] = {c: [] for c in ARRAY_COLUMNS}
+    number = 0
     for folder in X.descendants(root, "Folder"):
         ext = X.child(folder, "ExtendedData")
         data = {d.get("name"): X.path_text(d, "value") for d in X.children(ext, "Data")} if ext is not None else {}
         if "icao24" not in data:  # leg folders and the gaps folder: their tracks belong to the aircraft folder
             continue
         for track in X.descendants(folder, "Track"):
-            frames.append(_track_frame(track, data, raw.path, len(frames) + 1))
-    if not frames:  # an export of a table without positions
-        return Parsed(pd.DataFrame({"time": pd.Series([], dtype=schema.TIME_DTYPE), "lat": [], "lon": [],
-                                    "record": pd.Series([], dtype="int64")}), records_read=0)
-    frame = pd.concat(frames, ignore_index=True)
-    n = len(frame)
-    when = frame.pop("when")
+            number += 1
+            w = [X.text_of(e) for e in X.children(track, "when")]
+            c = [X.text_of(e) for e in X.children(track, "coord")]
+            if len(w) != len(c):
+                raise TrackFormatError(raw.path, f"{len(w)} <when> but {len(c)} <gx:coord>", where=f"gx:Track {number}",
+                                       expected="one <when> per <gx:coord>")
+            arrays = {a.get("name"): [X.text_of(v) for v in X.children(a, "value")]
+                      for a in X.descendants(track, "SimpleArrayData") if a.get("name") in columns}
+            for name, values in arrays.items():
+                if len(values) != len(w):
+                    raise TrackFormatError(raw.path, f"array {name!r} has {len(values)} values for {len(w)} samples",
+                                           where=f"gx:Track {number}", expected="one value per sample")
+            for name, values in columns.items():
+                values.extend(arrays.get(name) or [None] * len(w))
+            whens += w
+            coords += c
+            icao += [data.get("icao24") or schema.UNKNOWN_ICAO24] * len(w)
+    n = len(whens)
+    when = pd.Series(whens, dtype="string")
     time = pd.to_datetime(when, utc=True, format="ISO8601", errors="coerce")  # to the nanosecond, as written
     bad = time.isna().to_numpy()
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise TrackFormatError(raw.path, f"unreadable <when> {when.iloc[first]!r}", where=f"sample {first}",
                                expected="ISO 8601 UTC times ending in Z")
-    frame.insert(0, "time", time.astype(schema.TIME_DTYPE))
-    frame["record"] = np.arange(n, dtype="int64")
+    xy = pd.Series(coords, dtype="string").str.split(" ", n=2, expand=True) if n else pd.DataFrame({0: [], 1: []})
+    frame = pd.DataFrame({"time": time.astype(schema.TIME_DTYPE), "icao24": pd.Series(icao, dtype="string"),
+                          "lon": pd.to_numeric(xy[0], errors="coerce").astype(float),
+                          "lat": pd.to_numeric(xy[1], errors="coerce").astype(float),
+                          **{name: _column(name, values) for name, values in columns.items()},
+                          "record": np.arange(n, dtype="int64")})
     return Parsed(frame, records_read=n)
-
-
-def _track_frame(track: object, data: dict[str, str | None], path: str, number: int) -> pd.DataFrame:
-    whens = [X.text_of(w) for w in X.children(track, "when")]
-    coords = [X.text_of(c) for c in X.children(track, "coord")]
-    if len(whens) != len(coords):
-        raise TrackFormatError(path, f"{len(whens)} <when> but {len(coords)} <gx:coord>", where=f"gx:Track {number}",
-                               expected="one <when> per <gx:coord>")
-    xyz = np.array([(c or "nan nan nan").split()[:2] for c in coords], dtype=float).reshape(-1, 2)
-    out: dict[str, object] = {"when": pd.Series(whens, dtype="string"), "lon": xyz[:, 0], "lat": xyz[:, 1],
-                              "icao24": data.get("icao24") or schema.UNKNOWN_ICAO24}
-    for arr in X.descendants(track, "SimpleArrayData"):
-        name = arr.get("name")
-        if name not in ARRAY_COLUMNS:
-            continue
-        values = [X.text_of(v) for v in X.children(arr, "value")]
-        if len(values) != len(whens):
-            raise TrackFormatError(path, f"array {name!r} has {len(values)} values for {len(whens)} samples",
-                                   where=f"gx:Track {number}", expected="one value per sample")
-        out[name] = _column(name, values)
-    return pd.DataFrame(out)
 
 
 def _column(name: str, values: list[str | None]) -> pd.Series:
     dtype = schema.column(name).dtype
+    text = pd.Series(values, dtype="string")
     if str(dtype) == "float64":
-        return pd.Series([float(v) if v else np.nan for v in values], dtype="float64")
+        return pd.to_numeric(text, errors="coerce").astype("float64")
     if str(dtype) in ("bool", "boolean"):
-        return pd.Series([None if not v else v == "1" for v in values], dtype="boolean")
-    return pd.Series([v if v else None for v in values], dtype="string")
+        return text.map({"1": True, "0": False}, na_action="ignore").astype("boolean")
+    return text
 
 
 FORMATS = [
