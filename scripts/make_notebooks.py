@@ -1,26 +1,47 @@
-"""Write the walkthrough notebooks in notebooks/ (without outputs). Run after changing a cell here:
+"""Write, run and check the walkthrough notebooks in notebooks/ (their cells are defined here).
 
-    python scripts/make_notebooks.py
+    python scripts/make_notebooks.py              # write the cells only (no outputs): quick, while editing
+    python scripts/make_notebooks.py --execute    # write, run top to bottom, keep the outputs: commit these
+    python scripts/make_notebooks.py --execute 5  # only the notebooks whose file name starts with "5"
 
-The notebooks run top to bottom offline; tests/test_notebooks.py executes them.
+The notebooks are committed WITH their outputs, so that a repository viewer shows the tables, plots and static
+maps. Cells made with `code(..., verdict=True)` (metadata tag "verdict") print what the notebook concludes:
+verdicts, crossing and landing times, what a gap allows and rules out. tests/test_notebooks.py runs every
+notebook and fails when the text such a cell prints differs from the committed output: when a change to
+`tracks` changes a conclusion, the test shows the difference, and if the change is right one command
+(`--execute` above) refreshes the committed outputs. Other outputs (maps, HTML displays, plots) may differ
+from run to run and are not compared.
+
+To add a notebook: define its cells (a list of `md(...)` / `code(...)`) and add it to NOTEBOOK_CELLS.
+They run with notebooks/ as the working directory; ../shared/corpus is read at run time, never copied.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+VERDICT_TAG = "verdict"
+#: Seconds one cell may take when the notebooks are run.
+CELL_TIMEOUT_S = 600
 
 
 def md(text: str) -> nbformat.NotebookNode:
     return new_markdown_cell(text.strip())
 
 
-def code(text: str) -> nbformat.NotebookNode:
-    return new_code_cell(text.strip())
+def code(text: str, *, verdict: bool = False) -> nbformat.NotebookNode:
+    """A code cell; `verdict=True` marks its printed text as a conclusion that tests/test_notebooks.py checks."""
+    cell = new_code_cell(text.strip())
+    if verdict:
+        cell.metadata["tags"] = [VERDICT_TAG]
+    return cell
 
 
 CASE_STUDY = [
@@ -42,8 +63,14 @@ from tracks.paths import data_dir
 
 case_dir = data_dir() / "cases" / "venezuela-2025-11"
 track = tracks.load(case_dir / "trace_full_0d8373.illustrative.json")
-track
+track   # identity, span, gaps, legs, route and altitude profile (gaps dashed / shaded: no data there)
 """),
+    md("Who the aircraft is: the State whose ICAO address block holds `0d8373`, and what the aircraft database "
+       "says (`tracks.aircraft.use(\"basic-ac-db.json.gz\")` adds yours; here the bundled table answers)."),
+    code("""
+print(track.identity.sentence())
+print("flags:", ", ".join(track.identity.flags) or "none", "| emergency squawks:", len(track.emergencies()))
+""", verdict=True),
     md("Every track carries its sources: the file, the SHA-256 of its bytes, the format, and what was kept or rejected."),
     code("""
 src = track.sources[0]
@@ -67,6 +94,25 @@ gaps.frame[["gap_id", "start_time", "end_time", "duration_s", "distance_km", "re
 legs = t.legs()
 for leg in legs:
     print(leg.takeoff.sentence, "|", leg.landing.sentence)
+""", verdict=True),
+    md("The same as GeoDataFrames (GeoPandas), e.g. to join with your own layers: points, segments, legs, and the "
+       "gaps with their reachability ellipse in the `reach` column. A static picture for any viewer:"),
+    code("""
+import geopandas as gpd
+import matplotlib.pyplot as plt
+
+def outline(code):
+    return gpd.GeoSeries([tracks.region(code).geometry], crs="EPSG:4326")
+
+ax = outline("VE").plot(color="#eef2e6", edgecolor="#888", figsize=(7, 6))
+outline("BR-RR").plot(ax=ax, color="#fde9d9", edgecolor="#c66")
+gaps_gdf = t.to_geodataframe("gaps")
+gaps_gdf.set_geometry("reach").plot(ax=ax, color="#7fd7ff", alpha=0.4)
+t.to_geodataframe("legs").plot(ax=ax, color="#0550ae", linewidth=1.5)
+gaps_gdf.plot(ax=ax, color="#555", linestyle="--")
+ax.set_xlim(-68.5, -59.5); ax.set_ylim(3.0, 11.5)
+ax.set_title("YV2984 (illustrative track): legs, coverage gap (dashed) and where it could have been (blue)")
+plt.show()
 """),
     md("## Borders: how close did it get to Roraima, and did it cross into Brazil?"),
     code("""
@@ -77,13 +123,23 @@ approach = fence.closest_approach(t, border)
 print(f"closest approach {approach.distance_km:.1f} km at {approach.time:%H:%M:%SZ}")
 print("crossings into Brazil:", len(fence.crossings(t, "BR")))
 print("border data tolerance:", border.tolerance_km, "km")
-"""),
+print("pieces inside Venezuela:", len(t.clip("VE")), "| samples inside Roraima:", len(t.clip("BR-RR").track))
+""", verdict=True),
     md("## The article's claims\nThe case file writes each claim as a test; the engine gives the verdicts."),
     code("""
 result = tracks.check(case_dir / "case.yaml")
 for v in result.verdicts:  # the sentences in full: they are what a reporter quotes
     print(f"{v.claim_id} [{v.label}]")
     print(f"  {v.sentence}")
+""", verdict=True),
+    code("""
+result   # the check result: verdicts, the aircraft, notes on the data
+"""),
+    md("Each claim's evidence (cited samples, computed points, the closest-approach line, the gaps it looked at) "
+       "as a GeoDataFrame:"),
+    code("""
+evidence = result.to_geodataframe()
+evidence[["claim_id", "status", "kind", "label", "time"]].head(12)
 """),
     md("""
 ## From the article to the case file: `tracks draft`
@@ -123,10 +179,10 @@ from_article = tracks.check(work / "case.yaml")
 for v in from_article.verdicts:  # the sentences in full
     print(f"{v.claim_id} [{v.label}]")
     print(f"  {v.sentence}")
-"""),
+""", verdict=True),
     md("## The map\nSelf-contained: it opens offline, years from now. Click a claim to zoom to its evidence."),
     code("""
-m = tracks.render_map(result)
+m = result.explore()   # the same as tracks.render_map(result)
 m
 """),
 ]
@@ -218,8 +274,8 @@ broken.write_text(json.dumps(trace)[:-30])
 try:
     tracks.load(broken)
 except tracks.TrackFormatError as e:
-    print(e)
-"""),
+    print(str(e).replace(str(work), "<work>"))   # the temporary folder differs from run to run
+""", verdict=True),
     md("Impossible values are rejected and counted, never silently kept or dropped:"),
     code("""
 bad = dict(trace, trace=trace["trace"] + [[700.0, 95.0, -65.0, 33000, 450.0, 130.0, 0, 0, None, "adsb_icao"]])
@@ -227,8 +283,8 @@ path = work / "bad.json"
 path.write_text(json.dumps(bad))
 t = tracks.load(path)
 print(t.sources[0].records_read, "read,", t.sources[0].records_kept, "kept")
-t.rejected
-"""),
+print(t.rejected[["record", "reason"]].to_string(index=False))
+""", verdict=True),
 ]
 
 
@@ -288,8 +344,8 @@ verdict = traffic_count(
     at_most_ratio=0.5,
 )
 print(verdict.label, "-", verdict.sentence)
-{k: verdict.measured[k] for k in ("ratio",)}
-"""),
+print("ratio:", verdict.measured["ratio"])
+""", verdict=True),
 ]
 
 
@@ -360,7 +416,7 @@ after = days[days["day"] >= pd.Timestamp(closure)]["aircraft_inside"].mean()
 print(f"mean aircraft inside per day: {before:.1f} before, {after:.1f} from the closure on ({after / before:.2f})")
 low = days.loc[days["aircraft_near"] < 0.5 * days["aircraft_near"].median(), "day"].dt.date.tolist()
 print("days with collapsed coverage (read them as missing, not as empty):", low)
-"""),
+""", verdict=True),
     md("## Who still flew in after the closure?"),
     code("""
 late = rt.aircraft[(rt.aircraft["day"] >= "2025-11-29") & rt.aircraft["observed"]]
@@ -371,7 +427,7 @@ late[["day", "icao24", "callsign", "registration", "first_inside", "last_inside"
 mil = region_traffic(work / "history", "VE", db_flags=1, start="2025-11-29")
 print("military aircraft inside Venezuela after the closure:", int(mil.days["aircraft_inside"].sum()),
       "| military aircraft in the data those days:", int(mil.days["selected_in_day"].sum()))
-"""),
+""", verdict=True),
     md("## One of them, checked with `tracks check`\nThe selected aircraft's track is extracted to a file that `tracks check` and `tracks map` read; the case also tests the closure claim on the whole dataset."),
     code("""
 pick = late.iloc[0]
@@ -402,7 +458,7 @@ for v in result.verdicts:
     print(f"  {v.sentence}")
     for n in v.notes:
         print(f"   - {n}")
-"""),
+""", verdict=True),
     md("""
 The counts fall sharply but not to zero: domestic flights and a few foreign ones continued, so "closed in its
 entirety" is contradicted by what was *seen* — while the notes say how much of the drop coverage can explain.
@@ -410,17 +466,202 @@ entirety" is contradicted by what was *seen* — while the notes say how much of
 ]
 
 
-def main() -> None:
+REAL_EXPORTS = [
+    md("""
+# 5. Real exports: what they show, and what their gaps allow
+
+Four real files from `../shared/corpus` (FlightAware, Flightradar24, a readsb aggregator), read **at run time**
+from that folder: they are other people's data (see its `PROVENANCE.md`), so this repository holds only what
+`tracks` derives from them, never the files. Every number below comes from `tracks` on the file as published.
+
+1. FlightAware KML, DLH1534 Zurich → Frankfurt: where and when it crossed from Switzerland into Germany.
+2. Flightradar24, JL516 (Sapporo → Haneda, 2 Jan 2024) and SPAR19 (Kuala Lumpur → Taipei, 2 Aug 2022):
+   what the samples say about take-off and landing, as intervals.
+3. readsb trace of ac671b (N899DN) over 22 hours with an 8.4-hour gap: what the gap allows and rules out.
+"""),
+    code("""
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import tracks
+from tracks.geo import fence
+from tracks.wording import when
+
+CORPUS = Path.cwd().parent.parent / "shared" / "corpus"   # notebooks/ -> the repository -> ../shared/corpus
+assert CORPUS.is_dir(), f"this notebook reads the shared corpus at {CORPUS}"
+
+def outline(code):
+    return gpd.GeoSeries([tracks.region(code).geometry], crs="EPSG:4326")
+"""),
+    md("## 1. DLH1534, Zurich → Frankfurt (FlightAware KML)\n"
+       "FlightAware's KML has no ICAO address (the identity says so) and one sample every 20–30 s."),
+    code("""
+dlh = tracks.load(CORPUS / "flightaware-kml" / "FlightAware_DLH1534_LSZH_EDDF_20210817.kml")
+dlh
+"""),
+    md("The border crossing is found on the segment between two samples, with an interpolated time (constant "
+       "ground speed along the segment); the two samples around it are the evidence."),
+    code("""
+exit_ch = fence.crossings(dlh, "CH").iloc[0]
+entry_de = fence.crossings(dlh, "DE").iloc[0]
+before, after = dlh.data.iloc[int(exit_ch["before_index"])], dlh.data.iloc[int(exit_ch["after_index"])]
+print(f"left Switzerland:  {exit_ch['time']:%H:%M:%S}Z at {exit_ch['lat']:.4f}, {exit_ch['lon']:.4f}")
+print(f"entered Germany:   {entry_de['time']:%H:%M:%S}Z at {entry_de['lat']:.4f}, {entry_de['lon']:.4f}")
+print(f"between samples at {before['time']:%H:%M:%S}Z and {after['time']:%H:%M:%S}Z "
+      f"({exit_ch['dt_s']:.0f} s apart, {before['alt_baro_ft']:,.0f} -> {after['alt_baro_ft']:,.0f} ft), in a gap: {bool(exit_ch['in_gap'])}")
+print("border data tolerance:", tracks.region("CH").tolerance_km, "km")
+for leg in dlh.legs():
+    print(leg.sentence())
+""", verdict=True),
+    code("""
+ax = outline("CH").plot(color="#fde9d9", edgecolor="#c66", figsize=(6, 6), aspect="auto")
+outline("DE").plot(ax=ax, color="#eef2e6", edgecolor="#888")
+dlh.to_geodataframe("legs").plot(ax=ax, color="#0550ae")
+ax.plot([exit_ch["lon"]], [exit_ch["lat"]], "D", color="#6a1b9a", markersize=9, label="crossing")
+ax.set_xlim(7.0, 10.5); ax.set_ylim(47.2, 50.3); ax.legend(loc="lower right")
+ax.set_title("DLH1534: Switzerland (pink) to Germany (green)")
+plt.show()
+"""),
+    md("## 2. Take-offs and landings as intervals (Flightradar24)\n"
+       "A landing is *observed* only with samples on both sides of the touchdown and no gap between them; otherwise "
+       "the sentence says what was last seen. The interval is from the last airborne sample to the first on the "
+       "ground."),
+    code("""
+jl516 = tracks.load(CORPUS / "fr24-playback-json" / "3376ab31.json")
+spar19 = tracks.load(CORPUS / "fr24-playback-json" / "2ce4f83f.json")
+for t in (jl516, spar19):
+    print(f"{t.callsign} ({t.identity.sentence()})")
+    for leg in t.legs():
+        for e in (leg.takeoff, leg.landing):
+            print(f"  {e.kind}: {e.sentence}")
+            print(f"    observed: {e.observed}; last sample before: {when(e.last_sample_time, seconds=True)}; "
+                  f"event time: {when(e.time, seconds=True)}")
+""", verdict=True),
+    code("""
+spar19   # 871 samples; Flightradar24 gives no position source, so every sample is "unknown"
+"""),
+    md("## 3. ac671b: a day with an 8.4-hour gap (readsb)\n"
+       "N899DN flew four legs; between 06:23Z and 14:47Z on 5 Feb 2025 nobody saw it. What can we say about that "
+       "time? Only what the speed bound allows: it was somewhere within its *reachability ellipse*."),
+    code("""
+ac = tracks.load(CORPUS / "readsb-trace" / "trace_full_ac671b.json")
+print(ac.identity.sentence())
+ac
+""", verdict=True),
+    code("""
+from tracks.geo.reach import reaches_geometry
+
+gaps = ac.gaps()
+g = gaps.frame.loc[gaps.frame["duration_s"].idxmax()]
+print(f"{g['gap_id']}: {when(g['start_time'])} -> {when(g['end_time'])}, {g['duration_s'] / 3600:.1f} h without data")
+print(f"  last seen {g['start_lat']:.3f}, {g['start_lon']:.3f} at {g['start_alt_ft']:,.0f} ft; "
+      f"seen again {g['end_lat']:.3f}, {g['end_lon']:.3f} at {g['end_alt_ft']:,.0f} ft, {g['distance_km']:.0f} km away")
+print(f"  speed bound {g['max_speed_kt']:.0f} kt: the aircraft was within d(A,P) + d(P,B) <= {g['reach_km']:,.0f} km")
+for leg in ac.legs():
+    if g["gap_id"] in (leg.landing.gap_id, leg.takeoff.gap_id):
+        print(f"  {leg.leg_id}: {leg.takeoff.sentence} / {leg.landing.sentence}")
+codes = ["US", "CA", "MX", "CU", "GT", "CO", "GB", "FR", "JP", "BR"]
+reach = {c: bool(reaches_geometry([g["start_lat"]], [g["start_lon"]], [g["end_lat"]], [g["end_lon"]],
+                                  [g["reach_km"]], tracks.region(c).geometry)[0]) for c in codes}
+print("could have been over:", ", ".join(tracks.region(c).name for c in codes if reach[c]))
+print("ruled out:           ", ", ".join(tracks.region(c).name for c in codes if not reach[c]))
+""", verdict=True),
+    md("So the gap allows a landing (the legs say where the track was last and first seen, and flag that a landing "
+       "may hide in the gap) and a flight anywhere in North America; it rules out Europe, Japan or Brazil. A claim "
+       "about where N899DN was during those 8.4 hours is **not verifiable** from this file unless the place is out "
+       "of reach."),
+    code("""
+gaps_gdf = ac.to_geodataframe("gaps")
+big = gaps_gdf[gaps_gdf["gap_id"] == g["gap_id"]]
+ax = gpd.GeoSeries([tracks.region(c).geometry for c in ("US", "CA", "MX")], crs="EPSG:4326").plot(
+    color="#eef2e6", edgecolor="#999", figsize=(8, 5))
+big.set_geometry("reach").plot(ax=ax, color="#7fd7ff", alpha=0.5)
+ac.to_geodataframe("legs").plot(ax=ax, color="#0550ae", linewidth=1)
+big.plot(ax=ax, color="#333", linestyle="--")
+ax.set_xlim(-170, -50); ax.set_ylim(10, 75)
+ax.set_title(f"ac671b: legs (blue) and where it could have been during {g['gap_id']} (light blue)")
+plt.show()
+"""),
+    code("""
+ac.explore()   # the interactive, self-contained map (gaps dashed, take-offs and landings marked)
+"""),
+]
+
+
+#: Every notebook, in order: file name -> cells. Add new notebooks here.
+NOTEBOOK_CELLS: dict[str, list[nbformat.NotebookNode]] = {
+    "1-case-study.ipynb": CASE_STUDY,
+    "2-bring-your-own-export.ipynb": FORMATS,
+    "3-airspace-traffic.ipynb": TRAFFIC,
+    "4-was-the-airspace-closed.ipynb": AIRSPACE,
+    "5-real-exports.ipynb": REAL_EXPORTS,
+}
+
+
+def build(name: str, cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    """The notebook `name` from its cells, with stable cell ids (regenerating gives the same file)."""
+    nb = new_notebook(cells=[nbformat.from_dict(c) for c in cells])
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{name.split('-', 1)[0]}-{i:02d}"
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run `nb` top to bottom in a fresh kernel with notebooks/ as the working directory (in place)."""
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    return nb
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def verdict_outputs(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """The text each verdict cell printed (stdout and plain-text results), by cell id; memory addresses and
+    trailing spaces removed. Errors are included, so a cell that fails never matches."""
+    out = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or VERDICT_TAG not in cell.metadata.get("tags", []):
+            continue
+        parts = []
+        for o in cell.get("outputs", []):
+            if o.output_type == "stream":
+                parts.append(o.text)
+            elif o.output_type in ("execute_result", "display_data"):
+                parts.append(o.get("data", {}).get("text/plain", ""))
+            elif o.output_type == "error":
+                parts.append(f"ERROR {o.ename}: {o.evalue}")
+        text = _ADDRESS.sub("", "".join(parts))
+        out[cell.id] = "\n".join(line.rstrip() for line in text.strip().splitlines())
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--execute", action="store_true", help="run the notebooks and keep their outputs")
+    parser.add_argument("only", nargs="*", help="file name prefixes of the notebooks to write (default: all)")
+    args = parser.parse_args(argv)
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name, cells in (("1-case-study.ipynb", CASE_STUDY), ("2-bring-your-own-export.ipynb", FORMATS),
-                        ("3-airspace-traffic.ipynb", TRAFFIC), ("4-was-the-airspace-closed.ipynb", AIRSPACE)):
-        nb = new_notebook(cells=cells)
-        for i, cell in enumerate(nb.cells):
-            cell.id = f"{name[:1]}-{i:02d}"  # stable ids: regenerating gives the same file
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for name, cells in NOTEBOOK_CELLS.items():
+        if args.only and not any(name.startswith(p) for p in args.only):
+            continue
+        nb = build(name, cells)
+        if args.execute:
+            print(f"running notebooks/{name} ...", flush=True)
+            execute(nb)
         nbformat.write(nb, NOTEBOOKS / name)
-        print(f"wrote notebooks/{name}")
+        size = (NOTEBOOKS / name).stat().st_size
+        print(f"wrote notebooks/{name} ({size / 1e6:.2f} MB{', with outputs' if args.execute else ''})")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
