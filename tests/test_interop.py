@@ -39,6 +39,24 @@ def test_points_round_trip_keeps_every_column_dtype_source_and_rejection(corpus:
         pd.testing.assert_frame_equal(back.rejected, t.rejected)
 
 
+def test_rejections_survive_the_round_trip_and_two_tables_concatenate(tmp_path: Path) -> None:
+    import json
+
+    bad = {"icao": "0d8373", "timestamp": 1764374400.0,
+           "trace": [[0.0, 10.6, -66.99, 1000, 120.0, 90.0, 0, 0, None, "adsb_icao"],
+                     [10.0, 95.0, -66.9, 1100, 120.0, 90.0, 0, 0, None, "adsb_icao"],
+                     [20.0, 10.62, -66.97, 1200, 120.0, 90.0, 0, 0, None, "adsb_icao"]]}
+    path = tmp_path / "trace_full_0d8373.json"
+    path.write_text(json.dumps(bad))
+    t = tracks.load(path)
+    assert len(t.rejected) == 1
+    g = t.to_geodataframe()
+    back = tracks.load(g)
+    pd.testing.assert_frame_equal(back.rejected, t.rejected)
+    both = pd.concat([g, small().to_geodataframe()], ignore_index=True)  # attrs differ: pandas drops them
+    assert len(tracks.load(both)) == len(t) + 5
+
+
 def test_plain_dataframe_and_geometry_only_tables_load(tmp_path: Path) -> None:
     t = small()
     df = pd.DataFrame(t.data)

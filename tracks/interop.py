@@ -9,14 +9,15 @@
   MultiLineString of the observed runs, broken at gaps (lone samples between gaps as a MultiPoint).
 - `from_frame(frame)`: a DataFrame or GeoDataFrame with the canonical columns (docs/schema.md) back into a
   Track or Traffic; impossible rows are rejected with reasons, as for files. A GeoDataFrame made by
-  `to_geodataframe(kind="points")` carries its sources and rejected rows in `.attrs`, so the round trip
-  gives back the same table, sources and rejections.
+  `to_geodataframe(kind="points")` carries its sources and rejected rows (up to ATTRS_MAX_REJECTED) in
+  `.attrs` as plain lists, so the round trip gives back the same table, sources and rejections.
 
 geopandas is an optional dependency (`pip install "tracks[geo]"`); only the GeoDataFrame functions need it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -62,7 +63,7 @@ def to_geodataframe(table: Track | Traffic, kind: str = "points", max_gap_s: flo
     if kind == "points":
         d = table.data
         out = gpd.GeoDataFrame(d.copy(), geometry=gpd.points_from_xy(d["lon"], d["lat"]), crs=CRS)
-        out.attrs[ATTRS_KEY] = {"sources": [s.to_dict() for s in table.sources], "rejected": table.rejected.copy()}
+        out.attrs[ATTRS_KEY] = _attrs(table)
         return out
     if kind == "segments":
         return _segments(table, gpd, max_gap_s)
@@ -89,6 +90,20 @@ def to_geodataframe(table: Track | Traffic, kind: str = "points", max_gap_s: flo
     if not frames:
         return gpd.GeoDataFrame({"icao24": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
     return pd.concat(frames, ignore_index=True)
+
+
+#: Rejected rows carried in `.attrs` up to this many (pandas deep-copies `.attrs` at every operation).
+ATTRS_MAX_REJECTED = 100_000
+
+
+def _attrs(table: Track | Traffic) -> dict[str, Any]:
+    """Sources and rejected rows as plain lists of dicts: pandas compares and copies `.attrs` on every operation
+    (a DataFrame in there would make `pd.concat` of two such tables fail)."""
+    rej = table.rejected
+    keep = len(rej) <= ATTRS_MAX_REJECTED
+    return {"sources": [s.to_dict() for s in table.sources],
+            "rejected": rej.to_dict("records") if keep else [],
+            "rejected_omitted": 0 if keep else len(rej)}
 
 
 def _segments(table: Track | Traffic, gpd: Any, max_gap_s: float) -> gpd.GeoDataFrame:
@@ -172,7 +187,7 @@ def from_frame(frame: pd.DataFrame, name: str = FRAME_PATH) -> Track | Traffic:
     rejected with reasons (`.rejected`). The input is not modified. TrackFormatError when it cannot be a track.
     """
     from tracks.loader import validate
-    from tracks.track import Source, Track, Traffic, _refuse_naive_times, empty_rejected
+    from tracks.track import REJECTED_COLUMNS, Source, Track, Traffic, _refuse_naive_times, empty_rejected
 
     kept_attrs = frame.attrs.get(ATTRS_KEY) if isinstance(frame.attrs.get(ATTRS_KEY), dict) else None
     table = _with_positions(frame, name)
@@ -195,8 +210,13 @@ def from_frame(frame: pd.DataFrame, name: str = FRAME_PATH) -> Track | Traffic:
         raise TrackFormatError(name, "; ".join(problems), expected="the columns of docs/schema.md")
     if kept_attrs is not None and kept_attrs.get("sources"):
         sources = tuple(_source(s) for s in kept_attrs["sources"])
-        earlier = kept_attrs.get("rejected")
-        parts = [x for x in (earlier, rejected) if isinstance(x, pd.DataFrame) and len(x)]
+        omitted = int(kept_attrs.get("rejected_omitted") or 0)
+        if omitted:
+            sources = tuple(replace(s, note="; ".join(x for x in (s.note, f"{omitted:,} rejected rows not carried "
+                                                                 "through the GeoDataFrame") if x)) for s in sources)
+        earlier = pd.DataFrame.from_records(kept_attrs.get("rejected") or [], columns=list(REJECTED_COLUMNS))
+        earlier = earlier.astype(empty_rejected().dtypes.to_dict()) if len(earlier) else earlier
+        parts = [x for x in (earlier, rejected) if len(x)]
         rej = pd.concat(parts, ignore_index=True) if parts else empty_rejected()
     else:
         note = "an in-memory table: no file bytes to fingerprint (keep the file it was made from)"
