@@ -211,3 +211,19 @@ def test_emergency_squawk_runs() -> None:
     assert runs["end_time"].iloc[0] == t0 + pd.Timedelta(seconds=40)
     assert runs["meaning"].iloc[1] == "radio failure"
     assert emergency_squawks(frame.iloc[:1]).empty
+
+
+def test_states_of_registry_for_many_addresses_agree_with_identify(corpus: Path) -> None:
+    import tracks
+    from tracks.aircraft import states_of_registry
+    from tracks.summary import brief_records
+
+    snapshot = tracks.load(corpus / "readsb-aircraft-json" / "ANG13T__ADSB-Spoof-Detector" / "aircraft.json.gz")
+    ids = [*snapshot.data["icao24"].unique()[::20], "0d8373", "28f000", "~0d8373", "000000", "zz"]
+    got = states_of_registry(ids)
+    want = [identify(i).country if i not in ("zz", "000000") else "" for i in ids]
+    assert got.tolist() == want
+    rows = brief_records(snapshot.data)
+    assert len(rows) == 7980 and sum(r["points"] for r in rows) == len(snapshot)
+    za = next(r for r in rows if r["icao24"] == "00b1f4")
+    assert (za["state_of_registry"], za["registration"], za["callsign"]) == ("South Africa", "ZS-SXF", "SA53")

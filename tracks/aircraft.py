@@ -21,6 +21,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -156,6 +157,24 @@ def allocation(icao24: str) -> IcaoBlock | None:
     r = t.iloc[int(best)]
     return IcaoBlock(int(r["start"]), int(r["end"]), str(r["country"]), str(r["registration_pattern"]),
                      str(r["kind"]), str(r["comment"]))
+
+
+def states_of_registry(icao24s: Sequence[str] | np.ndarray) -> np.ndarray:
+    """The State whose block holds each address, for many addresses at once (the rule of `allocation`: the
+    narrowest block wins; "" for reserves, non-ICAO '~' addresses, the unknown 000000 and malformed text)."""
+    text = pd.Series(np.asarray(icao24s, dtype=object), dtype="string").str.strip().str.lower()
+    ok = text.str.fullmatch(r"[0-9a-f]{6}").fillna(False).to_numpy(dtype=bool) & (text != UNKNOWN_ICAO24).fillna(False).to_numpy(dtype=bool)
+    value = np.full(len(text), -1, dtype=np.int64)
+    value[ok] = [int(h, 16) for h in text[ok].tolist()]
+    out = np.full(len(text), "", dtype=object)
+    t = icao_blocks()
+    size = t["end"].to_numpy() - t["start"].to_numpy()
+    order = np.lexsort((-np.arange(len(t)), -size))  # widest first; of equal blocks, the first in the table last
+    for i in order:  # 201 blocks; narrower ones overwrite the blocks around them (as `allocation` picks them)
+        r = t.iloc[int(i)]
+        inside = (value >= r["start"]) & (value <= r["end"])
+        out[inside] = r["country"] if r["kind"] == "state" else ""
+    return out
 
 
 # -- aircraft databases ----------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from tracks.errors import FetchError, FetchRequestError, TracksError
 EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL, EXIT_FETCH = 1, 2, 3, 4
 STATUS_COLOURS = {"supported": "green", "contradicted": "red", "not_verifiable": "yellow"}
 DEMO_CASE = "venezuela-2025-11"
+#: Aircraft described in full by `tracks info` (gaps, legs); the others get one line each in --json.
+INFO_AIRCRAFT = 50
 
 
 class _Cli(click.Group):
@@ -237,10 +239,14 @@ def info(files: tuple[str, ...], fmt: str | None, tz: str | None, aircraft_db: s
     options = {"tz": tz} if tz else {}
     table = tracks.load(list(files), format=fmt, **options)
     aircraft = ([table] if isinstance(table, Track) else list(table)) if len(table) else []
-    if as_json:
+    if as_json:  # like the text: the first INFO_AIRCRAFT in full, the others in one line each
+        from tracks.summary import brief_records
+
+        rest = brief_records(table.data[table.data["icao24"].isin([t.icao24 for t in aircraft[INFO_AIRCRAFT:]])])
         _echo_json({"tool": {"name": "tracks", "version": tracks.__version__},
                     "sources": [s.to_dict() for s in table.sources], "points": len(table),
-                    "aircraft": [summarize(t).to_dict() for t in aircraft]})
+                    "aircraft": [summarize(t).to_dict() for t in aircraft[:INFO_AIRCRAFT]],
+                    "more_aircraft": rest})
         if not len(table):
             _warn_no_positions(table)
         return
@@ -255,10 +261,10 @@ def info(files: tuple[str, ...], fmt: str | None, tz: str | None, aircraft_db: s
         _warn_no_positions(table)
         return
     click.echo(f"{len(aircraft)} aircraft, {len(table):,} points")
-    for t in aircraft[:50]:
+    for t in aircraft[:INFO_AIRCRAFT]:
         _describe_track(t)
-    if len(aircraft) > 50:
-        click.echo(f"... and {len(aircraft) - 50} more aircraft")
+    if len(aircraft) > INFO_AIRCRAFT:
+        click.echo(f"... and {len(aircraft) - INFO_AIRCRAFT} more aircraft (--json lists them)")
 
 
 def _echo_json(doc: Any) -> None:

@@ -108,6 +108,26 @@ def summarize(track: Track) -> TrackSummary:
     )
 
 
+def brief_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """One short JSON-ready row per aircraft of a table (icao24, state of registry, first callsign and
+    registration, points, start, stop), computed in one pass: for tables too large to summarise aircraft by
+    aircraft (legs cost tens of milliseconds each)."""
+    from tracks.aircraft import states_of_registry
+
+    g = table.groupby("icao24", sort=True, observed=True)
+    agg = pd.DataFrame({"points": g.size(), "start": g["time"].min(), "stop": g["time"].max(),
+                        "callsign": g["callsign"].first(), "registration": g["registration"].first()})
+    icao = agg.index.astype(str).to_numpy()
+    states = states_of_registry(icao)
+    calls = agg["callsign"].astype(object).where(agg["callsign"].notna(), "").tolist()
+    regs = agg["registration"].astype(object).where(agg["registration"].notna(), "").tolist()
+    starts, stops = [iso_utc(t) for t in agg["start"]], [iso_utc(t) for t in agg["stop"]]
+    return [{"icao24": a, "callsign": str(c), "registration": str(r), "state_of_registry": st, "points": int(n),
+             "start": t0, "stop": t1}
+            for a, c, r, st, n, t0, t1 in zip(icao.tolist(), calls, regs, states.tolist(), agg["points"].tolist(),
+                                              starts, stops, strict=True)]
+
+
 def emergency_records(runs: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of `tracks.aircraft.emergency_squawks` as JSON-ready dicts (times ISO 8601 UTC)."""
     return [{"squawk": r["squawk"], "meaning": r["meaning"], "start": iso_utc(r["start_time"]),
