@@ -74,3 +74,10 @@ def test_hostile_text_is_escaped_and_read_back_unchanged(tmp_path: Path) -> None
     back = tracks.load(out)
     pd.testing.assert_frame_equal(back.data[COMPARED], t.data[COMPARED])
     assert back.data["time"].iloc[0].nanosecond == 789
+
+
+def test_control_characters_cannot_break_the_xml(tmp_path: Path) -> None:
+    t = make_track(["2025-11-29T01:00:00Z", "2025-11-29T01:00:30Z"], [4.0, 4.1], [-61.0, -61.1],
+                   callsign="VCV\x01\x1f2984")
+    back = tracks.load(export(t, tmp_path / "c.kml"))
+    assert back.callsign == "VCV\ufffd\ufffd2984" and len(back) == 2

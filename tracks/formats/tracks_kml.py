@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,8 +78,12 @@ def to_kml(table: Track | Traffic, base: Path | None = None, max_gap_s: float = 
     return "".join(parts)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _x(text: object) -> str:
-    return html.escape("" if text is None else str(text), quote=False)
+    """Text for an XML element: escaped, and characters XML 1.0 cannot hold (control codes) as U+FFFD."""
+    return html.escape(_NOT_XML.sub("\ufffd", "" if text is None else str(text)), quote=False)
 
 
 class _Cells:
