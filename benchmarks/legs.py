@@ -20,8 +20,9 @@ import pandas as pd
 
 from tracks import schema
 from tracks.clean import clean
+from tracks.gaps import find_gaps
 from tracks.geo.reach import GEOD
-from tracks.legs import find_gaps, split_legs
+from tracks.legs import split_legs
 from tracks.track import Track
 
 AIRPORTS = [(10.60312, -66.99059, 235.0), (4.555, -61.15, 2938.0), (8.6237, -71.1626, 4200.0),

@@ -8,8 +8,9 @@ import pytest
 from shapely import Point
 
 from tests.helpers import make_track
+from tracks.gaps import Gaps, find_gaps
 from tracks.geo.reach import geodesic_km
-from tracks.legs import Gaps, estimate_max_speed_kt, find_gaps
+from tracks.observation import observe
 
 
 def _times(start: str, offsets_s: list[float]) -> list[str]:
@@ -67,15 +68,28 @@ def test_no_gaps_is_an_empty_table() -> None:
     assert "gap_id" in gaps.frame.columns
 
 
-def test_default_max_speed_from_observed_speeds() -> None:
+def test_speed_bound_is_the_fastest_speed_observed_plus_20_percent() -> None:
     n = 100
     tr = make_track(_times("2025-11-29T00:00:00Z", list(range(0, 10 * n, 10))), np.linspace(0, 1, n), [0.0] * n,
                     gs_kt=np.linspace(100, 500, n))
-    v = estimate_max_speed_kt(tr.data)
-    # the 95th percentile of gs is 480 kt; implied speed is ~ 111 km / 990 s = 218 kt
-    assert v == pytest.approx(1.2 * np.percentile(np.linspace(100, 500, n), 95))
+    speed = observe(tr).speed
+    # the fastest reported ground speed is 500 kt (the last sample); between positions 30 s apart ~ 218 kt
+    assert (speed.kt, speed.source, speed.fastest_kt, speed.basis) == (pytest.approx(600.0), "observed", 500.0,
+                                                                       "reported ground speed")
+    assert speed.at == tr.data["time"].iloc[-1]
+    assert speed.sentence().startswith("600 kt: 1.2 x the fastest speed observed for this aircraft in the files "
+                                       "(500 kt, reported ground speed, 29 Nov 00:16Z)")
+    # without ground speeds: the average speed between positions at least 30 s apart, never across a gap
+    no_gs = make_track(_times("2025-11-29T00:00:00Z", [0, 300, 600]), [0.0, 0.5, 1.0], [0.0, 0.0, 0.0])
+    v = observe(no_gs, max_gap_s=1000).speed
+    assert v.basis == "speed between two positions 5 min apart"
+    assert v.fastest_kt == pytest.approx(float(geodesic_km(0.5, 0.0, 1.0, 0.0)) / (300 / 3600) / 1.852, rel=1e-9)
+    assert v.kt == pytest.approx(1.2 * v.fastest_kt)
+    gappy = observe(no_gs).speed  # with the default 60 s threshold both segments are gaps: no speed observed
+    assert gappy.source == "floor" and np.isnan(gappy.fastest_kt)
     slow = make_track(_times("2025-11-29T00:00:00Z", [0, 10]), [0, 0.0001], [0, 0], gs_kt=[10.0, 10.0])
-    assert estimate_max_speed_kt(slow.data) == 300.0
+    assert (observe(slow).speed.kt, observe(slow).speed.source) == (300.0, "floor")
+    assert (observe(slow, max_speed_kt=250).speed.kt, observe(slow, max_speed_kt=250).speed.source) == (250.0, "case")
 
 
 def test_corpus_gaps(corpus) -> None:

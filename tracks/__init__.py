@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 # Heavier parts are imported on first use so that `import tracks` stays fast.
 _LAZY = {
     "clean": ("tracks.clean", "clean"),
-    "find_gaps": ("tracks.legs", "find_gaps"),
+    "find_gaps": ("tracks.gaps", "find_gaps"),
+    "observe": ("tracks.observation", "observe"),
     "split_legs": ("tracks.legs", "split_legs"),
     "regions": ("tracks.geo.regions", None),
     "region": ("tracks.geo.regions", "get_region"),

@@ -85,8 +85,11 @@ class Event:
     """A take-off, landing or touch-and-go, with the airport the evidence supports and a quotable sentence.
 
     `observed` is True only when the moment itself was seen (samples on both sides, no coverage gap between
-    them). `time` is the event time when observed, else the time of the sample nearest to the unseen event
-    (last seen before a landing, first seen after a take-off). `last_sample_time` is the time of the last
+    them). `time` is the event time when observed (the first ground sample of a landing, the first airborne
+    sample of a take-off), else the time of the sample nearest to the unseen event (last seen before a
+    landing, first seen after a take-off). `earliest` / `latest` bound when it happened (NaT: open; set by
+    tracks.legs.event_interval): even an observed landing happened somewhere between the last airborne and the
+    first ground sample. `last_sample_time` is the time of the last
     sample before the event. `lat`/`lon`/`alt_ft` are of the sample the attribution rests on (`alt_ft` is
     the barometric altitude trackers display, else the geometric one; NaN on the ground). `airport` is ""
     when the evidence names no airport; `nearest_airport` is the nearest one within the search radius (equal
@@ -113,6 +116,23 @@ class Event:
     gap_id: str = ""
     nearest_airport: str = ""
     height_basis: str = ""  # HEIGHT_FROM_GNSS or HEIGHT_FROM_PRESSURE ("" when no height was measured)
+    earliest: pd.Timestamp = pd.NaT
+    latest: pd.Timestamp = pd.NaT
+
+    @property
+    def how(self) -> str:
+        """How the event was observed: 'between two samples 17 s apart', 'inside gap-3 (not observed)',
+        'inferred from the final approach', 'not placed: only seen in flight' (tracks.legs sets the interval)."""
+        span = (self.latest - self.earliest).total_seconds() if not (pd.isna(self.earliest) or pd.isna(self.latest)) \
+            else float("nan")
+        if self.observed:
+            return f"between two samples {duration(span)} apart" if span > 0 else "at a sample"
+        if self.evidence in ("final_approach", "initial_climb"):
+            return f"inferred from the {self.evidence.replace('_', ' ')} (not observed)"
+        if self.evidence == "ground":
+            return f"inside {self.gap_id or 'a coverage gap'} (not observed)" if self.gap_id else \
+                "at the edge of the data (not observed)"
+        return "not placed: only seen in flight"
 
     @property
     def n_candidates(self) -> int:

@@ -304,8 +304,8 @@ def _describe_track(t: Any) -> None:
                     f"{e['end_time']:%H:%M:%SZ}, {e['samples']:,} samples", fg="red", bold=True)
     click.echo(f"  {s.start:%Y-%m-%d %H:%M:%SZ} -> {s.stop:%Y-%m-%d %H:%M:%SZ}, {s.points:,} points")
     click.echo("  sources: " + ", ".join(f"{k} {v:,}" for k, v in s.position_sources.items()))
-    click.echo(f"  gaps over {s.gaps.max_gap_s:.0f} s: {len(s.gaps)}" + (
-        f", longest {duration(s.longest_gap_s)}" if len(s.gaps) else ""))
+    click.echo(f"  coverage gaps: {len(s.gaps)}" + (f" ({s.gaps.summary()}), longest {duration(s.longest_gap_s)}"
+                                                    if len(s.gaps) else ""))
     for leg in s.legs:
         click.echo(f"  leg: {leg.takeoff.sentence} / {leg.landing.sentence}")
 

@@ -24,6 +24,15 @@ class TrackFormatError(TracksError, ValueError):
         super().__init__(msg)
 
 
+class FormatOptionError(TrackFormatError):
+    """A loader option the file's format does not take: names the file and the format (`format_name`), so that
+    callers decide on the type and the fields, never on the text."""
+
+    def __init__(self, path: str, format_name: str, problem: str):
+        super().__init__(path, f"option not understood by format {format_name}: {problem}")
+        self.format_name = format_name
+
+
 class CaseFileError(TracksError, ValueError):
     """A case file is invalid: names the file, the line and the problem."""
 

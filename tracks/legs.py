@@ -1,8 +1,9 @@
-"""Coverage gaps and flight legs (take-off to landing) of one aircraft's track.
+"""Flight legs (take-off to landing) of one aircraft's track, read from its observation model.
 
-Gaps use THE shared definition in `tracks.segments.gap_mask`: segment i (samples i..i+1) is a gap when it
-lasts longer than `max_gap_s` or sample i+1 is stale. Each gap carries its reachability ellipse
-(`tracks.geo.reach`): where the aircraft could have been while unobserved.
+The legs take the model (`tracks.observation.Observation`): its gap mask and gap table (THE gap rule of
+tracks.segments), its air/ground state per sample (THE rule of tracks.airborne) and its speed bound. Nothing here
+recomputes them. Each event (take-off, landing, touch-and-go, go-around) carries an interval [earliest, latest]
+in which it happened (`event_interval`) and how it was observed (`Event.how`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from shapely import MultiPolygon, Polygon
 
+from tracks.airborne import altitude_for_height, height_above_nearby, runs
 from tracks.airports import (
     APPROACH_BELOW_FT,
     GROUND_RADIUS_KM,
@@ -24,197 +25,17 @@ from tracks.airports import (
     heights_above_ft,
     nearest_airports,
 )
+from tracks.gaps import KT_PER_MS, Gaps
 from tracks.geo.geodesy import GEOD
-from tracks.geo.reach import reachability_ellipses
-from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s, times_s
+from tracks.segments import DEFAULT_MAX_GAP_S
 from tracks.wording import clock, duration, km
 
 if TYPE_CHECKING:
+    from tracks.observation import Observation
     from tracks.track import Track
-
-KT_PER_MS = 3600.0 / 1852.0
-#: Speed margin applied to the observed speeds when the maximum plausible speed is estimated.
-SPEED_MARGIN = 1.2
-#: Lowest estimated maximum speed (kt): a track seen only taxiing could still have flown.
-SPEED_FLOOR_KT = 300.0
-
-GAP_COLUMNS: tuple[str, ...] = (
-    "gap_id", "start_index", "end_index", "start_time", "end_time", "duration_s",
-    "start_lat", "start_lon", "end_lat", "end_lon", "start_alt_ft", "end_alt_ft",
-    "distance_km", "implied_speed_kt", "max_speed_kt", "reach_km", "exceeds_max_speed", "cause",
-)
-
-
-def segment_distance_km(frame: pd.DataFrame) -> np.ndarray:
-    """Geodesic length of each segment (samples i..i+1) in km (length n-1)."""
-    if len(frame) < 2:
-        return np.zeros(0)
-    lat = frame["lat"].to_numpy(float)
-    lon = frame["lon"].to_numpy(float)
-    _, _, d = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    return np.asarray(d, float) / 1000.0
-
-
-def estimate_max_speed_kt(frame: pd.DataFrame, margin: float = SPEED_MARGIN,
-                          floor_kt: float = SPEED_FLOOR_KT) -> float:
-    """Maximum plausible ground speed (kt) from the track itself.
-
-    margin x the larger of the 95th percentile of reported ground speeds and the 95th percentile of speeds
-    implied by consecutive positions at least 10 s apart (shorter ones are dominated by position noise),
-    never below `floor_kt`.
-    """
-    gs = frame["gs_kt"].to_numpy(float)
-    gs = gs[np.isfinite(gs)]
-    observed = [float(np.percentile(gs, 95))] if len(gs) else []
-    if len(frame) >= 2:
-        dt = segment_dt_s(frame)
-        ok = dt >= 10.0
-        if ok.any():
-            v = segment_distance_km(frame)[ok] * 1000.0 / dt[ok] * KT_PER_MS
-            observed.append(float(np.percentile(v, 95)))
-    return max(floor_kt, margin * max(observed, default=0.0))
-
-
-class Gaps:
-    """The coverage gaps of a track: `.frame` (one row per gap, columns GAP_COLUMNS) and their ellipses.
-
-    Units: seconds, km, kt, ft; times UTC. `reach_km` is the ellipse's major axis: max(max_speed x duration,
-    distance). `exceeds_max_speed` marks gaps whose endpoints are further apart than the maximum speed allows
-    (the ellipse is then a sliver around the segment and the positions deserve suspicion). `cause` is "time"
-    (longer than max_gap_s) or "stale" (the sample after it is flagged stale by the exporter).
-    """
-
-    def __init__(self, frame: pd.DataFrame, max_gap_s: float, max_speed_kt: float, n: int = 72) -> None:
-        self.frame = frame
-        self.max_gap_s = max_gap_s
-        self.max_speed_kt = max_speed_kt
-        self._n = n
-        self._ellipses: dict[str, Polygon | MultiPolygon] | None = None
-
-    def __len__(self) -> int:
-        return len(self.frame)
-
-    def __iter__(self) -> Iterator[pd.Series]:
-        for _, row in self.frame.iterrows():
-            yield row
-
-    def __repr__(self) -> str:
-        total = self.frame["duration_s"].sum() if len(self) else 0.0
-        return f"<Gaps: {len(self)} gaps > {self.max_gap_s:g} s, {total / 60:.0f} min unobserved>"
-
-    @property
-    def ids(self) -> list[str]:
-        return self.frame["gap_id"].tolist()
-
-    def row(self, gap_id: str) -> pd.Series:
-        """The row of one gap; KeyError naming the known ids when absent."""
-        hit = self.frame.index[self.frame["gap_id"] == gap_id]
-        if not len(hit):
-            raise KeyError(f"no gap {gap_id!r}; this track has {len(self)} gaps ({', '.join(self.ids[:5])}...)")
-        return self.frame.loc[hit[0]]
-
-    def ellipses(self) -> dict[str, Polygon | MultiPolygon]:
-        """Reachability ellipse of every gap (lon/lat), keyed by gap id; computed once, all together."""
-        if self._ellipses is None:
-            f = self.frame
-            polys = reachability_ellipses(f["start_lat"], f["start_lon"], f["end_lat"], f["end_lon"],
-                                          f["reach_km"], n=self._n)
-            self._ellipses = dict(zip(f["gap_id"], polys, strict=True))
-        return self._ellipses
-
-    def ellipse(self, gap_id: str) -> Polygon | MultiPolygon:
-        """Reachability ellipse of one gap (lon/lat): foci at its two samples, major axis `reach_km`."""
-        self.row(gap_id)
-        return self.ellipses()[gap_id]
-
-    def longer_than(self, seconds: float) -> Gaps:
-        """Only the gaps lasting more than `seconds` (ids unchanged)."""
-        sub = self.frame[self.frame["duration_s"] > seconds].reset_index(drop=True)
-        return Gaps(sub, self.max_gap_s, self.max_speed_kt, self._n)
-
-    def containing(self, time: pd.Timestamp) -> pd.DataFrame:
-        """Gaps whose open interval (start_time, end_time) contains `time`."""
-        f = self.frame
-        return f[(f["start_time"] < time) & (f["end_time"] > time)]
-
-
-def _empty_gap_frame() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series([], dtype=float) for c in GAP_COLUMNS})
-    frame["gap_id"] = frame["gap_id"].astype(object)
-    frame["cause"] = frame["cause"].astype(object)
-    for c in ("start_index", "end_index"):
-        frame[c] = frame[c].astype("int64")
-    for c in ("start_time", "end_time"):
-        frame[c] = pd.Series([], dtype="datetime64[ns, UTC]")
-    frame["exceeds_max_speed"] = frame["exceeds_max_speed"].astype(bool)
-    return frame
-
-
-def find_gaps(
-    track: Track,
-    max_gap_s: float = DEFAULT_MAX_GAP_S,
-    max_speed_kt: float | None = None,
-    n: int = 72,
-) -> Gaps:
-    """Coverage gaps of `track` (shared definition: `tracks.segments.gap_mask`), ids "gap-1", "gap-2", ...
-
-    `max_speed_kt` bounds the reachability ellipses; by default it is estimated from the track's own speeds
-    (`estimate_max_speed_kt`). `n` is the number of boundary points per ellipse.
-    """
-    frame = track.data
-    vmax = float(max_speed_kt) if max_speed_kt is not None else estimate_max_speed_kt(frame)
-    if not np.isfinite(vmax) or vmax <= 0:
-        raise ValueError(f"max_speed_kt={max_speed_kt!r}: expected a positive speed in knots")
-    mask = gap_mask(frame, max_gap_s)
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return Gaps(_empty_gap_frame(), max_gap_s, vmax, n)
-    t = frame["time"]
-    lat = frame["lat"].to_numpy(float)
-    lon = frame["lon"].to_numpy(float)
-    alt = frame["alt_baro_ft"].to_numpy(float)
-    alt = np.where(np.isfinite(alt), alt, frame["alt_geom_ft"].to_numpy(float))
-    dt = segment_dt_s(frame)[idx]
-    _, _, d = GEOD.inv(lon[idx], lat[idx], lon[idx + 1], lat[idx + 1])
-    dist = np.asarray(d, float) / 1000.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        implied = np.where(dt > 0, dist * 1000.0 / dt * KT_PER_MS, np.where(dist > 0, np.inf, 0.0))
-    reach_nominal = vmax / KT_PER_MS * dt / 1000.0
-    out = pd.DataFrame(
-        {
-            "gap_id": [f"gap-{k + 1}" for k in range(len(idx))],
-            "start_index": idx.astype("int64"),
-            "end_index": (idx + 1).astype("int64"),
-            "start_time": t.iloc[idx].to_numpy(),
-            "end_time": t.iloc[idx + 1].to_numpy(),
-            "duration_s": dt,
-            "start_lat": lat[idx],
-            "start_lon": lon[idx],
-            "end_lat": lat[idx + 1],
-            "end_lon": lon[idx + 1],
-            "start_alt_ft": alt[idx],
-            "end_alt_ft": alt[idx + 1],
-            "distance_km": dist,
-            "implied_speed_kt": implied,
-            "max_speed_kt": np.full(len(idx), vmax),
-            "reach_km": np.maximum(reach_nominal, dist),
-            "exceeds_max_speed": dist > reach_nominal,
-            "cause": np.where(dt > max_gap_s, "time", "stale").astype(object),
-        }
-    )
-    out["start_time"] = pd.to_datetime(out["start_time"], utc=True)
-    out["end_time"] = pd.to_datetime(out["end_time"], utc=True)
-    return Gaps(out, max_gap_s, vmax, n)
-
 
 # -- legs ------------------------------------------------------------------------------------------------------
 
-#: Ground speed (kt) below which a sample without an air/ground flag is taken to be on the ground.
-GROUND_SPEED_KT = 40.0
-#: Without a flag, a sample at exactly 0 ft barometric with a vertical rate of 0 (or none) and slower than this is
-#: on the ground too: Flightradar24 writes 0 ft on the ground, also on take-off and landing rolls at 40-100 kt
-#: (SPAR19 rolled out at RCSS at 98, 69 and 43 kt; reading those as airborne put the landing 25 s late).
-ROLL_SPEED_KT = 100.0
 #: A ground run at least this fast throughout and at most this long is a touch-and-go, not a full stop.
 TOUCH_AND_GO_MAX_S = 90.0
 TOUCH_AND_GO_MIN_KT = 40.0
@@ -225,6 +46,10 @@ LOW_HEIGHT_FT = 10_000.0
 GO_AROUND_HEIGHT_FT = 1_000.0
 GO_AROUND_RADIUS_KM = 8.0
 GO_AROUND_CLIMB_FT = 800.0
+#: A landing inferred from a final approach where the data ends (a take-off from an initial climb where it starts)
+#: is bounded in time assuming the remaining distance to the airport is flown at no less than this fraction of
+#: the last (first) observed ground speed; without a ground speed that end of its interval stays open.
+APPROACH_SPEED_FRACTION = 0.5
 #: Assumed descent/climb rate and minimum turnaround (s) when asking whether a gap could hide a landing.
 HIDDEN_RATE_FPM = 3_000.0
 HIDDEN_TURNAROUND_S = 600.0
@@ -234,6 +59,7 @@ LEG_SUMMARY_COLUMNS: tuple[str, ...] = (
     "takeoff_airport", "takeoff_observed", "takeoff_evidence", "takeoff_time", "takeoff",
     "landing_airport", "landing_observed", "landing_evidence", "landing_time", "landing",
     "touch_and_goes", "go_arounds", "flags",
+    "takeoff_earliest", "takeoff_latest", "landing_earliest", "landing_latest",
 )
 
 
@@ -313,59 +139,16 @@ def _summary(legs: list[Leg]) -> pd.DataFrame:
             "landing_evidence": g.landing.evidence, "landing_time": g.landing.time, "landing": g.landing.sentence,
             "touch_and_goes": len(g.touch_and_goes), "go_arounds": len(g.go_arounds),
             "flags": ",".join(g.flags),
+            "takeoff_earliest": g.takeoff.earliest, "takeoff_latest": g.takeoff.latest,
+            "landing_earliest": g.landing.earliest, "landing_latest": g.landing.latest,
         }
         for g in legs
     ]
     frame = pd.DataFrame(rows, columns=list(LEG_SUMMARY_COLUMNS))
-    for c in ("start_time", "end_time", "takeoff_time", "landing_time"):
+    for c in ("start_time", "end_time", "takeoff_time", "landing_time", "takeoff_earliest", "takeoff_latest",
+              "landing_earliest", "landing_latest"):
         frame[c] = pd.to_datetime(frame[c], utc=True)
     return frame
-
-
-def _ground_state(frame: pd.DataFrame) -> np.ndarray:
-    """Boolean per sample: on the ground. The export's flag when given; else ground speed below
-    GROUND_SPEED_KT (or below ROLL_SPEED_KT at exactly 0 ft and 0 ft/min); else the previous (or next) known
-    state; else airborne."""
-    flag = frame["on_ground"]
-    state = pd.Series(flag.to_numpy(dtype=object, na_value=None), dtype=object)
-    unknown = state.isna().to_numpy()
-    if unknown.any():
-        gs = frame["gs_kt"].to_numpy(float)
-        alt = frame["alt_baro_ft"].to_numpy(float)
-        vrate = frame["vrate_fpm"].to_numpy(float)
-        rolling = (alt == 0.0) & ~(np.abs(vrate) > 0.0) & (gs < ROLL_SPEED_KT)
-        inferred = np.where(np.isfinite(gs), (gs < GROUND_SPEED_KT) | rolling,
-                            np.where(np.isfinite(alt), False, np.nan))
-        filled = pd.Series(np.where(unknown, inferred, state.astype(float)), dtype=float)
-        state = filled.ffill().bfill().fillna(0.0)
-        return state.to_numpy() > 0.5
-    return state.to_numpy(dtype=bool)
-
-
-def _runs(values: np.ndarray) -> list[tuple[int, int, bool]]:
-    """(first, last, value) of each run of equal booleans."""
-    if not len(values):
-        return []
-    edges = np.flatnonzero(values[1:] != values[:-1]) + 1
-    starts = np.r_[0, edges]
-    ends = np.r_[edges - 1, len(values) - 1]
-    return [(int(a), int(b), bool(values[a])) for a, b in zip(starts, ends, strict=True)]
-
-
-def _alt(frame: pd.DataFrame) -> np.ndarray:
-    """The altitude profile (ft) for the shape of a descent and climb (geometric, else barometric): heights above
-    an airport come from `tracks.airports.heights_above_ft`, never from this."""
-    geom = frame["alt_geom_ft"].to_numpy(float)
-    return np.where(np.isfinite(geom), geom, frame["alt_baro_ft"].to_numpy(float))
-
-
-def _height_above_nearby(frame: pd.DataFrame, i: int, within_km: float = 50.0) -> float:
-    """Height of row i above the nearest airport within `within_km` (else above sea level), ft
-    (`tracks.airports.heights_above_ft`)."""
-    near = nearest_airports(float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i]), within_km, limit=1)
-    return float(heights_above_ft(frame, i, float(near["elevation_ft"].iloc[0]) if len(near) else 0.0)[0][0])
-
-
 
 
 @dataclass(frozen=True)
@@ -378,7 +161,7 @@ class _Connector:
 
 
 def split_legs(
-    track: Track,
+    obs: Observation | Track,
     max_gap_s: float = DEFAULT_MAX_GAP_S,
     split_gap_s: float = SPLIT_GAP_S,
     low_height_ft: float = LOW_HEIGHT_FT,
@@ -387,10 +170,10 @@ def split_legs(
     max_speed_kt: float | None = None,
     **event_options: float,
 ) -> Legs:
-    """Split `track` into legs (flights) with take-off, landing, touch-and-go and go-around events.
+    """Split a track into legs (flights) with take-off, landing, touch-and-go and go-around events.
 
-    - Ground state comes from the export's air/ground flag (else ground speed, see `_ground_state`). Short
-      flickers (at most 2 samples and 10 s) are ignored and noted.
+    `obs` is the track's observation model (tracks.observation; a Track is observed first, with `max_gap_s`
+    and `max_speed_kt`): its gaps, speed bound and air/ground state per sample are used as they are.
     - A ground run between two airborne runs is a touch-and-go (same leg) when it lasts at most
       `touch_and_go_max_s` without dropping below TOUCH_AND_GO_MIN_KT and without a coverage gap; else a
       full stop (new leg), split where the exporter flags a new leg or at the longest pause on the ground.
@@ -400,25 +183,27 @@ def split_legs(
     - A go-around (low approach, then a climb, no ground contact) stays in its leg and is reported.
     Events are worded by `tracks.airports.describe_event`; `event_options` are passed to it (radii, heights).
     """
+    from tracks.observation import as_observation
+
+    obs = as_observation(obs, max_gap_s=max_gap_s, max_speed_kt=max_speed_kt)
+    track = obs.track
     frame = track.data
     n = len(frame)
-    gaps = find_gaps(track, max_gap_s=max_gap_s, max_speed_kt=max_speed_kt)
-    notes: list[str] = []
+    gaps = obs.gaps
     if n == 0:
         return Legs([], track, gaps, _empty_disagreements(), ("the track is empty",))
-    tsec = times_s(frame)
-    gapseg = gap_mask(frame, max_gap_s)
+    notes: list[str] = list(obs.ground.notes)
+    tsec = obs.t
+    gapseg = obs.gap
     gap_at = dict(zip(gaps.frame["start_index"].tolist(), gaps.frame["gap_id"].tolist(), strict=True))
-    alt = _alt(frame)
+    alt = altitude_for_height(frame)
     gs = frame["gs_kt"].to_numpy(float)
     flags_new = frame["new_leg"].to_numpy(bool)
     times = frame["time"]
     with_date = times.iloc[0].date() != times.iloc[-1].date()
-    ground = _ground_state(frame)
-    ground = _drop_flickers(frame, ground, tsec, gapseg, notes, with_date)
+    ground = obs.on_ground
 
-    runs = _runs(ground)
-    air_runs = [(a, b) for a, b, g in runs if not g]
+    air_runs = [(a, b) for a, b, g in runs(ground) if not g]
     if not air_runs:
         _note_missing_flights(frame, ground, gapseg, gap_at, notes, with_date)
         notes.append("on the ground throughout: no flight observed")
@@ -459,12 +244,13 @@ def split_legs(
         la = flights[members[-1]][1]
         before = connectors[members[0] - 1] if members[0] > 0 else None
         after = connectors[members[-1]] if members[-1] < len(connectors) else None
-        takeoff = _event("takeoff", frame, fa, before, ground, gapseg, gap_at, tsec, with_date, opts)
-        landing = _event("landing", frame, la, after, ground, gapseg, gap_at, tsec, with_date, opts)
+        takeoff = _timed(frame, _event("takeoff", frame, fa, before, ground, gapseg, gap_at, tsec, with_date, opts))
+        landing = _timed(frame, _event("landing", frame, la, after, ground, gapseg, gap_at, tsec, with_date, opts))
         tgs = tuple(
-            _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts) for m in members[1:]
+            _timed(frame, _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts))
+            for m in members[1:]
         )
-        gas = _go_arounds(frame, flights, members, alt, tsec, with_date)
+        gas = tuple(_timed(frame, e) for e in _go_arounds(frame, flights, members, alt, tsec, with_date))
         leg_flags: list[str] = []
         leg_notes: list[str] = []
         if not takeoff.observed:
@@ -502,33 +288,6 @@ def split_legs(
     return Legs(legs, track, gaps, disagreements, tuple(notes))
 
 
-def _drop_flickers(frame: pd.DataFrame, ground: np.ndarray, tsec: np.ndarray, gapseg: np.ndarray,
-                   notes: list[str], with_date: bool) -> np.ndarray:
-    """Ignore air/ground flickers: runs of at most 2 samples and 10 s between two runs of the other state,
-    when the neighbours contradict them (ground flagged while clearly flying; airborne while taxiing)."""
-    ground = ground.copy()
-    gs = frame["gs_kt"].to_numpy(float)
-    for a, b, g in _runs(ground):
-        if a == 0 or b == len(ground) - 1 or b - a > 1 or tsec[b] - tsec[a] > 10.0:
-            continue
-        if gapseg[a - 1] or gapseg[b]:
-            continue
-        if g:  # ground flag amid flight: ignore when both neighbours are well above the nearest airport
-            h_prev = _height_above_nearby(frame, a - 1)
-            h_next = _height_above_nearby(frame, b + 1)
-            if np.isfinite(h_prev) and np.isfinite(h_next) and min(h_prev, h_next) > 2_000.0:
-                ground[a:b + 1] = False
-                notes.append(f"ignored a ground flag at {clock(frame['time'].iloc[a], with_date)} "
-                             f"(neighbours {min(h_prev, h_next):,.0f} ft or more above the nearest airport)")
-        else:  # airborne flag while taxiing
-            speeds = gs[a - 1:b + 2]
-            if np.isfinite(speeds).all() and speeds.max() < 80.0:
-                ground[a:b + 1] = True
-                notes.append(f"ignored an airborne flag at {clock(frame['time'].iloc[a], with_date)} "
-                             f"(taxiing at {speeds.max():.0f} kt)")
-    return ground
-
-
 def _is_touch_and_go(g0: int, g1: int, tsec: np.ndarray, gs: np.ndarray, gapseg: np.ndarray,
                      flags_new: np.ndarray, max_s: float, use_leg_flags: bool) -> bool:
     """Ground run g0..g1 between two airborne runs: a touch-and-go when short, fast and fully observed."""
@@ -550,8 +309,8 @@ def _gap_splits(frame: pd.DataFrame, i: int, tsec: np.ndarray, flags_new: np.nda
         return True
     if tsec[i + 1] - tsec[i] < split_gap_s:
         return False
-    h1 = _height_above_nearby(frame, i)
-    h2 = _height_above_nearby(frame, i + 1)
+    h1 = height_above_nearby(frame, i)
+    h2 = height_above_nearby(frame, i + 1)
     return bool(np.isfinite(h1) and np.isfinite(h2) and h1 < low_height_ft and h2 < low_height_ft)
 
 
@@ -572,6 +331,68 @@ def _gap_label(gap_at: dict[int, str], i: int, tsec: np.ndarray) -> tuple[str, s
     gid = gap_at.get(i, "")
     dur = duration(float(tsec[i + 1] - tsec[i]))
     return gid, f"inside a gap of {dur} ({gid})" if gid else f"inside a gap of {dur}"
+
+
+def approach_seconds(frame: pd.DataFrame, e: Event) -> float | None:
+    """For a landing inferred from a final approach (a take-off from an initial climb): the longest time (s) to
+    cover the distance from that sample to the airport at `APPROACH_SPEED_FRACTION` of its ground speed; None
+    for other evidence, without a known ground speed or distance."""
+    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(frame):
+        return None
+    gs = float(frame["gs_kt"].iloc[e.index])
+    if not (np.isfinite(gs) and gs > 0 and np.isfinite(e.distance_km)):
+        return None
+    return float(e.distance_km) / (APPROACH_SPEED_FRACTION * gs / KT_PER_MS / 1000.0)
+
+
+def event_interval(frame: pd.DataFrame, e: Event) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[earliest, latest] time the event can have happened (NaT: open on that side).
+
+    A landing (touch-and-go) happened between its last airborne and its first ground sample, a take-off between
+    its last ground and its first airborne sample: observed or not, it is an interval, not the instant of either
+    sample. A landing seen only on final approach where the data ends is over at the latest after the remaining
+    distance to the airport at `APPROACH_SPEED_FRACTION` of the last ground speed (`approach_seconds`); a take-off
+    seen only from the initial climb where the data starts, likewise before it. A go-around is the instant of its
+    lowest sample."""
+    if e.kind == "go_around":
+        return e.time, e.time
+    t = frame["time"]
+    n = len(t)
+    i = e.index
+    landing = e.kind in ("landing", "touch_and_go")
+
+    def at(k: int) -> pd.Timestamp:
+        return t.iloc[k] if 0 <= k < n else pd.NaT
+
+    if e.evidence == "ground":  # index = the ground sample next to the moment
+        return (at(i - 1), at(i)) if landing else (at(i), at(i + 1))
+    lo, hi = (at(i), at(i + 1)) if landing else (at(i - 1), at(i))  # index = the airborne sample
+    s = approach_seconds(frame, e)
+    if landing and pd.isna(hi) and s is not None:
+        hi = at(i) + pd.Timedelta(seconds=s)
+    if not landing and pd.isna(lo) and s is not None:
+        lo = at(i) - pd.Timedelta(seconds=s)
+    return lo, hi
+
+
+def _timed(frame: pd.DataFrame, e: Event) -> Event:
+    lo, hi = event_interval(frame, e)
+    return replace(e, earliest=lo, latest=hi)
+
+
+#: Columns of `event_rows` (and of CaseResult.events): what the map and the report show of each event.
+EVENT_ROW_COLUMNS = ("kind", "time", "earliest", "latest", "lat", "lon", "label", "observed", "how")
+
+
+def event_rows(legs: Legs) -> pd.DataFrame:
+    """Every take-off, landing, touch-and-go and go-around of the legs, one row each (EVENT_ROW_COLUMNS)."""
+    rows = [{"kind": e.kind, "time": e.time, "earliest": e.earliest, "latest": e.latest, "lat": e.lat, "lon": e.lon,
+             "label": e.sentence, "observed": bool(e.observed), "how": e.how}
+            for leg in legs for e in (leg.takeoff, leg.landing, *leg.touch_and_goes, *leg.go_arounds)]
+    frame = pd.DataFrame(rows, columns=list(EVENT_ROW_COLUMNS))
+    for c in ("time", "earliest", "latest"):
+        frame[c] = pd.to_datetime(frame[c], utc=True)
+    return frame
 
 
 def _event(kind: str, frame: pd.DataFrame, air: int, conn: _Connector | None, ground: np.ndarray,
@@ -648,8 +469,8 @@ def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int) -> list[
     out = []
     for r in sub.itertuples(index=False):
         i, j = int(r.start_index), int(r.end_index)
-        h1 = _height_above_nearby(frame, i)
-        h2 = _height_above_nearby(frame, j)
+        h1 = height_above_nearby(frame, i)
+        h2 = height_above_nearby(frame, j)
         if not (np.isfinite(h1) and np.isfinite(h2)):
             continue
         need = (max(h1, 0) + max(h2, 0)) / HIDDEN_RATE_FPM * 60.0 + HIDDEN_TURNAROUND_S

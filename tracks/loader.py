@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from tracks import schema
-from tracks.errors import TrackFormatError
+from tracks.errors import FormatOptionError, TrackFormatError
 from tracks.formats import all_formats, detect, get_format
 from tracks.formats._mapped import MappedFile
 from tracks.formats._tabular import RejectedRecords
@@ -263,7 +263,7 @@ def _read_file(path: str, format: str | None = None, *, pre_read: tuple[RawFile,
         raise
     except TypeError as e:
         if "unexpected keyword" in str(e):
-            raise TrackFormatError(path, f"option not understood by format {fmt.name}: {e}") from None
+            raise FormatOptionError(path, fmt.name, str(e)) from None
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None
     except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
         raise TrackFormatError(path, f"could not read as {fmt.name}: {type(e).__name__}: {e}") from None

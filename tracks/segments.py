@@ -34,17 +34,37 @@ def segment_dt_s(frame: pd.DataFrame) -> np.ndarray:
     return np.diff(times_s(frame))
 
 
-def gap_mask(frame: pd.DataFrame, max_gap_s: float = DEFAULT_MAX_GAP_S) -> np.ndarray:
-    """Boolean per segment (length n-1): True where the segment is a coverage gap."""
-    if len(frame) < 2:
-        return np.zeros(0, dtype=bool)
+#: Cause codes of `segment_causes`, by code: 0 an observed segment, then the three reasons for a gap.
+CAUSES: tuple[str, ...] = ("", "time", "resent", "stale")
+#: What each cause means, for sentences and docs.
+GAP_CAUSES: dict[str, str] = {
+    "time": "longer than the gap threshold without any sample",
+    "resent": "longer than the gap threshold since the last fresh position (the samples in between re-send an old "
+              "position)",
+    "stale": "the exporter flags the sample after it as coming after 15 s or more without a reliable position",
+}
+
+
+def segment_causes(frame: pd.DataFrame, max_gap_s: float = DEFAULT_MAX_GAP_S) -> np.ndarray:
+    """Per segment (length n-1, int8): why it is a coverage gap, as an index into CAUSES (1 "time", 2 "resent",
+    3 "stale"; see GAP_CAUSES), 0 when it is observed. THE gap rule: consumers read it through
+    `tracks.observation.Observation`, which computes it once per check."""
+    n = len(frame)
+    if n < 2:
+        return np.zeros(0, dtype=np.int8)
     t = times_s(frame)
     dt = np.diff(t)
     resent = resent_mask(frame)
     fresh_t = pd.Series(np.where(resent, np.nan, t)).ffill().fillna(t[0]).to_numpy()
     since_fresh = t[1:] - fresh_t[:-1]
     stale_next = frame["stale"].to_numpy(dtype=bool)[1:]
-    return (dt > max_gap_s) | (since_fresh > max_gap_s) | (stale_next & (dt > STALE_MIN_S))
+    return np.select([dt > max_gap_s, since_fresh > max_gap_s, stale_next & (dt > STALE_MIN_S)],
+                     [1, 2, 3], 0).astype(np.int8)
+
+
+def gap_mask(frame: pd.DataFrame, max_gap_s: float = DEFAULT_MAX_GAP_S) -> np.ndarray:
+    """Boolean per segment (length n-1): True where the segment is a coverage gap (`segment_causes` > 0)."""
+    return segment_causes(frame, max_gap_s) > 0
 
 
 def resent_mask(frame: pd.DataFrame) -> np.ndarray:

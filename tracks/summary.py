@@ -1,8 +1,8 @@
 """What a track is, in one object: identity, time span, points, position sources, gaps, legs, emergency squawks.
 
 One summary feeds every place that describes a track: `tracks info` (text and `--json`) and the notebook
-display (`Track._repr_html_`). Nothing here decides a rule again: gaps and legs come from `tracks.legs` (the
-shared gap definition of `tracks.segments`), identity from `tracks.aircraft`, and the take-off/landing
+display (`Track._repr_html_`). Nothing here decides a rule again: gaps and legs come from the track's observation
+model (`tracks.observation`: the gap rule of `tracks.segments`, the legs of `tracks.legs`), identity from `tracks.aircraft`, and the take-off/landing
 sentences are those of the leg events (observed vs "last seen near"). Units: seconds, km, UTC.
 """
 
@@ -19,7 +19,8 @@ from tracks.claims.verdict import iso_utc
 
 if TYPE_CHECKING:
     from tracks.airports import Event
-    from tracks.legs import Gaps, Legs
+    from tracks.gaps import Gaps
+    from tracks.legs import Legs
     from tracks.track import Track
 
 
@@ -69,6 +70,7 @@ class TrackSummary:
                 "count": len(gaps),
                 "unobserved_s": self.unobserved_s,
                 "longest_s": self.longest_gap_s,
+                "by_cause": self.gaps.counts(),
                 "list": [
                     {"id": str(r["gap_id"]), "start": iso_utc(r["start_time"]), "end": iso_utc(r["end_time"]),
                      "duration_s": _num(r["duration_s"]), "distance_km": _num(r["distance_km"]),
@@ -89,8 +91,9 @@ class TrackSummary:
 
 
 def summarize(track: Track) -> TrackSummary:
-    """The summary of one aircraft's track (gaps and legs with their default settings)."""
-    legs = track.legs()
+    """The summary of one aircraft's track (gaps and legs of its observation model, default settings)."""
+    obs = track.observe()
+    legs = obs.legs
     src = track.data["source"].value_counts()
     return TrackSummary(
         icao24=track.icao24,
@@ -101,7 +104,7 @@ def summarize(track: Track) -> TrackSummary:
         stop=track.stop,
         points=len(track),
         position_sources={str(k): int(v) for k, v in src.items() if v},
-        gaps=legs.gaps,
+        gaps=obs.gaps,
         legs=legs,
         emergencies=track.emergencies(),
         illustrative=track.illustrative,

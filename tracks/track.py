@@ -21,9 +21,11 @@ from tracks import schema
 if TYPE_CHECKING:
     from tracks.aircraft import AircraftInfo
     from tracks.clean import CleanResult
+    from tracks.gaps import Gaps
     from tracks.geo.clip import Clip
     from tracks.geo.regions import Region
-    from tracks.legs import Gaps, Legs
+    from tracks.legs import Legs
+    from tracks.observation import Observation
     from tracks.render.profile import Profile
 
 #: Columns of a `rejected` table: which file and record, why, and the offending values as text.
@@ -252,9 +254,16 @@ class Track(_Table):
 
         return clean(self, **options)
 
+    def observe(self, **options: Any) -> Observation:
+        """The observation model (gaps, speed bound, air/ground state, legs, events); see
+        `tracks.observation.observe`."""
+        from tracks.observation import observe
+
+        return observe(self, **options)
+
     def gaps(self, **options: Any) -> Gaps:
-        """Coverage gaps; see `tracks.legs.find_gaps`."""
-        from tracks.legs import find_gaps
+        """Coverage gaps; see `tracks.gaps.find_gaps`."""
+        from tracks.gaps import find_gaps
 
         return find_gaps(self, **options)
 

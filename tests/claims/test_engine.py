@@ -153,10 +153,11 @@ def test_before_restricts_the_samples(tmp_path: Path) -> None:
                       "left-se-early": CONTRADICTED, "home-between": CONTRADICTED, "inverted": NOT_VERIFIABLE}
     assert r.verdict("first-stop").measured["time"] == "2025-11-29T00:40:00Z"
     notes = r.verdict("left-se-early").notes
-    assert notes[0] == "tested on samples from 2025-11-28T23:05:30Z on (after claim 'out')"
+    assert notes[0] == "tested on samples from 2025-11-28T23:05:00Z on (after claim 'out')"  # the last ground sample
     assert notes[1] == "tested on samples up to 2025-11-29T00:40:00Z (before claim 'there')"
     inverted = r.verdict("inverted")
-    assert "comes before the earliest possible moment of 'back'" in inverted.sentence
+    assert ("from the moment of claim 'back'" in inverted.sentence and "to the moment of claim 'out'" in inverted.sentence
+            and "there is no period to test" in inverted.sentence)
     assert [v.claim_id for v in r.verdicts][-1] == "inverted"
     doc = report_dict(r)
     early = next(c for c in doc["claims"] if c["id"] == "left-se-early")
@@ -181,13 +182,13 @@ def test_before_a_claim_without_a_moment_is_not_verifiable(tmp_path: Path) -> No
     assert "no moment to end at" in then.sentence and then.measured == {"before": "bogota"}
 
 
-def test_until_keeps_the_sample_after_a_gap_spanning_the_end() -> None:
-    from tracks.claims.engine import until
+def test_a_period_keeps_the_sample_after_a_gap_spanning_its_end() -> None:
+    from tracks.observation import observe
 
     t = trip(drop=[(4990, 5800)])  # a gap from 4980 s to 5820 s (samples every 30 s)
-    cut = until(t, at(5400), 60.0)
-    assert cut.data["time"].iloc[-1] == at(5820)  # the gap is not lost
-    assert until(t, at(3990), 60.0).data["time"].iloc[-1] == at(3990)  # no gap there: nothing added
+    cut = observe(t).period(None, at(5400))
+    assert cut.times.iloc[-1] == at(5820) and cut.in_period().sum() == len(cut) - 1  # the gap is not lost
+    assert observe(t).period(None, at(3990)).times.iloc[-1] == at(3990)  # no gap there: nothing added
 
 
 def _circle_beside_the_climb_out() -> tuple[float, float]:
@@ -227,8 +228,11 @@ def test_an_observed_segment_across_the_period_start_is_not_unobserved_time(tmp_
     r = tracks.check(case)
     assert r.track.data["time"].iloc[0] == at(660) and r.track.data["time"].iloc[-1] == at(14400)
     assert r.verdict("near").status == SUPPORTED
-    near = pd.Timestamp(r.verdict("near").measured["time"])  # out or back (the same line): inside a segment
-    assert near not in set(r.track.data["time"]) and r.track.data["time"].iloc[0] < near
+    # it was already within 5 km when the window began (2 km from the circle at 645 s): the moment of 'near' is the
+    # first sample in the window, and it may have come within 5 km at any time since the window start
+    m = r.verdict("near").measured
+    assert (m["time"], m["time_earliest"], m["time_latest"]) == ("2025-11-28T23:11:00Z", "2025-11-28T23:10:40Z",
+                                                                 "2025-11-28T23:11:00Z")
     for cid in ("never", "never-after"):  # neither the window start nor the 'after' moment opens an edge
         v = r.verdict(cid)
         assert v.status == SUPPORTED, v.sentence
@@ -379,7 +383,8 @@ def test_bundled_case_verdicts(bundled) -> None:
     r = bundled
     assert r.illustrative
     assert {v.claim_id: v.status for v in r.verdicts} == {
-        "departed-caracas": SUPPORTED, "reached-border": SUPPORTED, "stayed-in-venezuela": SUPPORTED,
+        # the closest approach to Brazil (5.79 km) is inside the border data's 5.80 km error band (finding 6)
+        "departed-caracas": SUPPORTED, "reached-border": SUPPORTED, "stayed-in-venezuela": NOT_VERIFIABLE,
         "landed-santa-elena": SUPPORTED, "landed-around-2110-local": SUPPORTED,
         "about-40-min-on-the-ground": SUPPORTED, "returned-caracas": SUPPORTED, "in-that-order": SUPPORTED,
     }
@@ -391,8 +396,9 @@ def test_bundled_case_times_follow_the_generator(bundled, generator) -> None:
     touchdown = generator.SVSE_TOUCHDOWN
     landed = pd.Timestamp(r.verdict("landed-santa-elena").measured["time"])
     assert abs((landed - touchdown).total_seconds()) <= 5  # first ground sample after the simulated touchdown
-    ground = r.verdict("about-40-min-on-the-ground").measured["ground_time_s"]
-    assert abs(ground - generator.SVSE_GROUND_S) <= 10
+    m = r.verdict("about-40-min-on-the-ground").measured
+    assert m["ground_time_min_s"] <= generator.SVSE_GROUND_S + 10 and m["ground_time_max_s"] >= generator.SVSE_GROUND_S - 10
+    assert m["ground_time_max_s"] - m["ground_time_min_s"] <= 20  # the two events' intervals: a few seconds each
     assert r.verdict("departed-caracas").measured["airport"] == "SVMI"
     assert r.verdict("returned-caracas").measured["airport"] == "SVMI"
     # the only coverage gap is the one the generator puts over the Gran Sabana, with a stale point after it
@@ -620,7 +626,8 @@ def test_fr24_csv_without_an_icao_address(tmp_path: Path, corpus: Path) -> None:
         assert v.status == NOT_VERIFIABLE and any(n.startswith(hint) for n in v.notes)
     # with the address given in the entry, the file's aircraft is the case's
     r = tracks.check(_jl516_case(tmp_path, corpus, "{{path: {csv}, icao24: 8467d8}}"), allow_outside=True)
-    assert r.track.icao24 == "8467d8" and len(r.track) > 300 and not r.notes
+    assert r.track.icao24 == "8467d8" and len(r.track) > 300
+    assert [n[:31] for n in r.notes] == ["speed bound for unobserved time"]  # and nothing about the address
     haneda = r.verdict("haneda")
     assert haneda.status == SUPPORTED and haneda.measured["evidence"] == "final_approach"
     assert haneda.notes[0].startswith("landing inferred from final approach at 2.1 km from RJTT, 0 ft, 123 kt")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from shapely import MultiPolygon, Point, box
 
 import tracks
-from tracks.claims.spatial import gap_refs
+from tracks.claims.measure import gap_refs
 from tracks.geo import geodesy
 from tracks.geo.reach import (
     REACH_TOLERANCE_KM,
@@ -25,7 +25,7 @@ from tracks.geo.reach import (
     reaches_geometry,
 )
 from tracks.geo.regions import get_region
-from tracks.legs import find_gaps
+from tracks.observation import observe
 
 KT_KM_S = 1.852 / 3600.0
 # ac671b's 8.4 h gap (readsb trace, gap-49 at the default 60 s): Spokane area, 06:23:59Z to 14:47:03Z
@@ -224,11 +224,11 @@ def test_gap_refs_on_the_real_trace_use_the_definition(corpus: Path) -> None:
     """The verdict layer asks the definition: at 612 kt ac671b's 8.4 h gap cannot reach Great Britain or Japan
     but reaches Greenland (over the pole)."""
     tr = tracks.load(corpus / "readsb-trace" / "trace_full_ac671b.json")
-    gaps = find_gaps(tr, max_speed_kt=612.0)
-    row = gaps.frame.sort_values("duration_s").iloc[-1]
+    obs = observe(tr, max_speed_kt=612.0)
+    row = obs.gaps.frame.sort_values("duration_s").iloc[-1]
     assert row["duration_s"] == pytest.approx(AC_SECONDS, abs=0.01)
     for code, expected in (("GB", False), ("JP", False), ("GL", True)):
-        refs = {r.id: r for r in gap_refs(gaps, get_region(code))}
+        refs = {r.id: r for r in gap_refs(obs, get_region(code))}
         assert refs[row["gap_id"]].reaches_region is expected, code
 
 

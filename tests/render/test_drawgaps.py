@@ -9,6 +9,7 @@ import pytest
 
 import tracks
 from tests.helpers import make_track
+from tracks.observation import observe
 from tracks.render.drawgaps import MAX_DRAW_THRESHOLD_S, cadence_s, draw_threshold_s, drawn_gaps
 from tracks.segments import gap_mask
 
@@ -28,7 +29,7 @@ def test_cruise_cadence_of_a_minute_is_not_drawn_but_a_five_minute_hole_is() -> 
     assert gap_mask(tr.data, 60).sum() == 61  # the verdicts' rule: every minute step is a gap
     assert cadence_s(np.array(steps)) == pytest.approx(np.percentile(steps, 90))
     assert draw_threshold_s(np.array(steps), 60) == pytest.approx(1.5 * np.percentile(steps, 90))
-    drawn = drawn_gaps(tr.data, 60)
+    drawn = drawn_gaps(observe(tr))
     assert np.flatnonzero(drawn).tolist() == [60]  # only the 300 s step
 
 
@@ -36,29 +37,29 @@ def test_receiver_rate_tracks_draw_every_gap() -> None:
     steps = [1.0] * 500 + [75.0] + [1.0] * 100 + [61.0] + [2.0] * 50
     tr = _track(steps)
     assert draw_threshold_s(np.array(steps), 60) == 60
-    assert np.array_equal(drawn_gaps(tr.data, 60), gap_mask(tr.data, 60))
-    assert drawn_gaps(tr.data, 60).sum() == 2
+    assert np.array_equal(drawn_gaps(observe(tr)), gap_mask(tr.data, 60))
+    assert drawn_gaps(observe(tr)).sum() == 2
 
 
 def test_stale_samples_and_cited_gaps_are_always_drawn() -> None:
     steps = [61.0] * 30 + [20.0] + [61.0] * 10
     tr = _track(steps, stale=[31])  # sample 31 follows a 20 s step and is stale: a coverage gap
-    drawn = drawn_gaps(tr.data, 60)
+    drawn = drawn_gaps(observe(tr))
     assert drawn[30] and drawn.sum() == 1
     cited = tr.data["time"].iloc[[12]].tolist()  # a verdict depends on the gap starting at sample 12
-    assert np.flatnonzero(drawn_gaps(tr.data, 60, cited)).tolist() == [12, 30]
+    assert np.flatnonzero(drawn_gaps(observe(tr), cited)).tolist() == [12, 30]
 
 
 def test_the_drawing_threshold_is_capped() -> None:
     steps = [900.0] * 50 + [1800.0]
     assert draw_threshold_s(np.array(steps), 60) == MAX_DRAW_THRESHOLD_S
-    assert drawn_gaps(_track(steps).data, 60).all()
+    assert drawn_gaps(observe(_track(steps))).all()
 
 
 @pytest.mark.corpus
 def test_fr24_spar19_is_not_mostly_dashed(corpus) -> None:
     tr = tracks.load(corpus / "fr24-playback-json" / "2ce4f83f.json")
-    gaps, drawn = gap_mask(tr.data, 60), drawn_gaps(tr.data, 60)
+    gaps, drawn = gap_mask(tr.data, 60), drawn_gaps(observe(tr))
     dt = np.diff(tr.data["time"].to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9)
     assert gaps.sum() == 321  # one-a-minute cruise: 321 of 870 steps are over 60 s
     assert 0 < drawn.sum() <= 12
@@ -75,5 +76,5 @@ def test_a_run_of_re_sent_positions_is_drawn_as_no_data() -> None:
     stale = np.zeros(n, bool)
     stale[10:14] = True
     tr = make_track(t, lat, lon, stale=stale)
-    drawn = drawn_gaps(tr.data, 60)
+    drawn = drawn_gaps(observe(tr))
     assert np.flatnonzero(drawn).tolist() == [9, 10, 11, 12, 13]  # into, along and out of the re-sent run

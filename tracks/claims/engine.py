@@ -1,28 +1,28 @@
 """`tracks.check(path)`: load a case file, its tracks and regions, and decide every claim.
 
-Steps: validate the case (tracks.claims.case) -> load the track files -> pick the case's aircraft -> keep the
-window -> clean (nothing dropped silently; removed samples are listed in the result's notes and the track's
-`rejected`) -> gaps and legs once -> each claim in dependency order (`after`, `sequence`) -> CaseResult.
+Steps: validate the case (tracks.claims.case) -> load the track files -> pick the case's aircraft -> clean all
+of its samples in the files (nothing dropped silently; removed samples are listed in the result's notes and the
+track's `rejected`) -> build its observation model ONCE (tracks.observation: gaps, speed bound, air/ground state)
+-> each claim in dependency order (`after`, `before`, `sequence`), on the model's view of its tested period ->
+CaseResult (with the case window's view, which the report and the map read).
 
-`after: X` restricts a claim to the samples from the earliest possible time of X's moment on (plus the
-sample just before it when a coverage gap spans that time, so that the gap is not lost); `before: Y`, symmetric,
-to the samples up to the latest possible time of Y's moment (plus the sample just after it when a gap spans
-it). If X or Y has no moment (it is contradicted or not verifiable), the dependent claim is not verifiable.
-The tested period [window start or X, Y or window end] is passed to the predicates as `start` / `end`: time in
-it before the first or after the last sample is unobserved (see `tracks.claims.spatial.edge_refs`).
-Verdicts are decided by the data only: the case file says what to test, never what the answer is.
+The tested period of a claim runs from the window start (or the earliest possible time of its `after` claim's
+moment, or its own `start` for predicates whose start/end narrow the period) to the window end (or the latest
+possible time of its `before` claim's moment, or its own `end`). The view keeps the samples in it plus the one
+just outside each end when a coverage gap spans that end, so the gap is not lost; time before the aircraft's
+first sample or after its last one in the files is an unobserved edge. If the `after` or `before` claim has no
+moment (it is contradicted or not verifiable), the dependent claim is not verifiable. What each predicate takes
+and what it is about is its spec (tracks.claims.params.PREDICATES). Verdicts are decided by the data only: the
+case file says what to test, never what the answer is.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import tracks
@@ -35,25 +35,21 @@ from tracks.claims.case import (
     load_case,
     require_reviewed,
 )
-from tracks.claims.predicates import PREDICATES, moment
+from tracks.claims.params import PREDICATES, PredicateSpec
+from tracks.claims.predicates import moment
 from tracks.claims.result import EVENT_COLUMNS, CaseResult
 from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
-from tracks.errors import CaseFileError, RegionError, TrackFormatError
+from tracks.errors import CaseFileError, FormatOptionError, RegionError
 from tracks.history.layout import Dataset
-from tracks.legs import Gaps, Legs, find_gaps, split_legs
-from tracks.segments import gap_mask
+from tracks.observation import Observation, observe
 from tracks.track import Track, Traffic
+from tracks.wording import when
 
 ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
 DRAFT_NOTE = "DRAFT: proposed by `tracks draft` from the article's words and never reviewed; its test may be wrong"
 UNKNOWN_ICAO = "000000"  # tracks.schema: the address of an aircraft whose file does not give one
-#: Predicates whose `region` must be an area (it has an inside).
-AREA_PREDICATES = ("entered", "never_entered", "stayed_outside", "time_inside", "present", "absent", "traffic_count",
-                   "event_time_within")
-#: Predicates tested over the period [window start or `after` moment, `before` moment or window end], whose
-#: unobserved edges (before the first / after the last sample) count like coverage gaps.
-PERIOD_PREDICATES = ("approached", "entered", "never_entered", "stayed_outside", "crossed", "departed_from",
-                     "landed_at", "visited", "present", "absent", "time_inside")
+#: How sentences name the ends of the case window.
+WINDOW_NAMES = ("the window start", "the window end")
 
 
 def check(path: str | os.PathLike[str], *, allow_drafts: bool = False, allow_outside: bool = False) -> CaseResult:
@@ -70,8 +66,8 @@ def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
     for spec in specs:
         try:
             loaded = tracks.load(list(spec.files), format=spec.format, **spec.options)
-        except TrackFormatError as e:
-            if not spec.options or "option not understood" not in e.problem:
+        except FormatOptionError as e:
+            if not spec.options:
                 raise
             raise _option_error(case, spec, e) from None
         if spec.url:  # an archived fetch: keep where and when the bytes were retrieved
@@ -86,12 +82,11 @@ def _load(specs: tuple[TrackSpec, ...], case: Case) -> Track | Traffic:
     return Traffic(data, sources, rejected) if data["icao24"].nunique() > 1 else Track(data, sources, rejected)
 
 
-def _option_error(case: Case, spec: TrackSpec, e: TrackFormatError) -> CaseFileError:
+def _option_error(case: Case, spec: TrackSpec, e: FormatOptionError) -> CaseFileError:
     """A loader option the detected format does not take, as an error at the entry's line in the case file."""
     from tracks.claims.loadopts import format_options
 
-    found = re.search(r"by format (\S+?):", e.problem)
-    fmt = found.group(1) if found else ""
+    fmt = e.format_name
     takes = format_options().get(fmt, ())
     bad = [o for o in spec.options if o not in takes] if fmt else list(spec.options)
     line = min((spec.option_lines.get(o, spec.line) for o in bad), default=spec.line)
@@ -188,59 +183,7 @@ class RegionResolver:
         return region
 
 
-# -- analysis of one (sub)track ------------------------------------------------------------------------------------
-
-
-class Analysis:
-    """A track with its gaps and legs, computed once."""
-
-    def __init__(self, track: Track, max_gap_s: float, max_speed_kt: float | None) -> None:
-        self.track = track
-        self.gaps: Gaps = find_gaps(track, max_gap_s=max_gap_s, max_speed_kt=max_speed_kt)
-        self.max_gap_s = max_gap_s
-        self.max_speed_kt = max_speed_kt
-        self._legs: Legs | None = None
-
-    @property
-    def legs(self) -> Legs:
-        if self._legs is None:
-            self._legs = split_legs(self.track, max_gap_s=self.max_gap_s, max_speed_kt=self.gaps.max_speed_kt)
-        return self._legs
-
-
-def since(track: Track, t0: pd.Timestamp, max_gap_s: float) -> Track:
-    """Samples at or after `t0`, plus the one before when the segment spanning `t0` is a coverage gap."""
-    return track.filter(_since_mask(track, t0, max_gap_s))
-
-
-def until(track: Track, t1: pd.Timestamp, max_gap_s: float) -> Track:
-    """Samples at or before `t1`, plus the one after when the segment spanning `t1` is a coverage gap."""
-    return track.filter(_until_mask(track, t1, max_gap_s))
-
-
-def _since_mask(track: Track, t0: pd.Timestamp, max_gap_s: float) -> np.ndarray:
-    t = track.data["time"]
-    keep = np.array(t >= t0, dtype=bool)  # a copy: to_numpy() may be a read-only view
-    first = int(np.argmax(keep)) if keep.any() else len(t)
-    if 0 < first < len(t) and gap_mask(track.data.iloc[first - 1:first + 1], max_gap_s)[0]:
-        keep[first - 1] = True
-    return keep
-
-
-def _until_mask(track: Track, t1: pd.Timestamp, max_gap_s: float) -> np.ndarray:
-    t = track.data["time"]
-    keep = np.array(t <= t1, dtype=bool)
-    last = len(t) - 1 - int(np.argmax(keep[::-1])) if keep.any() else -1
-    if 0 <= last < len(t) - 1 and gap_mask(track.data.iloc[last:last + 2], max_gap_s)[0]:
-        keep[last + 1] = True
-    return keep
-
-
 # -- claims --------------------------------------------------------------------------------------------------------
-
-
-def _accepts(fn: Callable[..., Verdict]) -> set[str]:
-    return set(inspect.signature(fn).parameters)
 
 
 def _not_verifiable_bound(claim: Claim, key: str, ref: Verdict) -> Verdict:
@@ -256,57 +199,35 @@ def _not_verifiable_bound(claim: Claim, key: str, ref: Verdict) -> Verdict:
     )
 
 
-def _empty_period(claim: Claim, t0: pd.Timestamp, t1: pd.Timestamp, tz: str) -> Verdict:
-    from tracks.wording import when
-
+def _empty_period(claim: Claim, start: pd.Timestamp, end: pd.Timestamp, names: tuple[str, str], tz: str) -> Verdict:
     return Verdict(
         claim_id=claim.id, quote=claim.quote, predicate=claim.predicate, status=NOT_VERIFIABLE,
-        sentence=f"Not verifiable: this claim is tested after claim {claim.after!r} and before claim "
-                 f"{claim.before!r}, but the latest possible moment of {claim.before!r} ({when(t1, tz)}) comes "
-                 f"before the earliest possible moment of {claim.after!r} ({when(t0, tz)}): there is no period "
-                 "to test.",
-        measured={"after": claim.after, "before": claim.before}, source=claim.source,
+        sentence=f"Not verifiable: the tested period would run from {names[0]} ({when(start, tz)}) to {names[1]} "
+                 f"({when(end, tz)}), which comes before it: there is no period to test.",
+        measured={k: v for k, v in (("after", claim.after), ("before", claim.before)) if v}, source=claim.source,
     )
 
 
-def _observed_across(before: pd.DataFrame, after: pd.DataFrame, max_gap_s: float) -> bool:
-    """Whether the segment from the last row of `before` to the first row of `after` is observed (not a coverage
-    gap, tracks.segments); False when either is empty."""
-    if not len(before) or not len(after):
-        return False
-    cols = ["time", "lat", "lon", "stale"]
-    pair = pd.concat([before.tail(1)[cols], after.head(1)[cols]], ignore_index=True)
-    return not bool(gap_mask(pair, max_gap_s)[0])
-
-
 class _Runner:
-    def __init__(self, case: Case, track: Track, traffic: Callable[[], Traffic | Dataset],
-                 outside: tuple[pd.DataFrame, pd.DataFrame] = (pd.DataFrame(), pd.DataFrame())) -> None:
+    def __init__(self, case: Case, base: Observation, traffic: Callable[[], Traffic | Dataset],
+                 missing: list[str]) -> None:
         self.case = case
-        self.track = track
+        self.base = base  # the observation model of the aircraft's whole cleaned track, built once
         self.traffic = traffic
-        self.outside = outside  # the aircraft's last sample before / first after the window (may be empty)
-        self.missing: list[str] = []  # why there are no samples (aircraft not found), repeated on every verdict
+        self.missing = missing  # why there are no samples (aircraft not found), repeated on every verdict
         self.regions = RegionResolver(case)
-        s = case.settings
-        self.base = Analysis(track, s.max_gap_s, s.max_speed_kt)
-        self._parts: dict[tuple[pd.Timestamp | None, pd.Timestamp | None], Analysis] = {}
+        self._views: dict[tuple[Any, ...], Observation] = {}
         self.verdicts: dict[str, Verdict] = {}
+        w = case.window
+        self.window = self.view(w.start, w.end, WINDOW_NAMES)
 
-    def analysis(self, t0: pd.Timestamp | None, t1: pd.Timestamp | None = None) -> Analysis:
-        """The track from `t0` (see `since`) up to `t1` (see `until`), with its own gaps and legs."""
-        if t0 is None and t1 is None:
-            return self.base
-        if (t0, t1) not in self._parts:
-            s = self.case.settings
-            keep = np.ones(len(self.track), dtype=bool)
-            if t0 is not None:
-                keep &= _since_mask(self.track, t0, s.max_gap_s)
-            if t1 is not None:
-                keep &= _until_mask(self.track, t1, s.max_gap_s)
-            self._parts[(t0, t1)] = Analysis(self.track.filter(keep), s.max_gap_s,
-                                             self.base.gaps.max_speed_kt if s.max_speed_kt is None else s.max_speed_kt)
-        return self._parts[(t0, t1)]
+    def view(self, start: pd.Timestamp, end: pd.Timestamp, names: tuple[str, str],
+             speed_kt: float | None = None) -> Observation:
+        """The model's view of [start, end] (cached: its legs are split once), under a claim's speed bound."""
+        key = (start, end, names, speed_kt)
+        if key not in self._views:
+            self._views[key] = self.base.period(start, end, names).with_speed(speed_kt, "claim")
+        return self._views[key]
 
     def _bound(self, claim: Claim, key: str) -> pd.Timestamp | Verdict | None:
         """The tested period's start (`after`: the earliest possible moment of that claim) or end (`before`:
@@ -321,90 +242,73 @@ class _Runner:
         t = m[0] if key == "after" else m[1]
         return t if not pd.isna(t) else pd.Timestamp(ref.measured["time"])  # an open bound: the moment itself
 
+    def _period(self, claim: Claim, spec: PredicateSpec, t0: pd.Timestamp | None, t1: pd.Timestamp | None
+                ) -> tuple[pd.Timestamp, pd.Timestamp, tuple[str, str]]:
+        """The tested period and how sentences name its ends: the window, or the `after` / `before` moments, or
+        the claim's own start / end when its spec says they narrow the period (the later start, the earlier end)."""
+        w = self.case.window
+        start, end = (w.start, WINDOW_NAMES[0]), (w.end, WINDOW_NAMES[1])
+        if t0 is not None:
+            start = (t0, f"the moment of claim {claim.after!r}")
+        if t1 is not None:
+            end = (t1, f"the moment of claim {claim.before!r}")
+        if spec.narrows:
+            cs, ce = claim.params.get("start"), claim.params.get("end")
+            if cs is not None and (t0 is None or cs > t0):
+                start = (cs, "the claimed start")
+            if ce is not None and (t1 is None or ce < t1):
+                end = (ce, "the claimed end")
+        return start[0], end[0], (start[1], end[1])
+
     def evaluate(self, claim: Claim) -> Verdict:
+        spec = PREDICATES[claim.predicate]
+        tz = self.case.timezone
         t0 = self._bound(claim, "after")
         t1 = self._bound(claim, "before")
         for b in (t0, t1):
             if isinstance(b, Verdict):
                 return b
         assert not isinstance(t0, Verdict) and not isinstance(t1, Verdict)
-        if t0 is not None and t1 is not None and t1 < t0:
-            return _empty_period(claim, t0, t1, self.case.timezone)
-        a = self.analysis(t0, t1)
-        fn = PREDICATES[claim.predicate]
-        accepted = _accepts(fn)
-        kwargs: dict[str, Any] = {}
+        params: dict[str, Any] = {}
         for k, v in claim.params.items():
             if isinstance(v, RegionRef):
                 v = self.regions(v, claim, k)
-                if k == "region" and claim.predicate in AREA_PREDICATES and not v.is_area:
+                if k == "region" and spec.area and not v.is_area:
                     raise CaseFileError(self.case.path, f"region {v.code} is a {v.geometry.geom_type}, and "
                                         f"{claim.predicate} needs an area", line=claim.lines.get(k, claim.line),
                                         key=f"claims[{claim.index}].test.{claim.predicate}.{k}")
-            kwargs[k] = v
+            params[k] = v
         border_ref = claim.params.get("border")
-        if claim.predicate in ("crossed", "event_time_within") and isinstance(border_ref, RegionRef):
+        if spec.sides and isinstance(border_ref, RegionRef):
             side_a, side_b = border_ref.args  # the two sides, resolved like any region (user files first)
-            kwargs["sides"] = (self.regions(RegionRef("code", (side_a,)), claim, "border"),
+            params["sides"] = (self.regions(RegionRef("code", (side_a,)), claim, "border"),
                                self.regions(RegionRef("code", (side_b,)), claim, "border"))
-        if claim.predicate in PERIOD_PREDICATES:  # the period's edges are unobserved time too
-            start, end, names = self._period(claim, a.track, t0, t1)
-            names = ("the claimed start" if "start" in kwargs else names[0],
-                     "the claimed end" if "end" in kwargs else names[1])
-            kwargs.setdefault("start", start)
-            kwargs.setdefault("end", end)
-            kwargs["period_names"] = names
-        if claim.predicate == "sequence":
-            verdict = fn([self.verdicts[c] for c in claim.params["claims"]], tz=self.case.timezone)
-        elif claim.predicate == "traffic_count":
-            verdict = fn(self.traffic(), **kwargs, tz=self.case.timezone, max_gap_s=self.case.settings.max_gap_s)
+        if spec.subject == "verdicts":
+            verdict = spec.function([self.verdicts[c] for c in params["claims"]], tz=tz)
+        elif spec.subject == "traffic":
+            verdict = spec.function(self.traffic(), **params, tz=tz, max_gap_s=self.case.settings.max_gap_s)
         else:
-            common = {"tz": self.case.timezone, "gaps": a.gaps}
-            if "legs" in accepted:
-                common["legs"] = a.legs
+            start, end, names = self._period(claim, spec, t0, t1)
+            if end < start:
+                return _empty_period(claim, start, end, names, tz)
+            if spec.narrows:
+                params.pop("start", None)
+                params.pop("end", None)
+            obs = self.view(start, end, names, params.pop("max_speed_kt", None))
             self._check_airports(claim)
-            verdict = fn(a.track, **kwargs, **{k: v for k, v in common.items() if k in accepted})
+            verdict = spec.function(obs, **params, tz=tz)
         notes = list(verdict.notes)
         if t1 is not None:
             notes.insert(0, f"tested on samples up to {iso_utc(t1)} (before claim {claim.before!r})")
         if t0 is not None:
             notes.insert(0, f"tested on samples from {iso_utc(t0)} on (after claim {claim.after!r})")
-        if not len(self.track):
+        if not len(self.base):
             notes += [n for n in self.missing if n not in notes]
-        if self.track.illustrative:
+        if self.base.track.illustrative:
             notes.append(ILLUSTRATIVE_NOTE)
         if claim.draft:
             notes.insert(0, DRAFT_NOTE)
         return replace(verdict, claim_id=claim.id, quote=claim.quote, source=claim.source, notes=tuple(notes))
-
-    def _period(self, claim: Claim, track: Track, t0: pd.Timestamp | None, t1: pd.Timestamp | None
-                ) -> tuple[pd.Timestamp, pd.Timestamp, tuple[str, str]]:
-        """The tested period (start, end) and how sentences name its ends.
-
-        From the window start (or the `after` moment) to the window end (or the `before` moment). When that
-        moment falls on an observed segment (not a coverage gap) whose earlier / later sample was left out (it
-        lies outside the window, or before / after the moment), the aircraft was observed across it: the period
-        then starts / ends at the first / last sample kept, and that edge is not unobserved time.
-        """
-        w = self.case.window
-        start = w.start if t0 is None else t0
-        end = w.end if t1 is None else t1
-        names = ("the window start" if t0 is None else f"the moment of claim {claim.after!r}",
-                 "the window end" if t1 is None else f"the moment of claim {claim.before!r}")
-        if not len(track):
-            return start, end, names
-        d = track.data
-        gap_s = self.case.settings.max_gap_s
-        first, last = d["time"].iloc[0], d["time"].iloc[-1]
-        if first > start:
-            prev = self.outside[0] if t0 is None else self.track.data[self.track.data["time"] < start]
-            if _observed_across(prev, d, gap_s):
-                start = first
-        if last < end:
-            nxt = self.outside[1] if t1 is None else self.track.data[self.track.data["time"] > end]
-            if _observed_across(d, nxt, gap_s):
-                end = last
-        return start, end, names
 
     def _check_airports(self, claim: Claim) -> None:
         from tracks.airports import airport
@@ -419,20 +323,24 @@ class _Runner:
                     key=f"claims[{claim.index}].test.{claim.predicate}.airports") from None
 
 
-def _events(a: Analysis, verdicts: tuple[Verdict, ...]) -> pd.DataFrame:
+def _events(window: Observation, verdicts: tuple[Verdict, ...]) -> pd.DataFrame:
+    """Take-offs, landings, touch-and-goes and go-arounds of the window's legs, and the crossings, closest approaches
+    and first-within points of the verdicts, each with how it was observed (never read from a label)."""
     rows: list[dict[str, Any]] = []
-    if len(a.track):
-        for leg in a.legs:
-            for e in (leg.takeoff, leg.landing, *leg.touch_and_goes):
-                rows.append({"kind": e.kind, "time": e.time, "lat": e.lat, "lon": e.lon, "label": e.sentence,
-                             "observed": bool(e.observed)})
+    if len(window):
+        e = window.events
+        rows += e[e["kind"] != "go_around"].to_dict("records")
     for v in verdicts:
         for p in v.evidence.points:
-            if p.kind in ("crossing", "closest") and p.time:
-                rows.append({"kind": p.kind, "time": pd.Timestamp(p.time), "lat": p.lat, "lon": p.lon,
-                             "label": f"{v.claim_id}: {p.label}", "observed": "unobserved" not in p.label})
+            if p.kind in ("crossing", "closest", "first_within") and p.time:
+                t = pd.Timestamp(p.time)
+                rows.append({"kind": p.kind, "time": t, "earliest": t if p.observed else pd.NaT,
+                             "latest": t if p.observed else pd.NaT, "lat": p.lat, "lon": p.lon,
+                             "label": f"{v.claim_id}: {p.label}", "observed": p.observed,
+                             "how": "" if p.observed else "inside a coverage gap"})
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    for c in ("time", "earliest", "latest"):
+        frame[c] = pd.to_datetime(frame[c], utc=True)
     return frame.sort_values("time", kind="stable").reset_index(drop=True)
 
 
@@ -442,15 +350,13 @@ def run(case: Case, *, allow_drafts: bool = False) -> CaseResult:
         require_reviewed(case)
     loaded = _load(case.tracks, case)
     raw, notes = select_aircraft(loaded, case)
-    windowed = raw.between(case.window.start, case.window.end)
-    if len(raw) and not len(windowed):
-        notes.append(f"the files hold {len(raw)} samples of {case.aircraft.label}, none in the case window")
-    cleaned = windowed.clean()
+    missing = list(notes) if not len(raw) else []
+    cleaned = raw.clean()  # the whole track: cleaning and the speed bound do not depend on the window
     track = cleaned.track
     removed = len(cleaned.rejected)
     if removed:
-        notes.append(f"cleaning removed {removed} sample value(s); each is listed with its reason in the track's "
-                     "rejected table")
+        notes.append(f"cleaning removed {removed} sample value(s) of {case.aircraft.label} in the files; each is "
+                     "listed with its reason in the track's rejected table")
     notes.extend(cleaned.notes)
     n_rejected_files = int(sum(s.records_rejected for s in track.sources))
     if n_rejected_files:
@@ -468,26 +374,31 @@ def run(case: Case, *, allow_drafts: bool = False) -> CaseResult:
             traffic_cache.append(src if isinstance(src, Traffic) else Traffic(src.data, src.sources, src.rejected))
         return traffic_cache[0]
 
-    t_raw = raw.data["time"]
-    outside = (raw.data[(t_raw < case.window.start).to_numpy()].tail(1), raw.data[(t_raw > case.window.end).to_numpy()].head(1))
     drafts = [c.id for c in case.claims if c.draft]
     if drafts:
         notes.insert(0, f"{len(drafts)} claim(s) are unreviewed drafts (checked with --allow-drafts): {', '.join(drafts)}")
-    runner = _Runner(case, track, traffic, outside)
-    runner.missing = [n for n in notes if n.startswith(("no samples of", "file ", "the files hold"))]
+    s = case.settings
+    base = observe(track, max_gap_s=s.max_gap_s, max_speed_kt=s.max_speed_kt)
+    runner = _Runner(case, base, traffic, missing)
+    window = runner.window
+    if len(raw) and not window.in_period().any():
+        note = f"the files hold {len(raw)} samples of {case.aircraft.label}, none in the case window"
+        notes.append(note)
+        missing.append(note)
+    notes.append(f"speed bound for unobserved time: {base.speed.sentence()}")
     for claim in evaluation_order(case):
         runner.verdicts[claim.id] = runner.evaluate(claim)
     verdicts = tuple(runner.verdicts[c.id] for c in case.claims)
     regions = tuple(runner.regions.cache.values())
-    base = runner.base
     return CaseResult(
         case=case,
-        track=track,
+        track=window.track,
         verdicts=verdicts,
         regions=regions,
-        events=_events(base, verdicts),
+        events=_events(window, verdicts),
         tool={"name": "tracks", "version": tracks.__version__},
-        gaps=base.gaps.frame,
-        legs=base.legs.summary if len(track) else pd.DataFrame(),
+        gaps=window.gaps.frame,
+        legs=window.legs.summary if len(window) else pd.DataFrame(),
         notes=tuple(notes),
+        observation=window,
     )

@@ -24,6 +24,7 @@ from tracks.claims.verdict import (
     iso_utc,
 )
 from tracks.geo.geodesy import distance_km as geodesic_km
+from tracks.observation import PERIOD_NAMES, Edge, Observation
 from tracks.track import Track
 from tracks.wording import a_an, duration, when
 
@@ -44,19 +45,20 @@ def sources(track: Track) -> tuple[SourceRef, ...]:
     return tuple(SourceRef(s.path, s.sha256, s.format) for s in track.sources)
 
 
-def sample(track: Track, i: int, role: str) -> Sample:
-    """Row `i` (position) of the track as an evidence Sample."""
-    r = track.data.iloc[int(i)]
+def sample(obs: Observation, i: int, role: str) -> Sample:
+    """Row `i` (position) of the model's track as an evidence Sample; '(ground)' when the model has it on the
+    ground (tracks.airborne), 'stale' when the exporter flags it."""
+    r = obs.frame.iloc[int(i)]
     alt = r["alt_baro_ft"]
     if not np.isfinite(alt):
         alt = r["alt_geom_ft"]
-    on_ground = r["on_ground"]
+    ground = bool(obs.on_ground[int(i)])
     return Sample(
         time=iso_utc(r["time"]),
         lat=float(r["lat"]),
         lon=float(r["lon"]),
         alt_ft=None if not np.isfinite(alt) else float(alt),
-        source=str(r["source"]) + (" (ground)" if is_true(on_ground) else "") + (" stale" if bool(r["stale"]) else ""),
+        source=str(r["source"]) + (" (ground)" if ground else "") + (" stale" if bool(r["stale"]) else ""),
         file=str(r["file"]) if not pd.isna(r["file"]) else "",
         record=int(r["record"]),
         role=role,
@@ -84,54 +86,17 @@ def gap_ref(row: Any, reaches: bool | None = None) -> GapRef:
 
 #: GapRef ids of the two edges.
 EDGE_IDS = {"start": "before-first-sample", "end": "after-last-sample"}
-#: How sentences name the ends of the tested period when the caller does not say (the engine does).
-PERIOD_NAMES = ("the start of the period", "the end of the period")
 
-
-@dataclass(frozen=True)
-class Edge:
-    """An unobserved edge of the period [start, end]: before the first sample ("start") or after the last
-    ("end"). `index` is that sample's row; `t_from` / `t_to` bound the unobserved time."""
-
-    kind: str
-    index: int
-    t_from: pd.Timestamp
-    t_to: pd.Timestamp
-
-    @property
-    def seconds(self) -> float:
-        return (self.t_to - self.t_from).total_seconds()
-
-
-def edges(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None) -> list[Edge]:
-    """The unobserved edges of [start, end] (None: that end is the track's own): the time from `start` to the
-    first sample and from the last sample to `end`. Empty without samples (the whole period is unobserved:
-    predicates say so on their own) and for edges of zero length."""
-    t = track.data["time"]
-    if not len(t) or (start is not None and end is not None and not end > start):
-        return []
-    out = []
-    if start is not None and t.iloc[0] > start:
-        out.append(Edge("start", 0, start, min(t.iloc[0], end) if end is not None else t.iloc[0]))
-    if end is not None and t.iloc[-1] < end:
-        out.append(Edge("end", len(t) - 1, max(t.iloc[-1], start) if start is not None else t.iloc[-1], end))
-    return [e for e in out if e.seconds > 0]
-
-
-def edge_reach_km(edge: Edge, max_speed_kt: float) -> float:
-    """How far (km) the aircraft could have flown during the edge at the speed bound: the disc's radius."""
-    return float(max_speed_kt) * KT_TO_KM_S * edge.seconds
-
-
-def edge_ref(track: Track, edge: Edge, reach_km: float, reaches: bool | None,
-             names: tuple[str, str] = PERIOD_NAMES) -> GapRef:
-    """An unobserved edge as a GapRef (kind "start" / "end"), positioned at its sample."""
-    r = track.data.iloc[edge.index]
+def edge_ref(obs: Observation, edge: Edge, reaches: bool | None) -> GapRef:
+    """An unobserved edge of the observation model's period as a GapRef (kind "start" / "end"), positioned at
+    its sample, named after the period's ends."""
+    r = obs.frame.iloc[edge.index]
     lat, lon = float(r["lat"]), float(r["lon"])
+    names = obs.period_names
     return GapRef(
         id=EDGE_IDS[edge.kind], start=iso_utc(edge.t_from), end=iso_utc(edge.t_to), duration_s=edge.seconds,
         start_lat=lat, start_lon=lon, end_lat=lat, end_lon=lon, reaches_region=reaches, kind=edge.kind,
-        reach_km=round(reach_km, 3), bound=names[0] if edge.kind == "start" else names[1],
+        reach_km=round(edge.reach_km, 3), bound=names[0] if edge.kind == "start" else names[1],
     )
 
 

@@ -1,8 +1,12 @@
-"""Predicate parameters in case files: what each predicate accepts, and how each kind of value is read.
+"""Predicates of case files: ONE spec per predicate, and how each kind of parameter value is read.
 
-`PREDICATES` maps every predicate name to its `PredicateSpec` (parameters, required and exclusive groups,
-shorthand, defaults); `parse_test` validates one claim's `test:` mapping into typed values (UTC Timestamps,
-Timedeltas, RegionRef, floats, tuples), raising CaseFileError at the offending line.
+`PREDICATES` maps every predicate name to its `PredicateSpec`: its parameters (required and exclusive groups,
+shorthand, defaults), the function that decides it, what it is about (`subject`: the case aircraft's observation
+model, the traffic files or other claims' verdicts; whether its `region` must be an area; whether it is tested
+over a period whose unobserved edges count and whose `start`/`end` parameters narrow that period) and its moment
+(what `after`, `before` and `sequence` order by; "" when it has none). The engine and the case validation read
+these specs and nothing else. `parse_test` validates one claim's `test:` mapping into typed values (UTC
+Timestamps, Timedeltas, RegionRef, floats, tuples), raising CaseFileError at the offending line.
 """
 
 from __future__ import annotations
@@ -16,6 +20,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from tracks.claims import predicates as P
+from tracks.claims import presence as Q
+from tracks.claims import spatial as S
+from tracks.claims import traffic as T
 from tracks.claims.times import TimeRange, duration_node, range_node, time_node
 from tracks.claims.yamlnode import Node, unknown
 
@@ -217,17 +225,36 @@ class _Param:
     help: str
 
 
+#: What a predicate is tested on (`PredicateSpec.subject`).
+SUBJECTS = ("track", "traffic", "verdicts")
+
+
 @dataclass(frozen=True)
 class PredicateSpec:
-    """The parameters a predicate accepts and how they combine."""
+    """One predicate: its parameters and how they combine, the function deciding it and what it is about.
+
+    `function` takes the observation model of the tested period (subject "track"), the traffic table ("traffic")
+    or the verdicts of the listed claims ("verdicts"), the parameters as keywords and `tz`. `area`: its `region`
+    must have an inside. `period`: tested over a period (the case window, or between the moments of `after` /
+    `before` claims) whose unobserved edges count like gaps; `narrows`: its `start` / `end` parameters narrow that
+    period. `sides`: it is also given the two regions on either side of its `border` (`sides=(A, B)`, resolved
+    like any region). `moment`: what its verdict's moment is ("" when it has none), for `after`, `before` and `sequence`.
+    """
 
     params: Mapping[str, _Param]
+    function: Callable[..., Any]
     one_of: tuple[tuple[str, ...], ...] = ()  # exactly one key of each group is required
     any_of: tuple[tuple[str, ...], ...] = ()  # at least one key of each group is required
     required: tuple[str, ...] = ()
     shorthand: str = ""  # a non-mapping value is this parameter (`never_entered: BR`)
     defaults: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
+    subject: str = "track"
+    area: bool = False
+    period: bool = True
+    narrows: bool = False
+    sides: bool = False
+    moment: str = ""
 
 
 _AIRPORTS = _Param(_p_airports, "airport codes, e.g. [SVMI, SVFM]")
@@ -243,54 +270,65 @@ PREDICATES: dict[str, PredicateSpec] = {
     "departed_from": PredicateSpec(
         {"airports": _AIRPORTS, "point": _POINT, "within_km": _WITHIN},
         one_of=(("airports", "point"),), shorthand="airports", defaults={"within_km": 5.0},
+        function=P.departed_from, moment="the take-off: from the last sample on the ground to the first airborne",
         summary="a take-off from one of the airports (or within within_km of a point)",
     ),
     "landed_at": PredicateSpec(
         {"airports": _AIRPORTS, "point": _POINT, "within_km": _WITHIN},
         one_of=(("airports", "point"),), shorthand="airports", defaults={"within_km": 5.0},
+        function=P.landed_at, moment="the landing: from the last airborne sample to the first on the ground",
         summary="a landing at one of the airports (or within within_km of a point)",
     ),
     "visited": PredicateSpec(
         {"airports": _AIRPORTS, "point": _POINT, "within_km": _WITHIN,
          "ground_time": _Param(_p_duration_range, "{at_least, at_most} durations on the ground")},
         one_of=(("airports", "point"),), shorthand="airports", defaults={"within_km": 5.0},
+        function=P.visited, moment="the landing there",
         summary="a landing then a take-off at the place, optionally with the time on the ground in a range",
     ),
     "approached": PredicateSpec(
         {"region": _REGION, "border": _BORDER, "within_km": _WITHIN, "max_speed_kt": _SPEED},
         one_of=(("region", "border"),), required=("within_km",),
+        function=S.approached, moment="the first time the track came within within_km (not the closest approach)",
         summary="the track came within within_km of the region or border",
     ),
     "entered": PredicateSpec(
         {"region": _REGION, "max_speed_kt": _SPEED}, required=("region",), shorthand="region",
+        function=S.entered, area=True, moment="the first entry (or the first sample inside)",
         summary="the track was inside the region at some time",
     ),
     "never_entered": PredicateSpec(
         {"region": _REGION, "max_speed_kt": _SPEED}, required=("region",), shorthand="region",
+        function=S.never_entered, area=True,
         summary="the track was never inside the region",
     ),
     "crossed": PredicateSpec(
         {"border": _BORDER, "from": _Param(_p_region, "the side the crossing starts from"), "max_speed_kt": _SPEED},
         required=("border",), shorthand="border",
+        function=S.crossed, sides=True, moment="the first crossing",
         summary="the track crossed the border line (optionally from one given side)",
     ),
     "stayed_outside": PredicateSpec(
         {"region": _REGION, "start": _START, "end": _END, "max_speed_kt": _SPEED},
         required=("region",), shorthand="region",
+        function=S.stayed_outside, area=True, narrows=True,
         summary="the track stayed outside the region (e.g. a 12 nm territorial sea), optionally between start and end",
     ),
     "time_inside": PredicateSpec(
         {"region": _REGION, "at_least": _Param(_p_duration, "a duration"),
          "at_most": _Param(_p_duration, "a duration"), "max_speed_kt": _SPEED},
         required=("region",), any_of=(("at_least", "at_most"),),
+        function=Q.time_inside, area=True,
         summary="the time spent inside the region is at least / at most a duration",
     ),
     "present": PredicateSpec(
         {"start": _START, "end": _END, "region": _REGION, "max_speed_kt": _SPEED},
+        function=Q.present, area=True, narrows=True, moment="the first sample seen",
         summary="the aircraft was seen (airborne or on the ground) in the window, optionally inside a region",
     ),
     "absent": PredicateSpec(
         {"start": _START, "end": _END, "region": _REGION, "max_speed_kt": _SPEED},
+        function=Q.absent, area=True, narrows=True,
         summary="the aircraft was not seen in the window (or not inside the region)",
     ),
     "altitude_band": PredicateSpec(
@@ -298,6 +336,7 @@ PREDICATES: dict[str, PredicateSpec] = {
          "mode": _Param(_choice("all", "any"), "all: every airborne sample in the band; any: at least one"),
          "max_vrate_fpm": _Param(_p_positive, "vertical-rate bound inside gaps")},
         any_of=(("min_ft", "max_ft"),), defaults={"mode": "all", "max_vrate_fpm": 6000.0},
+        function=P.altitude_band, narrows=True,
         summary="airborne altitudes (barometric, else geometric) stay within [min_ft, max_ft] (mode all) or reach it (any)",
     ),
     "event_time_within": PredicateSpec(
@@ -305,10 +344,12 @@ PREDICATES: dict[str, PredicateSpec] = {
          "airports": _AIRPORTS, "point": _POINT, "within_km": _WITHIN, "region": _REGION, "border": _BORDER,
          "start": _START, "end": _END},
         required=("event", "start", "end"), defaults={"within_km": 5.0},
+        function=P.event_time_within, area=True, sides=True, moment="the event",
         summary="a take-off, landing or crossing happened between start and end",
     ),
     "sequence": PredicateSpec(
         {"claims": _Param(_p_claim_ids, "claim ids in the claimed order")}, required=("claims",), shorthand="claims",
+        function=P.sequence, subject="verdicts", period=False,
         summary="the events of the listed claims happened in that order",
     ),
     "traffic_count": PredicateSpec(
@@ -317,6 +358,7 @@ PREDICATES: dict[str, PredicateSpec] = {
          "at_most_per_day": _Param(_p_km, "mean distinct aircraft per day in the period"),
          "exclude_icao24": _Param(_p_prefixes, "hex prefixes of ICAO addresses to leave out (e.g. 0d8)")},
         required=("region", "baseline", "period"), any_of=(("at_most_ratio", "at_most_per_day"),),
+        function=T.traffic_count, subject="traffic", area=True, period=False,
         summary="distinct aircraft inside the region per UTC day in `period` is at most a ratio of `baseline` "
         "(or at most a number)",
     ),
@@ -393,6 +435,5 @@ def _check_pairs(name: str, params: dict[str, Any], given: dict[str, Node], body
             raise given["from"].error(f"'from' must be one side of the border: {a} or {b}")
 
 
-#: Predicates whose verdict has a moment in time (measured "time"), which `after` and `sequence` need.
-MOMENT_PREDICATES: tuple[str, ...] = ("departed_from", "landed_at", "visited", "approached", "entered", "crossed",
-                                      "event_time_within", "present")
+#: Predicates whose verdict has a moment in time (measured "time"), which `after`, `before` and `sequence` need.
+MOMENT_PREDICATES: tuple[str, ...] = tuple(name for name, spec in PREDICATES.items() if spec.moment)

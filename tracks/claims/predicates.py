@@ -1,22 +1,22 @@
-"""Predicates: one function per kind of claim, each over a Track (a Traffic for traffic_count) -> Verdict.
+"""Event and altitude predicates: departed_from, landed_at, visited, event_time_within, altitude_band, sequence.
 
-Every predicate follows the same rule (docs/method.md): observed samples decide a claim when they can; when
-the answer depends on what happened inside a coverage gap (its reachability ellipse, or the time it leaves
-for an unseen landing, can reach the place) the claim is NOT_VERIFIABLE and the verdict names the gap; when
-no gap can matter, the data decides. Verdicts carry `measured` values (km, seconds, ISO 8601 UTC times),
-`evidence` and one quotable `sentence` with times in UTC and in the case's zone (`tz`).
+Every predicate takes the observation model of its tested period (tracks.observation.Observation: samples,
+gaps with their reach, unobserved edges, speed bound, air/ground state, legs with their events) and follows the
+same rule (docs/method.md): observed samples decide a claim when they can; when the answer depends on what
+happened inside unobserved time (a gap or an edge of the period from which the place is within reach) the claim is
+NOT_VERIFIABLE and the verdict names it; when none can matter, the data decides. Verdicts carry `measured`
+values (km, seconds, ISO 8601 UTC times), `evidence` and one quotable `sentence` with times in UTC and in the
+case's zone (`tz`). Region predicates are in tracks.claims.spatial and tracks.claims.presence; the parameters
+of each, what it is about and its moment are in tracks.claims.params.PREDICATES.
 
-The functions take the same keyword parameters as the case file (docs/case-format.md) plus:
-`tz` (IANA zone for sentences), `gaps` / `legs` (precomputed `tracks.legs` results for this track; computed
-when omitted). Region predicates live in `tracks.claims.spatial`; all are listed in `PREDICATES`.
-Moments: a predicate whose claim is an event puts its time in `measured["time"]` and, when that time is not
-observed exactly, the bounds in `measured["time_earliest"]` / `measured["time_latest"]` (used by `after`
-and `sequence`).
+Moments: a predicate whose claim is an event puts its time in `measured["time"]` and the interval in which it
+happened in `measured["time_earliest"]` / `measured["time_latest"]` (used by `after`, `before` and `sequence`).
+A landing's interval runs from its last airborne to its first ground sample, even when both were seen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -26,19 +26,7 @@ import pandas as pd
 from tracks.airports import Event
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import Place
-from tracks.claims.spatial import (
-    SPATIAL_PREDICATES,
-    absent,
-    approached,
-    crossed,
-    crossing_time_within,
-    entered,
-    never_entered,
-    present,
-    stayed_outside,
-    time_inside,
-    traffic_count,
-)
+from tracks.claims.measure import place_reach
 from tracks.claims.verdict import (
     CONTRADICTED,
     NOT_VERIFIABLE,
@@ -49,81 +37,23 @@ from tracks.claims.verdict import (
     Verdict,
     iso_utc,
 )
-from tracks.legs import HIDDEN_RATE_FPM, HIDDEN_TURNAROUND_S, KT_PER_MS, Gaps, Legs, find_gaps, split_legs
-from tracks.track import Track
+from tracks.gaps import KT_PER_MS
+from tracks.legs import APPROACH_SPEED_FRACTION, HIDDEN_RATE_FPM, HIDDEN_TURNAROUND_S, approach_seconds
+from tracks.observation import Edge, Observation
 from tracks.wording import duration, km, when
 
 #: Evidence kinds (tracks.airports.describe_event) that place an event at an airport.
 STRONG_EVIDENCE = ("ground", "final_approach", "initial_climb")
-#: A landing inferred from a final approach at the end of the data (or a take-off from an initial climb at its
-#: start) is bounded in time by assuming the aircraft covered the remaining distance to the airport at no less
-#: than this fraction of its last (first) observed ground speed. Without a ground speed the bound stays open.
-APPROACH_SPEED_FRACTION = 0.5
 
 
 # -- shared helpers --------------------------------------------------------------------------------------------
 
 
-def _gaps(track: Track, gaps: Gaps | None, max_speed_kt: float | None = None) -> Gaps:
-    if gaps is not None and (max_speed_kt is None or gaps.max_speed_kt == max_speed_kt):
-        return gaps
-    return find_gaps(track, max_gap_s=gaps.max_gap_s if gaps is not None else 60.0, max_speed_kt=max_speed_kt)
-
-
-def _legs(track: Track, legs: Legs | None, gaps: Gaps | None) -> Legs:
-    if legs is not None:
-        return legs
-    return split_legs(track, max_gap_s=gaps.max_gap_s if gaps is not None else 60.0)
-
-
-def _times(track: Track) -> pd.Series:
-    return track.data["time"]
-
-
-def event_bounds(track: Track, e: Event) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Earliest and latest time the event can have happened (equal when observed; NaT = open).
-
-    A landing seen only on final approach where the data ends is over at the latest after the remaining
-    distance to the airport at `APPROACH_SPEED_FRACTION` of the last ground speed (`approach_seconds`); a
-    take-off seen only from the initial climb where the data starts, likewise before it."""
-    t = _times(track)
-    n = len(t)
-    i = e.index
-    if e.observed:
-        return e.time, e.time
-    landing = e.kind in ("landing", "touch_and_go")
-
-    def at(k: int) -> pd.Timestamp:
-        return t.iloc[k] if 0 <= k < n else pd.NaT
-
-    if e.evidence == "ground":  # index = the ground sample next to the unseen moment
-        return (at(i - 1), at(i)) if landing else (at(i), at(i + 1))
-    lo, hi = (at(i), at(i + 1)) if landing else (at(i - 1), at(i))  # index = the airborne sample
-    s = approach_seconds(track, e)
-    if landing and pd.isna(hi) and s is not None:
-        hi = at(i) + pd.Timedelta(seconds=s)
-    if not landing and pd.isna(lo) and s is not None:
-        lo = at(i) - pd.Timedelta(seconds=s)
-    return lo, hi
-
-
-def approach_seconds(track: Track, e: Event) -> float | None:
-    """For a landing inferred from a final approach (a take-off from an initial climb): the longest time (s) to
-    cover the distance from that sample to the airport at `APPROACH_SPEED_FRACTION` of its ground speed; None
-    for other evidence, without a known ground speed or distance."""
-    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(track):
-        return None
-    gs = float(track.data["gs_kt"].iloc[e.index])
-    if not (np.isfinite(gs) and gs > 0 and np.isfinite(e.distance_km)):
-        return None
-    return float(e.distance_km) / (APPROACH_SPEED_FRACTION * gs * ev.KT_TO_KM_S)
-
-
-def _inferred_note(track: Track, e: Event) -> list[str]:
+def _inferred_note(obs: Observation, e: Event) -> list[str]:
     """'landing inferred from final approach at 2.1 km from RJTT, 0 ft, 122 kt; ...' (nothing for other evidence)."""
-    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(track):
+    if e.evidence not in ("final_approach", "initial_climb") or not 0 <= e.index < len(obs):
         return []
-    r = track.data.iloc[e.index]
+    r = obs.frame.iloc[e.index]
     alt = e.alt_ft if np.isfinite(e.alt_ft) else np.nan
     gs = float(r["gs_kt"])
     what = ("landing inferred from final approach" if e.evidence == "final_approach"
@@ -133,11 +63,11 @@ def _inferred_note(track: Track, e: Event) -> list[str]:
         parts.append(f"{alt:,.0f} ft")
     if np.isfinite(gs):
         parts.append(f"{gs:.0f} kt")
-    s = approach_seconds(track, e)
-    moment = "touchdown" if e.evidence == "final_approach" else "lift-off"
-    bound = (f"; {moment} not observed, assumed within {duration(s)} of that sample (the distance at no less "
+    s = approach_seconds(obs.frame, e)
+    moment_ = "touchdown" if e.evidence == "final_approach" else "lift-off"
+    bound = (f"; {moment_} not observed, assumed within {duration(s)} of that sample (the distance at no less "
              f"than {APPROACH_SPEED_FRACTION:.0%} of that ground speed)" if s is not None else
-             f"; {moment} not observed, and without a ground speed its time is open")
+             f"; {moment_} not observed, and without a ground speed its time is open")
     return [f"{what} at {', '.join(parts)}{bound}"]
 
 
@@ -159,14 +89,14 @@ def moment(v: Verdict) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return lo, hi
 
 
-def _stop_possible_in_gaps(gaps: Gaps, place: Place, *, overlapping: tuple[pd.Timestamp, pd.Timestamp] | None = None
-                           ) -> list[GapRef]:
+def _stop_possible_in_gaps(obs: Observation, place: Place, *,
+                           overlapping: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> list[GapRef]:
     """Gaps long enough to fly to the place, land, turn around and fly on, unseen (any of its targets).
 
     Needs: the distance via the place at the gap's speed bound, plus the descent from and climb back to the
     gap's end altitudes at HIDDEN_RATE_FPM, plus HIDDEN_TURNAROUND_S on the ground.
     """
-    f = gaps.frame
+    f = obs.gaps.frame
     if overlapping is not None:
         f = f[(f["end_time"] >= overlapping[0]) & (f["start_time"] <= overlapping[1])]
     f = f[f["duration_s"] >= HIDDEN_TURNAROUND_S]
@@ -184,16 +114,15 @@ def _stop_possible_in_gaps(gaps: Gaps, place: Place, *, overlapping: tuple[pd.Ti
     return out
 
 
-def _event_samples(track: Track, e: Event, role: str) -> list[Sample]:
-    """The two samples on either side of an event (ground and airborne), as evidence."""
-    n = len(track)
+def _event_samples(obs: Observation, e: Event, role: str) -> list[Sample]:
+    """The two samples on either side of an event (ground and airborne, as the model has them), as evidence."""
+    n = len(obs)
     landing = e.kind in ("landing", "touch_and_go")
     if e.evidence == "ground":
         pair = (e.index - 1, e.index) if landing else (e.index, e.index + 1)
     else:
         pair = (e.index, e.index + 1) if landing else (e.index - 1, e.index)
-    ground = track.data["on_ground"]
-    return [ev.sample(track, k, f"{role}: {'on the ground' if ev.is_true(ground.iloc[k]) else 'airborne'}")
+    return [ev.sample(obs, k, f"{role}: {'on the ground' if obs.on_ground[k] else 'airborne'}")
             for k in pair if 0 <= k < n]
 
 
@@ -215,66 +144,82 @@ def _classify(events: Iterable[Event], place: Place) -> tuple[list[tuple[Event, 
     return matches, elsewhere, unknown
 
 
+def _could_be_there(obs: Observation, e: Event, place: Place | None) -> bool:
+    """An event not placed at any airport (seen only in flight on one side) matters for a place only when the
+    aircraft could have been there at the time: inside a gap whose reach comes within `within_km` of the place.
+    One at the edge of the data happened before (after) the tested period's observed time: the edges of the period
+    decide whether the place was within reach then (`_place_edges`); only a period without a start (end) leaves it
+    open."""
+    if not e.gap_id:  # at the start (end) of the data: only a period unbounded on that side leaves it open
+        return obs.start is None if e.kind == "takeoff" else obs.end is None
+    if place is None:
+        return True
+    f = obs.gaps.frame
+    hit = f[f["gap_id"] == e.gap_id]
+    return bool(len(hit)) and place_reach(obs, place, hit.iloc[0])
+
+
 _VERB = {"takeoff": ("took off from", "take-off"), "landing": ("landed at", "landing")}
 
 
-def _place_edges(track: Track, start: pd.Timestamp | None, end: pd.Timestamp | None, place: Place | None,
-                 max_speed_kt: float, names: tuple[str, str] = ev.PERIOD_NAMES) -> list[GapRef]:
-    """The unobserved edges of [start, end] (before the first / after the last sample), each with whether the
-    aircraft, flying no faster than `max_speed_kt`, could have got from that sample to within the place's
+def _place_edges(obs: Observation, place: Place | None, edges: tuple[Edge, ...] | None = None,
+                 names: Observation | None = None) -> list[GapRef]:
+    """The unobserved edges of the tested period (or `edges`, named after `names`' period), each with whether
+    the aircraft, flying no faster than the speed bound, could have got from that sample to within the place's
     `within_km` of one of its targets (anywhere, without a place) in that time: a geodesic disc."""
     out = []
-    frame = track.data
-    for e in ev.edges(track, start, end):
-        reach = ev.edge_reach_km(e, max_speed_kt)
+    frame = obs.frame
+    for e in obs.edges if edges is None else edges:
         ok = True
         if place is not None:
             d = place.nearest(float(frame["lat"].iloc[e.index]), float(frame["lon"].iloc[e.index]))[1]
-            ok = d - place.within_km <= reach
-        out.append(ev.edge_ref(track, e, reach, bool(ok), names))
+            ok = d - place.within_km <= e.reach_km
+        out.append(ev.edge_ref(names or obs, e, bool(ok)))
     return out
 
 
-def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Legs, gaps: Gaps, tz: str,
-                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                 names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
+def _event_claim(predicate: str, kind: str, obs: Observation, place: Place, tz: str) -> Verdict:
     verb, noun = _VERB[kind]
+    track = obs.track
     who = ev.name(track)
-    if not len(track):
-        return ev.verdict(predicate, NOT_VERIFIABLE, f"No samples of {who} in the window: no data is not no flight, "
+    if not len(obs):
+        return ev.verdict(predicate, NOT_VERIFIABLE, f"No samples of {who} in the period: no data is not no flight, "
                           f"so a {noun} at {place.label} can be neither seen nor ruled out.", track=track,
                           points=place.points())
-    events = [leg.takeoff if kind == "takeoff" else leg.landing for leg in legs]
+    events = [leg.takeoff if kind == "takeoff" else leg.landing for leg in obs.legs]
     matches, elsewhere, unknown = _classify(events, place)
     if matches:
         e, k, d = min(matches, key=lambda m: m[0].time)
-        lo, hi = event_bounds(track, e)
+        lo, hi = e.earliest, e.latest
         code = place.codes[k] or place.label
         measured: dict[str, Any] = {"airport": place.codes[k], "distance_km": round(d, 3), "observed": e.observed,
                                     "evidence": e.evidence}
         _moment(measured, e.time, lo, hi)
         if e.observed:
-            sentence = f"{who} {verb} {code} at {when(e.time, tz)}."
+            sentence = (f"{who} {verb} {code} between {when(lo, tz, seconds=True)} and {when(hi, tz, seconds=True)} "
+                        f"({e.how}).")
         else:
             span = (f"between {when(lo, tz)} and {when(hi, tz)}" if not (pd.isna(lo) or pd.isna(hi))
                     else f"{'after' if kind == 'landing' else 'before'} {when(e.time, tz)}")
             sentence = (f"{who} {verb} {code} {span}; the {noun} itself was not observed "
                         f"({e.evidence.replace('_', ' ')} evidence).")
-        notes = [*_inferred_note(track, e), f"tracks.legs: {e.sentence}"]
+        notes = [*_inferred_note(obs, e), f"tracks.legs: {e.sentence}"]
         if len(matches) > 1:
             notes.append(f"{len(matches)} {noun}s match; the first is reported")
-        gap_refs = [ev.gap_ref(gaps.row(e.gap_id))] if e.gap_id else []
+        gaps = [ev.gap_ref(obs.gaps.row(e.gap_id))] if e.gap_id else []
         return ev.verdict(predicate, SUPPORTED, sentence, track=track, measured=measured,
-                          samples=_event_samples(track, e, noun), gaps=gap_refs,
-                          points=(*place.points(), GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)), notes=notes)
-    hidden = _stop_possible_in_gaps(gaps, place)
-    edges = _place_edges(track, start, end, place, gaps.max_speed_kt, names)
+                          samples=_event_samples(obs, e, noun), gaps=gaps,
+                          points=(*place.points(), GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind, e.observed)),
+                          notes=notes)
+    unknown = [e for e in unknown if _could_be_there(obs, e, place)]
+    hidden = _stop_possible_in_gaps(obs, place)
+    edges = _place_edges(obs, place)
     open_edges = [e for e in edges if e.reaches_region]
     seen = "; ".join(e.sentence for e in elsewhere) or f"no {noun} in the data"
     if unknown or hidden or open_edges:
         reasons = []
         if unknown:
-            reasons.append("; ".join(e.sentence for e in unknown))
+            reasons.append("; ".join(e.sentence for e in unknown) + f", when {place.label} was within reach")
         if hidden:
             reasons.append(f"{ev.gap_phrase(hidden, tz)} could hide a {noun} there")
         if open_edges:
@@ -282,7 +227,7 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
                            "when it was within reach")
         sentence = (f"Not verifiable: no observed {noun} at {place.label} ({seen}), but "
                     + "; ".join(reasons) + ".")
-        samples = [ev.sample(track, e.index, f"{noun} not placed") for e in unknown if 0 <= e.index < len(track)]
+        samples = [ev.sample(obs, e.index, f"{noun} not placed") for e in unknown if 0 <= e.index < len(obs)]
         return ev.verdict(predicate, NOT_VERIFIABLE, sentence, track=track, gaps=[*edges, *hidden], samples=samples,
                           points=place.points(), measured={"matches": 0, "unplaced_events": len(unknown)})
     too_short = (" and ".join(ev.edge_brief(e) for e in edges) + (" are" if len(edges) > 1 else " is")
@@ -291,9 +236,9 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
     if elsewhere:
         sentence = f"{who} did not {verb_not} {place.label}: {seen}" + (f"; {too_short}" if too_short else "") + "."
     else:
-        sentence = (f"{who} did not {verb_not} {place.label}: the data shows no {noun} in the window and no gap long "
+        sentence = (f"{who} did not {verb_not} {place.label}: the data shows no {noun} in the period and no gap long "
                     "enough to hide one there" + (f"; {too_short}" if too_short else "") + ".")
-    samples = [ev.sample(track, e.index, f"{noun} elsewhere") for e in elsewhere if 0 <= e.index < len(track)]
+    samples = [ev.sample(obs, e.index, f"{noun} elsewhere") for e in elsewhere if 0 <= e.index < len(obs)]
     first = min(elsewhere, key=lambda e: e.time) if elsewhere else None
     measured = {"matches": 0, f"{noun}s_elsewhere": [e.airport or e.nearest_airport for e in elsewhere]}
     if first is not None:
@@ -306,52 +251,42 @@ def _event_claim(predicate: str, kind: str, track: Track, place: Place, legs: Le
 # -- departed_from / landed_at / visited -------------------------------------------------------------------
 
 
-def departed_from(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
-                  within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
-                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-                  period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
-    """A take-off from one of `airports` (or within `within_km` of `point`) is in the data.
+def departed_from(obs: Observation, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
+                  within_km: float = 5.0, tz: str = "UTC") -> Verdict:
+    """A take-off from one of `airports` (or within `within_km` of `point`) in the tested period.
 
-    Measured: airport, distance_km (event position to the airport), time (+ bounds when not observed),
-    observed, evidence. An observed take-off there supports it whatever happened unseen. Without one, not
-    verifiable when a take-off was not placed (the track starts in flight), a gap is long enough to hide a
-    landing and take-off there, or the place is within reach of the first / last sample during the unobserved
-    edges of [start, end] (the tested period the engine passes); else contradicted.
+    Measured: airport, distance_km (event position to the airport), time with time_earliest / time_latest (the
+    interval in which it happened), observed, evidence. An observed take-off there supports it whatever happened
+    unseen. Without one, not verifiable when a gap could hide a take-off there (one not placed at any airport
+    inside a gap whose reach comes within `within_km` of it, or a gap long enough to land and take off again
+    there) or the place is within reach of the first / last sample during the unobserved edges of the period;
+    else contradicted.
     """
-    g = _gaps(track, gaps)
-    return _event_claim("departed_from", "takeoff", track, Place.of(airports, point, within_km),
-                        _legs(track, legs, g), g, tz, start, end, period_names)
+    return _event_claim("departed_from", "takeoff", obs, Place.of(airports, point, within_km), tz)
 
 
-def landed_at(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
-              within_km: float = 5.0, tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
-              start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-              period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
-    """A landing at one of `airports` (or within `within_km` of `point`) is in the data (see departed_from)."""
-    g = _gaps(track, gaps)
-    return _event_claim("landed_at", "landing", track, Place.of(airports, point, within_km),
-                        _legs(track, legs, g), g, tz, start, end, period_names)
+def landed_at(obs: Observation, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
+              within_km: float = 5.0, tz: str = "UTC") -> Verdict:
+    """A landing at one of `airports` (or within `within_km` of `point`) in the tested period (see departed_from)."""
+    return _event_claim("landed_at", "landing", obs, Place.of(airports, point, within_km), tz)
 
 
-def visited(track: Track, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
+def visited(obs: Observation, *, airports: Iterable[str] = (), point: tuple[float, float] | None = None,
             within_km: float = 5.0, ground_time: tuple[pd.Timedelta | None, pd.Timedelta | None] = (None, None),
-            tz: str = "UTC", gaps: Gaps | None = None, legs: Legs | None = None,
-            start: pd.Timestamp | None = None, end: pd.Timestamp | None = None,
-            period_names: tuple[str, str] = ev.PERIOD_NAMES) -> Verdict:
+            tz: str = "UTC") -> Verdict:
     """A landing at the place, and the time on the ground until the next take-off within `ground_time`.
 
-    The ground time is bounded by the events' observation bounds; when the bounds straddle the range the claim
-    is not verifiable. Measured: airport, landing and take-off times, ground_time_s (min/max when uncertain).
+    The ground time is bounded by the events' intervals (from the latest landing to the earliest take-off, and
+    from the earliest landing to the latest take-off); when the bounds straddle the range the claim is not
+    verifiable. Measured: airport, landing and take-off times, ground_time_s (min/max when uncertain).
     """
-    g = _gaps(track, gaps)
-    lg = _legs(track, legs, g)
     place = Place.of(airports, point, within_km)
-    landing = _event_claim("visited", "landing", track, place, lg, g, tz, start, end, period_names)
+    landing = _event_claim("visited", "landing", obs, place, tz)
     if landing.status != SUPPORTED:
         return landing
-    who = ev.name(track)
+    who = ev.name(obs.track)
     lo_req, hi_req = ground_time
-    legs_list = list(lg)
+    legs_list = list(obs.legs)
     visits = []
     for j, leg in enumerate(legs_list):
         m, _, _ = _classify([leg.landing], place)
@@ -359,11 +294,11 @@ def visited(track: Track, *, airports: Iterable[str] = (), point: tuple[float, f
             continue
         e_land, k, d = m[0]
         nxt = legs_list[j + 1].takeoff if j + 1 < len(legs_list) else None
-        l_lo, l_hi = event_bounds(track, e_land)
+        l_lo, l_hi = e_land.earliest, e_land.latest
         if nxt is not None and _classify([nxt], place)[0]:
-            t_lo, t_hi = event_bounds(track, nxt)
+            t_lo, t_hi = nxt.earliest, nxt.latest
         else:
-            nxt, t_lo, t_hi = None, track.stop, pd.NaT  # still there at the end of the data (or left unseen)
+            nxt, t_lo, t_hi = None, obs.track.stop, pd.NaT  # still there at the end of the data (or left unseen)
         gmin = max((t_lo - l_hi).total_seconds(), 0.0) if not (pd.isna(t_lo) or pd.isna(l_hi)) else 0.0
         gmax = (t_hi - l_lo).total_seconds() if not (pd.isna(t_hi) or pd.isna(l_lo)) else float("inf")
         visits.append((e_land, nxt, k, d, gmin, gmax))
@@ -401,8 +336,8 @@ def visited(track: Track, *, airports: Iterable[str] = (), point: tuple[float, f
     else:
         sentence = (f"Not verifiable: {who} landed at {code} at {when(e_land.time, tz)}, but the data bounds the stop only to "
                     f"{stay}{until}, which straddles the claimed {rng}.")
-    samples = _event_samples(track, e_land, "landing") + (_event_samples(track, nxt, "take-off") if nxt else [])
-    return ev.verdict("visited", status, sentence, track=track, measured=measured, samples=samples,
+    samples = _event_samples(obs, e_land, "landing") + (_event_samples(obs, nxt, "take-off") if nxt else [])
+    return ev.verdict("visited", status, sentence, track=obs.track, measured=measured, samples=samples,
                       points=(*place.points(), GeoPoint("landing", e_land.lat, e_land.lon, iso_utc(e_land.time), "landing")),
                       gaps=landing.evidence.gaps)
 
@@ -420,38 +355,38 @@ def _range_text(lo: pd.Timedelta | None, hi: pd.Timedelta | None) -> str:
 # -- event_time_within (take-offs and landings; crossings in tracks.claims.spatial) ----------------------------
 
 
-def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.Timestamp,
+def event_time_within(obs: Observation, *, event: str, start: pd.Timestamp, end: pd.Timestamp,
                       airports: Iterable[str] = (), point: tuple[float, float] | None = None, within_km: float = 5.0,
-                      region: Any = None, border: Any = None, sides: Any = None, tz: str = "UTC",
-                      gaps: Gaps | None = None, legs: Legs | None = None, max_speed_kt: float | None = None,
-                      period_names: tuple[str, str] = ("the claimed start", "the claimed end")) -> Verdict:
+                      region: Any = None, border: Any = None, sides: Any = None, tz: str = "UTC") -> Verdict:
     """A take-off, landing (optionally at a place) or crossing (of a region or border) between start and end.
 
-    Supported when such an event's time (or both its bounds, when not observed) lies in [start, end];
-    contradicted when every such event lies outside and no gap in the window could hide one; else not
-    verifiable. Measured: event, time (+ bounds), airport or crossing, minutes_outside when outside.
+    Supported when the interval in which such an event happened (tracks.legs.event_interval; for an observed
+    landing, from its last airborne to its first ground sample) lies in [start, end]; contradicted when every
+    such event lies outside and no gap or unobserved edge of [start, end] could hide one; else not verifiable.
+    Measured: event, time (+ interval), airport or crossing, minutes_outside when outside.
     """
     if event == "crossing":
-        return crossing_time_within(track, start=start, end=end, region=region, border=border, sides=sides, tz=tz,
-                                    gaps=gaps, max_speed_kt=max_speed_kt, period_names=period_names)
-    g = _gaps(track, gaps, max_speed_kt)
-    lg = _legs(track, legs, g)
+        from tracks.claims.presence import crossing_time_within
+
+        return crossing_time_within(obs, start=start, end=end, region=region, border=border, sides=sides, tz=tz)
+    track = obs.track
     who = ev.name(track)
     kind = event
     verb, noun = _VERB[kind]
     place = Place.of(airports, point, within_km) if (airports or point is not None) else None
-    events = [leg.takeoff if kind == "takeoff" else leg.landing for leg in lg]
+    events = [leg.takeoff if kind == "takeoff" else leg.landing for leg in obs.legs] if len(obs) else []
     if place is not None:
         matches, _, unknown = _classify(events, place)
         candidates = [m[0] for m in matches]
+        unknown = [e for e in unknown if _could_be_there(obs, e, place)]
     else:
         candidates = [e for e in events if e.evidence in STRONG_EVIDENCE]
-        unknown = [e for e in events if e.evidence not in STRONG_EVIDENCE]
+        unknown = [e for e in events if e.evidence not in STRONG_EVIDENCE and _could_be_there(obs, e, None)]
     where = f" {'from' if kind == 'takeoff' else 'at'} {place.label}" if place else ""
     window = f"between {when(start, tz)} and {when(end, tz)}"
     inside, partial, outside = [], [], []
     for e in candidates:
-        lo, hi = event_bounds(track, e)
+        lo, hi = e.earliest, e.latest
         lo_ok = not pd.isna(lo) and lo >= start
         hi_ok = not pd.isna(hi) and hi <= end
         if lo_ok and hi_ok:
@@ -463,29 +398,31 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
     points = place.points() if place else ()
     if inside:
         e = inside[0]
-        lo, hi = event_bounds(track, e)
         measured: dict[str, Any] = {"event": kind, "airport": e.airport, "observed": e.observed}
-        _moment(measured, e.time, lo, hi)
-        exact = "" if e.observed else f" (not observed exactly: between {when(lo, tz)} and {when(hi, tz)})"
-        sentence = f"{who} {verb} {e.airport or 'an unnamed place'} at {when(e.time, tz)}{exact}, {window}."
+        _moment(measured, e.time, e.earliest, e.latest)
+        how = e.how if e.observed else f"not observed exactly: {e.how}"
+        sentence = (f"{who} {verb} {e.airport or 'an unnamed place'} between {when(e.earliest, tz, seconds=True)} "
+                    f"and {when(e.latest, tz, seconds=True)} ({how}), {window}.")
         return ev.verdict("event_time_within", SUPPORTED, sentence, track=track, measured=measured,
-                          samples=_event_samples(track, e, noun), notes=_inferred_note(track, e),
-                          points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)))
+                          samples=_event_samples(obs, e, noun), notes=_inferred_note(obs, e),
+                          points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind, e.observed)))
     overlap = (start, end)
-    hidden = _stop_possible_in_gaps(g, place, overlapping=overlap) if place else [
-        ev.gap_ref(r, reaches=True) for _, r in g.frame.iterrows()
+    hidden = _stop_possible_in_gaps(obs, place, overlapping=overlap) if place else [
+        ev.gap_ref(r, reaches=True) for _, r in obs.gaps.frame.iterrows()
         if r["end_time"] >= start and r["start_time"] <= end and r["duration_s"] >= HIDDEN_TURNAROUND_S]
-    unknown_in = [e for e in unknown if _could_be_within(track, e, start, end)]
-    edges = _place_edges(track, start, end, place, g.max_speed_kt, period_names) if len(track) else []
+    unknown_in = [e for e in unknown if _could_be_within(e, start, end)]
+    claimed = obs.period(start, end, ("the claimed start", "the claimed end"))
+    edges = _place_edges(claimed, place) if len(obs) else []
     ends = [e for e in edges if e.reaches_region]
-    if not len(track):
+    if not len(obs):
         sentence = (f"Not verifiable: there are no samples of {who}: no data covers the whole period {window}, so a "
                     f"{noun}{where} can be neither seen nor ruled out.")
         return ev.verdict("event_time_within", NOT_VERIFIABLE, sentence, track=track, measured={"event": kind},
                           points=points)
     if partial or hidden or unknown_in or ends:
         bits = [f"{verb} {e.airport or e.nearest_airport} at an unobserved time between "
-                f"{when(event_bounds(track, e)[0], tz)} and {when(event_bounds(track, e)[1], tz)}" for e in partial]
+                f"{when(e.earliest, tz, seconds=True)} and {when(e.latest, tz, seconds=True)} ({e.how})"
+                for e in partial]
         bits += [e.sentence for e in unknown_in]
         if hidden:
             bits.append(f"{ev.gap_phrase(hidden, tz)} could hide a {noun}{where}")
@@ -495,28 +432,29 @@ def event_time_within(track: Track, *, event: str, start: pd.Timestamp, end: pd.
         e0 = partial[0] if partial else None
         measured = {"event": kind}
         if e0 is not None:
-            lo, hi = event_bounds(track, e0)
-            _moment(measured, e0.time, lo, hi)
+            _moment(measured, e0.time, e0.earliest, e0.latest)
         return ev.verdict("event_time_within", NOT_VERIFIABLE, sentence, track=track, measured=measured,
                           gaps=[*edges, *hidden], points=points)
     if outside:
         e = min(outside, key=lambda x: min(abs((x.time - start).total_seconds()), abs((x.time - end).total_seconds())))
-        off = (start - e.time).total_seconds() if e.time < start else (e.time - end).total_seconds()
-        side = "before the start" if e.time < start else "after the end"
+        before = not pd.isna(e.latest) and e.latest < start
+        off = (start - e.latest).total_seconds() if before else (e.earliest - end).total_seconds()
+        side = "before the start" if before else "after the end"
         measured = {"event": kind, "airport": e.airport, "time": iso_utc(e.time),
                     "minutes_outside": round(off / 60.0, 1)}
-        sentence = (f"{who} {verb} {e.airport or e.nearest_airport} at {when(e.time, tz)}, {duration(off)} {side} of the "
-                    f"claimed window ({window}).")
+        sentence = (f"{who} {verb} {e.airport or e.nearest_airport} between {when(e.earliest, tz, seconds=True)} and "
+                    f"{when(e.latest, tz, seconds=True)}, at least {duration(off)} {side} of the claimed window "
+                    f"({window}).")
         return ev.verdict("event_time_within", CONTRADICTED, sentence, track=track, measured=measured,
-                          samples=_event_samples(track, e, noun), gaps=edges,
-                          points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind)))
+                          samples=_event_samples(obs, e, noun), gaps=edges,
+                          points=(*points, GeoPoint(noun, e.lat, e.lon, iso_utc(e.time), kind, e.observed)))
     sentence = f"{who} has no {noun}{where} in the data, and no gap {window} could hide one."
     return ev.verdict("event_time_within", CONTRADICTED, sentence, track=track, measured={"event": kind},
                       points=points, gaps=edges)
 
 
-def _could_be_within(track: Track, e: Event, start: pd.Timestamp, end: pd.Timestamp) -> bool:
-    lo, hi = event_bounds(track, e)
+def _could_be_within(e: Event, start: pd.Timestamp, end: pd.Timestamp) -> bool:
+    lo, hi = e.earliest, e.latest
     return not ((not pd.isna(hi) and hi < start) or (not pd.isna(lo) and lo > end))
 
 
@@ -528,56 +466,57 @@ def _altitudes(frame: pd.DataFrame) -> np.ndarray:
     return np.where(np.isfinite(baro), baro, frame["alt_geom_ft"].to_numpy(float))
 
 
-def altitude_band(track: Track, *, min_ft: float | None = None, max_ft: float | None = None,
-                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None, mode: str = "all",
-                  max_vrate_fpm: float = 6000.0, tz: str = "UTC", gaps: Gaps | None = None) -> Verdict:
-    """Airborne altitudes (barometric, else geometric; ft) within [min_ft, max_ft].
+def altitude_band(obs: Observation, *, min_ft: float | None = None, max_ft: float | None = None, mode: str = "all",
+                  max_vrate_fpm: float = 6000.0, tz: str = "UTC") -> Verdict:
+    """Airborne altitudes (barometric, else geometric; ft) during the tested period within [min_ft, max_ft].
 
-    mode "all": every airborne sample in the band (contradicted by any sample outside; not verifiable when a
-    gap lasts long enough to leave the band at `max_vrate_fpm` and come back). mode "any": at least one sample
-    in the band (not verifiable when none is, but a gap could have reached it).
+    Airborne is the model's air/ground state (tracks.airborne: the export's flag, else inferred from ground speed
+    and altitude as the legs do): a taxiing sample is not an airborne altitude. mode "all": every airborne sample
+    in the band (contradicted by any sample outside; not verifiable when a gap lasts long enough to leave the band
+    at `max_vrate_fpm` and come back). mode "any": at least one sample in the band (not verifiable when none is,
+    but a gap could have reached it).
     """
     lo_ft = -np.inf if min_ft is None else float(min_ft)
     hi_ft = np.inf if max_ft is None else float(max_ft)
     band = _band_text(min_ft, max_ft)
-    g = _gaps(track, gaps)
-    d = track.data
-    t = d["time"]
-    sel = np.ones(len(d), dtype=bool)
-    if start is not None:
-        sel &= (t >= start).to_numpy()
-    if end is not None:
-        sel &= (t <= end).to_numpy()
+    track = obs.track
+    d = obs.frame
+    t = obs.times
+    sel = obs.in_period()
     alt = _altitudes(d)
-    airborne = sel & (d["on_ground"].fillna(False).to_numpy(bool) == False) & np.isfinite(alt)  # noqa: E712
+    airborne = sel & ~obs.on_ground & np.isfinite(alt)
+    n_ground = int((sel & obs.on_ground).sum())
     who = ev.name(track)
     idx = np.flatnonzero(airborne)
     in_band = airborne & (alt >= lo_ft) & (alt <= hi_ft)
     out_band = airborne & ~in_band
-    # gaps inside the selection: how far could the altitude have strayed?
-    f = g.frame
-    if start is not None:
-        f = f[f["end_time"] >= start]
-    if end is not None:
-        f = f[f["start_time"] <= end]
+    # gaps inside the period: how far could the altitude have strayed?
+    f = obs.gaps.frame
+    if obs.start is not None:
+        f = f[f["end_time"] >= obs.start]
+    if obs.end is not None:
+        f = f[f["start_time"] <= obs.end]
     a1 = f["start_alt_ft"].to_numpy(float)
     a2 = f["end_alt_ft"].to_numpy(float)
     span = max_vrate_fpm * f["duration_s"].to_numpy(float) / 60.0
     peak = np.where(np.isfinite(a1) & np.isfinite(a2), (a1 + a2 + span) / 2.0, np.inf)
     trough = np.where(np.isfinite(a1) & np.isfinite(a2), (a1 + a2 - span) / 2.0, -np.inf)
-    measured: dict[str, Any] = {"samples": len(idx), "min_ft": float(np.min(alt[idx])) if len(idx) else None,
+    measured: dict[str, Any] = {"samples": len(idx), "ground_samples": n_ground,
+                                "min_ft": float(np.min(alt[idx])) if len(idx) else None,
                                 "max_ft": float(np.max(alt[idx])) if len(idx) else None}
+    ground = (f" ({n_ground} sample{'s' if n_ground != 1 else ''} on the ground, "
+              f"{_ground_source(obs, sel)}, are not airborne altitudes)") if n_ground else ""
     if mode == "all":
         if out_band.any():
             k = int(np.flatnonzero(out_band)[np.argmax(np.maximum(lo_ft - alt[out_band], alt[out_band] - hi_ft))])
             measured["outside_samples"] = int(out_band.sum())
             measured["time"] = iso_utc(t.iloc[k])
             sentence = (f"{who} was at {alt[k]:,.0f} ft at {when(t.iloc[k], tz)}, outside the claimed {band} "
-                        f"({int(out_band.sum())} of {len(idx)} airborne samples outside).")
+                        f"({int(out_band.sum())} of {len(idx)} airborne samples outside){ground}.")
             return ev.verdict("altitude_band", CONTRADICTED, sentence, track=track, measured=measured,
-                              samples=[ev.sample(track, k, "furthest outside the band")])
+                              samples=[ev.sample(obs, k, "furthest outside the band")])
         if not len(idx):
-            return ev.verdict("altitude_band", NOT_VERIFIABLE, f"No airborne altitude of {who} in the period: "
+            return ev.verdict("altitude_band", NOT_VERIFIABLE, f"No airborne altitude of {who} in the period{ground}: "
                               f"the claimed {band} can be neither seen nor ruled out.", track=track, measured=measured)
         leave = (peak > hi_ft) | (trough < lo_ft)
         if leave.any():
@@ -586,26 +525,33 @@ def altitude_band(track: Track, *, min_ft: float | None = None, max_ft: float | 
                         f"{ev.gap_phrase(refs, tz)} lasted long enough to leave it unseen.")
             return ev.verdict("altitude_band", NOT_VERIFIABLE, sentence, track=track, measured=measured, gaps=refs)
         sentence = (f"All {len(idx)} airborne altitudes of {who} are within {band} "
-                    f"({measured['min_ft']:,.0f} to {measured['max_ft']:,.0f} ft).")
+                    f"({measured['min_ft']:,.0f} to {measured['max_ft']:,.0f} ft){ground}.")
         return ev.verdict("altitude_band", SUPPORTED, sentence, track=track, measured=measured,
-                          samples=[ev.sample(track, int(idx[np.argmin(alt[idx])]), "lowest"),
-                                   ev.sample(track, int(idx[np.argmax(alt[idx])]), "highest")])
+                          samples=[ev.sample(obs, int(idx[np.argmin(alt[idx])]), "lowest"),
+                                   ev.sample(obs, int(idx[np.argmax(alt[idx])]), "highest")])
     if in_band.any():
         k = int(np.flatnonzero(in_band)[0])
         measured["time"] = iso_utc(t.iloc[k])
         measured["inside_samples"] = int(in_band.sum())
         sentence = f"{who} was at {alt[k]:,.0f} ft at {when(t.iloc[k], tz)}, within the claimed {band}."
         return ev.verdict("altitude_band", SUPPORTED, sentence, track=track, measured=measured,
-                          samples=[ev.sample(track, k, "first in the band")])
+                          samples=[ev.sample(obs, k, "first in the band")])
     reach = (peak >= lo_ft) & (trough <= hi_ft)
     if reach.any() or not len(idx):
         refs = [ev.gap_ref(r, reaches=True) for (_, r), rc in zip(f.iterrows(), reach, strict=True) if rc]
         why = f"{ev.gap_phrase(refs, tz)} could have reached it unseen" if refs else "there are no airborne samples"
-        sentence = f"Not verifiable: no observed altitude of {who} is within {band}, but {why}."
+        sentence = f"Not verifiable: no observed altitude of {who} is within {band}{ground}, but {why}."
         return ev.verdict("altitude_band", NOT_VERIFIABLE, sentence, track=track, measured=measured, gaps=refs)
     sentence = (f"{who} never reached {band}: observed airborne altitudes run from {measured['min_ft']:,.0f} to "
                 f"{measured['max_ft']:,.0f} ft and no gap is long enough to have reached it.")
     return ev.verdict("altitude_band", CONTRADICTED, sentence, track=track, measured=measured)
+
+
+def _ground_source(obs: Observation, sel: np.ndarray) -> str:
+    """'by the export's air/ground flag' or 'inferred from speed and altitude' (tracks.airborne)."""
+    src = obs.ground.source[sel & obs.on_ground]
+    return "by the export's air/ground flag" if (src == 0).all() else \
+        "inferred from ground speed and altitude, as the legs are (the export gives no air/ground flag)"
 
 
 def _band_text(min_ft: float | None, max_ft: float | None) -> str:
@@ -665,19 +611,4 @@ def _seq(status: Any, sentence: str, measured: dict[str, Any], vs: list[Verdict]
     return replace(base, evidence=replace(base.evidence, samples=samples, sources=srcs))
 
 
-#: Every predicate by case-file name (region predicates come from tracks.claims.spatial).
-PREDICATES: dict[str, Callable[..., Verdict]] = {
-    "departed_from": departed_from,
-    "landed_at": landed_at,
-    "visited": visited,
-    "event_time_within": event_time_within,
-    "altitude_band": altitude_band,
-    "sequence": sequence,
-    **SPATIAL_PREDICATES,
-}
-
-__all__ = [
-    "PREDICATES", "absent", "altitude_band", "approached", "crossed", "departed_from", "entered", "event_bounds",
-    "event_time_within", "landed_at", "moment", "never_entered", "present", "sequence", "stayed_outside",
-    "time_inside", "traffic_count", "visited",
-]
+__all__ = ["altitude_band", "departed_from", "event_time_within", "landed_at", "moment", "sequence", "visited"]

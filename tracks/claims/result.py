@@ -13,9 +13,11 @@ from tracks.track import Track
 if TYPE_CHECKING:
     from tracks.claims.case import Case
     from tracks.geo.regions import Region
+    from tracks.observation import Observation
 
-#: Columns of `CaseResult.events`: take-offs, landings, crossings, closest approaches shown on the map.
-EVENT_COLUMNS = ("kind", "time", "lat", "lon", "label", "observed")
+#: Columns of `CaseResult.events`: take-offs, landings, crossings, closest approaches shown on the map; `earliest` /
+#: `latest` bound when it happened (NaT: open), `how` says how it was observed (tracks.legs.EVENT_ROW_COLUMNS).
+EVENT_COLUMNS = ("kind", "time", "earliest", "latest", "lat", "lon", "label", "observed", "how")
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,12 @@ class CaseResult:
     regions: tuple[Region, ...] = ()  # every region/border the claims used, for the map
     events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(EVENT_COLUMNS)))
     tool: dict[str, Any] = field(default_factory=dict)  # {"name": "tracks", "version": ...}
-    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)  # tracks.legs.GAP_COLUMNS, one row per coverage gap
+    gaps: pd.DataFrame = field(default_factory=pd.DataFrame)  # tracks.gaps.GAP_COLUMNS, one row per coverage gap
     legs: pd.DataFrame = field(default_factory=pd.DataFrame)  # tracks.legs.LEG_SUMMARY_COLUMNS, one row per leg
     notes: tuple[str, ...] = ()  # case-level caveats: illustrative data, rejected records, aircraft not found
+    #: the observation model of the case window (gaps, air/ground state, speed bound, legs) that the verdicts, the
+    #: report and the map read; None only for a result assembled by hand (the map then observes `track` itself)
+    observation: Observation | None = None
 
     @property
     def illustrative(self) -> bool:

@@ -60,7 +60,8 @@ class GeoPoint:
     lat: float
     lon: float
     time: str = ""  # ISO 8601 UTC, "" when not a moment in time
-    kind: str = ""  # "crossing", "closest", "border", "airport", "takeoff", "landing"
+    kind: str = ""  # "crossing", "closest", "first_within", "border", "airport", "takeoff", "landing"
+    observed: bool = True  # False for a point inside a coverage gap (where a straight line would pass)
 
 
 #: GapRef kinds: a coverage gap between two samples, or an unobserved edge of the tested period: the time

@@ -253,7 +253,61 @@ def border(a: str | Region, b: str | Region, *, tolerance_km: float = BORDER_MAT
                           f"the closest); use closest_approach to either region instead")
     return Region(f"{ra.code}|{rb.code}", f"{ra.name}–{rb.name} border", line, "border",
                   f"derived: boundary of {ra.code} within {tolerance_km * 1000:g} m of {rb.code} ({ra.source})",
-                  max(ra.tolerance_km, rb.tolerance_km))
+                  _shared_line_tolerance(ra, rb))
+
+
+def _shared_line_tolerance(ra: Region, rb: Region) -> float:
+    """The tolerance of the line two regions share: an international border (the two sides lie in different
+    countries) has the country layer's tolerance; a line inside one country the larger of the two sides'."""
+    def country(r: Region) -> tuple[str, float]:
+        if r.kind == "country":
+            return r.code, r.tolerance_km
+        if r.kind == "state" and "-" in r.code:
+            code = r.code.split("-")[0]
+            try:
+                return code, get_region(code).tolerance_km
+            except RegionError:
+                return code, r.tolerance_km
+        return "", r.tolerance_km
+
+    (ca, ta), (cb, tb) = country(ra), country(rb)
+    if ca and cb and ca != cb:
+        return max(ta, tb)
+    return max(ra.tolerance_km, rb.tolerance_km)
+
+
+#: A boundary point within this many degrees (about 10 m) of a country's outline lies on that outline.
+_ON_OUTLINE_DEG = 1e-4
+
+
+@cache
+def _outline_of(code: str) -> BaseGeometry:
+    return _outline(get_region(code).geometry)
+
+
+def tolerance_at(region: Region, lat: float, lon: float) -> float:
+    """The positional tolerance (km) of `region`'s boundary at the boundary point (lat, lon): one tolerance per
+    boundary, the same in every claim that uses it.
+
+    A bundled state's boundary where it is its country's outline (an international border or a coast) has the
+    country layer's tolerance, elsewhere (a line between two states) the state layer's; a border line between
+    two regions the larger of its two sides' there; any other region its own `tolerance_km`."""
+    if region.kind == "state" and "-" in region.code:
+        code = region.code.split("-")[0]
+        try:
+            outline = _outline_of(code)
+        except RegionError:
+            return region.tolerance_km
+        if shapely.distance(outline, shapely.Point(lon, lat)) <= _ON_OUTLINE_DEG:
+            return get_region(code).tolerance_km
+        return region.tolerance_km
+    if region.kind == "border" and "|" in region.code:
+        try:
+            sides = [get_region(c) for c in region.code.split("|")]
+        except RegionError:
+            return region.tolerance_km
+        return max(tolerance_at(s, lat, lon) for s in sides)
+    return region.tolerance_km
 
 
 def _outline(g: BaseGeometry) -> BaseGeometry:

@@ -21,14 +21,21 @@ from tracks.track import Track
 
 
 def track_arrays(track: object, max_gap_s: float) -> TrackArrays:
-    """The arrays of a Track, Traffic or canonical DataFrame (see TrackArrays)."""
+    """The arrays of a Track, Traffic or canonical DataFrame (see TrackArrays); of an observation model
+    (tracks.observation.Observation) its own, which carry the model's gap mask (computed once per check); a
+    TrackArrays as it is."""
+    if isinstance(track, TrackArrays):
+        return track
+    arrays = getattr(track, "arrays", None)
+    if isinstance(arrays, TrackArrays):
+        return arrays
     return TrackArrays(track, max_gap_s)
 
 
 class TrackArrays:
     """Arrays of a track table: positions, and on demand times (s since epoch), gaps and aircraft groups."""
 
-    def __init__(self, track: object, max_gap_s: float) -> None:
+    def __init__(self, track: object, max_gap_s: float, gap: np.ndarray | None = None) -> None:
         frame = getattr(track, "data", track)
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"expected a Track, Traffic or DataFrame with time/lat/lon columns, "
@@ -43,6 +50,7 @@ class TrackArrays:
         self._span = (0, len(frame))
         self.__dict__["frame"] = frame
         self.max_gap_s = max_gap_s
+        self._gap = gap  # the observation model's gap mask, when given
         self.single = isinstance(track, Track) or "icao24" not in frame.columns
         self.x = frame["lon"].to_numpy(dtype=float)
         self.y = frame["lat"].to_numpy(dtype=float)
@@ -82,6 +90,8 @@ class TrackArrays:
         re-sent, so the last fresh position is always the previous sample): that is computed directly."""
         if self.n < 2:
             return np.zeros(0, dtype=bool)
+        if self._gap is not None:
+            return self._gap
         if "stale" not in self.frame.columns or not self.frame["stale"].to_numpy(dtype=bool).any():
             return np.diff(self.ns / 1e9) > self.max_gap_s
         return gap_mask(self.frame, self.max_gap_s)
@@ -90,6 +100,7 @@ class TrackArrays:
         """Rows a..b-1 (one aircraft) sharing this input's arrays and gap mask, without pandas work."""
         sub = object.__new__(TrackArrays)
         sub._parent, sub._span = self, (a, b)
+        sub._gap = None
         sub.max_gap_s = self.max_gap_s
         sub.single = True
         sub.x, sub.y, sub.n = self.x[a:b], self.y[a:b], b - a
@@ -106,7 +117,7 @@ class TrackArrays:
         """Whether one segment is a gap, without computing the whole mask: the shared definition looks back no
         further than the last sample not flagged stale, so gap_mask over that window gives the same answer
         (tests check this against the whole mask)."""
-        if "gap" in self.__dict__ or "stale" not in self.frame.columns:
+        if self._gap is not None or "gap" in self.__dict__ or "stale" not in self.frame.columns:
             return bool(self.gap[seg])
         stale = self.frame["stale"].to_numpy(dtype=bool)
         fresh = np.flatnonzero(~stale[: seg + 1])

@@ -22,6 +22,7 @@ from pyproj import Geod
 from tracks import schema, wording
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, Verdict
+from tracks.observation import Observation, observe
 from tracks.paths import public_name
 from tracks.render.drawgaps import drawn_gaps
 from tracks.render.simplify import DEFAULT_MAX_POINTS, display_indices
@@ -89,6 +90,7 @@ class MapInput:
     max_gap_s: float = DEFAULT_MAX_GAP_S
     notes: tuple[str, ...] = ()  # case-level caveats (CaseResult.notes)
     traffic: Traffic | None = None  # many aircraft, drawn from the table's columns (`tracks` is then empty)
+    given: tuple[Observation, ...] = ()  # the tracks' observation models when the caller has them (a CaseResult)
 
     @property
     def illustrative(self) -> bool:
@@ -116,6 +118,13 @@ class MapInput:
         """The case folder: file names on the page are relative to it (else bare names; never the folders)."""
         path = str(attr(self.case, "path", "") or "")
         return Path(path).parent if path else None
+
+    @functools.cached_property
+    def observations(self) -> tuple[Observation, ...]:
+        """The observation model of each track (tracks.observation): the result's own, else built once here."""
+        if len(self.given) == len(self.tracks):
+            return self.given
+        return tuple(observe(t, max_gap_s=self.max_gap_s) for t in self.tracks)
 
     @functools.cached_property
     def names(self) -> tuple[str, ...]:
@@ -187,8 +196,9 @@ class Columns:
                        self.stale[a:b], self.new_leg[a:b], self.gaps[a:max(b - 1, a)])
 
 
-def columns(frame: pd.DataFrame, gaps: np.ndarray) -> Columns:
-    """The drawing columns of a canonical table; `gaps` per segment from `tracks.render.drawgaps.drawn_gaps`."""
+def columns(frame: pd.DataFrame, gaps: np.ndarray, ground: np.ndarray | None = None) -> Columns:
+    """The drawing columns of a canonical table; `gaps` per segment from `tracks.render.drawgaps.drawn_gaps`;
+    `ground` the observation model's air/ground state (tracks.airborne; without one, the export's flag)."""
     n = len(frame)
     alt = frame["alt_baro_ft"].to_numpy(dtype=float)
     alt = np.where(np.isnan(alt), frame["alt_geom_ft"].to_numpy(dtype=float), alt)
@@ -198,7 +208,7 @@ def columns(frame: pd.DataFrame, gaps: np.ndarray) -> Columns:
         lon=frame["lon"].to_numpy(dtype=float),
         t=times_s(frame),
         alt=alt,
-        ground=frame["on_ground"].fillna(False).to_numpy(dtype=bool),
+        ground=frame["on_ground"].fillna(False).to_numpy(dtype=bool) if ground is None else ground,
         src=src.cat.codes.to_numpy() if isinstance(src.dtype, pd.CategoricalDtype) else np.zeros(n, np.int8),
         stale=frame["stale"].to_numpy(dtype=bool),
         new_leg=frame["new_leg"].to_numpy(dtype=bool),
@@ -207,24 +217,24 @@ def columns(frame: pd.DataFrame, gaps: np.ndarray) -> Columns:
 
 
 def track_payload(
-    track: Track,
+    obs: Observation,
     *,
     name: str = "",
     keep_times: Sequence[Any] = (),
-    max_gap_s: float = DEFAULT_MAX_GAP_S,
     max_points: int = DEFAULT_MAX_POINTS,
     labelled_gap_starts: Iterable[Any] = (),
 ) -> dict[str, Any]:
-    """Display samples of one track: positions, seconds since t0, altitude, class, source, stale, gaps.
+    """Display samples of one track from its observation model: positions, seconds since t0, altitude, class,
+    source, stale, gaps.
 
-    `keep_times` are moments evidence rests on: the samples around each are always drawn.
-    Gaps are those of `tracks.render.drawgaps.drawn_gaps` (the shared definition, `tracks.segments.gap_mask`, less
-    the steps that are only the export's cadence, unless a verdict cites them); both ends are always drawn.
+    `keep_times` are moments evidence rests on: the samples around each are always drawn. Gaps and the air/ground
+    colour come from the model (tracks.observation: the verdicts' own gaps and ground state, not recomputed);
+    which gaps are drawn as "no data" is `tracks.render.drawgaps.drawn_gaps` (less the steps that are only the
+    export's cadence, unless a verdict cites them); both ends are always drawn.
     """
-    d = track.data
-    gaps = drawn_gaps(d, max_gap_s, labelled_gap_starts)  # the shared gap definition, drawn as the data shows it
-    return columns_payload(columns(d, gaps), name=esc(name or track_name(track)), keep_times=keep_times,
-                           max_points=max_points, labelled_gap_starts=labelled_gap_starts)
+    gaps = drawn_gaps(obs, cited_starts=labelled_gap_starts)
+    return columns_payload(columns(obs.frame, gaps, obs.on_ground), name=esc(name or track_name(obs.track)),
+                           keep_times=keep_times, max_points=max_points, labelled_gap_starts=labelled_gap_starts)
 
 
 def columns_payload(
@@ -333,17 +343,12 @@ def place_name(kind: str, label: str) -> str:
     return next((p for p in (airport_place(m.group(1)) for m in _ICAO.finditer(label)) if p), "")
 
 
-def leg_events(tracks: Sequence[Track], max_gap_s: float = DEFAULT_MAX_GAP_S) -> pd.DataFrame:
-    """Take-offs, landings, touch-and-goes and go-arounds of bare tracks (tracks.legs), as event rows."""
-    rows: list[dict[str, Any]] = []
-    for t in tracks:
-        if t.empty:
-            continue
-        for leg in t.legs(max_gap_s=max_gap_s):
-            for e in (leg.takeoff, leg.landing, *leg.touch_and_goes, *leg.go_arounds):
-                rows.append({"kind": e.kind, "time": e.time, "lat": e.lat, "lon": e.lon, "label": e.sentence,
-                             "observed": bool(e.observed)})
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+def leg_events(observations: Sequence[Observation]) -> pd.DataFrame:
+    """Take-offs, landings, touch-and-goes and go-arounds of bare tracks (their models' legs), as event rows."""
+    frames = [o.events for o in observations if len(o)]
+    if not frames:
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(EVENT_COLUMNS)]
 
 
 def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInfo | None,

@@ -23,7 +23,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from tracks.segments import gap_mask, resent_mask, times_s
+from tracks.observation import Observation
+from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, resent_mask, times_s
 
 #: Percentile of the steps between samples taken as the source's cadence, and the factor above it.
 CADENCE_PERCENTILE = 90.0
@@ -44,19 +45,26 @@ def draw_threshold_s(dt: np.ndarray, max_gap_s: float) -> float:
     return max(float(max_gap_s), min(CADENCE_FACTOR * cadence_s(dt), MAX_DRAW_THRESHOLD_S))
 
 
-def drawn_gaps(frame: pd.DataFrame, max_gap_s: float, cited_starts: Iterable[pd.Timestamp | str] = (),
-               starts: np.ndarray | None = None) -> np.ndarray:
+def drawn_gaps(source: Observation | pd.DataFrame, max_gap_s: float | None = None,
+               cited_starts: Iterable[pd.Timestamp | str] = (), starts: np.ndarray | None = None) -> np.ndarray:
     """Boolean per segment (length n-1): True where the segment is drawn as a coverage gap ("no data").
 
-    `cited_starts` are the start times of the gaps a verdict depends on: the segment starting then (within
-    1 s) is drawn whatever its length. `starts`: for a table of several aircraft (sorted by aircraft, then
+    `source` is an aircraft's observation model (tracks.observation: its gaps are used as they are, and
+    `max_gap_s` is its own) or a table (a map of many aircraft: the gaps are those of `tracks.segments.gap_mask`,
+    the same rule). `cited_starts` are the start times of the gaps a verdict depends on: the segment starting then
+    (within 1 s) is drawn whatever its length. `starts`: for a table of several aircraft (sorted by aircraft, then
     time), the first row of each; the segments between two aircraft are never gaps, and each aircraft's
     drawing threshold follows its own cadence.
     """
-    gaps = gap_mask(frame, max_gap_s)
+    if isinstance(source, Observation):
+        frame, max_gap_s, gaps, t = source.frame, source.max_gap_s, source.gap.copy(), source.t
+    else:
+        frame = source
+        max_gap_s = DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s
+        gaps = gap_mask(frame, max_gap_s)
+        t = times_s(frame)
     if not len(gaps):
         return gaps
-    t = times_s(frame)
     dt = np.diff(t)
     if starts is None or len(starts) <= 1:
         threshold: np.ndarray | float = draw_threshold_s(dt, max_gap_s)

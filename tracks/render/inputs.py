@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from tracks.claims.result import CaseResult
+from tracks.observation import observe
 from tracks.render import content
 from tracks.render.content import MapInput, attr
 from tracks.render.traffic import DEFAULT_MAX_POSITION_AGE_S, old_snapshot_rows
@@ -37,10 +39,12 @@ def map_input(
         gap_s = max_gap_s if max_gap_s is not None else float(attr(settings, "max_gap_s", DEFAULT_MAX_GAP_S))
         tz_name = timezone if timezone is not None else str(attr(case, "timezone", "") or "")
         events = result.events if isinstance(result.events, pd.DataFrame) else pd.DataFrame()
+        model = result.observation if result.observation is not None and max_gap_s is None else None
         return MapInput(tracks=(result.track,), verdicts=tuple(result.verdicts),
                         regions=tuple(result.regions) + tuple(regions), events=events, case=case,
                         tool=dict(result.tool or {}), tz=zone(tz_name), max_gap_s=gap_s,
-                        notes=tuple(str(n) for n in getattr(result, "notes", ()) or ()))
+                        notes=tuple(str(n) for n in getattr(result, "notes", ()) or ()),
+                        given=(model,) if model is not None else ())
     if not isinstance(result, Track | Traffic):
         raise TypeError(f"expected a CaseResult, Track or Traffic, got {type(result).__name__}")
     gap_s = DEFAULT_MAX_GAP_S if max_gap_s is None else max_gap_s
@@ -64,10 +68,12 @@ def map_input(
         tracks = ()
     # take-offs and landings from tracks.legs (a few aircraft only: a busy airspace would be all labels)
     n_aircraft = len(tracks) if traffic is None else int(traffic.data["icao24"].nunique())
-    events = (content.leg_events(tracks if traffic is None else tuple(traffic), gap_s)
-              if n_aircraft <= LEG_EVENTS_MAX_TRACKS else pd.DataFrame())
-    return MapInput(tracks=tracks, regions=tuple(regions), events=events, tz=zone(timezone or ""), max_gap_s=gap_s,
-                    notes=notes, traffic=traffic)
+    inp = MapInput(tracks=tracks, regions=tuple(regions), tz=zone(timezone or ""), max_gap_s=gap_s, notes=notes,
+                   traffic=traffic)
+    if n_aircraft <= LEG_EVENTS_MAX_TRACKS:  # each aircraft observed once (its legs; a Track's gaps for drawing)
+        models = inp.observations if traffic is None else tuple(observe(t, max_gap_s=gap_s) for t in traffic)
+        inp = replace(inp, events=content.leg_events(models), given=models if traffic is None else ())
+    return inp
 
 
 def cited_gap_starts(inp: MapInput) -> list[str]:

@@ -100,13 +100,13 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
             tracks = traffic.payloads(inp.traffic, inp.aircraft, max_gap_s=inp.max_gap_s, max_points=max_points,
                                       progress=lambda k: bar.update(k - bar.n))
         else:
-            live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]
-            total = sum(len(t) for t, _ in live) or 1
+            live = [(o, name) for o, name in zip(inp.observations, inp.names, strict=True) if len(o)]
+            total = sum(len(o) for o, _ in live) or 1
             tracks = []
-            for t, name in live:
+            for o, name in live:
                 tracks.append(content.track_payload(
-                    t, name=name, keep_times=keep, max_gap_s=inp.max_gap_s,
-                    max_points=max(min(len(t), 200), int(max_points * len(t) / total)),
+                    o, name=name, keep_times=keep,
+                    max_points=max(min(len(o), 200), int(max_points * len(o) / total)),
                     labelled_gap_starts=cited_gaps))
                 bar.update(1)
         if len(tracks) > 1:

@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from tracks import wording
+from tracks.observation import Observation, as_observation
 from tracks.render.content import EVENT_TITLES, MapInput
 from tracks.render.drawgaps import drawn_gaps
-from tracks.segments import times_s
 from tracks.track import Track
 
 #: Inner plot width in units (x = 0..UNITS spans the time range).
@@ -144,7 +144,7 @@ def _tick_text(ts: pd.Timestamp, prev_day: str | None, suffix: str) -> tuple[str
 
 
 def profile_svg(
-    track: Track,
+    track: Track | Observation,
     *,
     events: pd.DataFrame | None = None,
     cited: Sequence[tuple[Any, float | None, str]] = (),
@@ -169,19 +169,20 @@ def profile_svg(
     head = (f'<svg{xmlns} class="tm-profile-svg" width="{w_attr}" height="{height}" '
             f'role="img" aria-labelledby="tm-profile-title tm-profile-desc" font-family="system-ui, -apple-system, '
             f'Segoe UI, Roboto, DejaVu Sans, Arial, sans-serif" font-size="11">')
-    d = track.data
+    obs = as_observation(track, max_gap_s=max_gap_s)  # the model's gaps and air/ground state (a Track: observed)
+    d = obs.frame
     if len(d) < 2 or not (np.isfinite(d["alt_baro_ft"]).any() or np.isfinite(d["alt_geom_ft"]).any()
                           or np.isfinite(d["gs_kt"]).any()):
         why = "no altitude or ground speed in the data" if len(d) >= 2 else "fewer than two samples"
         return (head + f'<title id="tm-profile-title">{_esc(title or "Profile")}</title>'
                 f'<desc id="tm-profile-desc">{_esc(why)}</desc>'
                 f'<text x="50%" y="{height // 2}" text-anchor="middle" fill="#57606a">Profile: {_esc(why)}</text></svg>')
-    t = times_s(d)
+    t = obs.t
     t0, t1 = float(t[0]), float(t[-1])
     span = max(t1 - t0, 1.0)
     x = (t - t0) / span * UNITS
-    gaps = drawn_gaps(d, max_gap_s, cited_gap_starts)
-    ground = d["on_ground"].fillna(False).to_numpy(dtype=bool)
+    gaps = drawn_gaps(obs, cited_starts=cited_gap_starts)
+    ground = obs.on_ground
     baro = d["alt_baro_ft"].to_numpy(dtype=float)
     geom = d["alt_geom_ft"].to_numpy(dtype=float)
     baro = np.where(ground & np.isnan(baro), 0.0, baro)  # 'ground' is an altitude: the runway
@@ -406,7 +407,7 @@ def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190, stan
     """The profile SVG of the (first non-empty) aircraft of a MapInput, with its events and cited samples."""
     from tracks.render.inputs import cited_gap_starts
 
-    live = [(t, name) for t, name in zip(inp.tracks, inp.names, strict=True) if not t.empty]  # not a Traffic
+    live = [(o, name) for o, name in zip(inp.observations, inp.names, strict=True) if len(o)]  # not a Traffic
     track, name = live[0] if live else (inp.tracks[0] if inp.tracks else Track.empty_track(), "")
     cited = [(s.time, s.alt_ft, s.role) for v in inp.verdicts for s in v.evidence.samples]
     return profile_svg(track, events=inp.events, cited=cited, cited_gap_starts=cited_gap_starts(inp), tz=inp.tz,
