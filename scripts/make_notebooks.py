@@ -333,7 +333,7 @@ daily
     md("The same comparison as a claim, with a verdict and evidence. In a case file it reads "
        "`test: {traffic_count: {region: VE, baseline: {start: ..., end: ...}, period: {...}, at_most_ratio: 0.5}}`."),
     code("""
-from tracks.claims.predicates import traffic_count
+from tracks.claims.traffic import traffic_count
 from tracks.claims.times import TimeRange
 
 verdict = traffic_count(

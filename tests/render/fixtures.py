@@ -125,9 +125,9 @@ def _events(track: Track) -> pd.DataFrame:
         ("takeoff", pd.Timestamp("2025-11-29T01:50:00Z"), SVSE[0], SVSE[1], "took off from SVSE 29 Nov 01:50Z", True),
         ("landing", d["time"].iloc[-1], SVMI[0], SVMI[1], "landed at SVMI 29 Nov 03:30Z", True),
     ]
-    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    frame = pd.DataFrame(rows, columns=["kind", "time", "lat", "lon", "label", "observed"])
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
-    return frame
+    return frame.reindex(columns=list(EVENT_COLUMNS))
 
 
 def verdicts(track: Track, quote_suffix: str = "") -> tuple[Verdict, ...]:

@@ -324,7 +324,9 @@ def visited(obs: Observation, *, airports: Iterable[str] = (), point: tuple[floa
     else:
         measured["ground_time_min_s"] = gmin
         measured["ground_time_max_s"] = gmax if np.isfinite(gmax) else None
-    stay = (f"{duration(gmin)} on the ground" if gmin == gmax
+    same = np.isfinite(gmax) and duration(gmin) == duration(gmax)  # e.g. 2,400 to 2,460 s: '40 min' both
+    stay = (f"{duration(gmin)} on the ground" if gmin == gmax else
+            f"about {duration(gmin)} on the ground" if same
             else f"between {duration(gmin)} and {duration(gmax) if np.isfinite(gmax) else 'an unknown time'} on the ground")
     until = f", taking off again at {when(nxt.time, tz)}" if nxt is not None else ", with no take-off from there in the data"
     rng = _range_text(lo_req, hi_req)
