@@ -25,7 +25,7 @@ from tracks.geo.track_arrays import TrackArrays, point_at, times_at
 from tracks.observation import Edge, Observation
 from tracks.wording import duration, km, km_pair
 
-#: Observed segments per block when searching for the first time within a distance.
+#: Observed samples in the first stretch searched for the first time within a distance (then doubling).
 FIRST_WITHIN_BLOCK = 256
 #: Inside samples looked at first when asking whether the track went deeper inside than a tolerance.
 DEPTH_SAMPLE = 256
@@ -87,7 +87,7 @@ def _runs_table(obs: Observation, rows: np.ndarray, block: int | None = None) ->
         k = np.lexsort((order, label))
         label, order = label[k], order[k]
     frame = obs.frame
-    table = pd.DataFrame({"time": frame["time"].to_numpy()[order], "lat": frame["lat"].to_numpy()[order],
+    table = pd.DataFrame({"time": frame["time"].to_numpy(dtype="datetime64[ns]")[order], "lat": frame["lat"].to_numpy()[order],
                           "lon": frame["lon"].to_numpy()[order], "icao24": label.astype(str)})
     table["time"] = pd.to_datetime(table["time"], utc=True)
     gaps = np.zeros(max(len(order) - 1, 0), dtype=bool)
@@ -117,31 +117,43 @@ def point_distance_km(lat: float, lon: float, region: Region) -> float:
 
 def first_within(obs: Observation, region: Region, within_km: float, closest: fence.Approach) -> Moment | None:
     """The first time the observed track of the tested period came within `within_km` of the region (None when it
-    never did). Found block by block, then segment by segment, then by bisection along the segment; its interval
-    is the segment's two samples (the aircraft came within that distance somewhere between them). When the first
-    sample after a gap or at the start of the period is already within the distance, the moment lies in the
-    unobserved time before it: [the gap's start or the period's start, that sample]."""
+    never did). Found by galloping from the start over growing stretches of the observed rows, halving the first
+    stretch that comes within the distance down to one segment (each step one vectorised closest approach over a
+    stretch, so the whole search costs a few closest approaches), then by bisection along that segment; its
+    interval is the segment's two samples (the aircraft came within that distance somewhere between them). When
+    the first sample after a gap or at the start of the period is already within the distance, the moment lies in
+    the unobserved time before it: [the gap's start or the period's start, that sample]."""
     if closest.distance_km > within_km:
         return None
     rows = _observed_rows(obs)
     rows = rows[rows <= closest.sample_after]
-    arrays, order = _runs_table(obs, rows, FIRST_WITHIN_BLOCK)
-    per_block = fence.closest_approaches(arrays, region)  # one row per block, in track order
-    label = arrays.frame["icao24"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
-    ends = np.r_[starts[1:], len(label)]
-    k = int(np.flatnonzero(per_block["distance_km"].to_numpy() <= within_km)[0])
-    block = order[starts[k]:ends[k]]
+
+    def hit(lo: int, hi: int) -> bool:  # rows[lo..hi] (inclusive) come within the distance?
+        arrays, _ = _runs_table(obs, rows[lo:hi + 1])
+        return fence.closest_approach(arrays, region).distance_km <= within_km
+
+    lo, size, last = 0, FIRST_WITHIN_BLOCK, len(rows) - 1
+    hi = min(size, last)
+    while not hit(lo, hi):
+        if hi >= last:  # cannot happen (the closest approach is within): measure the closest sample
+            hi = lo = last
+            break
+        lo, size = hi, size * 2
+        hi = min(lo + size, last)
+    while hi - lo > 1:  # hit(lo, hi), and nothing before lo comes within the distance
+        mid = (lo + hi) // 2
+        if hit(lo, mid):
+            hi = mid
+        else:
+            lo = mid
     frame = obs.frame
     lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    for j, i in enumerate(block):  # at most FIRST_WITHIN_BLOCK + 1 samples, usually the first few
-        if point_distance_km(float(lat[i]), float(lon[i]), region) <= within_km:
-            return _within_at_sample(obs, int(i), lat, lon, within_km)
-        if j + 1 < len(block) and block[j + 1] == i + 1:
-            seg = fence.closest_approach(frame.iloc[[i, i + 1]], region)
-            if seg.distance_km <= within_km:
-                return _within_on_segment(obs, int(i), region, within_km, seg)
-    return _within_at_sample(obs, int(block[-1]), lat, lon, within_km)
+    i, j = int(rows[lo]), int(rows[hi])
+    if point_distance_km(float(lat[i]), float(lon[i]), region) <= within_km:
+        return _within_at_sample(obs, i, lat, lon, within_km)
+    if j != i + 1 or obs.gap[i]:  # no observed segment between them: it was within at sample j already
+        return _within_at_sample(obs, j, lat, lon, within_km)
+    return _within_on_segment(obs, i, region, within_km, fence.closest_approach(frame.iloc[[i, i + 1]], region))
 
 
 def _within_at_sample(obs: Observation, i: int, lat: np.ndarray, lon: np.ndarray, within_km: float) -> Moment:
@@ -162,7 +174,7 @@ def _within_on_segment(obs: Observation, i: int, region: Region, within_km: floa
     arrays = obs.arrays
     s_hi = 1.0 if seg.sample_before == seg.sample_after == 1 else _param_of(arrays, i, seg)
     s_lo = 0.0
-    for _ in range(30):
+    for _ in range(16):  # 1.5e-5 of the segment: a few decimetres on a minute-long segment
         mid = (s_lo + s_hi) / 2
         x, y = point_at(arrays, np.array([i]), np.array([mid]))
         if point_distance_km(float(y[0]), float(x[0]), region) <= within_km:

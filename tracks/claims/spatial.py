@@ -275,9 +275,16 @@ def _was_inside(obs: Observation, region: Region, tz: str
         return "yes", measured, evid, notes, desc
     # the data alone does not show it inside: could unobserved time have taken it there?
     a = observed_closest(obs, region)
-    if a is None:
-        evid["gaps"] = [*edge_refs(obs, region), *gap_refs(obs, region, 0.0, start=obs.start, end=obs.end)]
-        return "unknown", measured, evid, notes, f"there are no samples of {who} in the period"
+    if a is None:  # no sample in the period: only gaps (or edges) cover it, and they decide
+        refs = [*edge_refs(obs, region, region.tolerance_km),
+                *gap_refs(obs, region, region.tolerance_km, start=obs.start, end=obs.end)]
+        evid["gaps"] = refs
+        reaching = [r for r in refs if r.reaches_region]
+        if not len(obs) or reaching:
+            why = f"; the aircraft could have entered unseen during {ev.gap_phrase(reaching, tz)}" if reaching else ""
+            return "unknown", measured, evid, notes, f"there are no samples of {who} in the period{why}"
+        return "no", measured, evid, notes, (f"there are no samples of {who} in the period, which lies inside "
+                                             f"{ev.gap_phrase(refs, tz)}, whose reach cannot get there")
     band = band_at(region, a)
     refs = [*edge_refs(obs, region, band.tolerance_km),
             *gap_refs(obs, region, band.tolerance_km, start=obs.start, end=obs.end)]
