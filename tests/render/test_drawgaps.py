@@ -47,7 +47,7 @@ def test_stale_samples_and_cited_gaps_are_always_drawn() -> None:
     drawn = drawn_gaps(observe(tr))
     assert drawn[30] and drawn.sum() == 1
     cited = tr.data["time"].iloc[[12]].tolist()  # a verdict depends on the gap starting at sample 12
-    assert np.flatnonzero(drawn_gaps(observe(tr), cited)).tolist() == [12, 30]
+    assert np.flatnonzero(drawn_gaps(observe(tr), cited_starts=cited)).tolist() == [12, 30]
 
 
 def test_the_drawing_threshold_is_capped() -> None:
