@@ -1,86 +1,193 @@
-"""Map build time and HTML size for large tracks, against a bare folium PolyLine in the same run (not a test).
+"""Map speed and size: `tracks map` and `tracks check` of a large file against a bare floor (not a test).
 
-    python benchmarks/render.py [--points 100000 1000000] [--repeat 3] [--no-reference]
+    python benchmarks/render.py --file-points 10000000 [--repeat 3]    # the issue 12 goal: within 5x the floor
+    python benchmarks/render.py --points 100000 1000000 [--repeat 3]    # render_map in process vs a folium PolyLine
 
-Builds a synthetic aircraft track per size (1 sample/s, a loop every 2 h with GPS-like noise, a 10-min
-coverage gap and a stale sample every 100,000 samples, MLAT stretches), then times, interleaved and repeated:
+File mode writes (once, into --workdir) a Parquet file of one aircraft looping over Venezuela (1 sample/s,
+GPS-like noise, a 10-minute coverage gap every 100,000 samples, MLAT stretches) and a case file with two claims
+on it (it never entered Brazil; it came within 15 km of the Venezuela-Roraima border). Then, interleaved and
+repeated, each in a fresh process (interpreter start and imports included in every one):
 
-- ``render_map(track)`` (build: gaps, display simplification, basemap, payload) and ``to_html`` (render),
-  with the HTML size and how many samples are drawn;
-- the reference: ``folium.PolyLine`` of every sample on a ``tiles=None`` map, then ``get_root().render()``
-  (what a user would write by hand; it draws no gaps, markers, basemap or panel).
+- the floor: pyarrow reads the file's time/lat/lon, shapely.contains_xy tests every point against Venezuela,
+  one pass of the chunked Douglas-Peucker the map uses (tracks.render.simplify.douglas_peucker), and the kept
+  points are written as JSON into an HTML file;
+- `tracks map FILE -o map.html`;
+- `tracks check case.yaml --out DIR` (report.json, report.md, profile.svg, map.html).
 
-The goal (issue 6): a 1M-point track renders to at most 10 MB of HTML. Prints medians.
+Prints wall and CPU (user + system of the child) seconds, medians and the ratios to the floor's; the HTML
+sizes; and whether every sample a verdict cites is drawn on the check's map.
+
+Process mode (--points) times render_map + to_html in this process against a bare folium PolyLine of every
+sample (the goal of issue 6: a 1M-point track renders to at most 10 MB of HTML).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import resource
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-import folium
 import numpy as np
 import pandas as pd
 
-from tracks import schema
-from tracks.render.map import render_map, to_html
-from tracks.track import Source, Track
+REPO = Path(__file__).resolve().parent.parent
+CASE = """title: "Benchmark: {n:,} samples over Venezuela"
+aircraft: {{icao24: 0d8373}}
+timezone: America/Caracas
+window: {{start: 2025-11-28T00:00Z, end: 2026-01-31T00:00Z}}
+tracks: [{name}]
+claims:
+  - id: stayed-in-venezuela
+    quote: "it did not enter Brazil"
+    test: {{never_entered: BR}}
+  - id: reached-border
+    quote: "flew to the border with Roraima"
+    test:
+      approached: {{border: [VE, BR-RR], within_km: 15}}
+"""
 
 
-def make_track(n: int, seed: int = 1) -> Track:
+def make_frame(n: int, seed: int = 1) -> pd.DataFrame:
+    """One aircraft, n samples 1 s apart, looping over Venezuela, a 10-min gap every 100,000 samples."""
     rng = np.random.default_rng(seed)
     k = np.arange(n)
     t = pd.Timestamp("2025-11-28T00:00:00Z").value + k.astype(np.int64) * 1_000_000_000
     t += (k // 100_000) * 600 * 1_000_000_000
-    lat = 5 + 1.5 * np.sin(2 * np.pi * k / 7200) + 0.3 * np.sin(2 * np.pi * k / 97_000) + rng.normal(0, 2e-4, n)
+    lat = 6 + 1.5 * np.sin(2 * np.pi * k / 7200) + 0.3 * np.sin(2 * np.pi * k / 97_000) + rng.normal(0, 2e-4, n)
     lon = -64 + 2.5 * np.cos(2 * np.pi * k / 7200) + 0.5 * np.sin(2 * np.pi * k / 131_000) + rng.normal(0, 2e-4, n)
-    stale = np.zeros(n, bool)
-    stale[100_000::100_000] = True
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "time": pd.to_datetime(t, utc=True), "icao24": "0d8373", "callsign": "VCV2984", "lat": lat, "lon": lon,
         "alt_baro_ft": 20_000 + 15_000 * np.sin(k / 20_000),
-        "source": np.where((k // 5000) % 7 == 3, "mlat", "adsb"), "stale": stale, "file": "bench.json", "record": k,
+        "source": np.where((k // 5000) % 7 == 3, "mlat", "adsb"),
     })
-    return Track(schema.conform(frame), (Source("bench.json", "0" * 64, "synthetic", 0, n, n, 0),))
 
 
-def time_ours(track: Track) -> tuple[float, float, int, int]:
-    """(build s, to_html s, HTML bytes, samples drawn)."""
+def prepare(workdir: Path, n: int) -> tuple[Path, Path]:
+    """The Parquet file and the case file (written once per size)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    data = workdir / f"track_{n}.parquet"
+    if not data.exists():
+        make_frame(n).to_parquet(data, index=False)
+    case = workdir / f"case_{n}.yaml"
+    case.write_text(CASE.format(n=n, name=data.name))
+    return data, case
+
+
+def floor(data: Path, out: Path) -> None:
+    """The bare floor, run in its own process: read, contains, one chunked simplify, write."""
+    import pyarrow.parquet as pq
+    import shapely
+
+    from tracks.geo.regions import get_region
+    from tracks.render.simplify import douglas_peucker
+
+    table = pq.read_table(data, columns=["time", "lat", "lon"])
+    lat = table.column("lat").to_numpy()
+    lon = table.column("lon").to_numpy()
+    inside = shapely.contains_xy(get_region("VE").geometry, lon, lat)
+    span = max(float(np.ptp(lat)), float(np.ptp(lon)))
+    kept = douglas_peucker(lat, lon, span / 2000)
+    body = json.dumps({"lat": np.round(lat[kept], 5).tolist(), "lon": np.round(lon[kept], 5).tolist(),
+                       "inside": int(inside.sum())})
+    out.write_text(f"<!DOCTYPE html><html><body><script type='application/json'>{body}</script></body></html>")
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of one command in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    m = render_map(track)
-    t1 = time.perf_counter()
-    html = to_html(m)
-    t2 = time.perf_counter()
-    drawn = sum(int(x) for x in re.findall(r'"shown":(\d+)', html))
-    return t1 - t0, t2 - t1, len(html.encode("utf-8")), drawn
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "PYTHONPATH": str(REPO)})
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def time_reference(track: Track) -> tuple[float, int]:
-    t0 = time.perf_counter()
-    m = folium.Map(tiles=None)
-    folium.PolyLine(track.data[["lat", "lon"]].to_numpy().tolist()).add_to(m)
-    html = m.get_root().render()
-    return time.perf_counter() - t0, len(html.encode("utf-8"))
+def evidence_drawn(out: Path) -> tuple[int, int]:
+    """(cited samples drawn on the check's map, cited samples): each must be a drawn sample, to the second."""
+    report = json.loads((out / "report.json").read_text())
+    cited = {pd.Timestamp(s["time"]).value / 1e9 for c in report["claims"] for s in c["evidence"]["samples"]}
+    html = (out / "map.html").read_text()
+    m = re.search(r'<script type="application/json" id="tracks-data-[^"]+">(.*?)</script>', html, re.S)
+    payload = json.loads(m.group(1)) if m else {"tracks": []}
+    drawn = {round(t["t0"] + x, 1) for t in payload["tracks"] for x in t["t"]}
+    return sum(1 for c in cited if any(abs(c - d) <= 0.5 for d in drawn)), len(cited)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--points", type=int, nargs="+", default=[100_000, 1_000_000])
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--no-reference", action="store_true", help="skip the bare folium PolyLine")
-    args = ap.parse_args()
-    render_map(make_track(1000))  # warm up: imports, bundled country shapes
+def file_mode(n: int, repeat: int, workdir: Path) -> None:
+    data, case = prepare(workdir, n)
+    py = sys.executable
+    cmds = {
+        "floor": [py, str(Path(__file__).resolve()), "--floor", str(data), str(workdir / "floor.html")],
+        "map": [py, "-m", "tracks", "map", str(data), "-o", str(workdir / "map.html")],
+        "check": [py, "-m", "tracks", "check", str(case), "--out", str(workdir / "check")],
+    }
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+    for r in range(repeat):
+        for name, cmd in cmds.items():
+            times[name].append(run(cmd, workdir))
+            print(f"  run {r + 1} {name:<6} wall {times[name][-1][0]:7.2f} s  cpu {times[name][-1][1]:7.2f} s",
+                  flush=True)
+    print(f"\n{n:,} samples, {data.stat().st_size / 1e6:.0f} MB Parquet; medians of {repeat}, load "
+          f"{os.getloadavg()[0]:.1f} at the end")
+    f_wall = statistics.median(w for w, _ in times["floor"])
+    f_cpu = statistics.median(c for _, c in times["floor"])
+    print(f"{'':<7}{'wall s':>9}{'cpu s':>9}{'wall/floor':>12}{'cpu/floor':>11}")
+    for name in cmds:
+        w = statistics.median(x for x, _ in times[name])
+        c = statistics.median(x for _, x in times[name])
+        # ratios within each repetition (same conditions), then their median
+        rw = statistics.median(a[0] / b[0] for a, b in zip(times[name], times["floor"], strict=True))
+        rc = statistics.median(a[1] / b[1] for a, b in zip(times[name], times["floor"], strict=True))
+        print(f"{name:<7}{w:9.2f}{c:9.2f}{rw:11.2f}x{rc:10.2f}x")
+    print(f"floor median {f_wall:.2f} s wall, {f_cpu:.2f} s CPU")
+    for label, path in (("tracks map", workdir / "map.html"), ("tracks check", workdir / "check" / "map.html")):
+        size = path.stat().st_size
+        print(f"{label}: HTML {size / 1e6:.2f} MB" + ("  FAIL: over 10 MB" if size > 10_000_000 else ""))
+    k, total = evidence_drawn(workdir / "check")
+    print(f"cited samples drawn on the check's map: {k}/{total}" + ("" if k == total else "  FAIL"))
+
+
+def process_mode(points: list[int], repeat: int, reference: bool) -> None:
+    import folium
+
+    from tracks import schema
+    from tracks.render.map import render_map, to_html
+    from tracks.track import Source, Track
+
+    def track_of(n: int) -> Track:
+        frame = make_frame(n)
+        frame["file"] = "bench.json"
+        frame["record"] = np.arange(n)
+        return Track(schema.conform(frame), (Source("bench.json", "0" * 64, "synthetic", 0, n, n, 0),))
+
+    render_map(track_of(1000))  # warm up: imports, bundled country shapes
     print(f"{'points':>10} {'build s':>8} {'html s':>7} {'total s':>8} {'HTML MB':>8} {'drawn':>7}"
           f" {'ref s':>7} {'ref MB':>7}")
-    for n in args.points:
-        track = make_track(n)
+    for n in points:
+        track = track_of(n)
         ours, ref = [], []
-        for _ in range(args.repeat):
-            ours.append(time_ours(track))
-            if not args.no_reference:
-                ref.append(time_reference(track))
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            m = render_map(track)
+            t1 = time.perf_counter()
+            html = to_html(m)
+            t2 = time.perf_counter()
+            drawn = sum(int(x) for x in re.findall(r'"shown":(\d+)', html))
+            ours.append((t1 - t0, t2 - t1, len(html.encode("utf-8")), drawn))
+            if reference:
+                t0 = time.perf_counter()
+                fm = folium.Map(tiles=None)
+                folium.PolyLine(track.data[["lat", "lon"]].to_numpy().tolist()).add_to(fm)
+                ref_html = fm.get_root().render()
+                ref.append((time.perf_counter() - t0, len(ref_html.encode("utf-8"))))
         build = statistics.median(o[0] for o in ours)
         html_s = statistics.median(o[1] for o in ours)
         total = statistics.median(o[0] + o[1] for o in ours)
@@ -90,6 +197,23 @@ def main() -> None:
         print(f"{n:>10,} {build:8.2f} {html_s:7.2f} {total:8.2f} {size / 1e6:8.2f} {drawn:>7,} {ref_s} {ref_mb}")
         if n >= 1_000_000 and size > 10_000_000:
             print(f"  FAIL: {n:,} points gave {size / 1e6:.1f} MB of HTML (goal: at most 10 MB)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--file-points", type=int, default=None, help="file mode: samples in the Parquet file")
+    ap.add_argument("--points", type=int, nargs="+", default=[100_000, 1_000_000], help="process mode sizes")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--no-reference", action="store_true", help="process mode: skip the bare folium PolyLine")
+    ap.add_argument("--workdir", type=Path, default=Path.home() / ".cache" / "tracks-bench" / "render")
+    ap.add_argument("--floor", nargs=2, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.floor:
+        floor(Path(args.floor[0]), Path(args.floor[1]))
+    elif args.file_points:
+        file_mode(args.file_points, args.repeat, args.workdir)
+    else:
+        process_mode(args.points, args.repeat, not args.no_reference)
 
 
 if __name__ == "__main__":

@@ -69,17 +69,20 @@ def regions_payload(regions: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def view_bbox(latlons: Sequence[tuple[float, float]], pad_fraction: float = 1.5,
-              min_span_deg: float = 10.0) -> tuple[float, float, float, float]:
-    """(min_lon, min_lat, max_lon, max_lat) around the points, padded; the whole world when there are none."""
+              min_span_deg: float = 10.0, centre: float = 0.0) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) around the points, padded; the whole world when there are none.
+
+    Longitudes stay within 180° of `centre` (0: -180..180; 180: the Pacific frame 0..360, `tracks.render.wrap`).
+    """
     if not latlons:
-        return (-180.0, -85.0, 180.0, 85.0)
+        return (centre - 180.0, -85.0, centre + 180.0, 85.0)
     a = np.asarray(latlons, dtype=float)
     lat0, lat1 = float(np.nanmin(a[:, 0])), float(np.nanmax(a[:, 0]))
     lon0, lon1 = float(np.nanmin(a[:, 1])), float(np.nanmax(a[:, 1]))
     pad_lat = max((lat1 - lat0) * pad_fraction, (min_span_deg - (lat1 - lat0)) / 2, 0)
     pad_lon = max((lon1 - lon0) * pad_fraction, (min_span_deg - (lon1 - lon0)) / 2, 0)
-    return (max(lon0 - pad_lon, -180.0), max(lat0 - pad_lat, -85.0),
-            min(lon1 + pad_lon, 180.0), min(lat1 + pad_lat, 85.0))
+    return (max(lon0 - pad_lon, centre - 180.0), max(lat0 - pad_lat, -85.0),
+            min(lon1 + pad_lon, centre + 180.0), min(lat1 + pad_lat, 85.0))
 
 
 def country_shapes() -> list[tuple[str, BaseGeometry]]:
@@ -105,27 +108,35 @@ def basemap_payload(bbox: tuple[float, float, float, float],
     shapes = country_shapes() if shapes is None else shapes
     if not shapes:
         return {"land": None, "labels": []}
-    names = np.array([n for n, _ in shapes], dtype=object)
-    geoms = np.array([g for _, g in shapes], dtype=object)
-    hits = shapely.intersects(geoms, shapely.box(*bbox))
-    names, geoms = names[hits], geoms[hits]
+    all_names = np.array([n for n, _ in shapes], dtype=object)
+    all_geoms = np.array([g for _, g in shapes], dtype=object)
     span = max(bbox[2] - bbox[0], bbox[3] - bbox[1])
-    clipped = shapely.simplify(shapely.clip_by_rect(geoms, *bbox), span * BASEMAP_TOLERANCE_FRACTION,
-                               preserve_topology=True)
-    clipped = shapely.transform(clipped, lambda c: np.round(c, 3))
-    keep = ~shapely.is_empty(clipped)
-    features = [{"type": "Feature", "properties": {}, "geometry": json.loads(text)}
-                for text in shapely.to_geojson(clipped[keep])]
-    # a label for each country with a fair share of land inside the central part of the view
-    visible = shapely.intersection(geoms, shapely.box(*_shrink(bbox, 0.12)))
-    labels = []
-    for name, part in zip(names, visible, strict=True):
-        if part.is_empty or part.area <= (span * 0.04) ** 2:
+    features, labels = [], []
+    # the view may run past ±180 (the Pacific frame): the land there is the land of the next turn, shifted
+    for turn in (-360.0, 0.0, 360.0):
+        lo, hi = max(bbox[0], -180.0 + turn), min(bbox[2], 180.0 + turn)
+        if hi <= lo:
             continue
-        if part.geom_type in ("MultiPolygon", "GeometryCollection"):
-            part = max(part.geoms, key=lambda x: x.area)
-        p = part.point_on_surface()
-        labels.append({"lat": round(p.y, 3), "lon": round(p.x, 3), "label": f"<span>{esc(name)}</span>"})
+        part_box = (lo - turn, bbox[1], hi - turn, bbox[3])
+        hits = shapely.intersects(all_geoms, shapely.box(*part_box))
+        names, geoms = all_names[hits], all_geoms[hits]
+        clipped = shapely.simplify(shapely.clip_by_rect(geoms, *part_box), span * BASEMAP_TOLERANCE_FRACTION,
+                                   preserve_topology=True)
+        clipped = shapely.transform(clipped, lambda c, t=turn: np.round(c + np.array([t, 0.0]), 3))
+        keep = ~shapely.is_empty(clipped)
+        features += [{"type": "Feature", "properties": {}, "geometry": json.loads(text)}
+                     for text in shapely.to_geojson(clipped[keep])]
+        # a label for each country with a fair share of land inside the central part of the view
+        inner = _shrink(bbox, 0.12)
+        inner_box = shapely.box(max(inner[0], lo) - turn, inner[1], min(inner[2], hi) - turn, inner[3])
+        visible = shapely.intersection(geoms, inner_box)
+        for name, part in zip(names, visible, strict=True):
+            if part.is_empty or part.area <= (span * 0.04) ** 2:
+                continue
+            if part.geom_type in ("MultiPolygon", "GeometryCollection"):
+                part = max(part.geoms, key=lambda x: x.area)
+            p = part.point_on_surface()
+            labels.append({"lat": round(p.y, 3), "lon": round(p.x + turn, 3), "label": f"<span>{esc(name)}</span>"})
     return {"land": {"type": "FeatureCollection", "features": features}, "labels": labels}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Geod
 
 from tracks import schema, wording
 from tracks.claims.result import EVENT_COLUMNS
-from tracks.claims.verdict import Evidence, Verdict
+from tracks.claims.verdict import Evidence, GapRef, Verdict
 from tracks.observation import Observation, observe
 from tracks.paths import public_name
 from tracks.render.drawgaps import drawn_gaps
@@ -491,6 +493,13 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
                              "latlons": [[round(g.start_lat, 5), round(g.start_lon, 5)],
                                          [round(g.end_lat, 5), round(g.end_lon, 5)]],
                              "label": esc(f"{g.id}: {wording.duration(g.duration_s)}"), "tip": tip})
+            ellipse = reach_ellipse(g)
+            if ellipse is not None:
+                evidence.append({"type": "ellipse", "claim": ci, "geojson": ellipse,
+                                 "tip": (f"<b>{esc(g.id)}</b>: where the aircraft could have been in these "
+                                         f"{esc(wording.duration(g.duration_s))} (at most "
+                                         f"{esc(wording.km(g.reach_km or 0.0))} flown between the two samples; "
+                                         "drawn for the eye, the verdict uses the exact rule)")})
         pts = ev.latlons()
         claims.append({
             "id": esc(v.claim_id),
@@ -505,6 +514,21 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             if kms:
                 m["_name"] = " / ".join(f"{km:,.1f} km" for km in kms)
     return finish_labels(list(markers.values())), evidence, claims
+
+
+def reach_ellipse(g: GapRef) -> dict[str, Any] | None:
+    """GeoJSON of a coverage gap's reachability ellipse (`tracks.geo.reach`), for drawing; None when the gap
+    has no reach, is an edge of the period, or its reach cannot even join its two samples."""
+    if g.is_edge or g.reach_km is None or not _finite(g.reach_km) or g.reach_km <= 0:
+        return None
+    from tracks.geo.reach import reachability_ellipse
+
+    try:
+        poly = reachability_ellipse(g.start_lat, g.start_lon, g.end_lat, g.end_lon, float(g.reach_km), n=72)
+    except ValueError:
+        return None
+    poly = shapely.transform(poly, lambda c: np.round(c, 4))
+    return json.loads(shapely.to_geojson(poly))
 
 
 def _finite(*values: Any) -> bool:

@@ -147,7 +147,13 @@ def draw(inp: MapInput, payload: dict[str, Any]) -> Any:
             ax.add_collection(LineCollection(seg[is_gap], colors="#37474f", linewidths=1.5,
                                              linestyles=(0, (4, 3)), zorder=5))
     for e in payload["evidence"]:
-        if e["type"] == "line":
+        if e["type"] == "ellipse":
+            for rings in _rings(e["geojson"]):
+                verts = np.concatenate(rings)
+                codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 1) for r in rings])
+                ax.add_patch(PathPatch(MplPath(verts, codes), facecolor="#4fc3f7", alpha=0.25, edgecolor="#0277bd",
+                                       lw=1.0, ls=(0, (4, 3)), zorder=3.5))
+        elif e["type"] == "line":
             ll = np.asarray(e["latlons"], dtype=float)
             ax.plot(ll[:, 1], ll[:, 0], color="#e65100", lw=2, zorder=6)
             mid = ll[len(ll) // 2]

@@ -21,7 +21,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from tracks.claims.result import CaseResult
-from tracks.render import assets, basemap, content, page, profile, traffic
+from tracks.render import assets, basemap, content, page, profile, traffic, wrap
 from tracks.render.content import MapInput
 from tracks.render.inputs import LEG_EVENTS_MAX_TRACKS, cited_gap_starts, map_input
 from tracks.render.script import PAGE_JS
@@ -111,6 +111,8 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
                 bar.update(1)
         if len(tracks) > 1:
             _share_gap_labels(tracks)
+        regions = basemap.regions_payload(inp.regions)
+        centre = wrap.to_frame(tracks, markers, evidence, claims, regions)  # across ±180 the short way
         pts: list[tuple[float, float]] = [(a, b) for t in tracks for a, b in zip(t["lat"], t["lon"], strict=True)]
         pts += [(m["lat"], m["lon"]) for m in markers]
         payload = {
@@ -126,8 +128,8 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
             "markers": markers,
             "evidence": evidence,
             "claims": claims,
-            "regions": basemap.regions_payload(inp.regions),
-            "basemap": basemap.basemap_payload(basemap.view_bbox(pts)),
+            "regions": regions,
+            "basemap": basemap.basemap_payload(basemap.view_bbox(pts, centre=centre)),
         }
         bar.update(1)
     return payload

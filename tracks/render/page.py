@@ -276,6 +276,9 @@ def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int], by
         ("area_region", _swatch_line("#1565c0", "8 4", 2), "region in a claim"),
         ("sample", _swatch_dot("#000", "#fff"), "sample cited"),
         ("evidence_gap", _swatch_line("#7fd7ff", "", 8), "gap a verdict needs"),
+        ("ellipse", '<svg width="26" height="14" viewBox="0 0 26 14"><ellipse cx="13" cy="7" rx="11" ry="5.5" '
+                    'fill="#4fc3f7" fill-opacity=".25" stroke="#0277bd" stroke-width="1.5" stroke-dasharray="3 2"/>'
+                    "</svg>", "where it could have been in that gap"),
     ]
     title = ("Track colour = aircraft (list of aircraft); with Colour: altitude (ft)" if by_aircraft
              else "Track colour = altitude (ft)")

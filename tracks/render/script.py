@@ -259,6 +259,14 @@ function tracksMapInit(map, G, dataId) {
       layer = L.polyline(e.latlons, {color: "#e65100", weight: 3, opacity: 1});
       layer.bindTooltip(e.label, {permanent: true, direction: "center", className: "tm-distance"});
       (function (ly) { register(function () { var tt = ly.getTooltip(); return tt && tt.getElement(); }, 4.5); })(layer);
+    } else if (e.type === "ellipse") {  // where the aircraft could have been during a gap a verdict needs
+      layer = L.geoJSON(e.geojson, {style: function () {
+        return {color: "#0277bd", weight: 1.5, opacity: 0.9, dashArray: "4 4", fillColor: "#4fc3f7", fillOpacity: 0.12};
+      }});
+      layer.bindTooltip(e.tip, {sticky: true});
+      layer.addTo(G.evidence);
+      layer.bringToBack();
+      return;
     } else if (e.type === "gap") {
       L.polyline(e.latlons, {color: "#00b0ff", weight: 12, opacity: 0.4, interactive: false}).addTo(G.evidence);
       layer = L.polyline(e.latlons, {color: "#8d5a00", weight: 3, dashArray: "7 6"});
