@@ -32,6 +32,16 @@ GAP_COLUMNS: tuple[str, ...] = (
 )
 
 
+def segment_distance_km(frame: pd.DataFrame) -> np.ndarray:
+    """Geodesic length of each segment (samples i..i+1) in km (length n-1)."""
+    if len(frame) < 2:
+        return np.zeros(0)
+    lat = frame["lat"].to_numpy(float)
+    lon = frame["lon"].to_numpy(float)
+    _, _, d = GEOD.inv(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    return np.asarray(d, float) / 1000.0
+
+
 class Gaps:
     """The coverage gaps of a track: `.frame` (one row per gap, columns GAP_COLUMNS) and their ellipses.
 

@@ -108,7 +108,7 @@ def _attrs(table: Track | Traffic) -> dict[str, Any]:
 
 def _segments(table: Track | Traffic, gpd: Any, max_gap_s: float) -> gpd.GeoDataFrame:
     """One LineString per pair of consecutive samples of the same aircraft (vectorised over all rows)."""
-    from tracks.legs import segment_distance_km
+    from tracks.gaps import segment_distance_km
 
     d = table.data
     n = len(d)
@@ -294,6 +294,6 @@ def evidence_geodataframe(verdicts: Any) -> gpd.GeoDataFrame:
                 end_time=g.end, reaches_region=g.reaches_region)
     frame = pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
     for c in ("time", "end_time"):
-        frame[c] = pd.to_datetime(frame[c].replace("", None), utc=True)
+        frame[c] = pd.to_datetime(frame[c].replace("", None), utc=True, format="ISO8601")  # ms when not whole s
     frame["record"] = frame["record"].astype("Int64")
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)
