@@ -39,6 +39,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from pyproj import Geod
 
+from tracks.units import M_PER_FT, M_PER_NM
+
 GEOD = Geod(ellps="WGS84")
 AIRPORTS = {  # ICAO: (lat, lon)
     "KMIA": (25.795, -80.290), "KJFK": (40.640, -73.779), "SBGR": (-23.432, -46.470), "SBEG": (-3.039, -60.050),
@@ -112,18 +114,18 @@ def fly(points: list[tuple[float, float]], start_s: float, rng: np.random.Genera
     airborne_t = np.maximum(t - taxi, 0.0)
     gs = np.minimum(150 + airborne_t * 0.25, 460.0)  # kt
     gs = np.where(t < taxi, 12.0, gs)
-    d = np.concatenate([[0.0], np.cumsum(gs[:-1] * 1852 / 3600 * np.diff(t))])
+    d = np.concatenate([[0.0], np.cumsum(gs[:-1] * M_PER_NM / 3600 * np.diff(t))])
     # descent: the last 120 nm at decreasing speed is approximated by the same distance law; stop at the end
     end = int(np.searchsorted(d, total))
     t, d, gs = t[: end + 1], np.minimum(d[: end + 1], total), gs[: end + 1]
     t_land = t[-1]
     t = np.concatenate([t, t_land + np.cumsum(rng.uniform(5, 15, 12))])
     d = np.concatenate([d, np.full(12, total)])
-    gs = np.concatenate([np.minimum(gs, 180 + (total - d[: len(gs)]) / 1852 * 2.5), np.full(12, 10.0)])
+    gs = np.concatenate([np.minimum(gs, 180 + (total - d[: len(gs)]) / M_PER_NM * 2.5), np.full(12, 10.0)])
     k = np.clip(np.searchsorted(cum, d, side="right") - 1, 0, len(leg) - 1)
     lo, la, back = GEOD.fwd(lon[k], lat[k], az[k], d - cum[k])
     ground = (t < taxi) | (t > t_land)
-    to_go_nm = (total - d) / 1852
+    to_go_nm = (total - d) / M_PER_NM
     alt = np.minimum.reduce([np.full(len(t), cruise_ft), (t - taxi) / 60 * 2200, to_go_nm * 320])
     alt = np.round(np.maximum(alt, 0) / 25) * 25
     alt[ground] = np.nan
@@ -364,12 +366,12 @@ def write_opensky(out_dir: Path, day: date, flights: list[Flight], hours: Iterab
             on_ground = alt < 0
             parts.append({"time": (g + midnight).astype(np.int64), "icao24": [f.icao] * len(g),
                           "lat": np.round(np.interp(g, f.t, f.lat), 5), "lon": np.round(np.interp(g, f.t, f.lon), 5),
-                          "velocity": np.round(np.interp(g, f.t, f.gs_kt) * 1852 / 3600, 2),
+                          "velocity": np.round(np.interp(g, f.t, f.gs_kt) * M_PER_NM / 3600, 2),
                           "heading": np.interp(g, f.t, f.track), "vertrate": np.zeros(len(g)),
                           "callsign": [f"{f.callsign:<8}"] * len(g), "onground": on_ground,
                           "alert": np.zeros(len(g), bool), "spi": np.zeros(len(g), bool), "squawk": ["2000"] * len(g),
-                          "baroaltitude": np.where(on_ground, np.nan, np.round(alt * 0.3048, 2)),
-                          "geoaltitude": np.where(on_ground, np.nan, np.round(alt * 0.3048 + 38, 2)),
+                          "baroaltitude": np.where(on_ground, np.nan, np.round(alt * M_PER_FT, 2)),
+                          "geoaltitude": np.where(on_ground, np.nan, np.round(alt * M_PER_FT + 38, 2)),
                           "lastposupdate": g + midnight - 0.4, "lastcontact": g + midnight - 0.1})
         if not parts:
             continue

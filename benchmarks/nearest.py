@@ -34,6 +34,7 @@ import shapely
 from tracks.geo import fence, geodesy, reach
 from tracks.geo.fence_index import get_index
 from tracks.geo.regions import countries, get_region
+from tracks.units import KM_PER_NM, M_PER_NM
 
 FAI = (64.8378, -147.7164)
 HEL = (60.3172, 24.9633)
@@ -46,7 +47,7 @@ def route(hours: float = 2.0, kt: float = 480.0, step_s: float = 1.0) -> pd.Data
     n = round(hours * 3600 / step_s) + 1
     az, _, _ = geodesy.GEOD.inv(FAI[1], FAI[0], HEL[1], HEL[0])
     lon, lat, _ = geodesy.GEOD.fwd(np.full(n, FAI[1]), np.full(n, FAI[0]), np.full(n, az),
-                                   np.linspace(0.0, kt * 1852.0 * hours, n))
+                                   np.linspace(0.0, kt * M_PER_NM * hours, n))
     t = pd.Timestamp("2025-01-10T06:00:00Z") + pd.to_timedelta(np.arange(n) * step_s, unit="s")
     return pd.DataFrame({"time": t, "lat": lat, "lon": lon, "stale": np.zeros(n, dtype=bool)})
 
@@ -88,7 +89,7 @@ def bench_closest(frame: pd.DataFrame, repeat: int) -> None:
 
 def bench_reach(repeat: int) -> None:
     (a, b, seconds) = GAP
-    major = 612.0 * geodesy.NM_KM * seconds / 3600.0
+    major = 612.0 * KM_PER_NM * seconds / 3600.0
     regions = countries()
     cold, warm, hits = [], [], 0
     for r in regions:  # per region: the first call builds its index (cached for 16 geometries), then warm calls

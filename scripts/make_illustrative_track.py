@@ -35,9 +35,10 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
+from tracks.units import kt_to_ms
+
 GEOD = Geod(ellps="WGS84")
-KT = 1852.0 / 3600.0  # metres per second in one knot
-FT = 0.3048
+KT = kt_to_ms(1.0)  # metres per second in one knot
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "data" / "cases" / "venezuela-2025-11" / "trace_full_0d8373.illustrative.json"

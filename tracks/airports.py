@@ -22,9 +22,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from tracks.formats._columns import M_PER_FT
 from tracks.geo import geoid
-from tracks.geo.geodesy import GEOD
+from tracks.geo.geodesy import GEOD, R_MIN_KM
+from tracks.units import m_to_ft
 from tracks.wording import clock, duration, feet, height_above_airport, km, latlon
 
 #: Aerodrome types inferred from the airport name (airportsdata has no type column).
@@ -32,8 +32,6 @@ AIRPORT_TYPES: tuple[str, ...] = ("airport", "heliport", "seaplane_base")
 
 #: Event kinds.
 EVENT_KINDS: tuple[str, ...] = ("takeoff", "landing", "touch_and_go")
-
-EARTH_RADIUS_KM = 6371.0088
 
 # Defaults for attribution (documented in describe_event).
 GROUND_RADIUS_KM = 6.0
@@ -214,7 +212,7 @@ def nearest_airports(
     alat, alon, acos = _arrays()
     p_lat, p_lon = np.radians(lat), np.radians(lon)
     h = np.sin((alat - p_lat) / 2) ** 2 + np.cos(p_lat) * acos * np.sin((alon - p_lon) / 2) ** 2
-    approx = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    approx = 2 * R_MIN_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     idx = np.flatnonzero(approx <= within_km * 1.01 + 1.0)
     if types is not None and len(idx):
         idx = idx[np.isin(t["type"].to_numpy()[idx], list(types))]
@@ -252,7 +250,7 @@ def amsl_altitudes_ft(frame: pd.DataFrame, rows: np.ndarray | list[int] | int) -
     if has.any():
         lat = frame["lat"].to_numpy(float)[idx[has]]
         lon = frame["lon"].to_numpy(float)[idx[has]]
-        out[has] = geom[has] - geoid.undulation_m(lat, lon) / M_PER_FT
+        out[has] = geom[has] - m_to_ft(geoid.undulation_m(lat, lon))
         basis[has] = HEIGHT_FROM_GNSS
     return out, basis
 

@@ -34,8 +34,8 @@ import pandas as pd
 from tracks import schema
 from tracks.geo.geodesy import GEOD
 from tracks.track import REJECTED_COLUMNS, Track, empty_rejected
+from tracks.units import KM_S_PER_KT
 
-KT_TO_KMS = 1.852 / 3600.0
 #: Barometric and geometric altitude closer than this (ft) confirm each other (no spike).
 CROSS_CHECK_FT = 3_000.0
 #: Ground speed (kt) above which an unchanged position means an old position re-sent.
@@ -329,7 +329,7 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
         margin = np.where(mlat[i] | mlat[j], mlat_margin_kt, gs_margin_kt)
         v = np.where(np.isfinite(g), np.minimum(max_speed_kt, gs_factor * g + margin), max_speed_kt)
         _, _, d = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
-        return np.asarray(d, float) / 1000.0, v * KT_TO_KMS * (dt + time_tol_s) + tol_km[i] + tol_km[j]
+        return np.asarray(d, float) / 1000.0, v * KM_S_PER_KT * (dt + time_tol_s) + tol_km[i] + tol_km[j]
 
     def bad_between(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         d, ok = allowed(i, j)
@@ -367,7 +367,7 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
 def _speed_text(i: int, j: int, lat: np.ndarray, lon: np.ndarray, tsec: np.ndarray, where: str) -> str:
     _, _, d = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
     dt = abs(tsec[j] - tsec[i])
-    v = (d / 1000.0) / (dt * KT_TO_KMS) if dt > 0 else np.inf
+    v = (d / 1000.0) / (dt * KM_S_PER_KT) if dt > 0 else np.inf
     speed = f"{v:,.0f} kt" if np.isfinite(v) else "at the same instant"
     return f"{d / 1000:,.1f} km in {dt:,.1f} s ({speed}) {where}"
 

@@ -34,13 +34,13 @@ from tracks.gaps import Gaps, gap_table
 from tracks.geo.geodesy import distance_km
 from tracks.segments import DEFAULT_MAX_GAP_S, segment_causes, times_s
 from tracks.track import Track
+from tracks.units import KM_S_PER_KT
 from tracks.wording import clock, duration
 
 if TYPE_CHECKING:
     from tracks.geo.track_arrays import TrackArrays
     from tracks.legs import Legs
 
-KT_TO_KM_S = 1.852 / 3600.0  # km per second at one knot
 
 #: The speed bound is the fastest speed observed times this margin ...
 SPEED_MARGIN = 1.2
@@ -115,7 +115,7 @@ def speed_bound(frame: pd.DataFrame, gap: np.ndarray, override_kt: float | None 
         if len(i):
             j = j[i]
             lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-            v = distance_km(lat[i], lon[i], lat[j], lon[j]) / (t[j] - t[i]) / KT_TO_KM_S
+            v = distance_km(lat[i], lon[i], lat[j], lon[j]) / (t[j] - t[i]) / KM_S_PER_KT
             k = int(np.argmax(v))
             if not np.isfinite(best) or v[k] > best:
                 best = float(v[k])
@@ -280,7 +280,7 @@ class Observation:
         if start is not None and end is not None and not end > start:
             return ()
         out = []
-        v = self.speed.kt * KT_TO_KM_S
+        v = self.speed.kt * KM_S_PER_KT
         if start is not None and self.a == 0 and t.iloc[0] > start:
             t_to = min(t.iloc[0], end) if end is not None else t.iloc[0]
             out.append(Edge("start", 0, start, t_to, v * (t.iloc[0] - start).total_seconds()))

@@ -17,8 +17,8 @@ from tracks.airports import (
     amsl_altitudes_ft,
     heights_above_ft,
 )
-from tracks.formats._columns import M_PER_FT
 from tracks.geo.geoid import undulation_m
+from tracks.units import M_PER_FT
 
 
 def test_undulation_at_the_models_landmarks() -> None:

@@ -13,6 +13,7 @@ from tests.helpers import make_track
 from tracks.errors import RegionError
 from tracks.geo import fence, geodesy, regions
 from tracks.geo.regions import Region, border, get_region
+from tracks.units import nm_to_km
 
 GEOD = Geod(ellps="WGS84")
 CARACAS = (10.4806, -66.9036)
@@ -148,7 +149,7 @@ def test_geodesic_buffer_distance_error_is_small() -> None:
     ring = np.asarray(geodesy.buffer(pt, 50.0, quad_segs=32).exterior.coords)
     d = geodesy.distance_km(4.555, -61.15, ring[:, 1], ring[:, 0])
     assert np.abs(d - 50.0).max() < 0.1  # chords of a 128-gon and the projection: < 0.2 %
-    big = geodesy.buffer(get_region("BR-RR").geometry, 12 * geodesy.NM_KM)
+    big = geodesy.buffer(get_region("BR-RR").geometry, nm_to_km(12))
     assert big.contains(get_region("BR-RR").geometry)
 
 

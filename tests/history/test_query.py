@@ -123,3 +123,21 @@ def test_every_flight_with_a_sample_inside_venezuela_is_counted(generated, datas
         assert not (far - sample_inside) & got
     after = rt.days.set_index("day")
     assert after.loc["2025-11-29", "aircraft_inside"] < after.loc["2025-11-27", "aircraft_inside"]
+
+
+@pytest.mark.parametrize(("lat", "azimuth"), [(0.0, 0.0), (0.0, 180.0), (0.0, 90.0), (60.0, 0.0), (60.0, 90.0),
+                                              (-45.0, 270.0)])
+def test_the_near_box_holds_every_point_within_near_km(lat: float, azimuth: float) -> None:
+    """Coverage counts aircraft seen within near_km of the region's box: the widened box must hold every such
+    point. It was widened by near_km / 111.32 degrees of latitude, but a degree of latitude is 110.57 km at
+    the equator, so points up to 0.7 % of near_km inside the distance fell outside the box."""
+    from tracks.geo.geodesy import GEOD
+    from tracks.geo.regions import Region
+    from tracks.history.scan import boxes
+
+    region = Region("SQ", "square", shapely.box(-1.0, lat - 1.0, 1.0, lat + 1.0), "user", "test")
+    near_km = 300.0
+    (x0, y0, x1, y1), (nx0, ny0, nx1, ny1) = boxes(region, near_km)
+    edge = {0.0: (0.0, y1), 180.0: (0.0, y0), 90.0: (x1, lat), 270.0: (x0, lat)}[azimuth]
+    lon, lat2, _ = GEOD.fwd(edge[0], edge[1], azimuth, near_km * 1000.0 * 0.9999)
+    assert nx0 <= lon <= nx1 and ny0 <= lat2 <= ny1

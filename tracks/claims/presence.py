@@ -32,7 +32,8 @@ from tracks.claims.spatial import (
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, GapRef, Verdict, iso_utc
 from tracks.geo import fence
 from tracks.geo.regions import Region
-from tracks.observation import KT_TO_KM_S, Observation
+from tracks.observation import Observation
+from tracks.units import KM_S_PER_KT
 from tracks.wording import duration, km, when
 
 # -- time_inside ----------------------------------------------------------------------------------------------------
@@ -63,7 +64,7 @@ def time_inside(obs: Observation, *, region: Region, at_least: pd.Timedelta | No
     frame = obs.frame
     for e in obs.edges:
         d = point_distance_km(float(frame["lat"].iloc[e.index]), float(frame["lon"].iloc[e.index]), region)
-        spare = e.seconds - d / (obs.speed.kt * KT_TO_KM_S)  # time left once there, flying at the speed bound
+        spare = e.seconds - d / (obs.speed.kt * KM_S_PER_KT)  # time left once there, flying at the speed bound
         edges.append(ev.edge_ref(obs, e, bool(spare > 0)))
         end_s += max(spare, 0.0)
     ends = [e for e in edges if e.reaches_region]

@@ -187,7 +187,6 @@ UNITS = (
     (r"kilometres?|kilometers?|kilómetros?|quilômetros?|quilómetros?|kms?|km", "km"),
     (r"miles?|millas?|milhas?|mi", "mi"),
 )
-KM_PER_MILE = 1.609344  # the international statute mile, exact
 DURATIONS = (
     (r"minutes?|mins?|minutos?", 60.0),
     (r"hours?|hrs?|horas?", 3600.0),
@@ -215,11 +214,11 @@ def number(text: str, lang: str) -> float:
 
 def unit_km(unit: str) -> tuple[float, str]:
     """km per unit and the unit's short name for a unit as written ('nautical miles' -> (1.852, 'nm'))."""
-    from tracks.geo.geodesy import NM_KM
+    from tracks.units import KM_PER_MI, KM_PER_NM
 
     for pat, name in UNITS:
         if re.fullmatch(pat, unit.strip(), re.IGNORECASE if name != "nm" or unit.strip() != "NM" else 0):
-            return {"nm": NM_KM, "km": 1.0, "mi": KM_PER_MILE}[name], name
+            return {"nm": KM_PER_NM, "km": 1.0, "mi": KM_PER_MI}[name], name
     raise ValueError(f"unknown distance unit {unit!r}")
 
 

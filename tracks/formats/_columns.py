@@ -29,13 +29,12 @@ from tracks.formats._tabular import (
     to_number,
 )
 from tracks.formats._timeparse import clean_text, to_utc
+from tracks.units import M_PER_FT, M_PER_MI, M_PER_NM
 
-M_PER_FT = 0.3048  # exact: the international foot
-M_PER_NM = 1852.0  # exact: the nautical mile
-M_PER_MI = 1609.344  # exact: the statute mile
 _ONE = (1.0, 1.0)
 
-#: Mapping targets: name -> (canonical column, (multiplier, divisor) to the canonical unit); None = not numeric.
+#: Mapping targets: name -> (canonical column, (multiplier, divisor) to the canonical unit, exact ratios of
+#: tracks.units' lengths: m -> ft is x * 1 / M_PER_FT, as units.m_to_ft); None = not numeric.
 TARGETS: dict[str, tuple[str, tuple[float, float] | None]] = {
     "time": ("time", None), "lat": ("lat", _ONE), "lon": ("lon", _ONE),
     "icao24": ("icao24", None), "callsign": ("callsign", None), "registration": ("registration", None),
@@ -253,7 +252,7 @@ def apply_plan(
         out["callsign"] = str(callsign).strip()
     result = pd.DataFrame(out, index=pd.RangeIndex(n)) if n else pd.DataFrame({k: [] for k in out})
     if "icao24" in result and result["icao24"].isna().any():
-        result["icao24"] = result["icao24"].fillna(hexid or "000000")
+        result["icao24"] = result["icao24"].fillna(hexid or schema.UNKNOWN_ICAO24)
     return result, rej
 
 

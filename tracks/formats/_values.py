@@ -1,4 +1,4 @@
-"""Unit constants and vectorised value converters shared by the aircraft.json, OpenSky and SBS readers.
+"""Vectorised value converters shared by the aircraft.json, OpenSky and SBS readers (units: tracks.units).
 
 Not a format module (the leading underscore keeps it out of format discovery).
 """
@@ -14,11 +14,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracks.schema import TIME_DTYPE
-
-#: Exact conversion factors to the canonical units (1 ft = 0.3048 m, 1 kt = 1852 m / 3600 s).
-FT_PER_M = 1.0 / 0.3048
-KT_PER_MS = 3600.0 / 1852.0
-FPM_PER_MS = 60.0 / 0.3048
 
 _NAT = np.iinfo(np.int64).min
 NAT_US = _NAT  # "unknown" in microsecond arrays

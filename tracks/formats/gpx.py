@@ -1,7 +1,7 @@
 """GPX 1.0 / 1.1 tracks (`gpx/trk/trkseg/trkpt` with `time` and `ele`).
 
 No flight tracker exports GPX; investigators get it from converters (GPSBabel, ADS-B -> GPX scripts) or from
-a phone's GPS logger. `<ele>` is metres (-> ft = m / 0.3048); GPX does not say which altitude it is, and GPS
+a phone's GPS logger. `<ele>` is metres (-> ft by tracks.units.m_to_ft); GPX does not say which altitude it is, and GPS
 loggers record geometric height, so it becomes `alt_geom_ft` unless ``alt_ref="baro"`` (a converter wrote
 pressure altitude) or ``"none"``. `<time>` is UTC by the GPX spec, so times without a zone are UTC.
 GPX 1.0 `<speed>` (m/s) and `<course>` (degrees), also inside Garmin extensions, become gs_kt / track_deg.
@@ -19,9 +19,8 @@ from tracks.formats import _xmltools as X
 from tracks.formats._tabular import NULL_ISLAND_REASON, Rejections, check_icao_option, null_island, to_number
 from tracks.formats._timeparse import iso_times
 from tracks.formats.base import Format, Parsed, RawFile
+from tracks.units import m_to_ft, ms_to_kt
 
-M_PER_FT = 0.3048  # exact: ft = m / M_PER_FT
-M_PER_NM = 1852.0  # exact: kt = m/s * 3600 / M_PER_NM
 _ALT_REFS = {"baro": "alt_baro_ft", "geom": "alt_geom_ft", "none": None}
 
 
@@ -90,13 +89,13 @@ def read(
         "time": time,
         "lat": num["lat"],
         "lon": num["lon"],
-        "gs_kt": num["speed"] * 3600 / M_PER_NM,
+        "gs_kt": ms_to_kt(num["speed"]),
         "track_deg": num["course"],
         "new_leg": np.asarray(leg, dtype=bool),
     })
     column = _ALT_REFS[alt_ref]
     if column:
-        frame[column] = num["ele"] / M_PER_FT
+        frame[column] = m_to_ft(num["ele"])
     if hexid:
         frame["icao24"] = hexid
     if callsign:

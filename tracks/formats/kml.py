@@ -24,8 +24,8 @@ from tracks.formats import _xmltools as X
 from tracks.formats._tabular import NULL_ISLAND_REASON, Rejections, check_icao_option, null_island, to_number
 from tracks.formats._timeparse import clean_text, iso_times
 from tracks.formats.base import Format, Parsed, RawFile
+from tracks.units import m_to_ft
 
-M_PER_FT = 0.3048  # the international foot, exactly; ft = m / M_PER_FT
 COORD_PATTERN = r"^\s*([^,\s]+)[,\s]+([^,\s]+)(?:[,\s]+([^,\s]+))?\s*$"
 _ALT_REFS = {"baro": "alt_baro_ft", "geom": "alt_geom_ft"}
 
@@ -140,7 +140,7 @@ def read_document(raw: RawFile, *, alt_column: str | None, tz: str | None, what:
     frame = pd.DataFrame({"time": time, "lat": lat, "lon": lon, "new_leg": np.asarray(found.leg_start, dtype=bool)})
     absolute = np.asarray(found.absolute, dtype=bool)
     if alt_column:
-        frame[alt_column] = np.where(absolute, alt_m / M_PER_FT, np.nan)
+        frame[alt_column] = np.where(absolute, m_to_ft(alt_m), np.nan)
     notes = []
     if alt_column and (~absolute & ~np.isnan(alt_m)).any():
         notes.append("altitudes of points without altitudeMode 'absolute' were not used")

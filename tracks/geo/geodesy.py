@@ -25,6 +25,10 @@ KM_PER_DEG_MIN = 110.574
 #: 111.694 km and a degree of longitude is at most 111.694 * cos(lat) km. So a lon/lat-straight edge is at most
 #: KM_PER_DEG_MAX * sqrt(dlat^2 + cos(lat*)^2 dlon^2) km long on the ground, lat* its latitude nearest the equator.
 KM_PER_DEG_MAX = 111.70
+#: A nominal degree (km): the equatorial degree of longitude, a x pi / 180 = 111.3195 km, rounded. For
+#: approximate conversions in degree space (snapping tolerances, rough distances in messages) where no bound is
+#: needed; bounds use KM_PER_DEG_MIN and KM_PER_DEG_MAX.
+KM_PER_DEG_NOMINAL = 111.32
 #: The ellipsoid's largest radius of curvature a^2 / b (km, at the poles; rounded up). Any two points are at most
 #: R_MAX_KM * (angle between their surface normals, radians) apart: the path whose normals follow the great
 #: circle between them is no longer.
@@ -33,8 +37,6 @@ R_MAX_KM = GEOD.a**2 / GEOD.b / 1000.0 * (1 + 1e-9)
 #: points are at least R_MIN_KM * (angle between their surface normals) apart: along any path the normal turns
 #: by at most 1 / R_MIN_KM radians per km.
 R_MIN_KM = GEOD.b**2 / GEOD.a / 1000.0 * (1 - 1e-9)
-#: The international nautical mile in km.
-NM_KM = 1.852
 #: Tiles larger than this (degrees) are split before a geodesic buffer.
 BUFFER_TILE_DEG = 10.0
 
@@ -198,6 +200,6 @@ def is_polygonal(geometry: BaseGeometry) -> bool:
 
 
 __all__ = [
-    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "NM_KM", "R_MAX_KM", "R_MIN_KM", "area_km2", "buffer", "circle", "distance_km",
+    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "KM_PER_DEG_NOMINAL", "R_MAX_KM", "R_MIN_KM", "area_km2", "buffer", "circle", "distance_km",
     "edge_length_bound_km", "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
 ]

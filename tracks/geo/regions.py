@@ -33,12 +33,12 @@ from tracks.errors import RegionError
 from tracks.geo import geodesy
 from tracks.geo.naturalearth import NE_BASE_URL, download_natural_earth, downloaded_layers
 from tracks.paths import data_dir
+from tracks.units import nm_to_km
 
 #: Kinds of region.
 KINDS: tuple[str, ...] = ("country", "state", "user", "border", "coast", "sea", "circle", "buffer")
 #: Default tolerance (km) within which two regions' boundaries count as shared in `border()`.
 BORDER_MATCH_KM = 0.001
-_KM_PER_DEG = 111.32
 
 
 @dataclass(frozen=True, repr=False)
@@ -238,7 +238,7 @@ def border(a: str | Region, b: str | Region, *, tolerance_km: float = BORDER_MAT
     """
     ra, rb = get_region(a), get_region(b)
     la, lb = _outline(ra.geometry), _outline(rb.geometry)
-    tol_deg = tolerance_km / _KM_PER_DEG
+    tol_deg = tolerance_km / geodesy.KM_PER_DEG_NOMINAL
     pad = tol_deg * 2
     wa, sa, ea, na = la.bounds
     wb, sb, eb, nb = lb.bounds
@@ -248,7 +248,7 @@ def border(a: str | Region, b: str | Region, *, tolerance_km: float = BORDER_MAT
     parts = [p for p in shapely.get_parts(shared) if p.geom_type in ("LineString", "MultiLineString")]
     line = linemerge(parts) if parts else shapely.LineString()
     if line.is_empty:
-        gap = shapely.distance(ra.geometry, rb.geometry) * _KM_PER_DEG
+        gap = shapely.distance(ra.geometry, rb.geometry) * geodesy.KM_PER_DEG_NOMINAL
         raise RegionError(f"{ra.code} and {rb.code} do not share a border (they are about {gap:.1f} km apart at "
                           f"the closest); use closest_approach to either region instead")
     return Region(f"{ra.code}|{rb.code}", f"{ra.name}–{rb.name} border", line, "border",
@@ -322,7 +322,7 @@ def coastline(code: str | Region) -> Region:
     if r.kind == "state":
         country = get_region(r.code.split("-")[0])
         coast = _outline(r.geometry).intersection(
-            coastline(country).geometry.buffer(BORDER_MATCH_KM / _KM_PER_DEG, quad_segs=2))
+            coastline(country).geometry.buffer(BORDER_MATCH_KM / geodesy.KM_PER_DEG_NOMINAL, quad_segs=2))
     else:
         coast = _coast_of(r)
     parts = [p for p in shapely.get_parts(coast) if p.geom_type in ("LineString", "MultiLineString")]
@@ -341,7 +341,7 @@ def _coast_of(country: Region) -> BaseGeometry:
     near = [g for g in near if not g.is_empty]
     if not near:
         return outline
-    return outline.difference(shapely.union_all(near).buffer(BORDER_MATCH_KM / _KM_PER_DEG, quad_segs=2))
+    return outline.difference(shapely.union_all(near).buffer(BORDER_MATCH_KM / geodesy.KM_PER_DEG_NOMINAL, quad_segs=2))
 
 
 def _countries_near(window: tuple[float, float, float, float]) -> list[Region]:
@@ -367,7 +367,7 @@ def territorial_sea(code: str | Region, nm: float = 12.0, *, include_land: bool 
         raise RegionError(f"territorial_sea needs an area, not {r.kind} {r.code}")
     if not nm > 0:
         raise RegionError(f"territorial sea width must be positive, got {nm} nm")
-    band = geodesy.buffer(r.geometry, nm * geodesy.NM_KM)
+    band = geodesy.buffer(r.geometry, nm_to_km(nm))
     window = band.bounds
     land = [shapely.clip_by_rect(c.geometry, *window) for c in _countries_near(window)]
     land = [g for g in land if not g.is_empty]

@@ -20,10 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracks import schema
+from tracks.geo.geodesy import KM_PER_DEG_MIN
 from tracks.geo.regions import Region
 from tracks.history import presence as presence_module
-
-KM_PER_DEG = 111.32  # length of a degree of latitude (and of longitude at the equator), km, for box widening
 
 
 @dataclass(frozen=True)
@@ -85,11 +84,13 @@ class ChunkResult:
 
 
 def boxes(region: Region, near_km: float) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
-    """(region box, near box): lon/lat bounds, the second widened by near_km on every side."""
+    """(region box, near box): lon/lat bounds, the second widened by near_km on every side: by the degrees
+    near_km can span at most (geodesy.KM_PER_DEG_MIN), so every point within near_km of the region's box is
+    in it."""
     x0, y0, x1, y1 = region.geometry.bounds
-    dlat = near_km / KM_PER_DEG
+    dlat = near_km / KM_PER_DEG_MIN
     far = min(max(abs(y0), abs(y1)) + dlat, 89.0)
-    dlon = near_km / (KM_PER_DEG * math.cos(math.radians(far)))
+    dlon = near_km / (KM_PER_DEG_MIN * math.cos(math.radians(far)))
     nx0, nx1 = x0 - dlon, x1 + dlon
     if nx0 < -180 or nx1 > 180:
         nx0, nx1 = -180.0, 180.0

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from tracks.claims.verdict import STATUS_LABELS, STATUSES
+from tracks.geo.geodesy import KM_PER_DEG_NOMINAL
 from tracks.paths import public_name
 from tracks.render.content import MapInput
 from tracks.render.page import BADGE_SYMBOLS, title_of
@@ -182,7 +183,7 @@ def draw(inp: MapInput, payload: dict[str, Any]) -> Any:
 def _scale_bar(ax: Any, x0: float, x1: float, y0: float, y1: float) -> None:
     """A km scale bar in the lower left (geodesic length of the bar at the view's centre latitude)."""
     lat = (y0 + y1) / 2
-    km_per_deg = 111.32 * math.cos(math.radians(lat))
+    km_per_deg = KM_PER_DEG_NOMINAL * math.cos(math.radians(lat))
     target = (x1 - x0) * km_per_deg / 5
     nice = 10 ** math.floor(math.log10(max(target, 1e-3)))
     for m in (5, 2, 1):

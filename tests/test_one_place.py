@@ -1,0 +1,106 @@
+"""One rule, one place (the brief): each domain rule lives in one function or constant that every module calls.
+
+These tests read the package's source as tokens (numbers and strings, not comments or docstrings' prose) and
+fail when a rule is written again somewhere else.
+"""
+
+from __future__ import annotations
+
+import io
+import tokenize
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.helpers import REPO
+from tracks import units
+
+PACKAGE = REPO / "tracks"
+
+
+def _tokens(path: Path) -> list[tokenize.TokenInfo]:
+    return list(tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline))
+
+
+def _sources() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+# -- units -------------------------------------------------------------------------------------------------------
+
+#: Numbers that are unit definitions (the foot, the nautical mile, the statute mile, their ratios, and the
+#: spherical Earth radii a copy would use instead of tracks.geo.geodesy).
+UNIT_NUMBERS = {0.3048, 1852.0, 1.852, 1609.344, 1.609344, 3.28084, 1.94384, 196.85, 0.514444, 6371.0, 6371.0088,
+                6378.137, 111.32}
+UNIT_HOMES = {PACKAGE / "units.py", PACKAGE / "geo" / "geodesy.py"}
+
+
+def _number(text: str) -> float:
+    import ast
+
+    value = ast.literal_eval(text)
+    return float(value) if isinstance(value, int | float) else float("nan")
+
+
+def test_unit_factors_are_written_only_in_tracks_units() -> None:
+    found = []
+    for path in _sources():
+        if path in UNIT_HOMES:
+            continue
+        for tok in _tokens(path):
+            if tok.type == tokenize.NUMBER and _number(tok.string) in UNIT_NUMBERS:
+                found.append(f"{path.relative_to(REPO)}:{tok.start[0]}: {tok.string}")
+    assert not found, "unit factors written outside tracks/units.py (import them from tracks.units):\n" + "\n".join(found)
+
+
+def test_unit_definitions_are_exact() -> None:
+    assert units.m_to_ft(0.3048) == 1.0 and units.ft_to_m(1.0) == 0.3048
+    assert units.m_to_ft(53.0) == 53 / 0.3048  # what the FlightAware KML conformance test expects, to the bit
+    assert units.ms_to_kt(1852.0 / 3600.0) == pytest.approx(1.0, rel=1e-15)
+    assert units.kt_to_ms(1.0) == pytest.approx(1852.0 / 3600.0, rel=1e-15)
+    assert units.kt_to_km_s(3600.0) == pytest.approx(1.852, rel=1e-15)
+    assert units.ms_to_fpm(0.3048 / 60.0) == pytest.approx(1.0, rel=1e-15)
+    assert units.nm_to_km(12.0) == pytest.approx(22.224, rel=1e-15) and units.km_to_nm(1.852) == 1.0
+    assert units.KM_PER_MI == 1.609344 and units.M_PER_MI == 1609.344
+
+
+def test_unit_functions_work_in_place_on_arrays() -> None:
+    metres = np.array([0.0, 0.3048, 3048.0, np.nan])
+    out = units.m_to_ft(metres, out=metres)
+    assert out is metres
+    np.testing.assert_array_equal(metres[:3], [0.0, 1.0, 10000.0])
+    assert np.isnan(metres[3])
+
+
+# -- the ICAO address --------------------------------------------------------------------------------------------
+
+
+def test_the_icao_address_rule_is_written_only_in_tracks_schema() -> None:
+    """The address pattern, hex-digit checks and the unknown address 000000 are written in tracks/schema.py
+    only (readers, case files, fetch and the aircraft database import them)."""
+    found = []
+    for path in _sources():
+        if path == PACKAGE / "schema.py":
+            continue
+        for tok in _tokens(path):
+            if path == PACKAGE / "fetch" / "archive.py" and "0123456789abcdef" in tok.string:
+                continue  # archive.py tells sha256-like file names (8+ hex digits) apart, not addresses
+            if tok.type != tokenize.STRING or tok.string.lstrip("rRfF")[:1] not in "\"'":
+                continue  # bytes literals (b"0123456789abcdef" encodes numbers as hex) are not checks
+            text = tok.string
+            if "0-9a-f]{6}" in text or "0-9a-fA-F]{6}" in text or "0123456789abcdef" in text or \
+                    text.strip("rRfF").strip("\"'") == "000000":
+                found.append(f"{path.relative_to(REPO)}:{tok.start[0]}: {text}")
+    assert not found, "ICAO address rule written outside tracks/schema.py:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("0d8373", "0d8373"), (" 0D8373 ", "0d8373"), ("0x0d8373", "0d8373"), ("~1A2B3C", "~1a2b3c"),
+    ("d8373", None), ("0d83733", None), ("0d837g", None), ("~~1a2b3c", None), ("", None), (None, None), (123456, None),
+])
+def test_parse_icao24(text: object, code: str | None) -> None:
+    from tracks.schema import is_icao_hex, parse_icao24
+
+    assert parse_icao24(text) == code
+    assert is_icao_hex(code) is (code is not None)
