@@ -91,11 +91,6 @@ def runs(values: np.ndarray) -> list[tuple[int, int, bool]]:
     return [(int(a), int(b), bool(values[a])) for a, b in zip(starts, ends, strict=True)]
 
 
-def altitude_for_height(frame: pd.DataFrame) -> np.ndarray:
-    """The altitude profile (ft) for the shape of a descent and climb (geometric, else barometric): heights above
-    an airport come from `tracks.airports.heights_above_ft`, never from this."""
-    geom = frame["alt_geom_ft"].to_numpy(float)
-    return np.where(np.isfinite(geom), geom, frame["alt_baro_ft"].to_numpy(float))
 
 
 def height_above_nearby(frame: pd.DataFrame, i: int, within_km: float = 50.0) -> float:

@@ -20,6 +20,7 @@ import shapely
 
 from tracks import wording as fmt
 from tracks.aircraft import flag_labels, identify
+from tracks.altitude import displayed_ft
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
 
 if TYPE_CHECKING:
@@ -50,11 +51,6 @@ def _badge(text: str, colour: str) -> str:
 
 
 # -- drawings -------------------------------------------------------------------------------------------------
-
-def _alt(frame: pd.DataFrame) -> np.ndarray:
-    alt = frame["alt_baro_ft"].to_numpy(float)
-    return np.where(np.isfinite(alt), alt, frame["alt_geom_ft"].to_numpy(float))
-
 
 def _route_vertices(x: np.ndarray, y: np.ndarray, gap_end: np.ndarray) -> np.ndarray:
     """Indices to draw (x, y in pixels): a new vertex whenever the half-pixel cell changes, both ends of every
@@ -129,7 +125,7 @@ def profile_svg(track: Track, size: tuple[int, int] = PROFILE_SIZE, max_gap_s: f
     if len(d) < 2:
         return ""
     t = d["time"].to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9
-    alt = _alt(d)
+    alt = displayed_ft(d)
     pad_l, pad_b, pad_t = 54, 14, 6
     pw, ph = w - pad_l - 4, h - pad_b - pad_t
     t0, t1 = t[0], max(t[-1], t[0] + 1)

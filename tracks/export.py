@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from tracks import schema
+from tracks.altitude import height_ft
 from tracks.errors import TracksError
 from tracks.paths import public_name
 from tracks.track import Track, Traffic
+from tracks.units import ft_to_m
 
 FORMATS = ("kml", "geojson", "csv", "parquet")
-FT_TO_M = 0.3048
 
 
 def export(table: Track | Traffic, path: str | Path, to: str | None = None) -> Path:
@@ -88,9 +89,7 @@ def _iso(times: pd.Series) -> list[str]:
 
 
 def _alt_m(g: pd.DataFrame) -> np.ndarray:
-    alt = g["alt_geom_ft"].to_numpy(dtype=float)
-    alt = np.where(np.isnan(alt), g["alt_baro_ft"].to_numpy(dtype=float), alt)
-    return np.nan_to_num(alt, nan=0.0) * FT_TO_M
+    return ft_to_m(np.nan_to_num(height_ft(g), nan=0.0))
 
 
 def to_geojson(table: Track | Traffic) -> dict[str, object]:

@@ -15,15 +15,16 @@ import numpy as np
 import pandas as pd
 from shapely import MultiPolygon, Polygon
 
+from tracks.altitude import displayed_ft
 from tracks.geo.geodesy import GEOD
 from tracks.geo.reach import reachability_ellipses
 from tracks.segments import CAUSES, DEFAULT_MAX_GAP_S
+from tracks.units import KT_PER_MS
 from tracks.wording import duration
 
 if TYPE_CHECKING:
     from tracks.track import Track
 
-KT_PER_MS = 3600.0 / 1852.0
 
 GAP_COLUMNS: tuple[str, ...] = (
     "gap_id", "start_index", "end_index", "start_time", "end_time", "duration_s",
@@ -174,8 +175,7 @@ def gap_table(frame: pd.DataFrame, causes: np.ndarray, dt_s: np.ndarray, max_gap
     t = frame["time"]
     lat = frame["lat"].to_numpy(float)
     lon = frame["lon"].to_numpy(float)
-    alt = frame["alt_baro_ft"].to_numpy(float)
-    alt = np.where(np.isfinite(alt), alt, frame["alt_geom_ft"].to_numpy(float))
+    alt = displayed_ft(frame)
     dt = dt_s[idx]
     _, _, d = GEOD.inv(lon[idx], lat[idx], lon[idx + 1], lat[idx + 1])
     dist = np.asarray(d, float) / 1000.0

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from tracks.airborne import altitude_for_height, height_above_nearby, runs
+from tracks.airborne import height_above_nearby, runs
 from tracks.airports import (
     APPROACH_BELOW_FT,
     GROUND_RADIUS_KM,
@@ -25,9 +25,11 @@ from tracks.airports import (
     heights_above_ft,
     nearest_airports,
 )
-from tracks.gaps import KT_PER_MS, Gaps
+from tracks.altitude import height_ft
+from tracks.gaps import Gaps
 from tracks.geo.geodesy import GEOD
 from tracks.segments import DEFAULT_MAX_GAP_S
+from tracks.units import KT_PER_MS
 from tracks.wording import clock, duration, km
 
 if TYPE_CHECKING:
@@ -196,7 +198,7 @@ def split_legs(
     tsec = obs.t
     gapseg = obs.gap
     gap_at = dict(zip(gaps.frame["start_index"].tolist(), gaps.frame["gap_id"].tolist(), strict=True))
-    alt = altitude_for_height(frame)
+    alt = height_ft(frame)
     gs = frame["gs_kt"].to_numpy(float)
     flags_new = frame["new_leg"].to_numpy(bool)
     times = frame["time"]

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tracks.altitude import displayed_ft_at
 from tracks.claims.verdict import (
     Evidence,
     GapRef,
@@ -27,8 +28,6 @@ from tracks.geo.geodesy import distance_km as geodesic_km
 from tracks.observation import PERIOD_NAMES, Edge, Observation
 from tracks.track import Track
 from tracks.wording import a_an, duration, when
-
-KT_TO_KM_S = 1.852 / 3600.0  # km per second at one knot
 
 
 def name(track: Track) -> str:
@@ -49,9 +48,7 @@ def sample(obs: Observation, i: int, role: str) -> Sample:
     """Row `i` (position) of the model's track as an evidence Sample; '(ground)' when the model has it on the
     ground (tracks.airborne), 'stale' when the exporter flags it."""
     r = obs.frame.iloc[int(i)]
-    alt = r["alt_baro_ft"]
-    if not np.isfinite(alt):
-        alt = r["alt_geom_ft"]
+    alt = displayed_ft_at(obs.frame, int(i))
     ground = bool(obs.on_ground[int(i)])
     return Sample(
         time=iso_utc(r["time"]),

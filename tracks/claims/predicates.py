@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.airports import Event
+from tracks.altitude import displayed_ft
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import Place
 from tracks.claims.measure import place_reach
@@ -37,9 +38,9 @@ from tracks.claims.verdict import (
     Verdict,
     iso_utc,
 )
-from tracks.gaps import KT_PER_MS
 from tracks.legs import APPROACH_SPEED_FRACTION, HIDDEN_RATE_FPM, HIDDEN_TURNAROUND_S, approach_seconds
 from tracks.observation import Edge, Observation
+from tracks.units import KT_PER_MS
 from tracks.wording import duration, km, when
 
 #: Evidence kinds (tracks.airports.describe_event) that place an event at an airport.
@@ -463,11 +464,6 @@ def _could_be_within(e: Event, start: pd.Timestamp, end: pd.Timestamp) -> bool:
 # -- altitude_band ----------------------------------------------------------------------------------------------
 
 
-def _altitudes(frame: pd.DataFrame) -> np.ndarray:
-    baro = frame["alt_baro_ft"].to_numpy(float)
-    return np.where(np.isfinite(baro), baro, frame["alt_geom_ft"].to_numpy(float))
-
-
 def altitude_band(obs: Observation, *, min_ft: float | None = None, max_ft: float | None = None, mode: str = "all",
                   max_vrate_fpm: float = 6000.0, tz: str = "UTC") -> Verdict:
     """Airborne altitudes (barometric, else geometric; ft) during the tested period within [min_ft, max_ft].
@@ -485,7 +481,7 @@ def altitude_band(obs: Observation, *, min_ft: float | None = None, max_ft: floa
     d = obs.frame
     t = obs.times
     sel = obs.in_period()
-    alt = _altitudes(d)
+    alt = displayed_ft(d)
     airborne = sel & ~obs.on_ground & np.isfinite(alt)
     n_ground = int((sel & obs.on_ground).sum())
     who = ev.name(track)

@@ -30,11 +30,13 @@ import numpy as np
 import pandas as pd
 
 from tracks import schema
+from tracks.altitude import height_ft
 from tracks.errors import TrackFormatError
 from tracks.formats import _xmltools as X
 from tracks.formats.base import Format, Parsed, RawFile
 from tracks.paths import public_name
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
+from tracks.units import ft_to_m
 
 if TYPE_CHECKING:
     from tracks.track import Track, Traffic
@@ -45,7 +47,6 @@ ARRAY_COLUMNS: tuple[str, ...] = tuple(c for c in schema.COLUMN_NAMES
                                        if c not in ("time", "lat", "lon", "icao24", "file", "record"))
 #: Aircraft above this count are written without the leg split (legs of thousands of aircraft take minutes).
 LEGS_MAX_AIRCRAFT = 50
-FT_TO_M = 0.3048
 _KML_TYPES = {"float64": "double", "boolean": "bool", "bool": "bool"}
 
 
@@ -91,9 +92,7 @@ class _Cells:
 
     def __init__(self, d: pd.DataFrame) -> None:
         self.when = np.array([f"<when>{w}</when>" for w in _iso_ns(d["time"])], dtype=object)
-        alt = d["alt_geom_ft"].to_numpy(float)
-        alt = np.where(np.isnan(alt), d["alt_baro_ft"].to_numpy(float), alt)
-        alt_m = np.nan_to_num(alt, nan=0.0) * FT_TO_M
+        alt_m = ft_to_m(np.nan_to_num(height_ft(d), nan=0.0))
         self.coord = np.array([f"<gx:coord>{x!r} {y!r} {z:.1f}</gx:coord>" for x, y, z in
                                zip(d["lon"].to_numpy(float).tolist(), d["lat"].to_numpy(float).tolist(),
                                    alt_m.tolist(), strict=True)], dtype=object)

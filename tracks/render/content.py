@@ -22,6 +22,7 @@ import shapely
 from pyproj import Geod
 
 from tracks import schema, wording
+from tracks.altitude import displayed_ft
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, GapRef, Verdict
 from tracks.observation import Observation, observe
@@ -202,8 +203,7 @@ def columns(frame: pd.DataFrame, gaps: np.ndarray, ground: np.ndarray | None = N
     """The drawing columns of a canonical table; `gaps` per segment from `tracks.render.drawgaps.drawn_gaps`;
     `ground` the observation model's air/ground state (tracks.airborne; without one, the export's flag)."""
     n = len(frame)
-    alt = frame["alt_baro_ft"].to_numpy(dtype=float)
-    alt = np.where(np.isnan(alt), frame["alt_geom_ft"].to_numpy(dtype=float), alt)
+    alt = displayed_ft(frame)
     src = frame["source"]
     return Columns(
         lat=frame["lat"].to_numpy(dtype=float),
