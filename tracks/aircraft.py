@@ -31,7 +31,7 @@ import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.paths import data_dir, public_name
-from tracks.schema import UNKNOWN_ICAO24
+from tracks.schema import UNKNOWN_ICAO24, icao_hex_mask, is_icao_assigned, parse_icao24
 from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
 #: Meaning of the readsb / tar1090-db flag bits.
@@ -138,8 +138,8 @@ def icao_blocks() -> pd.DataFrame:
 
 
 def _address(icao24: str) -> int:
-    h = str(icao24).strip().lower()
-    if not re.fullmatch(r"~?[0-9a-f]{6}", h):
+    h = parse_icao24(str(icao24))
+    if h is None:
         raise ValueError(f"ICAO address {icao24!r}: expected 6 hexadecimal digits, e.g. '0d8373'")
     return int(h.lstrip("~"), 16)
 
@@ -163,7 +163,7 @@ def states_of_registry(icao24s: Sequence[str] | np.ndarray) -> np.ndarray:
     """The State whose block holds each address, for many addresses at once (the rule of `allocation`: the
     narrowest block wins; "" for reserves, non-ICAO '~' addresses, the unknown 000000 and malformed text)."""
     text = pd.Series(np.asarray(icao24s, dtype=object), dtype="string").str.strip().str.lower()
-    ok = text.str.fullmatch(r"[0-9a-f]{6}").fillna(False).to_numpy(dtype=bool) & (text != UNKNOWN_ICAO24).fillna(False).to_numpy(dtype=bool)
+    ok = is_icao_assigned(text)
     value = np.full(len(text), -1, dtype=np.int64)
     value[ok] = [int(h, 16) for h in text[ok].tolist()]
     out = np.full(len(text), "", dtype=object)
@@ -250,8 +250,7 @@ def _finish(frame: pd.DataFrame, path: str, style: str) -> pd.DataFrame:
             frame[c] = ""
     frame = frame[list(DB_COLUMNS)].fillna("").astype(str)
     frame["icao24"] = frame["icao24"].str.strip().str.lower()
-    bad = ~frame["icao24"].str.fullmatch(r"~?[0-9a-f]{6}")
-    frame = frame[~bad]
+    frame = frame[icao_hex_mask(frame["icao24"])]
     if (frame["source"] == "").any():
         frame.loc[frame["source"] == "", "source"] = f"{style} database {public_name(path)}"
     return frame.drop_duplicates("icao24", keep="first").set_index("icao24", drop=False)

@@ -6,6 +6,7 @@ Every loader produces exactly these columns (in this order) and nothing downstre
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,10 @@ _COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3 or bool(pd.options.mode.
 
 #: The `icao24` of rows whose file gives no ICAO address (FR24 CSV, FlightAware KML): "unknown", not an address.
 UNKNOWN_ICAO24 = "000000"
+#: An `icao24` value: the 24-bit address as six lowercase hex digits, with readsb's '~' before addresses that
+#: are not ICAO-assigned (TIS-B, anonymised). The one pattern readers, case files, fetch and the database check.
+ICAO24_PATTERN = r"~?[0-9a-f]{6}"
+_ICAO24 = re.compile(ICAO24_PATTERN)
 
 SOURCE_DTYPE = pd.CategoricalDtype(list(SOURCE_TYPES), ordered=False)
 STRING_DTYPE = pd.StringDtype()
@@ -177,7 +182,7 @@ def check(frame: pd.DataFrame) -> list[str]:
             problems.append("lat null or outside -90..90")
         if frame["lon"].isna().any() or not frame["lon"].between(-180, 180).all():
             problems.append("lon null or outside -180..180")
-        bad_hex = ~frame["icao24"].str.fullmatch(r"~?[0-9a-f]{6}").fillna(False)
+        bad_hex = ~icao_hex_mask(frame["icao24"])
         if bad_hex.any():
             problems.append(f"icao24 not lowercase 6-hex: {frame.loc[bad_hex, 'icao24'].unique()[:5].tolist()}")
         if frame["source"].isna().any():
@@ -186,3 +191,34 @@ def check(frame: pd.DataFrame) -> list[str]:
         if infinite:
             problems.append(f"infinite values in {', '.join(infinite)}")
     return problems
+
+
+# -- the ICAO address rule ---------------------------------------------------------------------------------------
+
+
+def is_icao_hex(text: object) -> bool:
+    """True for an `icao24` value in canonical form: '0d8373', '~1a2b3c' (six lowercase hex digits, '~' for
+    non-ICAO addresses); False for anything else, upper case and '0x' included (see `parse_icao24`)."""
+    return isinstance(text, str) and _ICAO24.fullmatch(text) is not None
+
+
+def parse_icao24(text: object) -> str | None:
+    """An address as people and files write it (' 0D8373', '0x0d8373', '~1A2B3C') in canonical form, or None
+    when it is not one (wrong length, not hex, not text)."""
+    if not isinstance(text, str):
+        return None
+    code = text.strip().lower().removeprefix("0x")
+    return code if _ICAO24.fullmatch(code) else None
+
+
+def icao_hex_mask(values: pd.Series) -> np.ndarray:
+    """`is_icao_hex` of every value of a string Series, as a numpy bool array (missing -> False)."""
+    return values.astype(STRING_DTYPE).str.fullmatch(ICAO24_PATTERN).fillna(False).to_numpy(dtype=bool)
+
+
+def is_icao_assigned(values: pd.Series) -> np.ndarray:
+    """Per value: an address from an ICAO block (canonical, not '~'-prefixed, not UNKNOWN_ICAO24), whose block
+    names a State of registry (tracks.aircraft)."""
+    text = values.astype(STRING_DTYPE)
+    return icao_hex_mask(text) & ~text.str.startswith("~").fillna(False).to_numpy(dtype=bool) & \
+        (text != UNKNOWN_ICAO24).fillna(False).to_numpy(dtype=bool)

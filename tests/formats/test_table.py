@@ -187,3 +187,21 @@ def test_header_longer_than_the_sniffing_window(tmp_path: Path) -> None:
     extra = ",".join(f"column_{i}" for i in range(600))  # a 6 KiB header
     t = tracks.load(write(tmp_path, f"time,lat,lon,{extra}\n2025-11-29T01:00:00Z,1,2,{',' * 599}\n"))
     assert len(t) == 1 and t.data.loc[0, "lon"] == 2
+
+
+def test_non_icao_addresses_load_from_a_table_and_round_trip(tmp_path: Path) -> None:
+    """readsb marks addresses that are not ICAO-assigned with '~' (TIS-B, anonymised); the schema, the SBS and
+    readsb readers accept them. The table reader had its own address check, which cut text longer than 6
+    characters: every row of a '~' aircraft was rejected as an 'unreadable hex', so a CSV that `tracks export`
+    wrote for such an aircraft did not load back."""
+    from tracks.export import export
+
+    p = tmp_path / "tisb.csv"
+    p.write_text("time,lat,lon,alt_ft,hex\n2025-11-29T01:00:00Z,5.0,-62.0,12000,~1A2B3C\n"
+                 "2025-11-29T01:00:10Z,5.01,-62.0,12100,~1a2b3c\n2025-11-29T01:00:20Z,5.02,-62.0,12200,d8373\n")
+    t = tracks.load(p)
+    assert t.data["icao24"].tolist() == ["0d8373", "~1a2b3c", "~1a2b3c"] and t.sources[0].records_rejected == 0
+    one = tracks.load(p).select("~1a2b3c")
+    out = export(one, tmp_path / "out.csv")
+    back = tracks.load(out)
+    assert back.icao24 == "~1a2b3c" and len(back) == 2

@@ -35,6 +35,7 @@ from tracks.claims.times import TimeRange, parse_time, range_node, zone
 from tracks.claims.yamlnode import Node, compose, unknown
 from tracks.errors import CaseFileError
 from tracks.paths import is_inside
+from tracks.schema import parse_icao24
 
 __all__ = [
     "MOMENT_PREDICATES", "PREDICATES", "PREDICATE_NAMES", "Aircraft", "Article", "Case", "Claim", "PredicateSpec",
@@ -228,8 +229,8 @@ def parse_case(text: str, file: str = "<case>", *, allow_outside: bool = False) 
         raise top["aircraft"].error("give 'icao24' (6 hex digits) and/or 'registration'")
     aircraft_fields = {k: v.text() for k, v in ac.items()}
     if "icao24" in ac:
-        icao = aircraft_fields["icao24"].lower()
-        if not re.fullmatch(r"~?[0-9a-f]{6}", icao):
+        icao = parse_icao24(aircraft_fields["icao24"])
+        if icao is None:
             raise ac["icao24"].error(f"expected 6 hex digits (e.g. 0d8373), got {ac['icao24'].node.value!r}")
         aircraft_fields["icao24"] = icao
     aircraft = Aircraft(**aircraft_fields)

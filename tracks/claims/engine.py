@@ -42,12 +42,12 @@ from tracks.claims.verdict import NOT_VERIFIABLE, SUPPORTED, Verdict, iso_utc
 from tracks.errors import CaseFileError, FormatOptionError, RegionError
 from tracks.history.layout import Dataset
 from tracks.observation import Observation, observe
+from tracks.schema import UNKNOWN_ICAO24
 from tracks.track import Track, Traffic
 from tracks.wording import when
 
 ILLUSTRATIVE_NOTE = "based on an ILLUSTRATIVE (synthetic) track, not a recording"
 DRAFT_NOTE = "DRAFT: proposed by `tracks draft` from the article's words and never reviewed; its test may be wrong"
-UNKNOWN_ICAO = "000000"  # tracks.schema: the address of an aircraft whose file does not give one
 #: How sentences name the ends of the case window.
 WINDOW_NAMES = ("the window start", "the window end")
 
@@ -111,7 +111,7 @@ def select_aircraft(loaded: Track | Traffic, case: Case) -> tuple[Track, list[st
     if ac.icao24 and track.icao24 != ac.icao24:
         notes.append(f"the case gives ICAO {ac.icao24} but the files hold {ac.registration or ac.callsign} "
                      f"as {track.icao24}; using {track.icao24}")
-        if track.icao24 == UNKNOWN_ICAO:
+        if track.icao24 == UNKNOWN_ICAO24:
             notes += _no_address_notes(track)
     if ac.registration and track.registration and track.registration.upper() != ac.registration.upper():
         notes.append(f"the files give registration {track.registration} for {track.icao24}, the case {ac.registration}")
@@ -127,8 +127,8 @@ def _no_address_notes(loaded: Track | Traffic) -> list[str]:
     d = loaded.data
     if not len(d):
         return []
-    known = (d["icao24"].astype(str) != UNKNOWN_ICAO).groupby(d["file"].astype(str), sort=True).any()
-    return [f"file {os.path.basename(f)} has no ICAO address (its aircraft loads as {UNKNOWN_ICAO}); add icao24: to "
+    known = (d["icao24"].astype(str) != UNKNOWN_ICAO24).groupby(d["file"].astype(str), sort=True).any()
+    return [f"file {os.path.basename(f)} has no ICAO address (its aircraft loads as {UNKNOWN_ICAO24}); add icao24: to "
             f"its tracks: entry, e.g. {{path: {os.path.basename(f)}, icao24: <6 hex digits>}}"
             for f, any_known in known.items() if not any_known]
 

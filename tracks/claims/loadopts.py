@@ -10,16 +10,15 @@ canonical names (or null to ignore one); other options are plain values, checked
 from __future__ import annotations
 
 import inspect
-import re
 from functools import cache
 from typing import Any
 
 from tracks.claims.times import zone
 from tracks.claims.yamlnode import Node
+from tracks.schema import parse_icao24
 
 #: Keys of a `tracks:` entry that are not loader options.
 ENTRY_KEYS = ("path", "format", "archived", "archive")
-_HEX_RE = re.compile(r"^(0x)?[0-9a-f]{6}$")
 
 
 @cache
@@ -73,10 +72,10 @@ def parse_options(m: dict[str, Node], fmt: str | None) -> tuple[dict[str, Any], 
 
 def _value(name: str, node: Node) -> Any:
     if name == "icao24":
-        text = node.text().lower()
-        if not _HEX_RE.match(text):
+        code = parse_icao24(node.text())
+        if code is None:
             raise node.error(f"expected 6 hex digits (e.g. 8467d8), got {node.node.value!r}")
-        return text.removeprefix("0x")
+        return code
     if name == "tz":
         try:
             return zone(node.text()).key

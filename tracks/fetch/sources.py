@@ -16,9 +16,10 @@ from urllib.parse import quote, urlencode
 
 from tracks.errors import FetchError, FetchRequestError
 from tracks.fetch.session import ErrorHints, strip_credentials
+from tracks.schema import parse_icao24
+from tracks.units import KM_PER_NM
 
 MAX_RADIUS_NM = 250.0  # the v2 APIs refuse larger circles
-NM_KM = 1.852
 DAY = timedelta(days=1)
 # A readsb globe_history day is rewritten every few hours and finalised ~55 min after UTC midnight.
 HISTORY_FINAL_AFTER = timedelta(hours=2)
@@ -82,7 +83,6 @@ _V2_PATHS = {
     "adsbfi": {"hex": "v2/hex/{hex}", "callsign": "v2/callsign/{callsign}", "registration": "v2/registration/{reg}",
                "point": "v2/lat/{lat}/lon/{lon}/dist/{nm}"},
 }
-_HEX = re.compile(r"^~?[0-9a-f]{6}$")
 _CALLSIGN = re.compile(r"^[A-Z0-9-]{1,8}$")
 _REGISTRATION = re.compile(r"^[A-Z0-9-]{2,10}$")
 
@@ -126,9 +126,8 @@ def get_source(name: str) -> SourceInfo:
 
 def norm_hex(value: str) -> str:
     """ICAO 24-bit address as 6 lower-case hex digits (a leading '~' marks non-ICAO addresses)."""
-    text = str(value).strip().lower()
-    text = text.removeprefix("0x")
-    if not _HEX.match(text):
+    text = parse_icao24(str(value))
+    if text is None:
         raise FetchRequestError(f"hex {value!r} is not an ICAO 24-bit address (expected 6 hex digits, e.g. 0d8373)")
     return text
 
@@ -202,10 +201,10 @@ def radius_nm(radius_km: float | None) -> int:
     """Radius for the v2 APIs: km converted to whole nautical miles, rounded up (never smaller than asked)."""
     if radius_km is None or not radius_km > 0:
         raise FetchRequestError("a point search needs radius_km > 0 (--radius-km)")
-    nm = math.ceil(float(radius_km) / NM_KM - 1e-9)
+    nm = math.ceil(float(radius_km) / KM_PER_NM - 1e-9)
     if nm > MAX_RADIUS_NM:
         raise FetchRequestError(f"radius {radius_km} km is {nm} NM; the APIs allow at most {MAX_RADIUS_NM:g} NM "
-                         f"({MAX_RADIUS_NM * NM_KM:.0f} km)")
+                         f"({MAX_RADIUS_NM * KM_PER_NM:.0f} km)")
     return nm
 
 

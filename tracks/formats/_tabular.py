@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from tracks import schema
 from tracks.errors import TrackFormatError
 from tracks.formats._timeparse import clean_text
 from tracks.formats.base import RawFile, describe_text
@@ -293,14 +294,15 @@ def _squawk(values: pd.Series) -> pd.Series:
 
 
 def icao_text(values: pd.Series) -> pd.Series:
-    """ICAO 24-bit addresses as lowercase 6-hex text ('0x8467D8' -> '8467d8'); anything else -> <NA>."""
+    """ICAO 24-bit addresses in canonical form (tracks.schema: '0x8467D8' -> '8467d8', '~1A2B3C' -> '~1a2b3c');
+    addresses read as numbers get their leading zeros back ('d8373' -> '0d8373'); anything else -> <NA>."""
     return per_unique(values, _icao)
 
 
 def _icao(values: pd.Series) -> pd.Series:
     text = clean_text(values.astype("string")).str.lower().str.replace(r"^0x", "", regex=True)
-    text = text.where(mask(text.str.len() <= 6)).str.zfill(6)
-    return text.where(mask(text.str.fullmatch(r"~?[0-9a-f]{6}")))
+    text = text.where(~mask(text.str.fullmatch(r"[0-9a-f]{1,5}")), text.str.zfill(6))  # leading zeros lost
+    return text.where(schema.icao_hex_mask(text))
 
 
 def mask(values: pd.Series) -> np.ndarray:
@@ -312,10 +314,8 @@ def check_icao_option(path: str, icao24: str | None) -> str | None:
     """Validate an `icao24=` option (for formats that do not carry the address)."""
     if icao24 is None:
         return None
-    h = str(icao24).strip().lower()
-    if h.startswith("0x"):
-        h = h[2:]
-    if not (len(h) == 6 and all(c in "0123456789abcdef" for c in h)):
+    h = schema.parse_icao24(str(icao24))
+    if h is None:
         raise TrackFormatError(path, f"icao24 option {icao24!r} is not an ICAO address", where="options",
                                expected="6 hex digits such as '0d8373'")
     return h

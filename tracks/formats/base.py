@@ -15,6 +15,9 @@ from typing import Any
 import pandas as pd
 
 from tracks.errors import TrackFormatError
+from tracks.schema import (
+    is_icao_hex as is_icao_hex,  # the rule lives in tracks.schema; readers import it here
+)
 
 
 @dataclass
@@ -124,12 +127,6 @@ def describe_bytes(data: bytes, size: int) -> str:
         return f"a binary file of {size:,} bytes"
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     return f"a text file of {size:,} bytes ({lines:,} line{'s' if lines != 1 else ''})"
-
-
-def is_icao_hex(s: str) -> bool:
-    """Lowercase 6-hex ICAO address, optionally with readsb's '~' prefix for non-ICAO addresses."""
-    h = s[1:] if s.startswith("~") else s
-    return len(h) == 6 and all(c in "0123456789abcdef" for c in h)
 
 
 def readsb_source(kind: object) -> str:

@@ -31,8 +31,8 @@ from tracks.formats._tabular import (
 )
 from tracks.formats._timeparse import clean_text, epoch_times, iso_times, to_utc
 from tracks.formats.base import Format, Parsed, RawFile
-
-M_PER_FT = 0.3048  # the international foot, exactly; ft = m / M_PER_FT
+from tracks.schema import UNKNOWN_ICAO24
+from tracks.units import m_to_ft
 
 # -- website CSV ----------------------------------------------------------------------------------------------------
 _CSV_HEADERS = (
@@ -242,7 +242,7 @@ def read_playback(raw: RawFile) -> Parsed:
     hexes = icao_text(pd.Series([ident.get("modes") if isinstance(ident, dict) else None], dtype=object))
     frame = pd.DataFrame({
         "time": time,
-        "icao24": hexes.iloc[0] if hexes.notna().iloc[0] else "000000",
+        "icao24": hexes.iloc[0] if hexes.notna().iloc[0] else UNKNOWN_ICAO24,
         "callsign": _text(_get(flight, "identification", "callsign")),
         "registration": _text(ident.get("registration") if isinstance(ident, dict) else None),
         "lat": lat,
@@ -275,7 +275,7 @@ def read_kml(raw: RawFile, *, icao24: str | None = None) -> Parsed:
     """FR24 KML: the `Route` folder's Point Placemarks (one per position); the `Trail` folder is not read.
 
     Altitude: the description's "Altitude: N ft" (FR24's own value) when present, else the coordinates'
-    metres / 0.3048. Speed (kt) from the description, track from IconStyle/heading.
+    metres in feet. Speed (kt) from the description, track from IconStyle/heading.
     """
     hexid = check_icao_option(raw.path, icao24)
     root = X.parse(raw, "FR24 KML")
@@ -315,7 +315,7 @@ def read_kml(raw: RawFile, *, icao24: str | None = None) -> Parsed:
         "callsign": callsign,
         "lat": lat,
         "lon": lon,
-        "alt_baro_ft": np.where(np.isnan(alt_ft), alt_m / M_PER_FT, alt_ft),
+        "alt_baro_ft": np.where(np.isnan(alt_ft), m_to_ft(alt_m), alt_ft),
         "gs_kt": speed,
         "track_deg": track,
     })

@@ -1,7 +1,7 @@
 """OpenSky Network: REST `/tracks/all` and `/states/all` JSON, historical state vectors as CSV and Parquet.
 
 Units: OpenSky gives altitudes in **metres** and speeds / vertical rates in **m/s**; they are converted
-exactly to ft (/ 0.3048), kt (x 3600 / 1852) and ft/min (x 60 / 0.3048).
+to ft, kt and ft/min by `tracks.units` (m_to_ft, ms_to_kt, ms_to_fpm).
 
 - `/tracks/all`: ``{"icao24", "startTime", "endTime", "callsign", "path": [[time s, lat, lon, baro_altitude m,
   true_track deg, on_ground], ...]}`` (lat before lon). The waypoints are *simplified* by OpenSky (>= 1 per
@@ -45,9 +45,6 @@ from tracks.errors import TrackFormatError
 from tracks.formats._mapped import content, done_reading
 from tracks.formats._tabular import RejectedRecords
 from tracks.formats._values import (
-    FPM_PER_MS,
-    FT_PER_M,
-    KT_PER_MS,
     NAT_US,
     TextRows,
     floats,
@@ -59,8 +56,9 @@ from tracks.formats._values import (
     text,
     us_to_time,
 )
-from tracks.formats.base import Format, Parsed, RawFile
+from tracks.formats.base import Format, Parsed, RawFile, is_icao_hex
 from tracks.schema import STRING_DTYPE
+from tracks.units import m_to_ft, ms_to_fpm, ms_to_kt
 
 _PARALLEL_MIN_ROWS = 50_000  # tables at least this long convert their columns on the pool
 _POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)), thread_name_prefix="tracks-opensky")
@@ -116,7 +114,7 @@ def read_tracks(raw: RawFile) -> Parsed:
     if not isinstance(doc, dict) or not isinstance(doc.get("path"), list):
         raise TrackFormatError(raw.path, "no 'path' array", expected="an OpenSky /tracks/all response")
     icao = doc.get("icao24")
-    if not isinstance(icao, str) or not _is_hex(icao.strip().lower()):
+    if not isinstance(icao, str) or not is_icao_hex(icao.strip().lower()):
         raise TrackFormatError(raw.path, f"bad 'icao24' {icao!r}", expected="6 hex digits")
     path: list[Any] = doc["path"]
     ok = [isinstance(p, list) and len(p) >= 3 for p in path]
@@ -133,7 +131,7 @@ def read_tracks(raw: RawFile) -> Parsed:
             "callsign": callsign.strip() or None if isinstance(callsign, str) else None,
             "lat": numeric(cols[1]),
             "lon": numeric(cols[2]),
-            "alt_baro_ft": numeric(cols[3]) * FT_PER_M,
+            "alt_baro_ft": m_to_ft(numeric(cols[3])),
             "track_deg": numeric(cols[4]),
             "on_ground": _on_ground(cols[5]),
             "record": records.astype("int64"),
@@ -157,7 +155,7 @@ def read_states(raw: RawFile) -> Parsed:
         if not isinstance(s, list) or len(s) < 17:
             n = len(s) if isinstance(s, list) else type(s).__name__
             rejected.append((i, "state vector is not an array of 17 or 18 values", f"{n}: {repr(s)[:200]}"))
-        elif not (isinstance(s[0], str) and _is_hex(s[0].strip().lower())):
+        elif not (isinstance(s[0], str) and is_icao_hex(s[0].strip().lower())):
             rejected.append((i, "bad icao24 (expected 6 hex digits)", f"icao24={s[0]!r}"))
         elif s[5] is None or s[6] is None:
             rejected.append((i, "no position (longitude/latitude null)", f"icao24={s[0]}, last_contact={s[4]}"))
@@ -177,12 +175,12 @@ def read_states(raw: RawFile) -> Parsed:
             "callsign": text(cols[1]),
             "lat": numeric(cols[6]),
             "lon": numeric(cols[5]),
-            "alt_baro_ft": numeric(cols[7]) * FT_PER_M,
-            "alt_geom_ft": numeric(cols[13]) * FT_PER_M,
+            "alt_baro_ft": m_to_ft(numeric(cols[7])),
+            "alt_geom_ft": m_to_ft(numeric(cols[13])),
             "on_ground": _on_ground(cols[8]),
-            "gs_kt": numeric(cols[9]) * KT_PER_MS,
+            "gs_kt": ms_to_kt(numeric(cols[9])),
             "track_deg": numeric(cols[10]),
-            "vrate_fpm": numeric(cols[11]) * FPM_PER_MS,
+            "vrate_fpm": ms_to_fpm(numeric(cols[11])),
             "squawk": text(cols[14]),
             "source": source,
             "record": np.asarray(keep, dtype="int64"),
@@ -485,10 +483,10 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
 
 
-_FLOAT_COLUMNS = (  # canonical column <- state-vector column, factor to the canonical unit
-    ("lat", "lat", 1.0), ("lon", "lon", 1.0), ("alt_baro_ft", "baroaltitude", FT_PER_M),
-    ("alt_geom_ft", "geoaltitude", FT_PER_M), ("gs_kt", "velocity", KT_PER_MS), ("track_deg", "heading", 1.0),
-    ("vrate_fpm", "vertrate", FPM_PER_MS),
+_FLOAT_COLUMNS: tuple[tuple[str, str, Callable[..., Any] | None], ...] = (  # canonical <- state vector, unit
+    ("lat", "lat", None), ("lon", "lon", None), ("alt_baro_ft", "baroaltitude", m_to_ft),
+    ("alt_geom_ft", "geoaltitude", m_to_ft), ("gs_kt", "velocity", ms_to_kt), ("track_deg", "heading", None),
+    ("vrate_fpm", "vertrate", ms_to_fpm),
 )
 
 
@@ -521,12 +519,12 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
     m = len(order) if kept is None else len(stale)
     keep = order  # replaced by the kept row numbers below, before any job that reads it starts
 
-    def floats_at(name: str, factor: float) -> np.ndarray:
+    def floats_at(name: str, convert: Callable[..., Any] | None) -> np.ndarray:
         if name not in names:
             return np.full(m, np.nan)
         out = np.take(floats(table[name]), keep, mode="clip")  # "clip": no per-index error check (all valid)
-        if factor != 1.0:
-            np.multiply(out, factor, out=out)
+        if convert is not None:
+            convert(out, out=out)  # to the canonical unit, in place
         return out
 
     def text_at(name: str) -> pd.Series:
@@ -541,7 +539,7 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
     late: dict[str, Callable[[], Any]] = {
         "callsign": lambda: text_at("callsign"),
         "squawk": lambda: text_at("squawk"),
-        **{col: (lambda name=name, factor=factor: floats_at(name, factor)) for col, name, factor in _FLOAT_COLUMNS},
+        **{col: (lambda name=name, convert=convert: floats_at(name, convert)) for col, name, convert in _FLOAT_COLUMNS},
         "on_ground": lambda: _bools_at(table["onground"], keep) if "onground" in names else nullable_bool(pa.nulls(m, pa.bool_())),
         "record": lambda: np.take(records, keep, mode="clip") if records is not None else keep if keep.flags.writeable else keep.copy(),
     }
@@ -687,10 +685,6 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     codes = pc.take(pa.array(per_value.astype(np.int32)), idx)  # a null address (idx = len(raw_values)) -> `missing`
     alphabetical = pc.take(uniq, pa.array(np.argsort(rank)))
     return codes.to_numpy(), pa.concat_arrays([alphabetical, pa.nulls(1, pa.string())])  # read-only int32 codes
-
-
-def _is_hex(s: str) -> bool:
-    return len(s) == 6 and all(c in "0123456789abcdef" for c in s)
 
 
 def _source_dtype() -> tuple[pd.CategoricalDtype, int]:

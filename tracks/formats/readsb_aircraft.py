@@ -41,8 +41,7 @@ import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.formats._values import numeric, seconds_to_time, text
-from tracks.formats.base import Format, Parsed, RawFile, readsb_source
-from tracks.formats.base import is_icao_hex as _is_hex
+from tracks.formats.base import Format, Parsed, RawFile, is_icao_hex, readsb_source
 
 _MS_THRESHOLD = 1e11  # `now` above this is milliseconds (1e11 s is the year 5138)
 
@@ -130,7 +129,7 @@ def read(raw: RawFile, last_position: bool = True) -> Parsed:
             rejected.append((i, "aircraft entry is not an object", repr(a)[:200]))
             continue
         hexid = a.get("hex")
-        if not isinstance(hexid, str) or not _is_hex(hexid.strip().lower()):
+        if not isinstance(hexid, str) or not is_icao_hex(hexid.strip().lower()):
             rejected.append((i, "bad or missing hex (expected 6 hex digits)", f"hex={hexid!r}"))
             continue
         now = _now_ms(a["now"]) if "now" in a else env_ms

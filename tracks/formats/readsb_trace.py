@@ -20,8 +20,7 @@ import pyarrow.compute as pc
 
 from tracks.errors import TrackFormatError
 from tracks.formats._values import seconds_to_time
-from tracks.formats.base import Format, Parsed, RawFile, readsb_source
-from tracks.formats.base import is_icao_hex as _is_hex
+from tracks.formats.base import Format, Parsed, RawFile, is_icao_hex, readsb_source
 from tracks.schema import SOURCE_DTYPE, STRING_DTYPE
 
 FLAG_STALE, FLAG_NEW_LEG, FLAG_GEOM_RATE, FLAG_GEOM_ALT = 1, 2, 4, 8
@@ -161,7 +160,7 @@ def header(doc: Any, path: str) -> TraceHeader:
         raise TrackFormatError(path, f"bad 'timestamp' {doc.get('timestamp')!r}",
                                expected="Unix seconds (number)") from None
     icao = str(doc.get("icao", "")).strip().lower()
-    if not _is_hex(icao):
+    if not is_icao_hex(icao):
         raise TrackFormatError(path, f"bad 'icao' {doc.get('icao')!r}", expected="6 hex digits, optionally '~'-prefixed")
     trace: list[Any] = doc["trace"]
     if set(map(type, trace)) <= {list}:  # the usual case: lengths in C, no per-point Python code

@@ -42,7 +42,7 @@ import pyarrow.csv as pacsv
 
 from tracks.errors import TrackFormatError
 from tracks.formats.base import Format, Parsed, RawFile, describe_text
-from tracks.schema import STRING_DTYPE
+from tracks.schema import ICAO24_PATTERN, STRING_DTYPE
 
 N_FIELDS = 22
 _NAT = np.iinfo(np.int64).min
@@ -163,7 +163,7 @@ def _messages(fields: pa.ChunkedArray | pa.Array, records: np.ndarray, zone: Zon
             code[new] = len(reasons) - 1
 
     hexid = pc.utf8_lower(field(4))
-    flag(~_mask(pc.match_substring_regex(hexid, r"^~?[0-9a-f]{6}$")), "bad hex ident (expected 6 hex digits)")
+    flag(~_mask(pc.match_substring_regex(hexid, f"^{ICAO24_PATTERN}$")), "bad hex ident (expected 6 hex digits)")
     tt, _ = _numbers(field(1))
     values: dict[int, np.ndarray] = {}
     geom: dict[int, np.ndarray] = {}

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracks.errors import TracksError
+from tracks.schema import ICAO24_PATTERN
 
 RELEASE = re.compile(r"^(?P<stem>.*?(?P<y>\d{4})\.(?P<m>\d{2})\.(?P<d>\d{2}).*?\.tar)(?:\.(?P<part>[a-z]{2}))?$")
-TRACE_NAME = re.compile(r"^trace_full_(?P<hex>~?[0-9a-fA-F]{6})\.json$")
+TRACE_NAME = re.compile(rf"^trace_full_(?P<hex>(?i:{ICAO24_PATTERN}))\.json$")  # the address in any case
 DAY_PATH = re.compile(r"(?:^|/)(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})(?:/|$)")
 OPENSKY = re.compile(r"^states_(?P<day>\d{4}-\d{2}-\d{2})-(?P<h>\d{2})\.(?:csv|csv\.gz|parquet)$")
 MAX_END_PADDING = 1 << 20  # zero bytes a tar may carry after its last member (end blocks and record padding)
