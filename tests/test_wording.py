@@ -11,7 +11,7 @@ from tracks.render import fmt
 CARACAS = wording.zone("America/Caracas")
 
 
-@pytest.mark.parametrize(("seconds", "text"), [(45, "45 s"), (89.6, "90 s"), (119.4, "119 s"), (150, "3 min"),
+@pytest.mark.parametrize(("seconds", "text"), [(0.2, "0.2 s"), (4.0, "4 s"), (4.04, "4 s"), (45, "45 s"), (89.6, "90 s"), (119.4, "119 s"), (150, "3 min"),
                                                (14 * 60 + 10, "14 min"), (3600, "1 h 00 min"), (65 * 60, "1 h 05 min"),
                                                (8.4 * 3600, "8 h 24 min"), (2 * 3600 + 5 * 60, "2 h 05 min"),
                                                (3 * 86400 + 4 * 3600, "3 d 4 h"), (float("nan"), "?")])

@@ -19,9 +19,12 @@ import pandas as pd
 
 
 def duration(seconds: float | None) -> str:
-    """'45 s', '119 s', '14 min', '1 h 05 min', '3 d 4 h' (seconds below 2 min; halves rounded up); '?' if unknown."""
+    """'0.2 s', '45 s', '119 s', '14 min', '1 h 05 min', '3 d 4 h' (seconds below 2 min, a tenth below 10 s when
+    not whole; halves rounded up); '?' if unknown."""
     if seconds is None or not math.isfinite(seconds):
         return "?"
+    if abs(seconds) < 9.95 and abs(seconds - round(seconds)) >= 0.05:
+        return f"{seconds:.1f} s"  # two samples 0.2 s apart are not '0 s' apart
     s = math.floor(seconds + 0.5)
     if s < 120:
         return f"{s} s"
