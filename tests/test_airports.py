@@ -38,6 +38,24 @@ def test_nearest_airports_sorted_with_geodesic_distances() -> None:
     assert set(near["icao"]) == set(t.loc[d_all <= 30, "icao"])
 
 
+@pytest.mark.parametrize(("lat", "lon", "within"), [
+    (-16.9, 179.95, 120.0),   # Fiji, across the antimeridian
+    (-17.0, -179.9, 150.0),   # the other side of it
+    (78.2, 15.5, 300.0),      # Svalbard: longitude cells are narrow up there
+    (88.5, 0.0, 900.0),       # near the pole: every airport is a candidate
+    (10.0, -67.0, 0.0),       # on a cell corner, radius 0
+    (0.001, -0.001, 80.0),    # at the origin of the cells
+    (45.0, 10.0, 3500.0),     # a radius of thousands of km
+])
+def test_nearest_airports_cell_prefilter_matches_exhaustive_search(lat: float, lon: float, within: float) -> None:
+    """The 1-degree cells that pre-select airports never leave one out (antimeridian, high latitudes, big radii)."""
+    near = nearest_airports(lat, lon, within_km=within)
+    t = airport_table()
+    d_all = geodesic_km(np.full(len(t), lat), np.full(len(t), lon), t["lat"].to_numpy(), t["lon"].to_numpy())
+    assert set(near["icao"]) == set(t.loc[d_all <= within, "icao"])
+    assert len(near) == int((d_all <= within).sum())
+
+
 def test_nearest_airports_types() -> None:
     helis = nearest_airports(38.78, -76.83, within_km=5000, types=["heliport"])
     assert len(helis) and set(helis["type"]) == {"heliport"}

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.geo import geoid
-from tracks.geo.geodesy import GEOD, R_MIN_KM
+from tracks.geo.geodesy import GEOD, KM_PER_DEG_MIN, R_MIN_KM
 from tracks.units import m_to_ft
 from tracks.wording import clock, duration, feet, height_above_airport, km, latlon
 
@@ -208,14 +208,24 @@ def nearest_airports(
         unknown = set(types) - set(AIRPORT_TYPES)
         if unknown:
             raise ValueError(f"unknown airport type(s) {sorted(unknown)}; choose from {AIRPORT_TYPES}")
-    t = airport_table()
+    idx, dist = _nearest(float(lat), float(lon), float(within_km), types, limit)
+    out = pd.DataFrame({c: v[idx] for c, v in _columns().items()})
+    out["distance_km"] = dist
+    return out
+
+
+def _nearest(lat: float, lon: float, within_km: float, types: tuple[str, ...] | list[str] | None = None,
+             limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(rows of the airport table, geodesic km) of the airports within `within_km`, nearest first."""
     alat, alon, acos = _arrays()
+    idx = _grid_candidates(float(lat), float(lon), float(within_km))
     p_lat, p_lon = np.radians(lat), np.radians(lon)
-    h = np.sin((alat - p_lat) / 2) ** 2 + np.cos(p_lat) * acos * np.sin((alon - p_lon) / 2) ** 2
+    h = np.sin((alat[idx] - p_lat) / 2) ** 2 + np.cos(p_lat) * acos[idx] * np.sin((alon[idx] - p_lon) / 2) ** 2
     approx = 2 * R_MIN_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    idx = np.flatnonzero(approx <= within_km * 1.01 + 1.0)
+    idx = idx[approx <= within_km * 1.01 + 1.0]
+    cols = _columns()
     if types is not None and len(idx):
-        idx = idx[np.isin(t["type"].to_numpy()[idx], list(types))]
+        idx = idx[np.isin(cols["type"][idx], list(types))]
     dist = np.zeros(0)
     if len(idx):
         _, _, d = GEOD.inv(np.full(len(idx), float(lon)), np.full(len(idx), float(lat)),
@@ -227,10 +237,53 @@ def nearest_airports(
         idx, dist = idx[order], dist[order]
     if limit is not None:
         idx, dist = idx[:limit], dist[:limit]
-    cols = ["icao", "iata", "name", "type", "country", "elevation_ft", "lat", "lon"]
-    out = t.iloc[idx][cols].reset_index(drop=True)
-    out["distance_km"] = dist
-    return out
+    return idx, dist
+
+
+#: Size (degrees) of the cells airports are bucketed in for `nearest_airports`.
+_CELL_DEG = 1.0
+
+
+@cache
+def _columns() -> dict[str, np.ndarray]:
+    t = airport_table()
+    return {c: t[c].to_numpy() for c in ("icao", "iata", "name", "type", "country", "elevation_ft", "lat", "lon")}
+
+
+@cache
+def _grid() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Airports bucketed by 1-degree cell: (sorted cell keys, start of each key's run, airport order)."""
+    t = airport_table()
+    key = _cell_key(np.floor(t["lat"].to_numpy(float) / _CELL_DEG), np.floor(t["lon"].to_numpy(float) / _CELL_DEG))
+    order = np.argsort(key, kind="stable")
+    keys, starts = np.unique(key[order], return_index=True)
+    return keys, np.append(starts, len(order)), order
+
+
+def _cell_key(i_lat: np.ndarray, i_lon: np.ndarray) -> np.ndarray:
+    return (np.asarray(i_lat, np.int64) + 100) * 1000 + (np.asarray(i_lon, np.int64) % 360)
+
+
+def _grid_candidates(lat: float, lon: float, within_km: float) -> np.ndarray:
+    """Indices of the airports in the cells that can hold one within `within_km` (all airports near a pole or
+    for radii of thousands of km): a pre-filter that never leaves one out (a path is at least KM_PER_DEG_MIN x
+    sqrt(dlat^2 + cos(lat)^2 dlon^2) km long, so an airport within the radius differs by at most radius /
+    KM_PER_DEG_MIN degrees of latitude and that / cos(highest latitude involved) of longitude)."""
+    dlat = within_km * 1.01 / KM_PER_DEG_MIN + 0.01
+    top = min(abs(lat) + dlat, 90.0)
+    if top >= 89.0 or dlat > 30:
+        return np.arange(len(_columns()["icao"]))
+    dlon = dlat / np.cos(np.radians(top)) + 0.01
+    if dlon >= 180:
+        return np.arange(len(_columns()["icao"]))
+    keys, starts, order = _grid()
+    i_lat = np.arange(np.floor((lat - dlat) / _CELL_DEG), np.floor((lat + dlat) / _CELL_DEG) + 1)
+    i_lon = np.arange(np.floor((lon - dlon) / _CELL_DEG), np.floor((lon + dlon) / _CELL_DEG) + 1)
+    want = _cell_key(*np.meshgrid(i_lat, i_lon, indexing="ij")).ravel()
+    pos = np.searchsorted(keys, want)
+    ok = (pos < len(keys)) & (keys[np.minimum(pos, len(keys) - 1)] == want)
+    runs = [order[starts[k]:starts[k + 1]] for k in pos[ok]]
+    return np.sort(np.concatenate(runs)) if runs else np.zeros(0, dtype=np.int64)
 
 
 def amsl_altitudes_ft(frame: pd.DataFrame, rows: np.ndarray | list[int] | int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,12 +320,13 @@ def candidates_near(lat: float, lon: float, alt_ft: float, within_km: float = CA
                     on_ground: bool = False, limit: int = 20) -> tuple[Candidate, ...]:
     """Candidate airports within `within_km`, with the sample's height above each (0 when on the ground).
     `alt_ft` is the sample's altitude above mean sea level (`amsl_altitudes_ft`)."""
-    near = nearest_airports(lat, lon, within_km, limit=limit)
+    idx, dist = _nearest(float(lat), float(lon), float(within_km), None, limit)
+    cols = _columns()
     out = []
-    for r in near.itertuples(index=False):
-        elev = float(r.elevation_ft)
+    for k, d in zip(idx.tolist(), dist.tolist(), strict=True):
+        elev = float(cols["elevation_ft"][k])
         height = 0.0 if on_ground else (alt_ft - elev if np.isfinite(alt_ft) and np.isfinite(elev) else np.nan)
-        out.append(Candidate(str(r.icao), str(r.name), str(r.type), float(r.distance_km), elev, float(height)))
+        out.append(Candidate(str(cols["icao"][k]), str(cols["name"][k]), str(cols["type"][k]), d, elev, float(height)))
     return tuple(out)
 
 
@@ -315,11 +369,11 @@ def _heading_fits(frame: pd.DataFrame, i: int, c: Candidate, landing: bool, max_
 def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float, float, str]:
     """time, lat, lon, displayed altitude (barometric, else geometric), altitude above mean sea level for
     heights (`amsl_altitudes_ft`) and its basis."""
-    row = frame.iloc[i]
-    baro, geom = float(row["alt_baro_ft"]), float(row["alt_geom_ft"])
+    baro, geom = float(frame["alt_baro_ft"].iat[i]), float(frame["alt_geom_ft"].iat[i])
     shown = baro if np.isfinite(baro) else geom
     amsl, basis = amsl_altitudes_ft(frame, i)
-    return row["time"], float(row["lat"]), float(row["lon"]), shown, float(amsl[0]), str(basis[0])
+    return (frame["time"].iat[i], float(frame["lat"].iat[i]), float(frame["lon"].iat[i]), shown, float(amsl[0]),
+            str(basis[0]))
 
 
 def describe_event(
