@@ -8,9 +8,9 @@ in which it happened (`event_interval`) and how it was observed (`Event.how`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,6 @@ from tracks.airports import (
     APPROACH_BELOW_FT,
     GROUND_RADIUS_KM,
     Event,
-    describe_event,
     height_words,
     heights_above_ft,
     nearest_airports,
@@ -31,6 +30,9 @@ from tracks.geo.geodesy import GEOD
 from tracks.segments import DEFAULT_MAX_GAP_S
 from tracks.units import KT_PER_MS
 from tracks.wording import clock, duration, km
+
+#: Describes one event of the model's rows (Observation.describe_event: tracks.airports.describe_event, once).
+Describe = Callable[..., Event]
 
 if TYPE_CHECKING:
     from tracks.observation import Observation
@@ -246,10 +248,12 @@ def split_legs(
         la = flights[members[-1]][1]
         before = connectors[members[0] - 1] if members[0] > 0 else None
         after = connectors[members[-1]] if members[-1] < len(connectors) else None
-        takeoff = _timed(frame, _event("takeoff", frame, fa, before, ground, gapseg, gap_at, tsec, with_date, opts))
-        landing = _timed(frame, _event("landing", frame, la, after, ground, gapseg, gap_at, tsec, with_date, opts))
+        takeoff = _timed(frame, _event("takeoff", frame, fa, before, ground, gapseg, gap_at, tsec, with_date, opts,
+                                       obs.describe_event))
+        landing = _timed(frame, _event("landing", frame, la, after, ground, gapseg, gap_at, tsec, with_date, opts,
+                                       obs.describe_event))
         tgs = tuple(
-            _timed(frame, _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts))
+            _timed(frame, _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts, obs.describe_event))
             for m in members[1:]
         )
         gas = tuple(_timed(frame, e) for e in _go_arounds(frame, flights, members, alt, tsec, with_date))
@@ -399,7 +403,7 @@ def event_rows(legs: Legs) -> pd.DataFrame:
 
 def _event(kind: str, frame: pd.DataFrame, air: int, conn: _Connector | None, ground: np.ndarray,
            gapseg: np.ndarray, gap_at: dict[int, str], tsec: np.ndarray, with_date: bool,
-           opts: dict[str, float]) -> Event:
+           opts: dict[str, Any], describe: Describe) -> Event:
     """Take-off before airborne sample `air` (kind "takeoff") or landing after it ("landing")."""
     n = len(frame)
     takeoff = kind == "takeoff"
@@ -407,19 +411,19 @@ def _event(kind: str, frame: pd.DataFrame, air: int, conn: _Connector | None, gr
     seg = air - 1 if takeoff else air  # the segment between `air` and `other`
     if other < 0 or other >= n:
         boundary = "the start of the track" if takeoff else "the end of the track"
-        return describe_event(kind, frame, air, None, False, with_date=with_date, boundary=boundary, **opts)
+        return describe(kind, air, None, False, with_date=with_date, boundary=boundary, **opts)
     gid, label = _gap_label(gap_at, seg, tsec) if gapseg[seg] else ("", "")
     if ground[other]:
-        e = describe_event(kind, frame, air, other, not gapseg[seg], with_date=with_date,
+        e = describe(kind, air, other, not gapseg[seg], with_date=with_date,
                            boundary=label, **opts)
     else:  # split at an airborne gap
-        e = describe_event(kind, frame, air, None, False, with_date=with_date, boundary=label, **opts)
+        e = describe(kind, air, None, False, with_date=with_date, boundary=label, **opts)
     return replace(e, gap_id=gid) if gid else e
 
 
 def _touch_and_go(frame: pd.DataFrame, c: _Connector, gapseg: np.ndarray, gap_at: dict[int, str],
-                  with_date: bool, opts: dict[str, float]) -> Event:
-    return describe_event("touch_and_go", frame, c.first - 1, c.first, not gapseg[c.first - 1],
+                  with_date: bool, opts: dict[str, Any], describe: Describe) -> Event:
+    return describe("touch_and_go", c.first - 1, c.first, not gapseg[c.first - 1],
                           with_date=with_date, **opts)
 
 

@@ -22,7 +22,8 @@ across it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from tracks.units import KM_S_PER_KT
 from tracks.wording import clock, duration
 
 if TYPE_CHECKING:
+    from tracks.airports import Event
     from tracks.geo.track_arrays import TrackArrays
     from tracks.legs import Legs
 
@@ -158,6 +160,7 @@ class _Base:
         self.gap = self.causes > 0
         self.dt_s = np.diff(self.t)
         self._speed = speed
+        self.events: dict[tuple[Any, ...], Event] = {}  # described events by their rows in the whole track
 
     @cached_property
     def ground(self) -> GroundState:
@@ -187,6 +190,7 @@ class Observation:
         self.end = end
         self.period_names = names
         self._speed = speed  # None: the whole track's (computed when first needed)
+        self._made: dict[str, Any] = {}
         self.max_gap_s = base.max_gap_s
 
     @property
@@ -328,6 +332,27 @@ class Observation:
         from tracks.geo.track_arrays import TrackArrays
 
         return TrackArrays(self.track, self.max_gap_s, gap=self.gap)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        """What `make` returns, made once per view (e.g. the fence's table of the observed runs, shared by every
+        region a check measures against)."""
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    def describe_event(self, kind: str, air: int | None, ground: int | None, observed: bool, **options: Any) -> Event:
+        """`tracks.airports.describe_event` of rows `air` / `ground` of this view: described once for the whole
+        track (a take-off or landing reads the same in the case window and in every claim's period)."""
+        from tracks.airports import describe_event
+
+        key = (kind, None if air is None else air + self.a, None if ground is None else ground + self.a, observed,
+               tuple(sorted(options.items())))
+        cache = self._base.events
+        if key not in cache:
+            e = describe_event(kind, self.frame, air, ground, observed, **options)
+            cache[key] = replace(e, index=e.index + self.a)
+        e = cache[key]
+        return replace(e, index=e.index - self.a)
 
     @cached_property
     def legs(self) -> Legs:

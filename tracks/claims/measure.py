@@ -102,7 +102,7 @@ def observed_closest(obs: Observation, region: Region) -> fence.Approach | None:
         return None
     if len(rows) == len(obs) and not obs.gap.any():
         return fence.closest_approach(obs, region)
-    arrays, order = _runs_table(obs, rows)
+    arrays, order = obs.cached("observed runs", lambda: _runs_table(obs, rows))  # once per view, every region
     a = fence.closest_approach(arrays, region)
     return replace(a, segment_index=int(order[a.segment_index]), sample_before=int(order[a.sample_before]),
                    sample_after=int(order[a.sample_after]))
