@@ -457,6 +457,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
     evidence: list[dict[str, Any]] = []
     claims: list[dict[str, Any]] = []
     line_km: list[tuple[tuple[float, float], float]] = []
+    ellipses = reach_ellipses([g for v in verdicts for g in v.evidence.gaps if g.matters])  # all at once
     for ci, v in enumerate(verdicts):
         ev: Evidence = v.evidence
         for p in ev.points:
@@ -493,7 +494,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
                              "latlons": [[round(g.start_lat, 5), round(g.start_lon, 5)],
                                          [round(g.end_lat, 5), round(g.end_lon, 5)]],
                              "label": esc(f"{g.id}: {wording.duration(g.duration_s)}"), "tip": tip})
-            ellipse = reach_ellipse(g)
+            ellipse = ellipses.get(_ellipse_key(g))
             if ellipse is not None:
                 evidence.append({"type": "ellipse", "claim": ci, "geojson": ellipse,
                                  "tip": (f"<b>{esc(g.id)}</b>: where the aircraft could have been in these "
@@ -516,19 +517,37 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
     return finish_labels(list(markers.values())), evidence, claims
 
 
-def reach_ellipse(g: GapRef) -> dict[str, Any] | None:
-    """GeoJSON of a coverage gap's reachability ellipse (`tracks.geo.reach`), for drawing; None when the gap
-    has no reach, is an edge of the period, or its reach cannot even join its two samples."""
-    if g.is_edge or g.reach_km is None or not _finite(g.reach_km) or g.reach_km <= 0:
-        return None
-    from tracks.geo.reach import reachability_ellipse
+def _ellipse_key(g: GapRef) -> tuple[float, ...]:
+    return (g.start_lat, g.start_lon, g.end_lat, g.end_lon, float(g.reach_km or 0.0))
 
+
+def reach_ellipses(gaps: Sequence[GapRef]) -> dict[tuple[float, ...], dict[str, Any]]:
+    """GeoJSON of the reachability ellipses (`tracks.geo.reach`) of coverage gaps, for drawing, computed in one
+    vectorised call (a gap several verdicts cite is drawn once), keyed by `_ellipse_key`. Left out: edges of the
+    period, gaps without a reach, and gaps whose reach cannot even join their two samples."""
+    from tracks.geo.reach import reachability_ellipse, reachability_ellipses
+
+    keys = list(dict.fromkeys(_ellipse_key(g) for g in gaps
+                              if not g.is_edge and g.reach_km is not None and _finite(g.reach_km, g.start_lat,
+                                                                                      g.start_lon, g.end_lat, g.end_lon)
+                              and g.reach_km > 0))
+    if not keys:
+        return {}
+    k = np.array(keys, dtype=float)
     try:
-        poly = reachability_ellipse(g.start_lat, g.start_lon, g.end_lat, g.end_lon, float(g.reach_km), n=72)
-    except ValueError:
-        return None
-    poly = shapely.transform(poly, lambda c: np.round(c, 4))
-    return json.loads(shapely.to_geojson(poly))
+        polys = reachability_ellipses(k[:, 0], k[:, 1], k[:, 2], k[:, 3], k[:, 4], n=72)
+    except ValueError:  # one reach is too short for its samples: draw the others one by one
+        polys = []
+        for row in k:
+            try:
+                polys.append(reachability_ellipse(*row[:4], row[4], n=72))
+            except ValueError:
+                polys.append(None)
+    out = {}
+    for key, poly in zip(keys, polys, strict=True):
+        if poly is not None:
+            out[key] = json.loads(shapely.to_geojson(shapely.transform(poly, lambda c: np.round(c, 4))))
+    return out
 
 
 def _finite(*values: Any) -> bool:
