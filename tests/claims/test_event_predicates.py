@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.claims.builders import SVMI, SVSE, at, path, trip
+from tests.helpers import make_track
 from tracks.claims import predicates as P
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED, Verdict
 from tracks.geo.reach import geodesic_km
@@ -66,6 +67,26 @@ def test_landed_at_observed_and_elsewhere() -> None:
     assert "(28 Nov 20:40:00 America/Caracas)" in v.sentence  # 00:40Z on 29 Nov is 20:40 on 28 Nov in Caracas
     assert v.measured["time_earliest"] == at(5970).strftime("%Y-%m-%dT%H:%M:%SZ")  # the last airborne sample
     assert P.landed_at(observe(t), airports=["SBBV"]).status == CONTRADICTED
+
+
+@pytest.mark.parametrize(("gap_s", "status"), [(1405.0, CONTRADICTED), (1420.0, NOT_VERIFIABLE)])
+def test_stop_hidden_in_a_gap_uses_geoid_corrected_heights(gap_s: float, status: str) -> None:
+    """Could a landing at Colombo hide in a gap over it, 20,000 ft GNSS altitude on both sides? It needs
+    600 s on the ground plus the descent and climb at 3,000 ft/min from the gap's samples' heights above the
+    airport. The geoid lies 97.1 m (319 ft) below the ellipsoid there, so by THE height rule (GNSS altitude less
+    the EGM2008 undulation: tracks.airports.heights_above_ft) each sample is 20,289 ft above the field (30 ft):
+    1,411.6 s in all. The displayed altitude minus the elevation (19,970 ft) would give 1,398.8 s and call a
+    1,405 s gap long enough."""
+    t0 = pd.Timestamp("2025-11-29T02:00:00Z")
+    s = np.array([0.0, 10.0, 20.0, 20.0 + gap_s, 30.0 + gap_s, 40.0 + gap_s])
+    lats = [7.215, 7.2035, 7.192, 7.170, 7.1585, 7.147]  # 1.2 km north, then 1.2 km south of VCBI at the gap
+    track = make_track([t0 + pd.Timedelta(seconds=x) for x in s], lats, [79.8841] * 6,
+                       alt_geom_ft=[20_000.0] * 6, gs_kt=[250.0] * 6)
+    obs = observe(track, start=t0, end=t0 + pd.Timedelta(seconds=s[-1]))  # a period the data spans: no edges
+    v = P.landed_at(obs, airports=["VCBI"], tz="UTC")
+    assert v.status == status
+    if status == NOT_VERIFIABLE:
+        assert "could hide a landing there" in v.sentence
 
 
 def test_landing_hidden_in_a_gap_is_not_verifiable_but_far_airports_are_ruled_out() -> None:

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracks.airports import Event
+from tracks.airports import Event, heights_above_ft
 from tracks.altitude import displayed_ft
 from tracks.claims import evidence as ev
 from tracks.claims.evidence import Place
@@ -95,20 +95,23 @@ def _stop_possible_in_gaps(obs: Observation, place: Place, *,
     """Gaps long enough to fly to the place, land, turn around and fly on, unseen (any of its targets).
 
     Needs: the distance via the place at the gap's speed bound, plus the descent from and climb back to the
-    gap's end altitudes at HIDDEN_RATE_FPM, plus HIDDEN_TURNAROUND_S on the ground.
+    gap's two samples at HIDDEN_RATE_FPM, plus HIDDEN_TURNAROUND_S on the ground. Their heights above each target
+    are THE height rule (`tracks.airports.heights_above_ft`: GNSS altitude less the geoid, else pressure
+    altitude); a sample without altitude counts as on the ground (the stop is then possible sooner).
     """
     f = obs.gaps.frame
     if overlapping is not None:
         f = f[(f["end_time"] >= overlapping[0]) & (f["start_time"] <= overlapping[1])]
     f = f[f["duration_s"] >= HIDDEN_TURNAROUND_S]
     out = []
+    elev = np.asarray(place.elevations_ft, float)
     for _, r in f.iterrows():  # a handful of long gaps at most
         v_km_s = float(r["max_speed_kt"]) / KT_PER_MS / 1000.0
         d_in = place.distances_km(float(r["start_lat"]), float(r["start_lon"]))
         d_out = place.distances_km(float(r["end_lat"]), float(r["end_lon"]))
-        elev = np.asarray(place.elevations_ft)
-        h = np.nan_to_num(np.maximum(float(r["start_alt_ft"]) - elev, 0.0)) + np.nan_to_num(
-            np.maximum(float(r["end_alt_ft"]) - elev, 0.0))
+        h_in, _ = heights_above_ft(obs.frame, np.full(len(elev), int(r["start_index"])), elev)
+        h_out, _ = heights_above_ft(obs.frame, np.full(len(elev), int(r["end_index"])), elev)
+        h = np.nan_to_num(np.maximum(h_in, 0.0)) + np.nan_to_num(np.maximum(h_out, 0.0))
         need = np.maximum(d_in + d_out - 2 * place.within_km, 0.0) / v_km_s + h / HIDDEN_RATE_FPM * 60.0
         if (need + HIDDEN_TURNAROUND_S <= float(r["duration_s"])).any():
             out.append(ev.gap_ref(r, reaches=True))
