@@ -22,6 +22,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from tracks.altitude import displayed_ft_at
 from tracks.geo import geoid
 from tracks.geo.geodesy import GEOD, KM_PER_DEG_MIN, R_MIN_KM
 from tracks.units import m_to_ft
@@ -369,8 +370,7 @@ def _heading_fits(frame: pd.DataFrame, i: int, c: Candidate, landing: bool, max_
 def _sample(frame: pd.DataFrame, i: int) -> tuple[pd.Timestamp, float, float, float, float, str]:
     """time, lat, lon, displayed altitude (barometric, else geometric), altitude above mean sea level for
     heights (`amsl_altitudes_ft`) and its basis."""
-    baro, geom = float(frame["alt_baro_ft"].iat[i]), float(frame["alt_geom_ft"].iat[i])
-    shown = baro if np.isfinite(baro) else geom
+    shown = displayed_ft_at(frame, i)
     amsl, basis = amsl_altitudes_ft(frame, i)
     return (frame["time"].iat[i], float(frame["lat"].iat[i]), float(frame["lon"].iat[i]), shown, float(amsl[0]),
             str(basis[0]))
