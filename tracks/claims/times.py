@@ -78,8 +78,9 @@ def parse_time(text: str, default_tz: str | None = None) -> pd.Timestamp:
         _plausible(text, None)
     try:
         local = ts.tz_localize(tz, ambiguous="raise", nonexistent="raise")
-    except ValueError as e:
-        kind = "does not exist" if "nonexistent" in str(e) else "is ambiguous"
+    except ValueError:  # decided by asking again, not by the error's text: a nonexistent time has no instant
+        missing = pd.isna(ts.tz_localize(tz, ambiguous=True, nonexistent="NaT"))
+        kind = "does not exist" if missing else "is ambiguous"
         raise ValueError(f"{text!r} {kind} in {tz.key} (a daylight-saving change); give an explicit offset") from None
     return _plausible(text, local.tz_convert("UTC"))
 
