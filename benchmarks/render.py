@@ -3,8 +3,9 @@
     python benchmarks/render.py --file-points 10000000 [--repeat 3]    # the issue 12 goal: within 5x the floor
     python benchmarks/render.py --points 100000 1000000 [--repeat 3]    # render_map in process vs a folium PolyLine
 
-File mode writes (once, into --workdir) a Parquet file of one aircraft looping over Venezuela (1 sample/s,
-GPS-like noise, a 10-minute coverage gap every 100,000 samples, MLAT stretches) and a case file with two claims
+File mode writes (once, into --workdir) a Parquet file of OpenSky state vectors (the Trino / pyopensky layout,
+read by the `opensky-states-parquet` reader) of one aircraft looping over Venezuela (1 sample/s, GPS-like noise,
+a 10-minute coverage gap every 100,000 samples) and a case file with two claims
 on it (it never entered Brazil; it came within 15 km of the Venezuela-Roraima border). Then, interleaved and
 repeated, each in a fresh process (interpreter start and imports included in every one):
 
@@ -33,11 +34,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parent.parent
+T0 = 1764288000  # 2025-11-28T00:00:00Z
 CASE = """title: "Benchmark: {n:,} samples over Venezuela"
 aircraft: {{icao24: 0d8373}}
 timezone: America/Caracas
@@ -54,18 +59,30 @@ claims:
 """
 
 
-def make_frame(n: int, seed: int = 1) -> pd.DataFrame:
-    """One aircraft, n samples 1 s apart, looping over Venezuela, a 10-min gap every 100,000 samples."""
+def make_table(n: int, seed: int = 1) -> pa.Table:
+    """One aircraft as OpenSky state vectors (the Trino/pyopensky Parquet layout): n samples 1 s apart,
+    looping over Venezuela, GPS-like noise, a 10-minute coverage gap every 100,000 samples; metres, m/s."""
     rng = np.random.default_rng(seed)
     k = np.arange(n)
-    t = pd.Timestamp("2025-11-28T00:00:00Z").value + k.astype(np.int64) * 1_000_000_000
-    t += (k // 100_000) * 600 * 1_000_000_000
+    t = T0 + k + (k // 100_000) * 600
     lat = 6 + 1.5 * np.sin(2 * np.pi * k / 7200) + 0.3 * np.sin(2 * np.pi * k / 97_000) + rng.normal(0, 2e-4, n)
     lon = -64 + 2.5 * np.cos(2 * np.pi * k / 7200) + 0.5 * np.sin(2 * np.pi * k / 131_000) + rng.normal(0, 2e-4, n)
-    return pd.DataFrame({
-        "time": pd.to_datetime(t, utc=True), "icao24": "0d8373", "callsign": "VCV2984", "lat": lat, "lon": lon,
-        "alt_baro_ft": 20_000 + 15_000 * np.sin(k / 20_000),
-        "source": np.where((k // 5000) % 7 == 3, "mlat", "adsb"),
+    alt_m = (20_000 + 15_000 * np.sin(k / 20_000)) * 0.3048
+    return pa.table({
+        "time": pa.array(t.astype("datetime64[s]"), pa.timestamp("s", tz="UTC")),
+        "icao24": pa.array(np.full(n, "0d8373")).dictionary_encode(),
+        "lat": lat.round(6),
+        "lon": lon.round(6),
+        "velocity": np.full(n, 230.0),
+        "heading": np.full(n, 90.0),
+        "vertrate": np.zeros(n),
+        "callsign": pa.array(np.full(n, "VCV2984 ")).dictionary_encode(),
+        "onground": np.zeros(n, dtype=bool),
+        "squawk": pa.array(np.full(n, "1000")).dictionary_encode(),
+        "baroaltitude": alt_m.round(2),
+        "geoaltitude": (alt_m + 50).round(2),
+        "lastposupdate": t.astype(float),
+        "lastcontact": t.astype(float),
     })
 
 
@@ -74,7 +91,7 @@ def prepare(workdir: Path, n: int) -> tuple[Path, Path]:
     workdir.mkdir(parents=True, exist_ok=True)
     data = workdir / f"track_{n}.parquet"
     if not data.exists():
-        make_frame(n).to_parquet(data, index=False)
+        pq.write_table(make_table(n), data)
     case = workdir / f"case_{n}.yaml"
     case.write_text(CASE.format(n=n, name=data.name))
     return data, case
@@ -82,7 +99,6 @@ def prepare(workdir: Path, n: int) -> tuple[Path, Path]:
 
 def floor(data: Path, out: Path) -> None:
     """The bare floor, run in its own process: read, contains, one chunked simplify, write."""
-    import pyarrow.parquet as pq
     import shapely
 
     from tracks.geo.regions import get_region
@@ -155,18 +171,26 @@ def file_mode(n: int, repeat: int, workdir: Path) -> None:
     print(f"cited samples drawn on the check's map: {k}/{total}" + ("" if k == total else "  FAIL"))
 
 
+def load_parquet_table(table: pa.Table) -> Any:
+    """The table as a Track, read by tracks.load from a temporary Parquet file."""
+    import tempfile
+
+    import tracks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "track.parquet"
+        pq.write_table(table, path)
+        return tracks.load(path)
+
+
 def process_mode(points: list[int], repeat: int, reference: bool) -> None:
     import folium
 
-    from tracks import schema
     from tracks.render.map import render_map, to_html
-    from tracks.track import Source, Track
+    from tracks.track import Track
 
     def track_of(n: int) -> Track:
-        frame = make_frame(n)
-        frame["file"] = "bench.json"
-        frame["record"] = np.arange(n)
-        return Track(schema.conform(frame), (Source("bench.json", "0" * 64, "synthetic", 0, n, n, 0),))
+        return load_parquet_table(make_table(n))
 
     render_map(track_of(1000))  # warm up: imports, bundled country shapes
     print(f"{'points':>10} {'build s':>8} {'html s':>7} {'total s':>8} {'HTML MB':>8} {'drawn':>7}"

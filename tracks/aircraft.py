@@ -461,6 +461,20 @@ def identify_track(icao24: str, registration: str = "") -> AircraftInfo:
     return info
 
 
+def _any_emergency(squawks: pd.Series) -> bool:
+    """Whether any squawk is an emergency code (pyarrow's is_in over the column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(squawks.array)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return True  # not text Arrow understands: let the general path decide
+    if not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        return True
+    return bool(pc.any(pc.is_in(arr, value_set=pa.array(list(EMERGENCY_SQUAWKS), type=arr.type))).as_py())
+
+
 def emergency_squawks(frame: pd.DataFrame) -> pd.DataFrame:
     """Runs of an emergency squawk (7500, 7600, 7700) in a track table, one row each (EMERGENCY_COLUMNS).
 
@@ -469,8 +483,12 @@ def emergency_squawks(frame: pd.DataFrame) -> pd.DataFrame:
     /`last_index` their rows, `samples` how many samples reported it. One row per code change, in time order.
     """
     sq = frame["squawk"]
-    reported = np.flatnonzero(sq.notna().to_numpy(dtype=bool))
-    codes = sq.to_numpy(dtype=object, na_value="")[reported] if len(reported) else np.zeros(0, dtype=object)
+    if len(sq) and not _any_emergency(sq):  # the usual case, decided in Arrow without a Python string per row
+        reported = np.zeros(0, dtype=np.int64)
+        codes = np.zeros(0, dtype=object)
+    else:
+        reported = np.flatnonzero(sq.notna().to_numpy(dtype=bool))
+        codes = sq.to_numpy(dtype=object, na_value="")[reported] if len(reported) else np.zeros(0, dtype=object)
     emergency = np.isin(codes, list(EMERGENCY_SQUAWKS))
     if not emergency.any():
         out = pd.DataFrame({c: pd.Series([], dtype=object) for c in EMERGENCY_COLUMNS})

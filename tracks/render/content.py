@@ -108,6 +108,11 @@ class MapInput:
             return tuple(names(self.traffic.data, aircraft_rows(self.traffic.data)[0]))
         return tuple(name for t, name in zip(self.tracks, self.names, strict=True) if not t.empty)
 
+    @functools.cached_property
+    def emergencies(self) -> tuple[pd.DataFrame, ...]:
+        """Each track's emergency squawk runs (`Track.emergencies`), found once for the whole page."""
+        return tuple(t.emergencies() for t in self.tracks)
+
     def span(self) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
         """First and last sample time of every aircraft drawn; (None, None) without samples."""
         tables = [t for t in self.tracks if not t.empty] + ([self.traffic] if self.traffic is not None

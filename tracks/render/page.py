@@ -241,8 +241,10 @@ def aircraft_list_html(inp: MapInput) -> str:
 
 def _emergency_texts(track: Any, inp: MapInput) -> list[str]:
     """'squawk 7700 (general emergency) 01:10 UTC · 21:10 local' for each emergency squawk run of `track`."""
+    runs = next((r for t, r in zip(inp.tracks, inp.emergencies, strict=True) if t is track), None)
+    runs = track.emergencies() if runs is None else runs
     return [f"squawk {e['squawk']} ({e['meaning']}) {wording.time_short(e['start_time'], inp.tz)}"
-            for e in track.emergencies().to_dict("records")]
+            for e in runs.to_dict("records")]
 
 
 def _swatch_line(color: str, dash: str = "", width: int = 4) -> str:
