@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tracks import schema
-from tracks.geo.geodesy import GEOD
+from tracks.geo.geodesy import GEOD, exceeds_km
 from tracks.track import REJECTED_COLUMNS, Track, empty_rejected
 from tracks.units import KM_S_PER_KT
 
@@ -87,7 +87,10 @@ def clean(
     earlier samples a re-sent position is looked for in.
     """
     tol = {**TOLERANCE_KM, **(tolerance_km or {})}
-    frame = track.data.sort_values("time", kind="stable").reset_index(drop=True)
+    frame = track.data
+    if not frame["time"].is_monotonic_increasing:
+        frame = frame.sort_values("time", kind="stable")
+    frame = frame.reset_index(drop=True)
     rejected: list[pd.DataFrame] = []
     notes: list[str] = []
     counts: dict[str, int] = {}
@@ -95,7 +98,7 @@ def clean(
     # 1. exact duplicates
     value_cols = [c for c in schema.COLUMN_NAMES if c not in ("file", "record")]
     dup = np.zeros(len(frame), dtype=bool)
-    same_t = frame["time"].duplicated(keep=False).to_numpy()  # exact duplicates share their time
+    same_t = _shares_time(frame)  # exact duplicates share their time
     if same_t.any():
         dup[same_t] = frame.loc[same_t].duplicated(subset=value_cols, keep="first").to_numpy()
     if dup.any():
@@ -185,14 +188,33 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray, reasons: list[str]) -> pd.DataF
                          "reason": reasons, "values": _describe_rows(sub)})
 
 
+def _shares_time(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose time another row has too (`frame` sorted by time): equal neighbours, without hashing."""
+    t = frame["time"].to_numpy(dtype="datetime64[ns]")
+    same = np.zeros(len(t), dtype=bool)
+    if len(t) >= 2:
+        eq = t[1:] == t[:-1]
+        same[1:] |= eq
+        same[:-1] |= eq
+    return same
+
+
+def _per_source(source: pd.Series, values: dict[str, float], default: float) -> np.ndarray:
+    """`values[source]` for each row of a `source` column (SOURCE_DTYPE), `default` for the others; looked up
+    once per category."""
+    cat = source.astype(schema.SOURCE_DTYPE) if not isinstance(source.dtype, pd.CategoricalDtype) else source
+    table = np.array([values.get(str(c), default) for c in cat.cat.categories] + [default], dtype=float)
+    return table[cat.cat.codes.to_numpy()]  # code -1 (missing) picks the default at the end
+
+
 def _resolve_same_time(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one row per instant; the others are rejected with the reason."""
     t = frame["time"]
-    dup_time = t.duplicated(keep=False).to_numpy()
+    dup_time = _shares_time(frame)
     if not dup_time.any():
         return frame, empty_rejected()
     lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-    rank = frame["source"].astype(str).map(SOURCE_RANK).fillna(len(SOURCE_RANK)).to_numpy()
+    rank = _per_source(frame["source"], SOURCE_RANK, len(SOURCE_RANK))
     stale = frame["stale"].to_numpy(bool)
     filled = frame[["alt_baro_ft", "alt_geom_ft", "gs_kt", "track_deg", "vrate_fpm"]].notna().sum(axis=1).to_numpy()
     drop = np.zeros(len(frame), dtype=bool)
@@ -223,20 +245,26 @@ def _resolve_same_time(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]
     return frame.loc[~drop].reset_index(drop=True), rej
 
 
-def _runs_to_remove(n: int, bad_between: Callable[[np.ndarray, np.ndarray], np.ndarray], max_run: int,
+#: Sample positions for a `bad_between` check: an index array, or a slice for the first pass over every neighbour
+#: (numpy then reads views instead of gathering copies of whole columns).
+Positions = np.ndarray | slice
+
+
+def _runs_to_remove(n: int, bad_between: Callable[[Positions, Positions], np.ndarray], max_run: int,
                     passes: int, protected: np.ndarray | None = None,
                     ) -> tuple[list[tuple[np.ndarray, int, int, str]], np.ndarray, np.ndarray]:
     """Generic run filter over positions 0..n-1 (bounded passes).
 
-    `bad_between(i, j)` says, element-wise, whether samples i and j are inconsistent. A run holding a
-    `protected` sample is never removed. Only pairs that a removal creates are re-evaluated in later passes.
+    `bad_between(i, j)` says, element-wise, whether samples i and j (index arrays or slices) are inconsistent.
+    A run holding a `protected` sample is never removed. Only pairs that a removal creates are re-evaluated in
+    later passes.
     Returns the removed runs as (positions, previous kept position or -1, next kept position or -1, kind),
     the final keep mask and the badness of the consecutive kept pairs.
     """
     keep = np.ones(n, dtype=bool)
     removed: list[tuple[np.ndarray, int, int, str]] = []
     idx = np.arange(n)
-    bad = bad_between(idx[:-1], idx[1:]) if n >= 2 else np.zeros(0, dtype=bool)
+    bad = bad_between(slice(0, n - 1), slice(1, n)) if n >= 2 else np.zeros(0, dtype=bool)
     for _ in range(passes):
         if len(idx) < 2 or not bad.any():
             break
@@ -318,22 +346,20 @@ def _filter_positions(frame: pd.DataFrame, exempt: np.ndarray, max_speed_kt: flo
     lat, lon = sub["lat"].to_numpy(float), sub["lon"].to_numpy(float)
     tsec = sub["time"].to_numpy(dtype="datetime64[ns]").astype("int64") / 1e9
     gs = sub["gs_kt"].to_numpy(float)
-    src = sub["source"].astype(str).to_numpy()
     n = len(sub)
-    tol_km = pd.Series(src).map(tol).fillna(1.0).to_numpy(float)
-    mlat = src == "mlat"
+    tol_km = _per_source(sub["source"], tol, 1.0)
+    mlat = (sub["source"] == "mlat").to_numpy(bool)
 
-    def allowed(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def allowed_km(i: Positions, j: Positions) -> np.ndarray:
         dt = np.abs(tsec[j] - tsec[i])
         g = np.fmax(gs[i], gs[j])
         margin = np.where(mlat[i] | mlat[j], mlat_margin_kt, gs_margin_kt)
         v = np.where(np.isfinite(g), np.minimum(max_speed_kt, gs_factor * g + margin), max_speed_kt)
-        _, _, d = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
-        return np.asarray(d, float) / 1000.0, v * KM_S_PER_KT * (dt + time_tol_s) + tol_km[i] + tol_km[j]
+        return v * KM_S_PER_KT * (dt + time_tol_s) + tol_km[i] + tol_km[j]
 
-    def bad_between(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        d, ok = allowed(i, j)
-        return d > ok
+    def bad_between(i: Positions, j: Positions) -> np.ndarray:
+        # geodesic distance over the allowed one, exactly (computed only where the quick bounds cannot tell)
+        return exceeds_km(lat[i], lon[i], lat[j], lon[j], allowed_km(i, j))
 
     removed, keep, bad_left = _runs_to_remove(n, bad_between, max_run, passes)
     reasons: dict[int, str] = {}
@@ -385,7 +411,7 @@ def _blank_altitude_spikes(frame: pd.DataFrame, col: str, max_vrate_fpm: float, 
     confirmed = np.abs(other - alt) <= CROSS_CHECK_FT
     tsec = frame["time"].to_numpy(dtype="datetime64[ns]").astype("int64")[rows] / 1e9
 
-    def bad_between(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def bad_between(i: Positions, j: Positions) -> np.ndarray:
         return np.abs(alt[j] - alt[i]) > max_vrate_fpm * np.abs(tsec[j] - tsec[i]) / 60.0 + tol_ft
 
     removed, _, _ = _runs_to_remove(len(rows), bad_between, max(1, min(max_run, 5)), passes, confirmed)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from tracks.airborne import GroundState, ground_state
 from tracks.gaps import Gaps, gap_table
-from tracks.geo.geodesy import distance_km
+from tracks.geo.geodesy import fastest
 from tracks.segments import DEFAULT_MAX_GAP_S, segment_causes, times_s
 from tracks.track import Track
 from tracks.units import KM_S_PER_KT
@@ -117,10 +117,9 @@ def speed_bound(frame: pd.DataFrame, gap: np.ndarray, override_kt: float | None 
         if len(i):
             j = j[i]
             lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-            v = distance_km(lat[i], lon[i], lat[j], lon[j]) / (t[j] - t[i]) / KM_S_PER_KT
-            k = int(np.argmax(v))
-            if not np.isfinite(best) or v[k] > best:
-                best = float(v[k])
+            k, km_s = fastest(lat[i], lon[i], lat[j], lon[j], t[j] - t[i])  # exact, geodesics only where needed
+            if not np.isfinite(best) or km_s / KM_S_PER_KT > best:
+                best = km_s / KM_S_PER_KT
                 basis = f"speed between two positions {duration(t[j[k]] - t[i[k]])} apart"
                 at = frame["time"].iloc[int(i[k])]
     kt = SPEED_MARGIN * best if np.isfinite(best) else 0.0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tracks.claims import evidence as ev
 from tracks.claims.verdict import GapRef
@@ -88,7 +89,8 @@ def _runs_table(obs: Observation, rows: np.ndarray, block: int | None = None) ->
         label, order = label[k], order[k]
     frame = obs.frame
     table = pd.DataFrame({"time": frame["time"].to_numpy(dtype="datetime64[ns]")[order], "lat": frame["lat"].to_numpy()[order],
-                          "lon": frame["lon"].to_numpy()[order], "icao24": label.astype(str)})
+                          "lon": frame["lon"].to_numpy()[order],
+                          "icao24": pd.array(label, dtype=pd.ArrowDtype(pa.int64()))})  # run labels, compared in Arrow
     table["time"] = pd.to_datetime(table["time"], utc=True)
     gaps = np.zeros(max(len(order) - 1, 0), dtype=bool)
     return TrackArrays(table, obs.max_gap_s, gap=gaps), order

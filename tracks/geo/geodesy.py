@@ -53,6 +53,71 @@ def distance_km(lat1: np.ndarray | float, lon1: np.ndarray | float,
     return np.asarray(d, dtype=float).reshape(shape) / 1000.0
 
 
+def normal_angle(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Angle (radians) between the ellipsoid's surface normals at two points (degrees in), element-wise.
+
+    `bounds_km` turns it into bounds of the geodesic distance. Haversine of the geodetic latitudes on the
+    differences in degrees, with atan2: a few units in the last place from a millimetre to near-antipodes.
+    """
+    la1, la2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
+    dlat = np.radians(np.asarray(lat2, dtype=float) - np.asarray(lat1, dtype=float))
+    dlon = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
+    h = np.clip(np.sin(dlat / 2.0) ** 2 + np.cos(la1) * np.cos(la2) * np.sin(dlon / 2.0) ** 2, 0.0, 1.0)
+    return 2.0 * np.arctan2(np.sqrt(h), np.sqrt(1.0 - h))
+
+
+#: Slack (km) added to both distance bounds: covers the geodesic's own error (Karney: 15 nm) and rounding.
+BOUND_SLACK_KM = 1e-8
+
+
+def bounds_km(angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) bounds (km) of the geodesic distance `distance_km` gives for two points whose surface
+    normals are `angle` radians apart (`normal_angle`): R_MIN_KM and R_MAX_KM times it, widened by
+    BOUND_SLACK_KM."""
+    return R_MIN_KM * angle - BOUND_SLACK_KM, R_MAX_KM * angle + BOUND_SLACK_KM
+
+
+def exceeds_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray,
+               limit_km: np.ndarray | float) -> np.ndarray:
+    """`distance_km(...) > limit_km` element-wise, exactly as computed by it, in three steps: pairs whose
+    `edge_length_bound_km` is within the limit are not (no trigonometry but one cosine); of the others, those that
+    `bounds_km` of `normal_angle` decides; the geodesic for the rest (within about 1 % of the limit). A track's
+    speed check (`clean`) thus needs a few geodesics instead of one per pair of samples."""
+    lat1, lon1, lat2, lon2, limit = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                                          for x in (lat1, lon1, lat2, lon2, limit_km)))
+    out = np.zeros(lat1.shape, dtype=bool)
+    rest = np.flatnonzero(~(edge_length_bound_km(lon1, lat1, lon2, lat2) <= limit))
+    if len(rest):
+        lat1, lon1, lat2, lon2, limit = (a.ravel()[rest] for a in (lat1, lon1, lat2, lon2, limit))
+        low, high = bounds_km(normal_angle(lat1, lon1, lat2, lon2))
+        far = low > limit
+        unsure = np.flatnonzero(~far & (high > limit))
+        far[unsure] = distance_km(lat1[unsure], lon1[unsure], lat2[unsure], lon2[unsure]) > limit[unsure]
+        out.ravel()[rest] = far
+    return out
+
+
+def fastest(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray,
+            dt_s: np.ndarray) -> tuple[int, float]:
+    """(index, km/s) of the largest `distance_km` / `dt_s` (seconds, positive) among the pairs, exactly as
+    computed by it (first index on ties, as np.argmax). The geodesic is computed only for the pairs that could be
+    the fastest: whose upper bound (`edge_length_bound_km`, then `bounds_km`) reaches the speed of the pair
+    with the highest bound. Needs at least one pair."""
+    lat1, lon1, lat2, lon2, dt = np.broadcast_arrays(*(np.asarray(x, dtype=float).ravel()
+                                                       for x in (lat1, lon1, lat2, lon2, dt_s)))
+    upper = edge_length_bound_km(lon1, lat1, lon2, lat2) / dt
+    top = int(np.argmax(upper))
+    reached = float(distance_km(lat1[top], lon1[top], lat2[top], lon2[top])) / dt[top]  # a speed there was
+    candidates = np.flatnonzero(upper >= reached)
+    if len(candidates) > 1:
+        low, high = bounds_km(normal_angle(lat1[candidates], lon1[candidates], lat2[candidates], lon2[candidates]))
+        dtc = dt[candidates]
+        candidates = candidates[high / dtc >= max(reached, float(np.max(low / dtc)))]
+    v = distance_km(lat1[candidates], lon1[candidates], lat2[candidates], lon2[candidates]) / dt[candidates]
+    k = int(np.argmax(v))
+    return int(candidates[k]), float(v[k])
+
+
 def wrap_lon(lon: np.ndarray | float) -> np.ndarray:
     """Longitude(s) folded into [-180, 180) degrees."""
     return (np.asarray(lon, dtype=float) + 180.0) % 360.0 - 180.0
@@ -200,6 +265,7 @@ def is_polygonal(geometry: BaseGeometry) -> bool:
 
 
 __all__ = [
-    "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "KM_PER_DEG_NOMINAL", "R_MAX_KM", "R_MIN_KM", "area_km2", "buffer", "circle", "distance_km",
-    "edge_length_bound_km", "is_polygonal", "length_km", "lon_delta", "split_antimeridian", "wrap_lon",
+    "BOUND_SLACK_KM", "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "KM_PER_DEG_NOMINAL", "R_MAX_KM", "R_MIN_KM",
+    "area_km2", "bounds_km", "buffer", "circle", "distance_km", "edge_length_bound_km", "exceeds_km", "fastest",
+    "is_polygonal", "length_km", "lon_delta", "normal_angle", "split_antimeridian", "wrap_lon",
 ]

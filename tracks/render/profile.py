@@ -101,10 +101,10 @@ def _decimate(x: np.ndarray, v: np.ndarray, breaks: np.ndarray) -> np.ndarray:
     keep = np.zeros(n, dtype=bool)
     keep[edges] = True
     keep[np.concatenate([edges[1:] - 1, [n - 1]])] = True
-    for mask in (is_lo, is_hi):  # the first such sample of each bucket
+    for mask in (is_lo, is_hi):  # the first such sample of each bucket (owners ascend: no sort needed)
         idx = np.flatnonzero(mask)
-        _, first = np.unique(owner[idx], return_index=True)
-        keep[idx[first]] = True
+        own = owner[idx]
+        keep[idx[np.flatnonzero(np.r_[True, own[1:] != own[:-1]])]] = True
     b = np.flatnonzero(breaks)
     keep[b] = True
     keep[b + 1] = True
