@@ -176,6 +176,8 @@ OUTSIDE_HINT = ("pass --allow-outside (Python: allow_outside=True) or write allo
                 "mean it; the report then marks the file")
 ARTICLE_KEYS = ("publisher", "title", "url", "published", "language")
 AIRCRAFT_KEYS = ("icao24", "registration", "callsign", "type")
+#: How every output (printed table, report.md, the map) marks a claim still `draft: true` that was checked anyway.
+DRAFT_MARK = "DRAFT, never reviewed"
 CLAIM_KEYS = ("id", "quote", "source", "test", "after", "before", "draft", "at", "why", "review")
 AT_KEYS = ("paragraph", "start", "end")
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -109,6 +109,11 @@ class MapInput:
         return tuple(name for t, name in zip(self.tracks, self.names, strict=True) if not t.empty)
 
     @functools.cached_property
+    def drafts(self) -> dict[str, Any]:
+        """The case's claims still marked `draft: true` (checked with --allow-drafts), by claim id."""
+        return {c.id: c for c in (attr(self.case, "claims", ()) or ()) if getattr(c, "draft", False)}
+
+    @functools.cached_property
     def emergencies(self) -> tuple[pd.DataFrame, ...]:
         """Each track's emergency squawk runs (`Track.emergencies`), found once for the whole page."""
         return tuple(t.emergencies() for t in self.tracks)

@@ -12,6 +12,7 @@ from typing import Any
 
 from tracks import wording
 from tracks.aircraft import flag_labels
+from tracks.claims.case import DRAFT_MARK
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
 from tracks.paths import public_name
 from tracks.render import fmt
@@ -111,6 +112,8 @@ def header_html(inp: MapInput) -> str:
     sub.append(f"times in UTC and local = {zone}" if zone else "times in UTC")
     counts = status_counts(inp.verdicts)
     summary = "".join(f'<span class="tm-count">{badge(s)} × {counts[s]}</span>' for s in STATUSES if counts[s])
+    if inp.drafts:
+        summary += f'<span class="tm-count"><span class="tm-draft">{esc(DRAFT_MARK)}</span> × {len(inp.drafts)}</span>'
     parts.append('<div class="tm-titlebar"><div class="tm-titles">'
                  f'<h1 class="tm-title">{esc(title_of(inp))}</h1>'
                  f'<div class="tm-subtitle">{esc(" · ".join(sub))}</div></div>'
@@ -157,10 +160,15 @@ def claim_html(i: int, v: Verdict, inp: MapInput) -> str:
                  f"({esc(', '.join(ruled_out[:3]))}{', …' if len(ruled_out) > 3 else ''}): the aircraft could not "
                  "have reached the region during them</li>")
     source = f'<div class="tm-claim-source">— {esc(v.source)}</div>' if v.source else ""
-    return (f'<article class="tm-claim tm-claim-{esc(v.status)}" data-claim="{i}" '
-            f'aria-labelledby="tm-claim-{i}-id">'
-            f'<div class="tm-claim-head">{badge(v.status)}<h3 class="tm-claim-id" id="tm-claim-{i}-id">'
-            f'<span class="tm-sr">claim </span>{esc(v.claim_id)}</h3></div>'
+    draft = inp.drafts.get(v.claim_id)
+    mark = f'<span class="tm-draft">{esc(DRAFT_MARK)}</span>' if draft is not None else ""
+    if draft is not None:  # what the reviewer must still confirm (the DRAFT note itself is among the notes)
+        notes += "".join(f"<li>to review: {esc(r)}</li>" for r in getattr(draft, "review", ()))
+    return (f'<article class="tm-claim tm-claim-{esc(v.status)}{" tm-claim-draft" if mark else ""}" '
+            f'data-claim="{i}" aria-labelledby="tm-claim-{i}-id">'
+            f'<div class="tm-claim-head"><span class="tm-verdict">{badge(v.status)}{mark}</span>'
+            f'<h3 class="tm-claim-id" id="tm-claim-{i}-id"><span class="tm-sr">claim </span>{esc(v.claim_id)}</h3>'
+            "</div>"
             f'<blockquote class="tm-quote">“{esc(v.quote)}”</blockquote>{source}'
             f'<p class="tm-sentence">{esc(v.sentence)}</p>'
             + (f'<dl class="tm-measured">{rows}</dl>' if rows else "")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from tracks.aircraft import flag_labels
-from tracks.claims.case import Case, Claim, RegionRef, TimeRange
+from tracks.claims.case import DRAFT_MARK, Case, Claim, RegionRef, TimeRange
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
 from tracks.paths import is_inside, public_name
@@ -264,7 +264,7 @@ def _test_text(claim: Claim | None) -> str:
 
 
 def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path) -> list[str]:
-    lines = [f"### {n}. {md(v.claim_id)}: {v.label}" + (" (DRAFT, never reviewed)" if claim and claim.draft else ""),
+    lines = [f"### {n}. {md(v.claim_id)}: {v.label}" + (f" ({DRAFT_MARK})" if claim and claim.draft else ""),
              ""]
     quote = f"> “{md(v.quote)}”"
     if v.source:
@@ -371,7 +371,7 @@ def report_markdown(result: CaseResult, figures: Sequence[tuple[str, str]] = ())
     out += ["| # | claim | quote | verdict | finding |", "|---|---|---|---|---|"]
     for n, v in enumerate(result.verdicts, 1):
         c = claims.get(v.claim_id)
-        label = f"**{v.label}**" + (" (draft, never reviewed)" if c and c.draft else "")
+        label = f"**{v.label}**" + (f" ({DRAFT_MARK})" if c and c.draft else "")
         out.append(f"| {n} | {md(v.claim_id)} | {md(v.quote)} | {label} | {md(v.sentence)} |")
     for name, text in figures:
         out += ["", f"![{md(text)}]({name})"]

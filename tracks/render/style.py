@@ -48,6 +48,12 @@ body .leaflet-container { background: #cfe0ec; font: inherit; font-size: 12px; }
 .tm-badge-supported { background: #1a7f37; }
 .tm-badge-contradicted { background: #c62828; }
 .tm-badge-not_verifiable { background: #8a5c00; }
+.tm-verdict { display: flex; flex-wrap: wrap; gap: 4px 6px; align-items: center; }
+.tm-draft {
+  display: inline-block; padding: 1px 7px; border: 2px dashed #8250df; border-radius: 999px; color: #6639ba;
+  font-weight: 700; font-size: 11px; letter-spacing: .03em; white-space: nowrap; background: #fbefff;
+}
+.tm-claim-draft { border-style: dashed; border-left-style: solid; }
 .tm-panel { grid-area: panel; overflow-y: auto; border-left: 1px solid #d0d7de; padding: 10px 12px; background: #f6f8fa; min-height: 0; }
 .tm-panel:focus { outline: none; }
 .tm-panel-head { display: flex; align-items: center; justify-content: space-between; }
