@@ -18,7 +18,6 @@ The load average is printed before and after each phase: the machine is shared.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import shutil
 import sys
@@ -43,6 +42,7 @@ import pyarrow.parquet as pq
 from benchmarks import history_gen
 from tracks.history import Dataset, ingest, region_traffic
 from tracks.history.sources import PartStream
+from tracks.loader import gc_paused
 
 DAY = date(2025, 11, 20)
 CLOSURE = date(2025, 11, 29)
@@ -133,7 +133,11 @@ def make_day(work: Path, traces: int) -> list[Path]:
 
 # -- the bare floor -------------------------------------------------------------------------------------------
 def _bare_batch(members: list[bytes], out: str) -> int:
-    gc.disable()  # as tracks pauses the cyclic collector while parsing: the floor gets the same advantage
+    with gc_paused():  # as tracks pauses the cyclic collector while parsing: the floor gets the same advantage
+        return _bare_parse(members, out)
+
+
+def _bare_parse(members: list[bytes], out: str) -> int:
     cols: dict[str, list[Any]] = {"t": [], "lat": [], "lon": [], "alt": [], "gs": [], "trk": []}
     for data in members:
         doc = orjson.loads(gzip.decompress(data))

@@ -104,3 +104,42 @@ def test_parse_icao24(text: object, code: str | None) -> None:
 
     assert parse_icao24(text) == code
     assert is_icao_hex(code) is (code is not None)
+
+
+# -- no hidden global state --------------------------------------------------------------------------------------
+
+
+def test_no_pool_or_thread_is_made_at_import() -> None:
+    """Thread and process pools, threads and Dask clients belong to the call that needs them: no module makes
+    one in a statement that runs at import (a module-level assignment or call)."""
+    import ast
+
+    makers = ("Executor", "Pool", "Thread", "Client", "LocalCluster")
+    found = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for stmt in tree.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call):
+                    fn = node.func
+                    name = fn.attr if isinstance(fn, ast.Attribute) else fn.id if isinstance(fn, ast.Name) else ""
+                    if name.endswith(makers):
+                        found.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}(...)")
+    assert not found, "pools or threads made at import:\n" + "\n".join(found)
+
+
+def test_every_gc_pause_is_scoped() -> None:
+    """gc.disable() only inside tracks.loader.gc_paused (a context manager that restores the collector in a
+    finally clause); everything else pauses the collector with `with gc_paused():`."""
+    calls = []
+    for path in _sources():
+        text = path.read_text(encoding="utf-8")
+        for n, line in enumerate(text.splitlines(), 1):
+            if "gc.disable()" in line or "gc.freeze()" in line or "gc.set_threshold(" in line:
+                calls.append((path.relative_to(REPO).as_posix(), n))
+    assert [p for p, _ in calls] == ["tracks/loader.py"]
+    loader_text = (PACKAGE / "loader.py").read_text(encoding="utf-8")
+    body = loader_text.split("def gc_paused()", 1)[1].split("\ndef ", 1)[0]
+    assert "gc.disable()" in body and "finally:" in body and "gc.enable()" in body.split("finally:", 1)[1]

@@ -12,7 +12,7 @@ import glob
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
@@ -40,7 +40,6 @@ _CONSTANT_CHUNK = 1 << 16  # rows per shared chunk of a constant text column (se
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 MAP_MIN_BYTES = 8 << 20  # files this large are memory-mapped rather than copied into memory (see _read_raw)
-_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
 
 
 def load(
@@ -166,9 +165,19 @@ def read_raw(path: str) -> RawFile:
     return raw
 
 
-def _read_raw(path: str) -> tuple[RawFile, _Digest]:
-    """Like `read_raw`, but the sha256 is computed in a background thread (hashlib releases the GIL), so
-    that hashing a large file overlaps with parsing it. `RawFile.sha256` is "" until the digest resolves.
+@contextmanager
+def hashing() -> Iterator[Executor]:
+    """The thread that hashes files while they are parsed (hashlib releases the GIL), for one call: made when
+    the call starts, shut down when it ends, after the hashes it was given are done. Nothing is left running
+    between calls and no thread exists at import."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256") as hasher:
+        yield hasher
+
+
+def _read_raw(path: str, hasher: Executor | None = None) -> tuple[RawFile, _Digest]:
+    """Like `read_raw`, but with a `hasher` (see `hashing`) the sha256 is computed on its thread, so that
+    hashing a large file overlaps with parsing it (without one, in this thread when asked for).
+    `RawFile.sha256` is "" until the digest resolves.
 
     Files of `MAP_MIN_BYTES` or more are memory-mapped instead of copied: the hash and Arrow readers read
     the mapping in place (a `MappedFile`; its `data` bytes are made only if a format asks for them), and the
@@ -183,7 +192,7 @@ def _read_raw(path: str) -> tuple[RawFile, _Digest]:
                 stored = fh.read()
     except OSError as e:
         raise TrackFormatError(path, f"cannot read the file: {e.strerror or e}") from None
-    digest = _Digest(stored)
+    digest = _Digest(stored, hasher)
     size = len(stored)
     if bytes(stored[:2]) != _GZIP_MAGIC:
         if isinstance(stored, pa.Buffer):
@@ -209,21 +218,26 @@ def _without_bom(data: Any) -> Any:
 
 
 class _Digest:
-    """The sha256 of some bytes, computed on the hashing thread from `start()`; `result()` starts it if
-    nobody has, then waits for it."""
+    """The sha256 of some bytes, computed on the `hasher` thread from `start()` (without a hasher, by
+    `result()`); `result()` starts it if nobody has, then waits for it."""
 
-    def __init__(self, data: bytes | pa.Buffer) -> None:
+    def __init__(self, data: bytes | pa.Buffer, hasher: Executor | None = None) -> None:
         self._data: bytes | pa.Buffer | None = data
+        self._hasher = hasher
         self._future: Future[str] | None = None
+        self._value = ""
 
     def start(self) -> None:
-        if self._future is None and self._data is not None:
-            self._future, self._data = _HASHER.submit(_sha256, self._data), None
+        if self._future is None and self._data is not None and self._hasher is not None:
+            self._future, self._data = self._hasher.submit(_sha256, self._data), None
 
     def result(self) -> str:
         self.start()
-        assert self._future is not None
-        return self._future.result()
+        if self._future is not None:
+            return self._future.result()
+        if self._data is not None:
+            self._value, self._data = _sha256(self._data), None
+        return self._value
 
 
 def _sha256(data: bytes | pa.Buffer) -> str:
@@ -231,14 +245,15 @@ def _sha256(data: bytes | pa.Buffer) -> str:
 
 
 def read_file(path: str, format: str | None = None, **options: Any) -> tuple[pd.DataFrame, Source, pd.DataFrame]:
-    """Parse one file: (canonical frame, its Source, its rejected records)."""
-    with gc_paused():
-        return _read_file(path, format, **options)
+    """Parse one file: (canonical frame, its Source, its rejected records). The garbage collector is paused
+    and a hashing thread runs for this call only."""
+    with gc_paused(), hashing() as hasher:
+        return _read_file(path, format, pre_read=_read_raw(path, hasher), **options)
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is parsed.
+    """Pause the cyclic garbage collector while a file is parsed: for the `with` block only (try/finally).
 
     Parsing builds millions of small acyclic objects (JSON lists, dicts, strings); with the collector on,
     CPython repeatedly traverses all of them (a 1M-point trace parses ~2x slower). Nothing here creates
@@ -463,9 +478,9 @@ def read_batch(paths: list[str], format: str | None = None,
     tables: list[pa.Table] = []
     rejected: list[pd.DataFrame] = []
     bools = False
-    with gc_paused():
+    with gc_paused(), hashing() as hasher:  # one hashing thread for the batch, shut down at its end
         for path in paths:
-            raw, digest = _read_raw(path)
+            raw, digest = _read_raw(path, hasher)
             fmt = get_format(format) if format else detect(raw)
             if fmt.name == "readsb-trace" and not options:
                 head = readsb_trace.header(raw.json(), path)

@@ -250,3 +250,41 @@ def test_mapped_file_reports_reading_once(big_csv: Path) -> None:
 def test_several_aircraft_counts_like_nunique(ids: list[str | None]) -> None:
     s = pd.Series(pd.array(ids, dtype=schema.STRING_DTYPE))
     assert loader._several_aircraft(s) == (s.nunique() > 1)
+
+
+def test_thread_pools_live_for_one_load(big_csv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hashing thread and the OpenSky column pool are made by the load that uses them and shut down at its
+    end (they were module globals made at import, their threads alive between loads)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    made: list[ThreadPoolExecutor] = []
+
+    class Recorded(ThreadPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+    monkeypatch.setattr(loader, "ThreadPoolExecutor", Recorded)
+    monkeypatch.setattr(opensky, "ThreadPoolExecutor", Recorded)
+    first = tracks.load(big_csv)  # 60,000 rows: both pools run
+    assert sorted(p._thread_name_prefix for p in made) == ["tracks-opensky", "tracks-sha256"]
+    assert all(p._shutdown for p in made)
+    assert not [t.name for t in threading.enumerate() if t.name.startswith(("tracks-sha256", "tracks-opensky"))]
+    assert first.sources[0].sha256 == hashlib.sha256(big_csv.read_bytes()).hexdigest()
+    made.clear()
+    tracks.load(big_csv, repeats="keep")
+    assert len(made) == 2 and all(p._shutdown for p in made)  # a new pair for the next load
+
+
+def test_the_garbage_collector_is_paused_for_one_call_only(tmp_path: Path) -> None:
+    import gc
+
+    bad = tmp_path / "trace_full_0d8373.json"
+    bad.write_text('{"icao": "0d8373", "timestamp": "soon", "trace": []}')
+    assert gc.isenabled()
+    with pytest.raises(tracks.errors.TrackFormatError):
+        tracks.load(bad)
+    assert gc.isenabled()
+    tracks.load(states_csv(tmp_path / "s.csv", 100))
+    assert gc.isenabled()

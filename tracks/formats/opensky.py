@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from itertools import zip_longest
 from typing import Any
 
@@ -61,7 +61,7 @@ from tracks.schema import STRING_DTYPE
 from tracks.units import m_to_ft, ms_to_fpm, ms_to_kt
 
 _PARALLEL_MIN_ROWS = 50_000  # tables at least this long convert their columns on the pool
-_POOL = ThreadPoolExecutor(max_workers=max(2, min(8, os.cpu_count() or 2)), thread_name_prefix="tracks-opensky")
+_WORKERS = max(2, min(8, os.cpu_count() or 2))  # threads of the column pool (`_column_pool`)
 REPEAT_REASON = "repeated position (lastposupdate unchanged)"
 NO_CONTACT_REASON = "no contact for > 15 s (position repeated)"
 CONTACT_TIMEOUT_S = 15.0  # OpenSky: a vector more than 15 s after last contact is a repeat of the last position
@@ -394,18 +394,34 @@ def _seconds(col: pa.ChunkedArray) -> np.ndarray:
     return np.where(np.isnan(number), parsed, number)
 
 
+@contextlib.contextmanager
+def _column_pool(rows: int) -> Iterator[Executor | None]:
+    """Threads for the column work of one table of `rows` rows (None below _PARALLEL_MIN_ROWS): made for this
+    read and shut down at its end, its jobs finished; no pool outlives the call or exists at import."""
+    if rows < _PARALLEL_MIN_ROWS:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="tracks-opensky") as pool:
+        yield pool
+
+
 def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
-    """State-vector rows -> positions sorted by (icao24, time), repeats removed (or kept stale) in one pass."""
+    """State-vector rows -> positions sorted by (icao24, time), repeats removed (or kept stale) in one pass;
+    the column work of a large table runs on a pool of threads made for this call."""
+    with _column_pool(table.num_rows) as pool:
+        return _historical_rows(table, raw, repeats, pool)
+
+
+def _historical_rows(table: pa.Table, raw: RawFile, repeats: str, pool: Executor | None) -> Parsed:
     n = table.num_rows
     names = set(table.column_names)
-    parallel = n >= _PARALLEL_MIN_ROWS
     file_records = np.asarray(table["__record"].to_numpy(), dtype="int64") if "__record" in names else None
 
     def records(rows: np.ndarray) -> np.ndarray:  # the record numbers of `rows`
         return file_records[rows] if file_records is not None else rows
 
-    codes_job = _POOL.submit(_codes, table["icao24"]) if parallel else None
-    text_jobs = {name: _POOL.submit(_text_values, table[name]) if parallel else _Done(_text_values(table[name]))
+    codes_job = pool.submit(_codes, table["icao24"]) if pool is not None else None
+    text_jobs = {name: pool.submit(_text_values, table[name]) if pool is not None else _Done(_text_values(table[name]))
                  for name in ("callsign", "squawk") if name in names}
     note = ""
     has_lpu = "lastposupdate" in names
@@ -428,7 +444,7 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
     icao_codes, icao_dict = codes_job.result() if codes_job is not None else _codes(table["icao24"])
     missing = len(icao_dict) - 1  # the code of rows without an address
     # one stable sort by (aircraft, position time, file order) gives both the output order and the repeats
-    order, codes_sorted, us_sorted = _sort_order(icao_codes, pos_us)
+    order, codes_sorted, us_sorted = _sort_order(icao_codes, pos_us, pool)
     if has_lpu:  # a repeat has its aircraft's previous lastposupdate (NaN never repeats), hence its time in us
         t = us_sorted if us_sorted is not None else pos_us[order]
         repeated_sorted = np.zeros(n, dtype=bool)
@@ -477,7 +493,7 @@ def _historical(table: pa.Table, raw: RawFile, repeats: str) -> Parsed:
         return us_sorted[kept] if kept is not None else us_sorted
 
     texts = {name: job.result() for name, job in text_jobs.items()}
-    frame = _gather(table, order, kept, us_kept, file_records, codes_kept, icao_dict, texts, stale, repeats_job)
+    frame = _gather(table, order, kept, us_kept, file_records, codes_kept, icao_dict, texts, stale, repeats_job, pool)
     if repeats_job is not None:
         rejected = rejected + repeats_job.result() if rejected else repeats_job.result()
     return Parsed(frame=frame, records_read=n, rejected=rejected, note=note)
@@ -505,7 +521,7 @@ class _Deferred:
 def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Callable[[], np.ndarray],
             records: np.ndarray | None, codes: Callable[[], np.ndarray], icao_dict: pa.Array,
             texts: dict[str, TextRows], stale: np.ndarray, also: _Deferred | None = None,
-            ) -> pd.DataFrame:
+            pool: Executor | None = None) -> pd.DataFrame:
     """The canonical frame of the rows ``order[kept]`` (all of `order` when `kept` is None), in that order,
     every column built once with its schema dtype. `records` are the rows' record numbers (None: the row
     numbers themselves); `us` (position times, which are overwritten) and `codes` (aircraft) give those of
@@ -543,15 +559,16 @@ def _gather(table: pa.Table, order: np.ndarray, kept: np.ndarray | None, us: Cal
         "on_ground": lambda: _bools_at(table["onground"], keep) if "onground" in names else nullable_bool(pa.nulls(m, pa.bool_())),
         "record": lambda: np.take(records, keep, mode="clip") if records is not None else keep if keep.flags.writeable else keep.copy(),
     }
-    parallel = m >= _PARALLEL_MIN_ROWS
+    parallel = pool is not None and m >= _PARALLEL_MIN_ROWS
     if parallel:
+        assert pool is not None
         if also is not None:
-            also.future = _POOL.submit(also.fn)
-        futures = {k: _POOL.submit(job) for k, job in early.items()}
+            also.future = pool.submit(also.fn)
+        futures = {k: pool.submit(job) for k, job in early.items()}
     if kept is not None:
         keep = order[kept]
     if parallel:
-        futures.update({k: _POOL.submit(job) for k, job in late.items()})
+        futures.update({k: pool.submit(job) for k, job in late.items()})
     constant = {  # made while the pool works
         "registration": pd.Series(pd.array(pa.nulls(m, pa.large_string()), dtype=STRING_DTYPE), copy=False),
         "source": pd.Categorical.from_codes(np.full(m, _UNKNOWN_CODE, dtype="int8"), dtype=_SOURCE_DTYPE),
@@ -576,7 +593,8 @@ def _bools_at(column: pa.ChunkedArray, rows: np.ndarray) -> pd.Series:
     return pd.Series(pd.arrays.BooleanArray(np.take(values, rows, mode="clip"), nulls))
 
 
-def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def _sort_order(codes: np.ndarray, us: np.ndarray, pool: Executor | None = None,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """(row order by (aircraft code, time in us, file order), the codes in that order, and when at hand
     (every time known, no re-sort) the times in that order, else None).
 
@@ -585,7 +603,8 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
     already: then it is the answer, once the few aircraft whose times go back are re-sorted. Otherwise one
     stable argsort of a packed int64 key when the codes and the time span fit (they do for any real file),
     else a three-key Arrow sort. Unknown times (NAT_US) sort last within their aircraft (first in the
-    three-key sort, which the fast path therefore leaves alone).
+    three-key sort, which the fast path therefore leaves alone). `pool` (large tables): gathers the times while
+    this thread gathers the codes.
     """
     n = len(codes)
     if not n:
@@ -603,7 +622,8 @@ def _sort_order(codes: np.ndarray, us: np.ndarray) -> tuple[np.ndarray, np.ndarr
         else:
             order = np.argsort(codes.astype(np.uint16), kind="stable")
         times = us if all_known else np.where(known, us, np.iinfo(np.int64).max)
-        t_job = _POOL.submit(np.take, times, order, None, None, "clip") if n >= _PARALLEL_MIN_ROWS else _Done(times[order])
+        t_job = (pool.submit(np.take, times, order, None, None, "clip") if pool is not None and n >= _PARALLEL_MIN_ROWS
+                 else _Done(times[order]))
         codes_sorted = np.take(codes, order, mode="clip")  # meanwhile
         t = t_job.result()
         back = np.flatnonzero((t[1:] < t[:-1]) & (codes_sorted[1:] == codes_sorted[:-1]))  # time goes back
