@@ -28,6 +28,13 @@ def test_ingest_info_query_extract(generated, dataset, tmp_path) -> None:
     assert "files=" in r.stderr and "points=" in r.stderr and "B/s" in r.stderr  # progress: files, points, rate/ETA
     r = run("info", str(tmp_path / "ds"))
     assert r.returncode == 0 and r.stdout.startswith("2025-11-29: ")
+    r = run("info", "--json", str(tmp_path / "ds"))
+    (day,) = json.loads(r.stdout)["days"]
+    assert r.returncode == 0 and day["day"] == "2025-11-29" and day["points"] > 0 and day["aircraft"] > 0
+    assert all(len(i["sha256"]) == 64 for i in day["inputs"]) and len(day["inputs"]) == len(parts)
+    r = run("ingest", *parts, "--into", str(tmp_path / "ds"), "--jobs", "2", "--json")  # again: replaces the day
+    (again,) = json.loads(r.stdout)["days"]
+    assert r.returncode == 0 and again["replaced"] and (again["day"], again["points"]) == ("2025-11-29", day["points"])
     r = run("query", str(dataset), "--region", "VE", "--json", "--workers", "2")
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
@@ -42,6 +49,11 @@ def test_ingest_info_query_extract(generated, dataset, tmp_path) -> None:
     assert r.returncode == 0 and r.stdout.count("wrote ") >= 1
     first = Path(r.stdout.split("wrote ")[1].split()[0])
     assert pd.read_csv(first)["icao24"].str.startswith("0d8").all()
+    r = run("extract", str(dataset), "--out", str(tmp_path / "y"), "--hex-prefix", "0d8", "--start", "2025-11-29",
+            "--json")
+    doc = json.loads(r.stdout)
+    assert r.returncode == 0 and doc["format"] == "csv" and doc["files"]
+    assert {Path(f).name for f in doc["files"]} == {p.name for p in (tmp_path / "y").iterdir()}
 
 
 def test_bad_input_is_one_line_and_exit_code_1(generated, tmp_path) -> None:

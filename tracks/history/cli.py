@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -22,6 +21,16 @@ _SELECT = [
     click.option("--db-flags", type=int, default=None, help="readsb database flag bits: 1 military, 2 interesting, 4 PIA, 8 LADD."),
     click.option("--icao24", multiple=True, help="An exact ICAO address; repeatable."),
 ]
+
+
+_JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def _echo_json(doc: Any) -> None:
+    """The CLI's one JSON output (tracks.cli), imported when a command runs: tracks.cli imports this module."""
+    from tracks.cli import _echo_json as echo
+
+    echo(doc)
 
 
 def _options(opts: list[Any]) -> Any:
@@ -50,8 +59,9 @@ def history() -> None:
 @click.option("--batch-mb", type=float, default=4.0, show_default=True, help="Stored megabytes per work batch.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when on a terminal].")
 @_options(_ENGINE)
+@_JSON
 def ingest(sources: tuple[str, ...], into: str, batch_mb: float, progress: bool | None, jobs: int | None,
-           workers: int | None, scheduler: str | None) -> None:
+           workers: int | None, scheduler: str | None, as_json: bool) -> None:
     """Ingest adsb.lol releases (split tar parts), tar1090 globe_history folders, OpenSky hourly state
     vectors, or folders of any track files. Re-ingesting a day replaces it.
 
@@ -63,21 +73,35 @@ def ingest(sources: tuple[str, ...], into: str, batch_mb: float, progress: bool 
 
     report = run(list(sources), into, jobs=jobs, workers=workers, scheduler=scheduler, progress=progress,
                  batch_mb=batch_mb)
+    if as_json:
+        _echo_json({"dataset": report.dataset, "seconds": round(report.seconds, 3), "days": [
+            {"day": d.day, "points": d.rows, "aircraft": d.aircraft, "files": d.members, "inputs": d.inputs,
+             "replaced": d.replaced, "bad_members": [{"member": name, "problem": why} for name, why in d.bad_members],
+             "rejected_points": d.rejected_points} for d in report.days]})
+        return
     click.echo(report.summary())
 
 
 @history.command()
 @click.argument("dataset")
-def info(dataset: str) -> None:
+@_JSON
+def info(dataset: str, as_json: bool) -> None:
     """The days a dataset holds, with points, aircraft, inputs and rejections.
 
     \b
     Example:
       tracks history info history/
+      tracks history info --json history/
     """
     from tracks.history import Dataset
 
     ds = Dataset(dataset)
+    if as_json:  # the text's fields, with every input file's sha256 and size
+        _echo_json({"dataset": ds.url, "days": [
+            {"day": m.day, "points": m.rows, "aircraft": m.aircraft_count, "inputs": m.inputs,
+             "bad_members": m.bad_members, "rejected_points": m.rejected_points, "ingested_at": m.ingested_at,
+             "tracks_version": m.tracks_version} for m in ds.manifests()]})
+        return
     for m in ds.manifests():
         bad = f", {len(m.bad_members)} bad member(s)" if m.bad_members else ""
         rej = f", {sum(m.rejected_points.values()):,} point(s) rejected" if m.rejected_points else ""
@@ -96,7 +120,7 @@ def info(dataset: str) -> None:
 @click.option("--aircraft", "list_aircraft", is_flag=True, help="List the aircraft inside, per day.")
 @click.option("--near-km", type=float, default=300.0, show_default=True,
               help="Coverage: aircraft seen within this distance of the region's box.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@_JSON
 @_options(_SELECT)
 @click.option("--workers", type=int, default=None, help="Run on a local Dask cluster of N worker processes.")
 @click.option("--scheduler", default=None, help="Run on a running Dask cluster, e.g. tcp://host:8786.")
@@ -119,9 +143,11 @@ def query(dataset: str, region: str, regions_file: tuple[str, ...], by: str, lis
     if list_aircraft:
         table = rt.aircraft
     if as_json:
-        out = {"region": rt.region, "filters": rt.filters.describe(), "near_km": rt.near_km, "engine": rt.engine,
-               "missing_days": rt.missing_days, "rows": json.loads(table.to_json(orient="records", date_format="iso"))}
-        click.echo(json.dumps(out, indent=1))
+        import json
+
+        _echo_json({"region": rt.region, "filters": rt.filters.describe(), "near_km": rt.near_km, "engine": rt.engine,
+                    "missing_days": rt.missing_days,
+                    "rows": json.loads(table.to_json(orient="records", date_format="iso"))})
         return
     click.echo(f"{rt.region}, {rt.filters.describe()}; coverage = aircraft seen within {near_km:g} km of the "
                f"region's box; engine {rt.engine}")
@@ -136,8 +162,9 @@ def query(dataset: str, region: str, regions_file: tuple[str, ...], by: str, lis
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the track files.")
 @click.option("--to", type=click.Choice(["csv", "parquet", "geojson", "kml"]), default="csv", show_default=True)
 @_options(_SELECT)
+@_JSON
 def extract(dataset: str, out_dir: str, to: str, start: str | None, end: str | None, hex_prefix: tuple[str, ...],
-            callsign: str | None, db_flags: int | None, icao24: tuple[str, ...]) -> None:
+            callsign: str | None, db_flags: int | None, icao24: tuple[str, ...], as_json: bool) -> None:
     """Write the tracks of the selected aircraft, one file each, for `tracks check` and `tracks map`.
 
     \b
@@ -148,6 +175,9 @@ def extract(dataset: str, out_dir: str, to: str, start: str | None, end: str | N
 
     paths = run(dataset, out_dir, start=start, end=end, hex_prefix=hex_prefix, callsign=callsign,
                 db_flags=db_flags, icao24=icao24, to=to)
+    if as_json:
+        _echo_json({"dataset": dataset, "format": to, "files": [str(p) for p in paths]})
+        return
     for p in paths:
         click.echo(f"wrote {p}")
     if not paths:
