@@ -43,3 +43,18 @@ def test_every_dependency_says_why() -> None:
     for dep in deps:
         line = next(line for line in text.splitlines() if f'"{dep}"' in line)
         assert "#" in line.split(f'"{dep}"', 1)[1], f"{dep} has no comment saying why"
+
+
+def test_every_package_and_data_folder_is_packaged() -> None:
+    """pyproject's explicit `packages` names every Python package under tracks/ and every folder of data/
+    (shipped as tracks._data.*, each with its files): a folder left out is missing from the wheel or makes
+    setuptools warn on `pip install .`."""
+    import tomllib
+
+    conf = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]
+    code = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "tracks").rglob("__init__.py")}
+    data = {"tracks._data." + ".".join(d.relative_to(REPO / "data").parts) for d in (REPO / "data").rglob("*")
+            if d.is_dir() and all(part.isidentifier() for part in d.relative_to(REPO / "data").parts)}
+    assert set(conf["packages"]) == code | data | {"tracks._data"}
+    assert conf["package-dir"] == {"tracks._data": "data"}
+    assert set(conf["package-data"]) == {"tracks"} | data | {"tracks._data"}
