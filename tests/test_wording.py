@@ -72,6 +72,18 @@ def test_measured_values_carry_their_units() -> None:
     assert fmt.measured_value("x_km", float("nan"), None) == "—"
 
 
+def test_time_inside_seconds_are_durations_on_the_map_and_in_the_report() -> None:
+    """time_inside measures `seconds` and `seconds_max`. The map's copy of the value rule knew only keys ending
+    in '_s' and showed '3.6e+03'; the report's copy showed '3600 s (60.0 min)' for one and '5400.5' for the
+    other. Both now word them as every duration is worded."""
+    from tracks.render.report import _fmt_value
+
+    assert fmt.measured_value("seconds", 3600.0, None) == "1 h 00 min" == _fmt_value("seconds", 3600.0)
+    assert fmt.measured_value("seconds_max", 5400.5, None) == "1 h 30 min" == _fmt_value("seconds_max", 5400.5)
+    assert fmt.measured_label("seconds_max") == "time max" and fmt.measured_label("seconds") == "time"
+    assert _fmt_value("closest_distance_km", 9.4012) == "9.40 km" == fmt.measured_value("closest_distance_km", 9.4012, None)
+
+
 def test_no_other_module_words_durations_or_times() -> None:
     # one rule, one place: the old copies are gone
     import tracks.airports

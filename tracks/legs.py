@@ -498,7 +498,7 @@ def _note_missing_flights(frame: pd.DataFrame, ground: np.ndarray, gapseg: np.nd
     t = frame["time"]
     for i, dist in zip(idx, np.asarray(d) / 1000.0, strict=True):
         if dist > 2 * GROUND_RADIUS_KM:
-            notes.append(f"on the ground at {clock(t.iloc[i], with_date)} and {dist:,.0f} km away on the ground "
+            notes.append(f"on the ground at {clock(t.iloc[i], with_date)} and {km(dist)} away on the ground "
                          f"at {clock(t.iloc[i + 1], with_date)} ({gap_at.get(int(i), 'gap')}): "
                          "at least one flight is missing from the data")
 

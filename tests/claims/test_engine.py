@@ -20,7 +20,7 @@ from tracks.claims.result import CaseResult
 from tracks.claims.verdict import CONTRADICTED, NOT_VERIFIABLE, SUPPORTED
 from tracks.errors import CaseFileError
 from tracks.render.report import ILLUSTRATIVE_BANNER, report_dict, write_outputs
-from tracks.wording import duration
+from tracks.wording import duration, km
 
 CASE_DIR = REPO / "data" / "cases" / "venezuela-2025-11"
 HEAD = """\
@@ -459,7 +459,7 @@ def test_bundled_never_entered_over_the_whole_window_is_not_verifiable(tmp_path:
 
     md = report_markdown(r)
     row = f"| before-first-sample | 2025-11-28T18:00:00Z | {edges[0].end} | {duration(edges[0].duration_s)} | yes " \
-          f"(anywhere within {edges[0].reach_km:,.0f} km of the first sample) |"
+          f"(anywhere within {km(edges[0].reach_km)} of the first sample) |"
     assert row in md
     doc = report_dict(r)
     (claim,) = [c for c in doc["claims"] if c["id"] == "stayed-in-venezuela"]

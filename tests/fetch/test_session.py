@@ -144,7 +144,7 @@ def test_429_real_wait_between_attempts(server: HTTPServer, config: FetchConfig,
 
 def test_429_longer_than_max_wait_tells_how_long(server: HTTPServer, client: Client, archive: Archive) -> None:
     server.expect_request("/rl").respond_with_data(b"", status=429, headers={"Retry-After": "3600"})
-    with pytest.raises(FetchError, match=r"HTTP 429 .*wait 60 min and try again") as err:
+    with pytest.raises(FetchError, match=r"HTTP 429 .*wait 1 h 00 min and try again") as err:
         client.download(server.url_for("/rl"), archive, hints=HINTS)
     assert err.value.retry_after == 3600  # type: ignore[attr-defined]
     assert len(server.log) == 1  # did not hammer the server

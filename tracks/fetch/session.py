@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from tracks.errors import FetchError, FetchRequestError
 from tracks.unpack import human_size
+from tracks.wording import duration
 
 log = logging.getLogger("tracks.fetch")
 
@@ -227,7 +228,7 @@ def _wait_words(seconds: float | None) -> str:
         return "a minute or so"
     if not math.isfinite(seconds) or seconds > 86400 * 7:
         return "a while (the server asked for an unbounded wait)"
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+    return duration(seconds)  # as every duration is worded (tracks.wording): "90 s", "1 h 00 min"
 
 
 def status_error(status: int, url: str, hints: ErrorHints, *, retry_after: float | None = None,

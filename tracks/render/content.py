@@ -483,7 +483,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             km = geodesic_length_km(pts)
             line_km += [(pts[0], km), (pts[-1], km)]
             evidence.append({"type": "line", "claim": ci, "latlons": [[round(a, 5), round(b, 5)] for a, b in pts],
-                             "label": esc(f"{km:,.1f} km")})
+                             "label": esc(wording.km(km))})
         for s in ev.samples:
             if not _finite(s.lat, s.lon):
                 continue
@@ -523,7 +523,7 @@ def claims_payload(verdicts: Sequence[Verdict], events: list[dict[str, Any]], tz
             kms = sorted({round(km, 1) for (a, b), km in line_km
                           if abs(a - m["lat"]) < 2e-4 and abs(b - m["lon"]) < 2e-4})
             if kms:
-                m["_name"] = " / ".join(f"{km:,.1f} km" for km in kms)
+                m["_name"] = " / ".join(wording.km(km) for km in kms)
     return finish_labels(list(markers.values())), evidence, claims
 
 

@@ -1,4 +1,4 @@
-"""Measured values as plain text for the map: a label from the key, a value with its unit.
+"""Measured values as plain text for the map and report.md: a label from the key, a value with its unit.
 
 Times, durations and distances are worded by `tracks.wording` (the one formatter every output uses); this module
 only maps `measured` keys to units. Every function returns plain text; callers HTML-escape it in HTML.
@@ -15,14 +15,20 @@ from tracks.wording import duration, time_both
 _UNIT_SUFFIXES = (("_km", "km"), ("_nm", "NM"), ("_ft", "ft"), ("_kt", "kt"), ("_m", "m"), ("_deg", "°"))
 
 
+def _is_seconds(key: str) -> bool:
+    """A measured duration in seconds: 'gap_s', 'seconds', 'seconds_max'."""
+    words = str(key).split("_")
+    return words[-1] == "s" or "seconds" in words
+
+
 def measured_label(key: str) -> str:
-    """'closest_distance_km' -> 'closest distance' (the unit goes with the value)."""
+    """'closest_distance_km' -> 'closest distance', 'seconds_max' -> 'time max' (the unit goes with the value)."""
     name = str(key)
     for suffix in (*(u for u, _ in _UNIT_SUFFIXES), "_s"):
         if name.endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break
-    return name.replace("_", " ").strip()
+    return " ".join("time" if w == "seconds" else w for w in name.split("_") if w)
 
 
 def measured_value(key: str, value: Any, tz: ZoneInfo | None) -> str:
@@ -36,7 +42,7 @@ def measured_value(key: str, value: Any, tz: ZoneInfo | None) -> str:
         v = float(value)
         if not math.isfinite(v):
             return "—"
-        if k.endswith("_s"):
+        if _is_seconds(k):
             return duration(v)
         for suffix, unit in _UNIT_SUFFIXES:
             if k.endswith(suffix):

@@ -27,6 +27,7 @@ from tracks.claims.case import DRAFT_MARK, Case, Claim, RegionRef, TimeRange
 from tracks.claims.result import CaseResult
 from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
 from tracks.paths import is_inside, public_name
+from tracks.render.fmt import measured_value
 from tracks.summary import emergency_records
 from tracks.wording import duration, km, when
 
@@ -217,14 +218,8 @@ def _link(title: str, url: str) -> str:
 
 
 def _fmt_value(key: str, value: Any) -> str:
-    if isinstance(value, float):
-        if key.endswith("_km"):
-            return f"{value:.2f} km"
-        if key.endswith("_s") or key == "seconds":
-            return f"{value:.0f} s ({value / 60:.1f} min)"
-        if key.endswith("_ft"):
-            return f"{value:,.0f} ft"
-        return f"{value:g}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return measured_value(key, value, None)  # worded as on the map (tracks.render.fmt)
     if isinstance(value, (list, tuple)):
         if value and isinstance(value[0], Mapping):
             return "; ".join(", ".join(f"{k}={v}" for k, v in item.items()) for item in value)
@@ -297,7 +292,7 @@ def _claim_section(n: int, v: Verdict, claim: Claim | None, tz: str, base: Path)
             reach = {True: "yes", None: "n/a"}[g.reaches_region]
             if g.is_edge and g.reaches_region and g.reach_km is not None:
                 sample = "first" if g.kind == "start" else "last"
-                reach = f"yes (anywhere within {g.reach_km:,.0f} km of the {sample} sample)"
+                reach = f"yes (anywhere within {km(g.reach_km)} of the {sample} sample)"
             elif not g.is_edge and g.reaches_region:
                 reach = "yes (reachability ellipse)"
             lines.append(f"| {md(g.id)} | {md(g.start)} | {md(g.end)} | {duration(g.duration_s)} | {reach} |")
