@@ -40,6 +40,7 @@ _CONSTANT_CHUNK = 1 << 16  # rows per shared chunk of a constant text column (se
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
 MAP_MIN_BYTES = 8 << 20  # files this large are memory-mapped rather than copied into memory (see _read_raw)
+HASH_THREAD_MIN_BYTES = 1 << 20  # files this large are hashed on the hashing thread (smaller: faster than a thread)
 
 
 def load(
@@ -165,18 +166,38 @@ def read_raw(path: str) -> RawFile:
     return raw
 
 
+class _Hasher:
+    """The thread that hashes files while they are parsed (hashlib releases the GIL), made on the first file
+    large enough to gain from it (HASH_THREAD_MIN_BYTES)."""
+
+    def __init__(self) -> None:
+        self._pool: Executor | None = None
+
+    def submit(self, data: bytes | pa.Buffer) -> Future[str]:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256")
+        return self._pool.submit(_sha256, data)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+
+
 @contextmanager
-def hashing() -> Iterator[Executor]:
-    """The thread that hashes files while they are parsed (hashlib releases the GIL), for one call: made when
-    the call starts, shut down when it ends, after the hashes it was given are done. Nothing is left running
-    between calls and no thread exists at import."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracks-sha256") as hasher:
+def hashing() -> Iterator[_Hasher]:
+    """A hashing thread for one call (read_file, read_batch): made when a large file is read, shut down when the
+    call ends, after the hashes it was given are done. Nothing is left running between calls and no thread
+    exists at import."""
+    hasher = _Hasher()
+    try:
         yield hasher
+    finally:
+        hasher.shutdown()
 
 
-def _read_raw(path: str, hasher: Executor | None = None) -> tuple[RawFile, _Digest]:
-    """Like `read_raw`, but with a `hasher` (see `hashing`) the sha256 is computed on its thread, so that
-    hashing a large file overlaps with parsing it (without one, in this thread when asked for).
+def _read_raw(path: str, hasher: _Hasher | None = None) -> tuple[RawFile, _Digest]:
+    """Like `read_raw`, but with a `hasher` (see `hashing`) the sha256 of a file of HASH_THREAD_MIN_BYTES or
+    more is computed on its thread, so that hashing overlaps with parsing (otherwise in this thread when asked for).
     `RawFile.sha256` is "" until the digest resolves.
 
     Files of `MAP_MIN_BYTES` or more are memory-mapped instead of copied: the hash and Arrow readers read
@@ -192,7 +213,7 @@ def _read_raw(path: str, hasher: Executor | None = None) -> tuple[RawFile, _Dige
                 stored = fh.read()
     except OSError as e:
         raise TrackFormatError(path, f"cannot read the file: {e.strerror or e}") from None
-    digest = _Digest(stored, hasher)
+    digest = _Digest(stored, hasher if len(stored) >= HASH_THREAD_MIN_BYTES else None)
     size = len(stored)
     if bytes(stored[:2]) != _GZIP_MAGIC:
         if isinstance(stored, pa.Buffer):
@@ -221,7 +242,7 @@ class _Digest:
     """The sha256 of some bytes, computed on the `hasher` thread from `start()` (without a hasher, by
     `result()`); `result()` starts it if nobody has, then waits for it."""
 
-    def __init__(self, data: bytes | pa.Buffer, hasher: Executor | None = None) -> None:
+    def __init__(self, data: bytes | pa.Buffer, hasher: _Hasher | None = None) -> None:
         self._data: bytes | pa.Buffer | None = data
         self._hasher = hasher
         self._future: Future[str] | None = None
@@ -229,7 +250,7 @@ class _Digest:
 
     def start(self) -> None:
         if self._future is None and self._data is not None and self._hasher is not None:
-            self._future, self._data = self._hasher.submit(_sha256, self._data), None
+            self._future, self._data = self._hasher.submit(self._data), None
 
     def result(self) -> str:
         self.start()

@@ -275,6 +275,10 @@ def test_thread_pools_live_for_one_load(big_csv: Path, monkeypatch: pytest.Monke
     made.clear()
     tracks.load(big_csv, repeats="keep")
     assert len(made) == 2 and all(p._shutdown for p in made)  # a new pair for the next load
+    made.clear()
+    small = states_csv(big_csv.parent / "small.csv", 200)
+    assert tracks.load(small).sources[0].sha256 == hashlib.sha256(small.read_bytes()).hexdigest()
+    assert made == []  # a small file is hashed and converted in this thread: no thread to start
 
 
 def test_the_garbage_collector_is_paused_for_one_call_only(tmp_path: Path) -> None:
