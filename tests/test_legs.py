@@ -222,6 +222,33 @@ def test_go_around_is_one_leg() -> None:
     assert ga.height_basis == "pressure altitude"
 
 
+def test_go_arounds_of_two_flights_stay_in_their_legs() -> None:
+    """Two flights with a go-around each, 10 minutes on the ground between them: each leg reports its own, at the
+    lowest sample of its own missed approach (the rolling windows never reach into the other flight)."""
+    final = _towards(SVSE, SVMI, 15)
+    low = _towards(SVSE, SVMI, 1.5)
+    beyond = _towards(SVMI, SVSE, float(geodesic_km(*SVMI, *SVSE)) + 8)
+    missed = [
+        {"n": 30, "step_s": 10, "from": final, "to": low, "alt": (6_000, 3_300), "gs": 160},
+        {"n": 40, "step_s": 10, "from": low, "to": beyond, "alt": (3_400, 6_500), "gs": 180},
+        {"n": 60, "step_s": 10, "from": beyond, "to": final, "alt": (6_500, 6_000), "gs": 200},
+        {"n": 30, "step_s": 10, "from": final, "to": SVSE, "alt": (6_000, 3_100), "gs": 150},
+    ]
+    tr = _flight("2025-11-29T00:40:00Z", [
+        *missed,
+        {"n": 60, "step_s": 10, "from": SVSE, "to": SVSE, "alt": None, "gs": 10},  # 10 min on the ground
+        {"n": 60, "step_s": 10, "from": SVSE, "to": final, "alt": (3_100, 6_000), "gs": 200},  # out again
+        *missed,
+        {"n": 10, "step_s": 10, "from": SVSE, "to": SVSE, "alt": None, "gs": 20},
+    ])
+    legs = tr.legs()
+    assert len(legs) == 2
+    second_low = 160 + 60 + 60 + 29  # the lowest sample of the second missed approach
+    assert [[g.index for g in leg.go_arounds] for leg in legs] == [[29], [second_low]]
+    assert all(leg.landing.airport == "SVSE" for leg in legs)
+    assert legs[1].takeoff.airport == "SVSE"
+
+
 def test_touch_and_go_is_reported_and_stays_one_leg() -> None:
     final = _towards(SVSE, SVMI, 10)
     away = _towards(SVSE, SVMI, -10)

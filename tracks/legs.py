@@ -243,6 +243,12 @@ def split_legs(
 
     opts = dict(event_options)
     legs: list[Leg] = []
+    gf = gaps.frame
+    g_start = gf["start_index"].to_numpy(np.int64)
+    g_end = gf["end_index"].to_numpy(np.int64)
+    g_ids = gf["gap_id"].to_numpy(object)
+    calls = _callsign_codes(frame)
+    arounds = _go_arounds(frame, flights, alt, tsec, with_date)
     for j, members in enumerate(groups):
         fa = flights[members[0]][0]
         la = flights[members[-1]][1]
@@ -256,7 +262,7 @@ def split_legs(
             _timed(frame, _touch_and_go(frame, connectors[m - 1], gapseg, gap_at, with_date, opts, obs.describe_event))
             for m in members[1:]
         )
-        gas = tuple(_timed(frame, e) for e in _go_arounds(frame, flights, members, alt, tsec, with_date))
+        gas = tuple(_timed(frame, e) for m in members for e in arounds.get(m, ()))
         leg_flags: list[str] = []
         leg_notes: list[str] = []
         if not takeoff.observed:
@@ -278,13 +284,13 @@ def split_legs(
         if hidden:
             leg_flags.append("landing_may_hide_in_gap")
             leg_notes.extend(hidden)
-        inside = gaps.frame[(gaps.frame["start_index"] >= s0) & (gaps.frame["end_index"] <= s1)]
-        callsign = _mode_str(frame["callsign"].iloc[s0:s1 + 1])
+        inside = g_ids[(g_start >= s0) & (g_end <= s1)]
+        callsign = calls(s0, s1 + 1)
         legs.append(Leg(
             leg_id=f"leg-{j + 1}", start_index=s0, end_index=s1,
             start_time=times.iloc[s0], end_time=times.iloc[s1],
             takeoff=takeoff, landing=landing, touch_and_goes=tgs, go_arounds=gas,
-            flags=tuple(leg_flags), notes=tuple(leg_notes), gap_ids=tuple(inside["gap_id"]), callsign=callsign,
+            flags=tuple(leg_flags), notes=tuple(leg_notes), gap_ids=tuple(str(g) for g in inside), callsign=callsign,
         ))
     _note_missing_flights(frame, ground, gapseg, gap_at, notes, with_date)
     stops = [c for c in connectors if c.kind != "touch_and_go"]
@@ -427,62 +433,75 @@ def _touch_and_go(frame: pd.DataFrame, c: _Connector, gapseg: np.ndarray, gap_at
                           with_date=with_date, **opts)
 
 
-def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], members: list[int], alt: np.ndarray,
-                tsec: np.ndarray, with_date: bool) -> tuple[Event, ...]:
-    """Low points near an airport followed by a climb, without touching the ground."""
-    out: list[Event] = []
-    for m in members:
-        a, b = flights[m]
-        if b - a < 2:
+def _go_arounds(frame: pd.DataFrame, flights: list[tuple[int, int]], alt: np.ndarray, tsec: np.ndarray,
+                with_date: bool) -> dict[int, tuple[Event, ...]]:
+    """Low points near an airport followed by a climb, without touching the ground: the go-arounds of each flight
+    (keyed by its position in `flights`). The rolling minimum and maxima are taken within each flight; all the
+    flights go through them in one pass, laid end to end on a time axis that keeps them an hour apart."""
+    keep = [(f, a, b) for f, (a, b) in enumerate(flights) if b - a >= 2]
+    if not keep:
+        return {}
+    sizes = [b - a + 1 for _, a, b in keep]
+    rows = np.concatenate([np.arange(a, b + 1) for _, a, b in keep])
+    which = np.repeat([f for f, _, _ in keep], sizes)
+    ns = frame["time"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    first = np.array([ns[a] for _, a, _ in keep], dtype=np.int64)
+    slot = max(int(ns[b] - ns[a]) for _, a, b in keep) + 3_600 * 10**9
+    axis = ns[rows] - np.repeat(first, sizes) + np.repeat(np.arange(len(keep), dtype=np.int64) * slot, sizes)
+    v = alt[rows]
+    seg = pd.Series(v, index=pd.to_datetime(axis, unit="ns"))
+    lowest = seg.rolling("300s", center=True, min_periods=1).min().to_numpy()
+    earlier_max = seg.rolling("600s", min_periods=1).max().to_numpy()
+    rev = pd.Series(v[::-1], index=pd.to_datetime(-axis[::-1], unit="ns"))
+    later_max = rev.rolling("600s", min_periods=1).max().to_numpy()[::-1]
+    cand = np.flatnonzero((v == lowest) & np.isfinite(v) & (v < 15_000.0)
+                          & (earlier_max >= v + GO_AROUND_CLIMB_FT) & (later_max >= v + GO_AROUND_CLIMB_FT))
+    ends = {a for _, a, _ in keep} | {b for _, _, b in keep}
+    out: dict[int, list[Event]] = {}
+    last_t, last_f = -np.inf, -1
+    for c in cand:
+        i, f = int(rows[c]), int(which[c])
+        if f != last_f:
+            last_t, last_f = -np.inf, f
+        if i in ends or tsec[i] - last_t < 300.0:
             continue
-        seg = pd.Series(alt[a:b + 1], index=pd.to_datetime(tsec[a:b + 1], unit="s"))
-        lowest = seg.rolling("300s", center=True, min_periods=1).min().to_numpy()
-        earlier_max = seg.rolling("600s", min_periods=1).max().to_numpy()
-        rev = pd.Series(seg.to_numpy()[::-1], index=pd.to_datetime(-tsec[a:b + 1][::-1], unit="s"))
-        later_max = rev.rolling("600s", min_periods=1).max().to_numpy()[::-1]
-        v = seg.to_numpy()
-        cand = np.flatnonzero((v == lowest) & np.isfinite(v) & (v < 15_000.0)
-                              & (earlier_max >= v + GO_AROUND_CLIMB_FT) & (later_max >= v + GO_AROUND_CLIMB_FT))
-        last_t = -np.inf
-        for c in cand:
-            i = a + int(c)
-            if i in (a, b) or tsec[i] - last_t < 300.0:
-                continue
-            lat, lon = float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i])
-            near = nearest_airports(lat, lon, GO_AROUND_RADIUS_KM)
-            if not len(near):
-                continue
-            height, basis = heights_above_ft(frame, np.full(len(near), i), near["elevation_ft"].to_numpy(float))
-            ok = (height <= GO_AROUND_HEIGHT_FT) & (height >= -APPROACH_BELOW_FT)
-            if not ok.any():
-                continue
-            k = int(np.flatnonzero(ok)[0])
-            r = near.iloc[k]
-            h = float(height[k])
-            last_t = tsec[i]
-            sentence = (f"go-around at {r['icao']} {clock(frame['time'].iloc[i], with_date)} (lowest point "
-                        f"{height_words(h, str(basis[k]))}, {km(float(r['distance_km']))} out; no ground contact)")
-            out.append(Event("go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]),
-                             str(r["name"]), float(r["distance_km"]), h, (), sentence, "airborne",
-                             frame["time"].iloc[i - 1], i, "", str(r["icao"]), str(basis[k])))
-    return tuple(out)
+        lat, lon = float(frame["lat"].iloc[i]), float(frame["lon"].iloc[i])
+        near = nearest_airports(lat, lon, GO_AROUND_RADIUS_KM)
+        if not len(near):
+            continue
+        height, basis = heights_above_ft(frame, np.full(len(near), i), near["elevation_ft"].to_numpy(float))
+        ok = (height <= GO_AROUND_HEIGHT_FT) & (height >= -APPROACH_BELOW_FT)
+        if not ok.any():
+            continue
+        k = int(np.flatnonzero(ok)[0])
+        r = near.iloc[k]
+        h = float(height[k])
+        last_t = tsec[i]
+        sentence = (f"go-around at {r['icao']} {clock(frame['time'].iloc[i], with_date)} (lowest point "
+                    f"{height_words(h, str(basis[k]))}, {km(float(r['distance_km']))} out; no ground contact)")
+        out.setdefault(f, []).append(Event(
+            "go_around", True, frame["time"].iloc[i], lat, lon, float(alt[i]), str(r["icao"]), str(r["name"]),
+            float(r["distance_km"]), h, (), sentence, "airborne", frame["time"].iloc[i - 1], i, "", str(r["icao"]),
+            str(basis[k])))
+    return {f: tuple(e) for f, e in out.items()}
 
 
 def _hidden_landings(frame: pd.DataFrame, gaps: Gaps, fa: int, la: int) -> list[str]:
     """Unsplit airborne gaps in fa..la long enough to descend, land, turn around and climb back unseen."""
     f = gaps.frame
-    sub = f[(f["start_index"] >= fa) & (f["end_index"] <= la) & (f["duration_s"] >= HIDDEN_TURNAROUND_S)]
+    s_i, e_i = f["start_index"].to_numpy(np.int64), f["end_index"].to_numpy(np.int64)
+    dur = f["duration_s"].to_numpy(float)
     out = []
-    for r in sub.itertuples(index=False):
-        i, j = int(r.start_index), int(r.end_index)
+    for r in np.flatnonzero((s_i >= fa) & (e_i <= la) & (dur >= HIDDEN_TURNAROUND_S)):
+        i, j = int(s_i[r]), int(e_i[r])
         h1 = height_above_nearby(frame, i)
         h2 = height_above_nearby(frame, j)
         if not (np.isfinite(h1) and np.isfinite(h2)):
             continue
         need = (max(h1, 0) + max(h2, 0)) / HIDDEN_RATE_FPM * 60.0 + HIDDEN_TURNAROUND_S
-        need += r.distance_km * 1000.0 / (r.max_speed_kt / KT_PER_MS)
-        if r.duration_s >= need:
-            out.append(f"{r.gap_id} ({duration(r.duration_s)}) is long enough to land and take off again "
+        need += float(f["distance_km"].iat[r]) * 1000.0 / (float(f["max_speed_kt"].iat[r]) / KT_PER_MS)
+        if dur[r] >= need:
+            out.append(f"{f['gap_id'].iat[r]} ({duration(dur[r])}) is long enough to land and take off again "
                        f"unseen (would need {duration(need)})")
     return out
 
@@ -539,7 +558,23 @@ def _disagreements(frame: pd.DataFrame, stops: list[_Connector], bounds: list[in
     return out
 
 
-def _mode_str(s: pd.Series) -> str:
-    s = s.dropna()
-    s = s[s != ""]
-    return str(s.value_counts().index[0]) if len(s) else ""
+def _callsign_codes(frame: pd.DataFrame) -> Callable[[int, int], str]:
+    """The most frequent non-empty callsign of rows a..b-1 ("" when none; a tie goes to the one seen first there),
+    from codes made once for the whole track."""
+    codes, names = pd.factorize(frame["callsign"], use_na_sentinel=True)
+    names = np.asarray(names, dtype=object)
+    empty = np.flatnonzero(names == "")
+    codes = np.where(np.isin(codes, empty), -1, codes)
+
+    def mode(a: int, b: int) -> str:
+        c = codes[a:b]
+        c = c[c >= 0]
+        if not len(c):
+            return ""
+        counts = np.bincount(c)
+        best = np.flatnonzero(counts == counts.max())
+        if len(best) > 1:  # a tie: the one seen first in these rows
+            best = best[np.argsort([np.argmax(c == b) for b in best], kind="stable")]
+        return str(names[int(best[0])])
+
+    return mode
