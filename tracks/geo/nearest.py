@@ -15,7 +15,7 @@ import shapely
 from tracks.geo import geodesy
 from tracks.geo.caps import FANOUT, CapTree, build_caps
 from tracks.geo.fence_index import GeometryIndex
-from tracks.geo.track_arrays import TrackArrays, all_pieces, intersections
+from tracks.geo.track_arrays import TrackArrays, intersections
 
 #: Pieces per block in the search for the first meeting.
 BLOCK = 256
@@ -145,14 +145,14 @@ def nearest(inp: TrackArrays, index: GeometryIndex, check_touch: bool = True) ->
     far away costs a few thousand distance evaluations. The result is exactly what `best_pair` gives over every
     (piece, edge) pair (tests check this on whole tracks).
     """
-    pieces = all_pieces(inp)
+    pieces = inp.whole_pieces
     if check_touch:
         _, x1, y1, x2, y2, _, _ = pieces
         lo_x, lo_y, hi_x, hi_y = np.minimum(x1, x2), np.minimum(y1, y2), np.maximum(x1, x2), np.maximum(y1, y2)
         hp, hs = touches(index, pieces, (lo_x, lo_y, hi_x, hi_y), first_only=True)
         if len(hp):
             return touch_result(index, pieces, int(hp[0]), float(hs[0]))
-    return PairSearch(pieces, index.edges, index.caps).run()
+    return PairSearch(pieces, index.edges, index.caps, inp.piece_caps).run()
 
 
 class PairSearch:
@@ -165,11 +165,13 @@ class PairSearch:
     real (piece, edge) pairs tighten the best distance. The pairs left at the leaves are measured by `best_pair`.
     """
 
-    def __init__(self, pieces: tuple[np.ndarray, ...], edges: np.ndarray, edge_caps: CapTree) -> None:
+    def __init__(self, pieces: tuple[np.ndarray, ...], edges: np.ndarray, edge_caps: CapTree,
+                 track_caps: CapTree | None = None) -> None:
         self.pieces = pieces
         self.edges = edges
         _, x1, y1, x2, y2, _, _ = pieces
-        self.track_caps = build_caps(x1, y1, x2, y2, sort=False)  # time order is already compact
+        # time order is already compact; given when the track's tree is shared by several geometries
+        self.track_caps = build_caps(x1, y1, x2, y2, sort=False) if track_caps is None else track_caps
         self.edge_caps = edge_caps
         self.best: tuple[int, float, int, float, float] = (0, 0.0, 0, 0.0, np.inf)
 

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import shapely
 
 from tracks.geo import geodesy
+from tracks.geo.caps import CapTree, build_caps
 from tracks.geo.fence_index import GeometryIndex
 from tracks.segments import gap_mask
 from tracks.track import Track
@@ -95,6 +96,17 @@ class TrackArrays:
         if "stale" not in self.frame.columns or not self.frame["stale"].to_numpy(dtype=bool).any():
             return np.diff(self.ns / 1e9) > self.max_gap_s
         return gap_mask(self.frame, self.max_gap_s)
+
+    @cached_property
+    def whole_pieces(self) -> tuple[np.ndarray, ...]:
+        """`all_pieces` of this input, made once: every geometry measured against it shares them."""
+        return all_pieces(self)
+
+    @cached_property
+    def piece_caps(self) -> CapTree:
+        """The tree of bounding caps over `whole_pieces` (tracks.geo.caps, time order), made once."""
+        _, x1, y1, x2, y2, _, _ = self.whole_pieces
+        return build_caps(x1, y1, x2, y2, sort=False)
 
     def rows(self, a: int, b: int) -> TrackArrays:
         """Rows a..b-1 (one aircraft) sharing this input's arrays and gap mask, without pandas work."""
