@@ -49,6 +49,8 @@ from tracks.geo.geodesy import distance_km as geodesic_km  # the one geodesic di
 #: Semi-major axes above this (km) reach so far that the lon/lat polygon is replaced by the whole world.
 WORLD_SEMI_MAJOR_KM = 10_000.0
 _ITERATIONS = 48
+#: The drawn ellipse's boundary points are found to this many metres (maps round positions to ~10 m).
+_DRAW_PRECISION_M = 0.01
 
 
 def reachability_ellipse(
@@ -118,17 +120,21 @@ def reachability_ellipses(
     hi = np.minimum(semi * 1.05 + 1.0, WORLD_SEMI_MAJOR_KM * 1000.0 * 1.1)
     lo = np.zeros_like(hi)
 
-    def total(r: np.ndarray) -> np.ndarray:
-        px, py, _ = GEOD.fwd(ML, MA, B, r)
-        _, _, d1 = GEOD.inv(F1[0], F1[1], px, py)
-        _, _, d2 = GEOD.inv(F2[0], F2[1], px, py)
+    def total(r: np.ndarray, k: np.ndarray) -> np.ndarray:
+        px, py, _ = GEOD.fwd(ML[k], MA[k], B[k], r)
+        _, _, d1 = GEOD.inv(F1[0][k], F1[1][k], px, py)
+        _, _, d2 = GEOD.inv(F2[0][k], F2[1][k], px, py)
         return np.asarray(d1) + np.asarray(d2)
 
-    for _ in range(_ITERATIONS):
-        mid = (lo + hi) / 2.0
-        inside = total(mid) <= D
-        lo = np.where(inside, mid, lo)
-        hi = np.where(inside, hi, mid)
+    act = np.arange(len(B))
+    for _ in range(_ITERATIONS):  # each point bisected on its own until found to _DRAW_PRECISION_M
+        act = act[hi[act] - lo[act] > _DRAW_PRECISION_M]
+        if not len(act):
+            break
+        mid = (lo[act] + hi[act]) / 2.0
+        inside = total(mid, act) <= D[act]
+        lo[act] = np.where(inside, mid, lo[act])
+        hi[act] = np.where(inside, hi[act], mid)
     r = (lo + hi) / 2.0
     px, py, _ = GEOD.fwd(ML, MA, B, r)
     px = np.asarray(px).reshape(m, n)
