@@ -116,8 +116,7 @@ def speed_bound(frame: pd.DataFrame, gap: np.ndarray, override_kt: float | None 
         i = np.flatnonzero((j < n) & (run[np.minimum(j, n - 1)] == run))
         if len(i):
             j = j[i]
-            lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
-            k, km_s = fastest(lat[i], lon[i], lat[j], lon[j], t[j] - t[i])  # exact, geodesics only where needed
+            k, km_s = fastest(frame["lat"].to_numpy(float), frame["lon"].to_numpy(float), t, i, j)  # exact
             if not np.isfinite(best) or km_s / KM_S_PER_KT > best:
                 best = km_s / KM_S_PER_KT
                 basis = f"speed between two positions {duration(t[j[k]] - t[i[k]])} apart"

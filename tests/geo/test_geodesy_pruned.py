@@ -33,17 +33,38 @@ def test_the_normal_angle_bounds_the_geodesic() -> None:
     assert np.all(high - low < 0.011 * d + 1e-7)  # about 1 % apart: the geodesic is rarely needed
 
 
+def _speeds(lat: np.ndarray, lon: np.ndarray, t: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return distance_km(lat[i], lon[i], lat[j], lon[j]) / (t[j] - t[i])
+
+
 def test_fastest_is_the_exact_argmax() -> None:
-    for seed in range(5):
-        lat1, lon1, lat2, lon2 = _pairs(50_000, seed + 10)
-        dt = np.random.default_rng(seed).uniform(10, 20, 50_000)
-        v = distance_km(lat1, lon1, lat2, lon2) / dt
-        k, best = fastest(lat1, lon1, lat2, lon2, dt)
+    rng = np.random.default_rng(10)
+    for n, noise in ((50_000, 1e-4), (50_000, 0.05), (20_000, 3.0)):  # GPS-like, MLAT-like zigzag, garbage
+        t = np.cumsum(rng.uniform(0.5, 20, n))
+        lat = np.clip(40 + np.cumsum(rng.normal(0, 0.01, n)) + rng.normal(0, noise, n), -90, 90)
+        lon = ((-100 + np.cumsum(rng.normal(0, 0.02, n)) + rng.normal(0, noise, n)) + 180) % 360 - 180
+        j = np.searchsorted(t, t + 30.0)
+        i = np.flatnonzero(j < n)
+        j = j[i]
+        v = _speeds(lat, lon, t, i, j)
+        k, best = fastest(lat, lon, t, i, j)
         assert k == int(np.argmax(v)) and best == v[k]
-    # many equal speeds (a steady cruise): the first, as np.argmax
-    lat = np.zeros(10)
-    k, _ = fastest(lat, np.arange(10.0), lat, np.arange(10.0) + 0.1, np.full(10, 30.0))
-    assert k == int(np.argmax(distance_km(lat, np.arange(10.0), lat, np.arange(10.0) + 0.1)))
+
+
+def test_fastest_at_ties_across_the_antimeridian_and_at_the_pole() -> None:
+    # a steady cruise along the equator over the antimeridian: equal speeds, the first pair, as np.argmax
+    lon = ((170.0 + 0.1 * np.arange(200)) + 180) % 360 - 180
+    lat, t = np.zeros(200), 30.0 * np.arange(200)
+    i, j = np.arange(199), np.arange(1, 200)
+    v = _speeds(lat, lon, t, i, j)
+    assert fastest(lat, lon, t, i, j) == (int(np.argmax(v)), v[int(np.argmax(v))])
+    # over the pole: the fastest pair is the one across it (longitude jumps by 180 degrees)
+    lat = np.array([89.0, 89.9, 89.9, 89.0])
+    lon = np.array([0.0, 0.0, 180.0, 180.0])
+    t = np.array([0.0, 120.0, 130.0, 250.0])
+    i, j = np.array([0, 1, 2]), np.array([1, 2, 3])
+    v = _speeds(lat, lon, t, i, j)
+    assert fastest(lat, lon, t, i, j) == (1, v[1]) and int(np.argmax(v)) == 1
 
 
 def test_exact_from_millimetres_to_near_antipodes() -> None:

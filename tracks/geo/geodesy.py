@@ -97,25 +97,41 @@ def exceeds_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.nd
     return out
 
 
-def fastest(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray,
-            dt_s: np.ndarray) -> tuple[int, float]:
-    """(index, km/s) of the largest `distance_km` / `dt_s` (seconds, positive) among the pairs, exactly as
-    computed by it (first index on ties, as np.argmax). The geodesic is computed only for the pairs that could be
-    the fastest: whose upper bound (`edge_length_bound_km`, then `bounds_km`) reaches the speed of the pair
-    with the highest bound. Needs at least one pair."""
-    lat1, lon1, lat2, lon2, dt = np.broadcast_arrays(*(np.asarray(x, dtype=float).ravel()
-                                                       for x in (lat1, lon1, lat2, lon2, dt_s)))
-    upper = edge_length_bound_km(lon1, lat1, lon2, lat2) / dt
-    top = int(np.argmax(upper))
-    reached = float(distance_km(lat1[top], lon1[top], lat2[top], lon2[top])) / dt[top]  # a speed there was
-    candidates = np.flatnonzero(upper >= reached)
-    if len(candidates) > 1:
-        low, high = bounds_km(normal_angle(lat1[candidates], lon1[candidates], lat2[candidates], lon2[candidates]))
-        dtc = dt[candidates]
-        candidates = candidates[high / dtc >= max(reached, float(np.max(low / dtc)))]
-    v = distance_km(lat1[candidates], lon1[candidates], lat2[candidates], lon2[candidates]) / dt[candidates]
+def fastest(lat: np.ndarray, lon: np.ndarray, t_s: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[int, float]:
+    """(k, km/s): the pair of samples (i[k], j[k]) of a track with the largest `distance_km` / time apart, exactly
+    as computed by `distance_km` (first k on ties, as np.argmax). `lat`/`lon` (degrees) and `t_s` (seconds) are
+    the track's columns; i < j, each pair at least a moment apart. Needs at least one pair.
+
+    The geodesic is computed only for the pairs that could be the fastest. Upper bounds, cheapest first: the
+    track's path from i to j (a running sum of each step's `edge_length_bound_km` without the cosine, in whole
+    micrometres rounded up: exact integer sums), then the pair's own `edge_length_bound_km`, then `bounds_km`;
+    a pair is dropped once its bound is below a speed some pair reached."""
+    lat, lon, t_s = (np.asarray(a, dtype=float) for a in (lat, lon, t_s))
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    dt = t_s[j] - t_s[i]
+
+    def exact(k: np.ndarray) -> np.ndarray:
+        return distance_km(lat[i[k]], lon[i[k]], lat[j[k]], lon[j[k]]) / dt[k]
+
+    step = KM_PER_DEG_MAX * np.hypot(np.diff(lat), np.diff(lon))  # >= edge_length_bound_km of each step
+    step_um = np.ceil(step * 1e6) + 1.0  # whole micrometres, rounded up past the product's rounding
+    if len(step_um) and float(step_um.max()) * len(step_um) < 2.0**62:  # the int64 sum cannot overflow
+        path = np.zeros(len(lat), dtype=np.int64)
+        np.cumsum(step_um.astype(np.int64), out=path[1:])
+        upper = (path[j] - path[i]).astype(float) * (1e-6 * (1 + 1e-12)) / dt
+        candidates = np.flatnonzero(upper >= exact(np.array([np.argmax(upper)]))[0])
+    else:
+        candidates = np.arange(len(i))
+    c = candidates
+    upper = edge_length_bound_km(lon[i[c]], lat[i[c]], lon[j[c]], lat[j[c]]) / dt[c]
+    reached = float(exact(c[[int(np.argmax(upper))]])[0])
+    c = c[upper >= reached]
+    if len(c) > 1:
+        low, high = bounds_km(normal_angle(lat[i[c]], lon[i[c]], lat[j[c]], lon[j[c]]))
+        c = c[high / dt[c] >= max(reached, float(np.max(low / dt[c])))]
+    v = exact(c)
     k = int(np.argmax(v))
-    return int(candidates[k]), float(v[k])
+    return int(c[k]), float(v[k])
 
 
 def wrap_lon(lon: np.ndarray | float) -> np.ndarray:

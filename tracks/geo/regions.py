@@ -20,6 +20,7 @@ import json
 import os
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,8 +105,11 @@ class _Layer:
                                         float(e["tolerance_km"]), e.get("note", ""))
         return self._loaded[code]
 
-    def all_regions(self) -> tuple[Region, ...]:
-        missing = [c for c in self.entries if c not in self._loaded]
+    def all_regions(self, boxes: Sequence[tuple[float, float, float, float]] | None = None) -> tuple[Region, ...]:
+        """Every region, or those whose index bbox meets one of `boxes` (west, south, east, north; degrees):
+        only their geometries are read."""
+        codes = [c for c in self.entries if boxes is None or _meets(self.entries[c].get("bbox"), boxes)]
+        missing = [c for c in codes if c not in self._loaded]
         if missing:
             with zipfile.ZipFile(self.path) as zf:
                 texts = [zf.read(self.entries[c]["file"]).decode() for c in missing]
@@ -113,7 +117,20 @@ class _Layer:
                 e = self.entries[code]
                 self._loaded[code] = Region(code, e["name"], geom, e["kind"], self.index["source"],
                                             float(e["tolerance_km"]), e.get("note", ""))
-        return tuple(self._loaded[c] for c in self.entries)
+        return tuple(self._loaded[c] for c in codes)
+
+
+#: Margin (degrees) around an index bbox (its corners are rounded to the index's decimals).
+_BBOX_MARGIN_DEG = 0.01
+
+
+def _meets(bbox: Sequence[float] | None, boxes: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether an index bbox (None: unknown, so yes) meets one of `boxes`."""
+    if bbox is None:
+        return True
+    w, s, e, n = (float(v) for v in bbox)
+    m = _BBOX_MARGIN_DEG
+    return any(w - m <= b[2] and b[0] <= e + m and s - m <= b[3] and b[1] <= n + m for b in boxes)
 
 
 @cache
@@ -148,11 +165,12 @@ def _bundled_keys() -> dict[str, tuple[int, str]]:
     return keys
 
 
-def countries() -> tuple[Region, ...]:
-    """All bundled countries (Natural Earth 10m admin-0), e.g. for a base map."""
+def countries(boxes: Sequence[tuple[float, float, float, float]] | None = None) -> tuple[Region, ...]:
+    """The bundled countries (Natural Earth 10m admin-0), e.g. for a base map: all, or those whose bounding box
+    meets one of `boxes` (west, south, east, north in degrees, -180..180), reading only their shapes."""
     for layer in _bundled():
         if layer.index.get("layer") == "countries":
-            return layer.all_regions()
+            return layer.all_regions(boxes)
     return ()
 
 

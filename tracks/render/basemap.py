@@ -85,17 +85,14 @@ def view_bbox(latlons: Sequence[tuple[float, float]], pad_fraction: float = 1.5,
             min(lon1 + pad_lon, centre + 180.0), min(lat1 + pad_lat, 85.0))
 
 
-def country_shapes() -> list[tuple[str, BaseGeometry]]:
-    """(name, polygon) of the bundled countries; empty when tracks.geo.regions is not available."""
-    try:
-        from tracks.geo import regions as geo_regions
-    except ImportError:
-        return []
-    getter = getattr(geo_regions, "countries", None) or getattr(geo_regions, "basemap_countries", None)
-    if getter is None:
-        return []
+def country_shapes(boxes: Sequence[tuple[float, float, float, float]] | None = None,
+                   ) -> list[tuple[str, BaseGeometry]]:
+    """(name, polygon) of the bundled countries: all, or those whose bounding box meets one of `boxes` (west,
+    south, east, north; -180..180 degrees), only whose shapes are read."""
+    from tracks.geo.regions import countries
+
     out = []
-    for r in getter():
+    for r in countries(boxes):
         g = _geometry(r)
         if g is not None and not g.is_empty:
             out.append((str(attr(r, "name", "") or attr(r, "code", "")), g))
@@ -105,7 +102,10 @@ def country_shapes() -> list[tuple[str, BaseGeometry]]:
 def basemap_payload(bbox: tuple[float, float, float, float],
                     shapes: Sequence[tuple[str, BaseGeometry]] | None = None) -> dict[str, Any]:
     """Land polygons clipped to `bbox` (a FeatureCollection) and country name labels inside the view."""
-    shapes = country_shapes() if shapes is None else shapes
+    if shapes is None:  # only the countries near the view (each turn of it folded into -180..180)
+        boxes = [(max(bbox[0], -180.0 + t) - t, bbox[1], min(bbox[2], 180.0 + t) - t, bbox[3])
+                 for t in (-360.0, 0.0, 360.0) if min(bbox[2], 180.0 + t) > max(bbox[0], -180.0 + t)]
+        shapes = country_shapes(boxes)
     if not shapes:
         return {"land": None, "labels": []}
     all_names = np.array([n for n, _ in shapes], dtype=object)

@@ -84,31 +84,30 @@ def _nice(value: float) -> float:
     return 10 ** (exp + 1)
 
 
+def _bucket_edges(x: np.ndarray) -> np.ndarray:
+    """First index of each unit of x that holds samples (x ascending, as times are): a search per unit, not a
+    pass over the samples."""
+    edges = np.searchsorted(x, np.arange(1, UNITS), side="left")
+    return np.unique(np.concatenate([[0], edges[edges < len(x)]]))
+
+
 def _decimate(x: np.ndarray, v: np.ndarray, breaks: np.ndarray) -> np.ndarray:
-    """Indices to draw: per unit of x the first, last, lowest and highest sample, and both sides of breaks."""
+    """Indices to draw: per unit of x the first, last, lowest and highest sample, and both sides of breaks
+    (x ascending). Exactly the samples that shape the line at the chart's resolution."""
     n = len(x)
     if n <= 4 * UNITS:
         return np.arange(n)
-    bucket = np.clip(x, 0, UNITS - 1).astype(np.int64)
-    edges = np.concatenate([[0], np.flatnonzero(np.diff(bucket)) + 1])
-    counts = np.diff(np.concatenate([edges, [n]]))
+    edges = _bucket_edges(x)
+    ends = np.concatenate([edges[1:], [n]])
     finite = np.isfinite(v)
-    lo = np.minimum.reduceat(np.where(finite, v, np.inf), edges)
-    hi = np.maximum.reduceat(np.where(finite, v, -np.inf), edges)
-    owner = np.repeat(np.arange(len(edges)), counts)
-    is_lo = finite & (v == lo[owner])
-    is_hi = finite & (v == hi[owner])
-    keep = np.zeros(n, dtype=bool)
-    keep[edges] = True
-    keep[np.concatenate([edges[1:] - 1, [n - 1]])] = True
-    for mask in (is_lo, is_hi):  # the first such sample of each bucket (owners ascend: no sort needed)
-        idx = np.flatnonzero(mask)
-        own = owner[idx]
-        keep[idx[np.flatnonzero(np.r_[True, own[1:] != own[:-1]])]] = True
+    low, high = np.where(finite, v, np.inf), np.where(finite, v, -np.inf)
+    # the first lowest and highest sample of each unit (one argmin/argmax per unit: at most UNITS calls)
+    lows = [a + int(np.argmin(low[a:b])) for a, b in zip(edges.tolist(), ends.tolist(), strict=True)]
+    highs = [a + int(np.argmax(high[a:b])) for a, b in zip(edges.tolist(), ends.tolist(), strict=True)]
+    extremes = np.array(lows + highs, dtype=np.int64)
     b = np.flatnonzero(breaks)
-    keep[b] = True
-    keep[b + 1] = True
-    return np.flatnonzero(keep)
+    keep = np.concatenate([edges, ends - 1, extremes[finite[extremes]], b, b + 1])
+    return np.unique(keep)
 
 
 def _path(x: np.ndarray, y: np.ndarray, breaks: np.ndarray) -> str:
@@ -119,14 +118,12 @@ def _path(x: np.ndarray, y: np.ndarray, breaks: np.ndarray) -> str:
     ok = np.isfinite(y)
     brk = breaks | ~ok[:-1] | ~ok[1:] if n > 1 else np.zeros(0, dtype=bool)
     idx = _decimate(x, y, brk)
-    cum = np.concatenate([[0], np.cumsum(brk)])  # breaks before each sample
-    parts: list[str] = []
-    prev = -1
-    for i in idx[ok[idx]].tolist():
-        joined = prev >= 0 and cum[i] == cum[prev]
-        parts.append(f"{'L' if joined else 'M'}{x[i]:.1f} {y[i]:.1f}")
-        prev = i
-    return "".join(parts)
+    idx = idx[ok[idx]]
+    # breaks before each drawn sample: the pen lifts where that count changes
+    before = np.searchsorted(np.flatnonzero(brk), idx, side="left")
+    joined = np.r_[False, before[1:] == before[:-1]]
+    xs, ys = x[idx].tolist(), y[idx].tolist()
+    return "".join(f"{'L' if j else 'M'}{a:.1f} {b:.1f}" for j, a, b in zip(joined.tolist(), xs, ys, strict=True))
 
 
 def _time_ticks(t0: float, t1: float, max_ticks: int = 5) -> list[float]:
