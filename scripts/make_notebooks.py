@@ -185,6 +185,16 @@ for v in from_article.verdicts:  # the sentences in full
 m = result.explore()   # the same as tracks.render_map(result)
 m
 """),
+    md("""
+## The profile
+Landing, ground-time and "flew low" claims are argued with altitude and ground speed against time: the chart
+under the map, also written next to report.md (profile.svg). Coverage gaps are shaded "no data"; take-offs,
+landings and the closest approach are marked, and the samples a verdict cites are ringed. Times in UTC and
+Caracas time. `track.plot_profile()` draws the same for any track.
+"""),
+    code("""
+result.plot_profile()
+"""),
 ]
 
 

@@ -118,5 +118,8 @@ def test_plot_profile_of_a_track_and_of_a_case_result(tmp_path) -> None:
     r = case_result()
     svg = plot_profile(r).svg
     assert "landing" in svg and "tm-cited" in svg and "local" in svg  # events, cited samples, the case's zone
+    assert r.plot_profile().svg == svg  # in a notebook: result.plot_profile()
+    cited = re.findall(r'<g class="tm-cited"><title>([^<]*)</title>', svg)
+    assert cited and len(cited) == len(set(cited))  # a sample several verdicts cite is marked once
     out = p.save(tmp_path / "p.svg")
     assert _parse(out.read_text()).tag == f"{{{NS['s']}}}svg"

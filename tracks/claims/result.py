@@ -58,6 +58,14 @@ class CaseResult:
 
         return render_map(self, **options)
 
+    def plot_profile(self, **options: Any) -> Any:
+        """The profile chart of the case track, with its events and the samples verdicts cite (SVG, shown inline in
+        a notebook; the one under the map and in report.md); see `tracks.render.profile.plot_profile`
+        (timezone=, max_gap_s=, width=, height=)."""
+        from tracks.render.profile import plot_profile
+
+        return plot_profile(self, **options)
+
     def _repr_html_(self) -> str:
         from tracks.display import result_html
 

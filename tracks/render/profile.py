@@ -406,7 +406,7 @@ def profile_of(inp: MapInput, *, width: int | str = 960, height: int = 190, stan
 
     live = [(o, name) for o, name in zip(inp.observations, inp.names, strict=True) if len(o)]  # not a Traffic
     track, name = live[0] if live else (inp.tracks[0] if inp.tracks else Track.empty_track(), "")
-    cited = [(s.time, s.alt_ft, s.role) for v in inp.verdicts for s in v.evidence.samples]
+    cited = list(dict.fromkeys((s.time, s.alt_ft, s.role) for v in inp.verdicts for s in v.evidence.samples))  # once each
     return profile_svg(track, events=inp.events, cited=cited, cited_gap_starts=cited_gap_starts(inp), tz=inp.tz,
                        max_gap_s=inp.max_gap_s, width=width, height=height, title=name, standalone=standalone)
 
