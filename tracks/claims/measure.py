@@ -58,6 +58,16 @@ class Moment:
         return out
 
 
+def crossing_moment(row: pd.Series) -> Moment:
+    """When a boundary crossing (a row of tracks.geo.fence.crossings) happened: on the boundary between its two
+    samples (time interpolated), or, for a crossing inside a coverage gap, anywhere in the gap's window (no
+    place; best estimate its end)."""
+    if row["in_gap"]:
+        return Moment(row["window_end"], row["window_start"], row["window_end"], np.nan, np.nan, "inside a gap")
+    return Moment(row["time"], row["before_time"], row["after_time"], float(row["lat"]), float(row["lon"]),
+                  "between two samples")
+
+
 # -- observed facts ---------------------------------------------------------------------------------------------------
 
 

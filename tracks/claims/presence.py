@@ -16,7 +16,7 @@ from tracks.claims import evidence as ev
 from tracks.claims.evidence import rname
 from tracks.claims.measure import (
     FINER_BOUNDARIES,
-    Moment,
+    crossing_moment,
     edge_refs,
     gap_refs,
     point_distance_km,
@@ -152,8 +152,7 @@ def _presence(predicate: str, obs: Observation, region: Region | None, tz: str) 
         if len(cr):
             r = cr.iloc[0]
             if predicate == "present":
-                measured.update(Moment(r["time"], r["before_time"], r["after_time"], float(r["lat"]), float(r["lon"]),
-                                       "between two samples").measured())
+                measured.update(crossing_moment(r).measured())
             text = f"{who} entered {rname(region)} at {when(r['time'], tz)}, {period} (between two samples)."
             status = SUPPORTED if predicate == "present" else CONTRADICTED
             if region.tolerance_km > 0:  # between two outside samples: only as deep as the corner it cut
@@ -238,13 +237,11 @@ def crossing_time_within(obs: Observation, *, start: pd.Timestamp, end: pd.Times
     measured: dict[str, Any] = {"event": "crossing", "crossings": len(cr)}
     if len(inside):
         r = inside.iloc[0]
+        m = crossing_moment(r)
         if r["in_gap"]:
-            m = Moment(r["window_end"], r["window_start"], r["window_end"], np.nan, np.nan, "inside a gap")
             text = (f"{who} crossed the boundary of {rname(target)} unseen between {when(r['window_start'], tz)} and "
                     f"{when(r['window_end'], tz)}, {window}.")
         else:
-            m = Moment(r["time"], r["before_time"], r["after_time"], float(r["lat"]), float(r["lon"]),
-                       "between two samples")
             text = f"{who} crossed the boundary of {rname(target)} at {when(r['time'], tz)}, {window}."
         measured.update(m.measured())
         return ev.verdict("event_time_within", SUPPORTED, text, track=track, measured=measured,

@@ -23,6 +23,7 @@ from tracks.claims.measure import (
     Band,
     Moment,
     band_at,
+    crossing_moment,
     deeper_than,
     edge_refs,
     first_within,
@@ -249,8 +250,7 @@ def _was_inside(obs: Observation, region: Region, tz: str
             options.append((t.iloc[int(ins[0])], "sample", int(ins[0])))
         _, kind, item = min(options, key=lambda o: o[0])
         if kind == "entry":
-            m = Moment(item["time"], item["before_time"], item["after_time"], float(item["lat"]), float(item["lon"]),
-                       "between two samples")
+            m = crossing_moment(item)
             desc = f"{who} entered {rname(region)} at {when(item['time'], tz)}"
             samples = [ev.sample(obs, int(item["before_index"]), "before the entry"),
                        ev.sample(obs, int(item["after_index"]), "after the entry")]
@@ -259,7 +259,7 @@ def _was_inside(obs: Observation, region: Region, tz: str
             desc = f"{who} was inside {rname(region)} at {when(m.time, tz)}"
             samples = [ev.sample(obs, item, "inside")]
         else:
-            m = Moment(item["window_end"], item["window_start"], item["window_end"], np.nan, np.nan, "inside a gap")
+            m = crossing_moment(item)
             desc = (f"{who} entered {rname(region)} unseen, between {when(item['window_start'], tz)} and "
                     f"{when(item['window_end'], tz)} (the samples on either side of a coverage gap are on "
                     "different sides)")
@@ -416,13 +416,11 @@ def crossed(obs: Observation, *, border: Region, sides: tuple[Region, Region] | 
                        "crossing", not bool(r["in_gap"])) for _, r in pairs.iterrows() if not pd.isna(r["lat"])]
     if len(pairs):
         r = pairs.iloc[0]
+        m = crossing_moment(r)
         if r["in_gap"]:
-            m = Moment(r["window_end"], r["window_start"], r["window_end"], np.nan, np.nan, "inside a gap")
             sentence = (f"{who} crossed {rname(border)} from {r['from']} to {r['to']} unseen, between "
                         f"{when(r['window_start'], tz)} and {when(r['window_end'], tz)} (inside a coverage gap).")
         else:
-            m = Moment(r["time"], r["before_time"], r["after_time"], float(r["lat"]), float(r["lon"]),
-                       "between two samples")
             sentence = f"{who} crossed {rname(border)} from {r['from']} to {r['to']} at {when(r['time'], tz)}."
         measured.update(m.measured())
         samples = [ev.sample(obs, int(r["before_index"]), "before the crossing"),

@@ -182,23 +182,29 @@ def circle(lat: float, lon: float, radius_km: float, n: int = 360) -> BaseGeomet
     """
     if not radius_km > 0:
         raise ValueError(f"radius_km must be positive, got {radius_km!r}")
-    if radius_km >= 0.5 * math.pi * 6356.0:
+    if radius_km >= 0.5 * math.pi * GEOD.b / 1000.0:
         raise ValueError(f"radius_km {radius_km} is too large (at most a quarter of the Earth's circumference)")
     az = np.linspace(0.0, 360.0, n, endpoint=False)
     lons, lats, _ = GEOD.fwd(np.full(n, float(lon)), np.full(n, float(lat)), az, np.full(n, radius_km * 1000.0))
     lons, lats = np.asarray(lons), np.asarray(lats)
     pole_lat = 90.0 if lat >= 0 else -90.0
     pole_km = float(distance_km(lat, lon, pole_lat, lon))
-    if pole_km < radius_km:  # the circle contains the pole: a cap bounded by the ring, closed along the pole
-        wl = wrap_lon(lons)
-        order = np.argsort(wl)
-        ring_lon, ring_lat = wl[order], lats[order]
-        edge_lat = float(np.interp(-180.0, ring_lon, ring_lat, period=360.0))
-        coords = [(-180.0, pole_lat), (-180.0, edge_lat), *zip(ring_lon.tolist(), ring_lat.tolist(), strict=True),
-                  (180.0, edge_lat), (180.0, pole_lat)]
-        return shapely.make_valid(Polygon(coords))
+    if pole_km < radius_km:  # the circle contains the pole
+        return polar_cap(lons, lats, pole_lat)
     unwrapped = float(lon) + lon_delta(float(lon), lons)
     return split_antimeridian(Polygon(np.column_stack([unwrapped, lats])))
+
+
+def polar_cap(lons: np.ndarray, lats: np.ndarray, pole_lat: float) -> BaseGeometry:
+    """The region a ring around a pole (points in any order, each meridian met once: a convex set containing
+    the pole) encloses, as a lon/lat polygon: the ring sorted by longitude, closed along the pole."""
+    wl = wrap_lon(lons)
+    order = np.argsort(wl)
+    ring_lon, ring_lat = wl[order], np.asarray(lats, dtype=float)[order]
+    edge_lat = float(np.interp(-180.0, ring_lon, ring_lat, period=360.0))
+    coords = [(-180.0, pole_lat), (-180.0, edge_lat), *zip(ring_lon.tolist(), ring_lat.tolist(), strict=True),
+              (180.0, edge_lat), (180.0, pole_lat)]
+    return shapely.make_valid(Polygon(coords))
 
 
 def split_antimeridian(geometry: BaseGeometry) -> BaseGeometry:
@@ -283,5 +289,5 @@ def is_polygonal(geometry: BaseGeometry) -> bool:
 __all__ = [
     "BOUND_SLACK_KM", "GEOD", "KM_PER_DEG_MAX", "KM_PER_DEG_MIN", "KM_PER_DEG_NOMINAL", "R_MAX_KM", "R_MIN_KM",
     "area_km2", "bounds_km", "buffer", "circle", "distance_km", "edge_length_bound_km", "exceeds_km", "fastest",
-    "is_polygonal", "length_km", "lon_delta", "normal_angle", "split_antimeridian", "wrap_lon",
+    "is_polygonal", "length_km", "lon_delta", "normal_angle", "polar_cap", "split_antimeridian", "wrap_lon",
 ]

@@ -43,7 +43,7 @@ from shapely.geometry.base import BaseGeometry
 
 from tracks.geo.caps import CapTree
 from tracks.geo.fence_index import get_index
-from tracks.geo.geodesy import GEOD, edge_length_bound_km, split_antimeridian, wrap_lon
+from tracks.geo.geodesy import GEOD, edge_length_bound_km, polar_cap, split_antimeridian, wrap_lon
 from tracks.geo.geodesy import distance_km as geodesic_km  # the one geodesic distance; name kept for callers
 
 #: Semi-major axes above this (km) reach so far that the lon/lat polygon is replaced by the whole world.
@@ -155,15 +155,7 @@ def _to_lonlat_polygon(lons: np.ndarray, lats: np.ndarray, la1: float, lo1: floa
     """Boundary points -> lon/lat polygon for drawing, around a pole and across the antimeridian."""
     for pole in (90.0, -90.0):
         if float(focal_sum_km(pole, 0.0, la1, lo1, la2, lo2)) <= dmax_km:
-            # a convex set around the pole meets each meridian once: its boundary sorted by longitude, closed
-            # along the pole (as geodesy.circle does for caps)
-            wl = wrap_lon(lons)
-            order = np.argsort(wl)
-            ring_lon, ring_lat = wl[order], lats[order]
-            edge_lat = float(np.interp(-180.0, ring_lon, ring_lat, period=360.0))
-            coords = [(-180.0, pole), (-180.0, edge_lat), *zip(ring_lon.tolist(), ring_lat.tolist(), strict=True),
-                      (180.0, edge_lat), (180.0, pole)]
-            return shapely.make_valid(Polygon(coords))
+            return polar_cap(lons, lats, pole)  # a convex set around the pole meets each meridian once
     # unwrap longitudes so the ring is continuous, then split at +-180 if needed
     unwrapped = np.degrees(np.unwrap(np.radians(lons)))
     ring = Polygon(np.column_stack([unwrapped, lats]))
