@@ -17,10 +17,9 @@ import statistics
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from render import make_track
-
+from benchmarks.render import load_parquet_table, make_table
 from tracks import display
 from tracks.track import Track
 
@@ -54,7 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f}")
     for n in args.points:
-        med, size = measure(make_track(n), args.repeat)
+        med, size = measure(load_parquet_table(make_table(n)), args.repeat)
         print(f"{n:,} points, HTML {size / 1e3:.0f} kB")
         for k, v in med.items():
             print(f"  {k:<11} {v:8.3f} s   {v / med['legs']:6.2f}x legs()")
