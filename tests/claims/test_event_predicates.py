@@ -352,3 +352,21 @@ def test_final_approach_without_a_ground_speed_leaves_the_touchdown_open() -> No
     assert v.status == SUPPORTED and v.measured["time_latest"] == ""  # open: no speed to bound it with
     assert not any(n.startswith("landing inferred") and "within" in n for n in v.notes)
     assert P.event_time_within(observe(t2), event="landing", airports=["SVMI"], start=at(-60), end=at(600), tz=TZ).status == NOT_VERIFIABLE
+
+
+def test_crossing_interval_rule_is_the_same_for_a_table_and_for_one_row() -> None:
+    """A seen crossing lies between its two samples; one inside a coverage gap anywhere in the gap's window
+    (claims.measure.crossing_intervals, read by crossing_moment for one row)."""
+    from tracks.claims.measure import crossing_intervals, crossing_moment
+
+    ts = [pd.Timestamp(f"2025-11-28T10:{m:02d}:00Z") for m in range(8)]
+    table = pd.DataFrame({
+        "in_gap": [False, True], "time": [ts[1], ts[5]], "lat": [1.0, float("nan")], "lon": [2.0, float("nan")],
+        "before_time": [ts[0], ts[4]], "after_time": [ts[2], ts[6]],
+        "window_start": [ts[0], ts[3]], "window_end": [ts[2], ts[7]],
+    })
+    lo, hi = crossing_intervals(table)
+    assert list(lo) == [ts[0], ts[3]] and list(hi) == [ts[2], ts[7]]
+    seen, unseen = (crossing_moment(table.iloc[k]) for k in range(2))
+    assert (seen.time, seen.earliest, seen.latest, seen.how) == (ts[1], ts[0], ts[2], "between two samples")
+    assert (unseen.time, unseen.earliest, unseen.latest, unseen.how) == (ts[7], ts[3], ts[7], "inside a gap")

@@ -58,14 +58,23 @@ class Moment:
         return out
 
 
+def crossing_intervals(crossings: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """[earliest, latest] of every boundary crossing (rows of tracks.geo.fence.crossings): between its two samples,
+    or, for a crossing inside a coverage gap, anywhere in the gap's window. The one interval rule of crossings:
+    `crossing_moment` reads it for one row."""
+    in_gap = crossings["in_gap"].astype(bool)
+    return (crossings["window_start"].where(in_gap, crossings["before_time"]),
+            crossings["window_end"].where(in_gap, crossings["after_time"]))
+
+
 def crossing_moment(row: pd.Series) -> Moment:
     """When a boundary crossing (a row of tracks.geo.fence.crossings) happened: on the boundary between its two
     samples (time interpolated), or, for a crossing inside a coverage gap, anywhere in the gap's window (no
-    place; best estimate its end)."""
+    place; best estimate its end). The interval is `crossing_intervals`'."""
+    earliest, latest = (s.iloc[0] for s in crossing_intervals(row.to_frame().T))
     if row["in_gap"]:
-        return Moment(row["window_end"], row["window_start"], row["window_end"], np.nan, np.nan, "inside a gap")
-    return Moment(row["time"], row["before_time"], row["after_time"], float(row["lat"]), float(row["lon"]),
-                  "between two samples")
+        return Moment(row["window_end"], earliest, latest, np.nan, np.nan, "inside a gap")
+    return Moment(row["time"], earliest, latest, float(row["lat"]), float(row["lon"]), "between two samples")
 
 
 # -- observed facts ---------------------------------------------------------------------------------------------------

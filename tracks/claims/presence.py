@@ -16,6 +16,7 @@ from tracks.claims import evidence as ev
 from tracks.claims.evidence import rname
 from tracks.claims.measure import (
     FINER_BOUNDARIES,
+    crossing_intervals,
     crossing_moment,
     edge_refs,
     gap_refs,
@@ -230,8 +231,7 @@ def crossing_time_within(obs: Observation, *, start: pd.Timestamp, end: pd.Times
         assert sides is not None
         cr = crossing_pairs(obs, *sides)
     window = f"between {when(start, tz)} and {when(end, tz)}"
-    lo = cr["window_start"].where(cr["in_gap"], cr["before_time"]) if len(cr) else cr["window_start"]
-    hi = cr["window_end"].where(cr["in_gap"], cr["after_time"]) if len(cr) else cr["window_end"]
+    lo, hi = crossing_intervals(cr) if len(cr) else (cr["window_start"], cr["window_end"])
     inside = cr[((lo >= start) & (hi <= end)).to_numpy(bool)] if len(cr) else cr
     partial = cr[((hi >= start) & (lo <= end)).to_numpy(bool) & ~cr.index.isin(inside.index)] if len(cr) else cr
     measured: dict[str, Any] = {"event": "crossing", "crossings": len(cr)}
