@@ -106,6 +106,18 @@ def test_parse_icao24(text: object, code: str | None) -> None:
     assert is_icao_hex(code) is (code is not None)
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("ae", "ae"), ("0D8", "0d8"), (" 0xAE ", "ae"), ("0d8373", "0d8373"), ("~1A", "~1a"), ("~", "~"),
+    ("zz", None), ("", None), ("0d83733", None), ("a e", None), ("~~1", None), (None, None), (12, None),
+])
+def test_parse_icao_prefix(text: object, code: str | None) -> None:
+    from tracks.schema import parse_icao24, parse_icao_prefix
+
+    assert parse_icao_prefix(text) == code
+    if code is not None and len(code.lstrip("~")) == 6:
+        assert parse_icao24(text) == code  # a whole address is its own prefix
+
+
 # -- no hidden global state --------------------------------------------------------------------------------------
 
 

@@ -211,6 +211,18 @@ def parse_icao24(text: object) -> str | None:
     return code if _ICAO24.fullmatch(code) else None
 
 
+def parse_icao_prefix(text: object) -> str | None:
+    """The start of an address ('ae', '0D8', '~1a') in canonical form: what `parse_icao24` accepts, cut after
+    1..6 hex digits ('~' alone: every non-ICAO address); None when no address starts so."""
+    if not isinstance(text, str):
+        return None
+    code = text.strip().lower().removeprefix("0x")
+    digits = len(code.removeprefix("~"))
+    if not code or digits > 6:
+        return None
+    return code if _ICAO24.fullmatch(code + "0" * (6 - digits)) else None
+
+
 def icao_hex_mask(values: pd.Series) -> np.ndarray:
     """`is_icao_hex` of every value of a string Series, as a numpy bool array (missing -> False)."""
     return values.astype(STRING_DTYPE).str.fullmatch(ICAO24_PATTERN).fillna(False).to_numpy(dtype=bool)

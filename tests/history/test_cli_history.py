@@ -67,3 +67,25 @@ def test_bad_input_is_one_line_and_exit_code_1(generated, tmp_path) -> None:
     assert r.returncode == 1 and "not a tracks history dataset" in r.stderr
     r = run("query", str(tmp_path / "ds"), "--region", "Atlantis")
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_bad_query_options_exit_1_naming_the_option(dataset, tmp_path) -> None:
+    query = ("query", str(dataset), "--region", "VE")
+    extract = ("extract", str(dataset), "--out", str(tmp_path / "x"))
+    for args, named in [
+        ((*query, "--start", "2025-13-01"), "start day (--start) '2025-13-01' is not a date: give it as YYYY-MM-DD"),
+        ((*query, "--start", "notadate"), "start day (--start) 'notadate' is not a date"),
+        ((*query, "--start", "1900-01-01"), "start day (--start) 1900-01-01 is outside 1980-01-01..2262-04-11"),
+        ((*query, "--callsign", "("), "callsign pattern (--callsign) '(' is not a regular expression RE2 accepts"),
+        ((*query, "--hex-prefix", "zz"), "address prefix (--hex-prefix) 'zz' is not 1 to 6 hex digits"),
+        ((*query, "--near-km", "-5"), "near_km (--near-km) must be 0 km or more, not -5"),
+        ((*extract, "--callsign", "["), "callsign pattern (--callsign) '[' is not a regular expression RE2 accepts"),
+        ((*extract, "--hex-prefix", "ae", "--end", "2025-02-30"), "end day (--end) '2025-02-30' is not a date"),
+    ]:
+        r = run(*args)
+        assert r.returncode == 1, (args, r.stderr)
+        assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+        assert r.stderr.startswith("error: ") and named in r.stderr, (args, r.stderr)
+        assert "days the dataset does not hold" not in r.stdout
+    assert not (tmp_path / "x").exists()
+

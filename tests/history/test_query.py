@@ -15,7 +15,7 @@ import shapely
 import tracks
 from benchmarks import history_gen
 from tracks.geo.regions import get_region
-from tracks.history import extract, ingest, region_traffic
+from tracks.history import DatasetError, Filters, extract, ingest, region_traffic
 
 DAY = date(2025, 11, 29)
 MIDNIGHT = 1764374400.0
@@ -141,3 +141,34 @@ def test_the_near_box_holds_every_point_within_near_km(lat: float, azimuth: floa
     edge = {0.0: (0.0, y1), 180.0: (0.0, y0), 90.0: (x1, lat), 270.0: (x0, lat)}[azimuth]
     lon, lat2, _ = GEOD.fwd(edge[0], edge[1], azimuth, near_km * 1000.0 * 0.9999)
     assert nx0 <= lon <= nx1 and ny0 <= lat2 <= ny1
+
+
+@pytest.mark.parametrize(("options", "named"), [
+    ({"start": "2025-13-01"}, r"start day \(--start\) '2025-13-01' is not a date: give it as YYYY-MM-DD"),
+    ({"start": "notadate"}, r"start day \(--start\) 'notadate' is not a date"),
+    ({"end": "2025-11-29x"}, r"end day \(--end\) '2025-11-29x' is not a date"),
+    ({"start": "1900-01-01"}, r"start day \(--start\) 1900-01-01 is outside 1980-01-01\.\.2262-04-11"),
+    ({"end": date(9999, 1, 1)}, r"end day \(--end\) 9999-01-01 is outside"),
+    ({"callsign": "("}, r"callsign pattern \(--callsign\) '\(' is not a regular expression RE2 accepts \(missing \)"),
+    ({"hex_prefix": "zz"}, r"address prefix \(--hex-prefix\) 'zz' is not 1 to 6 hex digits"),
+    ({"hex_prefix": ("ae", "")}, r"address prefix \(--hex-prefix\) ''"),
+    ({"icao24": ("0d837",)}, r"address \(--icao24\) '0d837' is not an ICAO address"),
+    ({"near_km": -5}, r"near_km \(--near-km\) must be 0 km or more, not -5"),
+    ({"near_km": float("nan")}, r"near_km \(--near-km\) must be 0 km or more, not nan"),
+])
+def test_bad_options_are_a_dataset_error_naming_them(handmade, tmp_path, options: dict, named: str) -> None:
+    ds, fir = handmade
+    with pytest.raises(DatasetError, match=named):
+        region_traffic(ds, "FIR1", region_files=(str(fir),), **options)
+    if "near_km" not in options:
+        with pytest.raises(DatasetError, match=named):
+            extract(ds, tmp_path / "x", **{"icao24": ("0a0001",), **options})
+        assert not (tmp_path / "x").exists()
+
+
+def test_filters_are_kept_canonical_and_good_days_pass(handmade) -> None:
+    assert Filters((" AE", "0x0D8"), "^VCV", None, ("0D8373",)).sql()[1] == ["ae", "0d8", "^VCV", ["0d8373"]]
+    ds, fir = handmade
+    rt = region_traffic(ds, "FIR1", region_files=(str(fir),), hex_prefix="AE", start=date(2025, 11, 29),
+                        end=pd.Timestamp("2025-11-29T23:00", tz="UTC"), near_km=0)
+    assert rt.aircraft["icao24"].tolist() == ["ae1234"] and rt.missing_days == []

@@ -50,7 +50,8 @@ AIRCRAFT_SCHEMA = pa.schema([
 
 
 class DatasetError(TracksError):
-    """A history dataset cannot be used as asked (newer format, missing, not a dataset)."""
+    """A history dataset cannot be used as asked (newer format, missing, not a dataset), or a query's options
+    are not valid (a day, an address prefix, a callsign pattern, a distance)."""
 
 
 @dataclass
@@ -220,6 +221,26 @@ def _span(days: list[str]) -> str:
     return days[0] if len(days) == 1 else f"{days[0]} .. {days[-1]}, {len(days)} days"
 
 
-def day_of(value: str | date) -> str:
-    """A day as YYYY-MM-DD (from a date or an ISO date string)."""
-    return value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)[:10]).isoformat()
+_DAY_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_of(value: str | date, what: str = "day") -> str:
+    """A UTC day as YYYY-MM-DD, from a date (an aware datetime: its UTC day) or a 'YYYY-MM-DD' string.
+    DatasetError naming `what` (e.g. 'start day') when it is not one, or lies outside the times tracks handles
+    (schema.EARLIEST_TIME..LATEST_TIME)."""
+    if isinstance(value, datetime):
+        value = (value.astimezone(UTC) if value.tzinfo else value).date()
+    if isinstance(value, date):
+        day = value
+    else:
+        try:
+            if not _DAY_TEXT.fullmatch(str(value).strip()):
+                raise ValueError
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise DatasetError(f"the {what} {value!r} is not a date: give it as YYYY-MM-DD, e.g. 2025-11-29") from None
+    first, last = schema.EARLIEST_TIME.date(), schema.LATEST_TIME.date()
+    if not first <= day <= last:
+        raise DatasetError(f"the {what} {day.isoformat()} is outside {first}..{last}, the days tracks handles "
+                           "(no ADS-B export predates 1980); check the year")
+    return day.isoformat()

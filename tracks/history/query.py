@@ -13,6 +13,7 @@ The embedded engine runs in this process (DuckDB uses every core for the scans);
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -82,11 +83,11 @@ def resolve_region(region: Region | str, region_files: tuple[str, ...] = ()) -> 
 
 
 def _day_files(ds: Dataset, start: Any, end: Any) -> tuple[list[DayFiles], list[str]]:
+    asked = (day_of(start, "start day (--start)") if start is not None else None, day_of(end, "end day (--end)") if end is not None else None)
     held = ds.days()
     if not held:
         raise DatasetError(f"{ds.url}: the dataset holds no day yet")
-    first = day_of(start) if start is not None else held[0]
-    last = day_of(end) if end is not None else held[-1]
+    first, last = asked[0] or held[0], asked[1] or held[-1]
     if last < first:
         raise DatasetError(f"the end day {last} is before the start day {first}")
     wanted = [d.date().isoformat() for d in pd.date_range(first, last, freq="D")]
@@ -108,12 +109,14 @@ def region_traffic(dataset: str | os.PathLike[str] | Dataset, region: Region | s
     """Who was inside `region` each UTC day from `start` to `end` (days, inclusive; default: every day held).
     Filters: `hex_prefix`, `callsign` (regular expression), `db_flags` (bits), `icao24`; see scan.Filters.
     Engine: embedded (default), or Dask (`client`, `scheduler` address, `workers` for a local cluster)."""
+    if not (isinstance(near_km, int | float) and math.isfinite(near_km) and near_km >= 0):
+        raise DatasetError(f"the distance near_km (--near-km) must be 0 km or more, not {near_km!r}")
+    prefixes = (hex_prefix,) if isinstance(hex_prefix, str) else tuple(hex_prefix)
+    filters = Filters(prefixes, callsign, db_flags, tuple(icao24))
     ds = dataset if isinstance(dataset, Dataset) else Dataset(dataset, storage_options=storage_options)
     reg = resolve_region(region, tuple(region_files))
     if not reg.is_area:
         raise DatasetError(f"region {reg.code} is a line; traffic is counted inside an area")
-    prefixes = (hex_prefix,) if isinstance(hex_prefix, str) else tuple(hex_prefix)
-    filters = Filters(prefixes, callsign, db_flags, tuple(icao24))
     files, missing = _day_files(ds, start, end)
     if client is None and scheduler is None and not workers:
         results = [region_chunk(files, reg, filters, near_km, max_gap_s, os.cpu_count() or 1, storage_options)]
@@ -161,9 +164,9 @@ def extract(dataset: str | os.PathLike[str] | Dataset, out_dir: str | os.PathLik
     from tracks.export import export
     from tracks.track import Track
 
-    ds = dataset if isinstance(dataset, Dataset) else Dataset(dataset, storage_options=storage_options)
     prefixes = (hex_prefix,) if isinstance(hex_prefix, str) else tuple(hex_prefix)
     filters = Filters(prefixes, callsign, db_flags, tuple(icao24))
+    ds = dataset if isinstance(dataset, Dataset) else Dataset(dataset, storage_options=storage_options)
     if filters == Filters():
         raise DatasetError("say which aircraft to extract (an address, a prefix, a callsign pattern or flags)")
     files, _ = _day_files(ds, start, end)

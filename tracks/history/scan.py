@@ -23,6 +23,7 @@ from tracks import schema
 from tracks.geo.geodesy import KM_PER_DEG_MIN
 from tracks.geo.regions import Region
 from tracks.history import presence as presence_module
+from tracks.history.layout import DatasetError
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,38 @@ class Filters:
     db_flags: int | None = None
     icao24: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Each filter checked once, here: DatasetError naming the value and what was expected. Prefixes
+        and addresses are kept in canonical form (schema's ICAO rule)."""
+        prefixes = tuple(schema.parse_icao_prefix(p) for p in self.hex_prefixes)
+        for text, p in zip(self.hex_prefixes, prefixes, strict=True):
+            if p is None:
+                raise DatasetError(f"the address prefix (--hex-prefix) {text!r} is not 1 to 6 hex digits of an "
+                                   "ICAO address, e.g. ae")
+        addresses = tuple(schema.parse_icao24(a) for a in self.icao24)
+        for text, a in zip(self.icao24, addresses, strict=True):
+            if a is None:
+                raise DatasetError(f"the address (--icao24) {text!r} is not an ICAO address (6 hex digits, e.g. 0d8373)")
+        object.__setattr__(self, "hex_prefixes", prefixes)
+        object.__setattr__(self, "icao24", addresses)
+        if self.callsign:
+            import duckdb
+
+            try:  # the pattern compiled once by the engine that will use it (RE2)
+                with duckdb.connect() as con:
+                    con.execute("SELECT regexp_matches('', ?)", [self.callsign])
+            except duckdb.Error as e:
+                reason = str(e).removeprefix("Invalid Input Error: ")
+                raise DatasetError(f"the callsign pattern (--callsign) {self.callsign!r} is not a regular "
+                                   f"expression RE2 accepts ({reason})") from None
+
     def sql(self) -> tuple[str, list[Any]]:
         """A WHERE condition over aircraft.parquet columns, with its parameters."""
         terms: list[str] = []
         params: list[Any] = []
         if self.hex_prefixes:
             terms.append("(" + " OR ".join("starts_with(icao24, ?)" for _ in self.hex_prefixes) + ")")
-            params += [p.lower() for p in self.hex_prefixes]
+            params += list(self.hex_prefixes)
         if self.callsign:
             terms.append("len(list_filter(callsigns, lambda c: regexp_matches(c, ?))) > 0")
             params.append(self.callsign)
@@ -51,7 +77,7 @@ class Filters:
             params.append(int(self.db_flags))
         if self.icao24:
             terms.append("list_contains(?, icao24)")
-            params.append([i.lower() for i in self.icao24])
+            params.append(list(self.icao24))
         return (" AND ".join(terms) or "TRUE"), params
 
     def describe(self) -> str:
