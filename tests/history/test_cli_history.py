@@ -89,3 +89,24 @@ def test_bad_query_options_exit_1_naming_the_option(dataset, tmp_path) -> None:
         assert "days the dataset does not hold" not in r.stdout
     assert not (tmp_path / "x").exists()
 
+
+def test_a_truncated_middle_part_is_named_and_nothing_is_written(generated, tmp_path) -> None:
+    out, _ = generated
+    good = [Path(shutil.copy(p, tmp_path)) for p in sorted((out / "adsblol").glob("v2025.11.27-*"))]
+    bad = [Path(shutil.copy(p, tmp_path)) for p in sorted((out / "adsblol").glob("v2025.11.28-*"))]
+    assert len(bad) >= 3
+    full = bad[0].stat().st_size
+    bad[1].write_bytes(bad[1].read_bytes()[:100_000])  # `head -c 100000` of the middle part
+    r = run("ingest", *map(str, good + bad), "--into", str(tmp_path / "ds"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert f"part {bad[1]} is 100,000 bytes; the parts before the last are {full:,} bytes: truncated download?" \
+        in r.stderr
+    assert str(bad[2]) not in r.stderr
+    assert not (tmp_path / "ds" / "day=2025-11-27").exists()  # refused before any day of the run is written
+    # two parts: a short first part is named from the last one's size
+    (tmp_path / "two").mkdir()
+    first, last = tmp_path / "two" / bad[0].name, tmp_path / "two" / bad[1].name
+    first.write_bytes(bad[0].read_bytes()[:1000])
+    last.write_bytes(bad[0].read_bytes()[:2000])
+    r = run("ingest", str(first), str(last), "--into", str(tmp_path / "ds"))
+    assert r.returncode == 1 and f"part {first} is 1,000 bytes, less than the last part {last}" in r.stderr, r.stderr

@@ -126,7 +126,27 @@ def _ordered_parts(stem: str, parts: list[tuple[str, str]]) -> list[str]:
         raise SourceError(f"{stem}: part .{first_missing} is missing (found parts: "
                           f"{', '.join('.' + s for s in suffixes)}); download every part of the release")
     by = dict(parts)
-    return [by[s] for s in expected]
+    ordered = [by[s] for s in expected]
+    check_part_sizes(ordered)
+    return ordered
+
+
+def check_part_sizes(paths: list[str]) -> None:
+    """SourceError naming a truncated part: a release is split into equal parts (adsb.lol, GitHub releases),
+    so every part before the last has the largest size among them, and the last is no larger. Checked when
+    the inputs are found, before anything is read or written."""
+    sizes = [os.path.getsize(p) for p in paths]
+    if len(sizes) < 2:
+        return
+    full = max(sizes[:-1])
+    for path, size in zip(paths[:-1], sizes[:-1], strict=True):
+        if size < full:
+            raise SourceError(f"part {path} is {size:,} bytes; the parts before the last are {full:,} bytes: "
+                              "truncated download? Download that part again")
+    if sizes[-1] > full:  # every part before the last is short (two parts: the first one)
+        raise SourceError(f"part {paths[0]} is {full:,} bytes, less than the last part {paths[-1]} "
+                          f"({sizes[-1]:,} bytes); the parts before the last are the largest: truncated download? "
+                          "Download that part again")
 
 
 class PartStream(io.RawIOBase):
