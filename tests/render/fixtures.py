@@ -196,6 +196,15 @@ def case_result(*, xss: bool = False, illustrative: bool = False, n_leg: int = 1
                       tool={"name": "tracks", "version": "0.1.0"})
 
 
+def cruise_track() -> Track:
+    """Eastbound at 35,000 ft from the first sample to the last (2 h, one a minute): take-off and landing are
+    never seen, the leg events say 'first seen …' / 'last seen …'."""
+    n = 120
+    t = pd.date_range("2025-11-29T10:00Z", periods=n, freq="60s")
+    return make_track(t, np.linspace(10.0, 12.0, n), np.linspace(-70.0, -60.0, n), alt_baro_ft=np.full(n, 35_000.0),
+                      gs_kt=np.full(n, 450.0))
+
+
 def big_track(n: int, seed: int = 1) -> Track:
     """A looping n-sample track (1 s apart, one 10-min gap every 100k samples, MLAT stretches, stale samples)."""
     rng = np.random.default_rng(seed)

@@ -12,7 +12,9 @@ import pytest
 
 import tracks
 from tests.helpers import make_track
-from tests.render.fixtures import XSS_SCRIPT, XSS_TAG, case_result
+from tests.render.fixtures import XSS_SCRIPT, XSS_TAG, case_result, cruise_track
+from tracks.render.inputs import map_input
+from tracks.render.map import build_payload
 from tracks.render.profile import UNITS, Profile, plot_profile, profile_svg
 from tracks.wording import zone
 
@@ -123,3 +125,12 @@ def test_plot_profile_of_a_track_and_of_a_case_result(tmp_path) -> None:
     assert cited and len(cited) == len(set(cited))  # a sample several verdicts cite is marked once
     out = p.save(tmp_path / "p.svg")
     assert _parse(out.read_text()).tag == f"{{{NS['s']}}}svg"
+
+
+def test_profile_and_map_name_an_unseen_start_and_end_first_seen_and_last_seen() -> None:
+    tr = cruise_track()
+    svg = plot_profile(tr)._repr_svg_()
+    assert re.findall(r'class="tm-event-label"[^>]*>([^<]*)<', svg) == ["first seen", "last seen"]
+    labels = [m["label"] for m in build_payload(map_input(tr))["markers"]]
+    assert any("First seen: 10:00 UTC" in x for x in labels) and any("Last seen: 11:59 UTC" in x for x in labels)
+    assert not any("Take-off" in x or "Landing" in x for x in labels)

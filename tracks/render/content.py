@@ -363,6 +363,27 @@ def leg_events(observations: Sequence[Observation]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[list(EVENT_COLUMNS)]
 
 
+def event_title(kind: str) -> str:
+    """'Take-off', 'Border crossing', … for an event kind ('Point' when there is none)."""
+    return EVENT_TITLES.get(kind, kind.replace("_", " ").capitalize() or "Point")
+
+
+def seen_title(label: str, observed: bool) -> str:
+    """'First seen' / 'Last seen' for an event not observed whose sentence starts so ('first seen 31 km from
+    MZPB at 32,000 ft': a track that begins or ends in flight, the take-off/landing was not seen at all,
+    neither here nor then); '' otherwise."""
+    if observed:
+        return ""
+    text = str(label or "").strip().lower()
+    return next((s for s in ("First seen", "Last seen") if text.startswith(s.lower())), "")
+
+
+def shown_title(kind: str, label: str, observed: bool) -> str:
+    """What an event's mark is called on the map, the picture and the profile: 'First seen'/'Last seen' for
+    an unseen start/end of a track (`seen_title`), else the kind's title ('Take-off')."""
+    return seen_title(label, observed) or event_title(kind)
+
+
 def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInfo | None,
            observed: bool = True) -> dict[str, Any]:
     """One event/evidence marker: an escaped permanent `label` (set by `finish_labels`) and `tip` (on click).
@@ -370,12 +391,11 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
     `label` is the text from the data (an event sentence such as 'landed at SVSE 29 Nov 01:10Z', or a
     GeoPoint label); the airport's name is looked up from the ICAO code it contains.
     """
-    title = EVENT_TITLES.get(kind, kind.replace("_", " ").capitalize() or "Point")
+    title = event_title(kind)
     label = str(label or "").strip()
     if label.lower() == title.lower():
         label = ""
-    # 'first seen 31 km from MZPB at 32,000 ft': the take-off was not seen at all, neither here nor then
-    seen = "" if observed else next((s for s in ("First seen", "Last seen") if label.lower().startswith(s.lower())), "")
+    seen = seen_title(label, observed)
     full = wording.time_both(when, tz)
     tip = f"<b>{esc(title)}</b>" + (f" {esc(label)}" if label else "") + (f"<br>{esc(full)}" if full else "")
     if not observed and "not observed" not in label:
@@ -389,7 +409,7 @@ def marker(kind: str, lat: float, lon: float, when: Any, label: str, tz: ZoneInf
         "label": "",
         "tip": tip,
         "claims": [],
-        "_title": seen or title,
+        "_title": shown_title(kind, label, observed),
         "_seen": bool(seen),
         "_name": (place_name(kind, label) if observed else "") or _PAREN.sub("", label),
         "_when": wording.time_short(when, tz),

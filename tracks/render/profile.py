@@ -29,7 +29,7 @@ import pandas as pd
 
 from tracks import wording
 from tracks.observation import Observation, as_observation
-from tracks.render.content import EVENT_TITLES, MapInput
+from tracks.render.content import MapInput, event_title, shown_title
 from tracks.render.drawgaps import drawn_gaps
 from tracks.track import Track
 
@@ -70,9 +70,10 @@ class Profile:
 class _Mark:
     kind: str
     t: float  # epoch seconds
-    title: str
+    title: str  # the kind's ('Take-off'), in the hover text
     detail: str
     observed: bool = True
+    shown: str = ""  # the label along the top: `content.shown_title` ('First seen' for an unseen take-off)
 
 
 def _nice(value: float) -> float:
@@ -312,9 +313,9 @@ def _marks(events: pd.DataFrame | None, tz: ZoneInfo | None) -> list[_Mark]:
         observed = row.get("observed", True)
         observed = True if observed is None or observed is pd.NA else bool(observed)
         label = str(row.get("label", "") or "")
-        out.append(_Mark(kind, ts.value / 1e9, EVENT_TITLES.get(kind, kind.replace("_", " ").capitalize()),
+        out.append(_Mark(kind, ts.value / 1e9, event_title(kind),
                          f"{label} ({wording.time_short(ts, tz)})".strip() if label else wording.time_short(ts, tz),
-                         observed))
+                         observed, shown_title(kind, label, observed)))
     out.sort(key=lambda m: (m.t, m.kind))
     return [m for k, m in enumerate(out) if k == 0 or (m.kind, round(m.t)) != (out[k - 1].kind, round(out[k - 1].t))]
 
@@ -328,7 +329,7 @@ def _labels(marks: list[_Mark], gaps: np.ndarray, x: np.ndarray, t: np.ndarray, 
     for m in marks:
         if not t0 <= m.t <= t1:
             continue
-        text = m.title.lower()
+        text = m.shown.lower()
         need = (len(text) * 6 + 8) / LABEL_WIDTH_PX * 100  # percent of the width the label takes
         # clear of the axis labels at both ends: a label near an end sits inside them, next to its line
         pct = min(max((m.t - t0) / span * 100, Y_LABEL_PCT), 100 - Y_LABEL_PCT)
