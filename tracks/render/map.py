@@ -24,6 +24,7 @@ from tracks.claims.result import CaseResult
 from tracks.render import assets, basemap, content, page, profile, traffic, wrap
 from tracks.render.content import MapInput
 from tracks.render.inputs import LEG_EVENTS_MAX_TRACKS, cited_gap_starts, map_input
+from tracks.render.progress import bar as progress_bar
 from tracks.render.script import PAGE_JS
 from tracks.render.simplify import DEFAULT_MAX_POINTS
 from tracks.render.style import PAGE_CSS
@@ -87,15 +88,12 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
 
     progress: show a progress bar on stderr (it appears only when drawing takes more than two seconds).
     """
-    from tqdm.auto import tqdm
-
     events = content.events_markers(inp.events, inp.tz)
     markers, evidence, claims = content.claims_payload(inp.verdicts, events, inp.tz, inp.base)
     keep = content.evidence_times(inp.verdicts, inp.events)
     cited_gaps = cited_gap_starts(inp)
     n_aircraft = len(inp.aircraft)
-    with tqdm(total=n_aircraft + 1, desc="drawing the map", unit="aircraft", delay=2.0, disable=not progress,
-              leave=False) as bar:
+    with progress_bar(n_aircraft + 1, "drawing the map", "aircraft", progress) as bar:
         if inp.traffic is not None:
             tracks = traffic.payloads(inp.traffic, inp.aircraft, max_gap_s=inp.max_gap_s, max_points=max_points,
                                       progress=lambda k: bar.update(k - bar.n))
@@ -199,7 +197,7 @@ def save_map(
     if png_path is not None:
         from tracks.render.figure import save_png
 
-        written.append(save_png(inp, payload, png_path))
+        written.append(save_png(inp, payload, png_path, progress=progress))
     return written
 
 
