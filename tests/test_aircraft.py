@@ -182,7 +182,11 @@ def test_identity_of_real_corpus_aircraft(corpus: Path, no_chosen_db: None) -> N
     t = tracks.load(corpus / "readsb-trace" / "trace_full_ac671b.json")
     ident = t.identity
     assert (ident.country, ident.block, ident.registration) == ("United States", "a00000-afffff", "N899DN")
-    assert ident.sources[-1] == "the track file"  # no database named it: the registration is the file's
+    # no database names it: registration, type, operator and year are the file header's, cited by file name
+    assert (ident.type_code, ident.type_description, ident.operator, ident.year, ident.flags) == (
+        "B739", "BOEING 737-900", "DELTA AIR LINES INC", "2018", ())
+    assert ident.sources[-1] == "track file trace_full_ac671b.json"
+    assert dict(ident.value_sources)["registration"] == "track file trace_full_ac671b.json"
     jal = tracks.load(corpus / "fr24-granular-csv" / "JL516_Flightradar24_ADS-B_data_granular.csv.gz")
     assert jal.identity.country == "Japan"
     spar = tracks.load(corpus / "fr24-playback-json" / "2ce4f83f.json")
@@ -190,7 +194,7 @@ def test_identity_of_real_corpus_aircraft(corpus: Path, no_chosen_db: None) -> N
     fa = tracks.load(corpus / "flightaware-kml" / "FlightAware_DLH1534_LSZH_EDDF_20210817.kml")
     assert fa.icao24 == "000000" and fa.identity.country == ""
     assert "no ICAO 24-bit address" in fa.identity.notes[0]
-    assert fa.identity.sentence() == "ICAO address not given by the file"
+    assert fa.identity.sentence() == "no ICAO address in the file"
 
 
 def test_emergency_squawk_runs() -> None:

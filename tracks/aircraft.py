@@ -12,6 +12,10 @@
   The bundled `data/aircraft.csv` covers the aircraft of the bundled case, each row with its source; it is
   always consulted after the user's database. Values from a user's file cite it by file name and line
   (`tracks.paths.public_name`: reports and maps never show the user's folders).
+- The track file itself may carry identity (readsb traces and aircraft.json: `r`, `t`, `desc`, `ownOp`, `year`,
+  `dbFlags`; `Source.aircraft`). Precedence, value by value: a database that knows the aircraft wins where it
+  has a value; the track file fills what it lacks (cited as "track file <name>"). `identities` applies this
+  rule to many aircraft at once; `identify` is that rule for one.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -33,6 +39,10 @@ from tracks.errors import TrackFormatError
 from tracks.paths import data_dir, public_name
 from tracks.schema import UNKNOWN_ICAO24, icao_hex_mask, is_icao_assigned, parse_icao24
 from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
+
+if TYPE_CHECKING:
+    from tracks.formats.base import FileAircraft
+    from tracks.track import Source
 
 #: Meaning of the readsb / tar1090-db flag bits.
 DB_FLAGS: tuple[str, ...] = ("military", "interesting", "pia", "ladd")
@@ -51,6 +61,16 @@ EMERGENCY_SQUAWKS: dict[str, str] = {
 }
 EMERGENCY_COLUMNS: tuple[str, ...] = ("squawk", "meaning", "start_time", "end_time", "first_index", "last_index",
                                       "samples")
+#: What a database or the track file can say about an aircraft (each value with its own source).
+FIELDS: tuple[str, ...] = ("registration", "type_code", "type_description", "operator", "year", "flags")
+#: How an unknown address (UNKNOWN_ICAO24) is shown to people, wherever an address is shown.
+NO_ADDRESS = "no ICAO address in the file"
+
+
+def shown_address(icao24: str) -> str:
+    """An address as shown to people (titles, header lines, lists): its hex digits, or NO_ADDRESS for the
+    unknown address 000000 (files that carry none: FR24 CSV and KML, FlightAware KML, GPX)."""
+    return NO_ADDRESS if str(icao24).strip().lower() in ("", UNKNOWN_ICAO24) else str(icao24)
 
 
 @dataclass(frozen=True)
@@ -87,17 +107,26 @@ class AircraftInfo:
     flags: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    value_sources: tuple[tuple[str, str], ...] = ()  # (field of FIELDS, its source) for each value given
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: the state of registry (the State whose block holds the address), database fields, flags
-        with their labels, where each came from, caveats and the sentence."""
+        with their labels, where they came from (`sources`; `value_sources`: field -> source), caveats and the
+        sentence."""
         return {
             "icao24": self.icao24, "state_of_registry": self.country, "address_block": self.block,
             "registration": self.registration, "type_code": self.type_code,
             "type_description": self.type_description, "operator": self.operator, "year": self.year,
             "flags": list(self.flags), "flag_labels": flag_labels(self.flags), "sources": list(self.sources),
-            "notes": list(self.notes), "sentence": self.sentence(),
+            "value_sources": dict(self.value_sources), "notes": list(self.notes), "sentence": self.sentence(),
         }
+
+    def source_lines(self) -> list[str]:
+        """Where the values came from, one line per source: 'registration, type_code: track file x.json'."""
+        by: dict[str, list[str]] = {}
+        for name, src in self.value_sources:
+            by.setdefault(src, []).append(name)
+        return [f"{', '.join(names)}: {src}" for src, names in by.items()]
 
     def short(self, with_type: bool = True) -> str:
         """A short line for titles: 'A319 · Conviasa · Venezuela block · military / government'."""
@@ -119,7 +148,7 @@ class AircraftInfo:
             self.operator,
         ) if p) or "not in the aircraft database"
         if self.icao24 == UNKNOWN_ICAO24:
-            return f"ICAO address not given by the file{': ' + self.registration if self.registration else ''}"
+            return f"{shown_address(self.icao24)}{': ' + self.registration if self.registration else ''}"
         where = (f"address block of {self.country} ({self.block})" if self.country
                  else "address in no allocated block")
         return f"{self.icao24}: {what}; {where}"
@@ -388,15 +417,101 @@ def archived_db(archive: str | Path | None = None) -> Path:
 
 # -- identify ----------------------------------------------------------------------------------------------------
 
-def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | AircraftDB] | None = None) -> AircraftInfo:
-    """Everything known about `icao24`: the allocating State from the block table, and registration, type
-    and operator from `db` (a path, a loaded AircraftDB, or a list of them, searched in order), then from the
-    database chosen with `use()` (or $TRACKS_AIRCRAFT_DB), then from the bundled `data/aircraft.csv`.
+#: Flag names of each readsb `dbFlags` value 0..15 ("military,ladd"), for turning a column of bits into text.
+_FLAG_TEXT = np.array([",".join(n for j, n in enumerate(DB_FLAGS) if v >> j & 1) for v in range(16)], dtype=object)
+
+
+def flags_of_bits(db_flags: Sequence[int] | np.ndarray) -> np.ndarray:
+    """readsb `dbFlags` (1 military, 2 interesting, 4 PIA, 8 LADD; negative = not given) as the flag text of
+    the database tables ("military,ladd"; "" for none), for many values at once."""
+    bits = np.asarray(db_flags, dtype=np.int64)
+    return np.where(bits >= 0, _FLAG_TEXT[bits & 15], "")
+
+
+def file_citation(path: str) -> str:
+    """How a value the track file gives is cited: 'track file <name>' (never its folders)."""
+    return f"track file {public_name(path)}"
+
+
+@lru_cache(maxsize=8)
+def _file_table(given: tuple[tuple[FileAircraft, str], ...]) -> tuple[pd.Index, dict[str, np.ndarray]]:
+    """The identity values of the files in `given` ((values, path) in source order), one row per address
+    (the index): each field the first value any file gives, with `<field>_source` citing that file; None
+    where no file gives one. Kept for a few tables: every Track cut from one Traffic shares its sources."""
+    lengths = [len(fa.icao24) for fa, _ in given]
+    cite = np.repeat(np.array([file_citation(path) for _, path in given], dtype=object), lengths)
+    frame = pd.DataFrame({"icao24": np.fromiter(chain.from_iterable(fa.icao24 for fa, _ in given), dtype=object,
+                                                count=int(sum(lengths)))})
+    for name in FIELDS:
+        values = (flags_of_bits(np.fromiter(chain.from_iterable(fa.db_flags for fa, _ in given), dtype=np.int64,
+                                            count=len(frame)))
+                  if name == "flags" else
+                  np.array(list(chain.from_iterable(getattr(fa, name) for fa, _ in given)), dtype=object))
+        given_here = values != ""
+        frame[name] = np.where(given_here, values, None)
+        frame[f"{name}_source"] = np.where(given_here, cite, None)
+    table = frame.groupby("icao24", sort=False).first()  # first non-null of each column: value and source agree
+    return table.index, {c: table[c].to_numpy(dtype=object) for c in table.columns}
+
+
+def identities(icao24s: Sequence[str] | np.ndarray, sources: Sequence[Source] = (),
+               db: str | Path | AircraftDB | list[str | Path | AircraftDB] | None = None) -> pd.DataFrame:
+    """Registration, type, operator, year and flags of many aircraft at once, each value with its source: one
+    row per address in `icao24s` (same order), columns icao24, FIELDS and `<field>_source` ("" = unknown).
+
+    The databases are searched in order (`db`, then the one chosen with `use()` or $TRACKS_AIRCRAFT_DB, then
+    the bundled `data/aircraft.csv`): the first that names the aircraft (registration or type) gives its
+    values. The track files of `sources` (`Source.aircraft`: readsb `r`, `t`, `desc`, `ownOp`, `year`,
+    `dbFlags`) fill each value that database lacks, cited as "track file <name>"."""
+    keys = pd.Index(pd.Series(np.asarray(icao24s, dtype=object), dtype=object).astype(str).str.strip().str.lower())
+    n = len(keys)
+    dbs: list[AircraftDB] = [d if isinstance(d, AircraftDB) else AircraftDB.load(d)
+                             for d in (db if isinstance(db, list) else [db] if db is not None else [])]
+    chosen = current_db()
+    dbs += [chosen] if chosen is not None else []
+    dbs.append(bundled_db())
+    values = {name: np.full(n, "", dtype=object) for name in FIELDS}
+    cited = np.full(n, "", dtype=object)
+    taken = np.zeros(n, dtype=bool)
+    for d in dbs:
+        at = d.table.index.get_indexer(keys)
+        found = np.flatnonzero(at >= 0)
+        if not len(found):
+            continue
+        rows = d.table.iloc[at[found]]
+        names = (rows["registration"] != "").to_numpy() | (rows["type_code"] != "").to_numpy()
+        use_ = names & ~taken[found]
+        for name in FIELDS:
+            values[name][found[use_]] = rows[name].to_numpy(dtype=object)[use_]
+        cited[found[use_]] = rows["source"].to_numpy(dtype=object)[use_]
+        taken[found[use_]] = True
+    out: dict[str, np.ndarray] = {"icao24": keys.to_numpy(dtype=object)}
+    given = tuple((s.aircraft, s.path) for s in sources if s.aircraft is not None)
+    index, files = _file_table(given) if given else (pd.Index([]), {})
+    at = index.get_indexer(keys)
+    has_file = at >= 0
+    for name in FIELDS:
+        known = values[name] != ""
+        value, source = values[name], np.where(known, cited, "")
+        if has_file.any():
+            file_value = files[name][at]
+            fill = ~known & has_file & pd.notna(file_value)
+            value = np.where(fill, file_value, value)
+            source = np.where(fill, files[f"{name}_source"][at], source)
+        out[name], out[f"{name}_source"] = value, source
+    return pd.DataFrame(out)
+
+
+def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | AircraftDB] | None = None,
+             sources: Sequence[Source] = ()) -> AircraftInfo:
+    """Everything known about `icao24`: the allocating State from the block table, and registration, type,
+    operator, year and flags by the rule of `identities` (`db`, the database chosen with `use()`, the bundled
+    `data/aircraft.csv`; then what the track files of `sources` give), each value with its source.
     ValueError for an address that is not 6 hex digits."""
     a = _address(icao24)
     key = str(icao24).strip().lower()
     notes: list[str] = []
-    sources: list[str] = []
+    sources_: list[str] = []
     country = block = ""
     pattern = ""
     if key.startswith("~"):
@@ -407,24 +522,14 @@ def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | Aircra
             notes.append(f"{a:06x} lies in no block of the ICAO allocation table")
         else:
             country, block, pattern = blk.country, blk.range, blk.registration_pattern
-            sources.append("ICAO Annex 10 Vol III address allocation (data/icao_blocks.csv)")
+            sources_.append("ICAO Annex 10 Vol III address allocation (data/icao_blocks.csv)")
             if blk.kind != "state":
                 notes.append(f"{blk.country}: no State holds this address")
                 country = ""
-    dbs: list[AircraftDB] = []
-    for d in (db if isinstance(db, list) else [db] if db is not None else []):
-        dbs.append(d if isinstance(d, AircraftDB) else AircraftDB.load(d))
-    chosen = current_db()
-    if chosen is not None:
-        dbs.append(chosen)
-    dbs.append(bundled_db())
-    row: dict[str, str] = {}
-    for d in dbs:
-        row = d.get(key)
-        if row and (row.get("registration") or row.get("type_code")):
-            sources.append(row.get("source", d.path))
-            break
-    reg = row.get("registration", "")
+    row = identities([key], sources, db).iloc[0]
+    value_sources = tuple((name, str(row[f"{name}_source"])) for name in FIELDS if row[name])
+    sources_ += list(dict.fromkeys(src for _, src in value_sources))
+    reg = str(row["registration"])
     if reg and pattern:
         try:
             matches = re.match(pattern, reg.upper()) is not None or re.match(pattern, reg) is not None
@@ -433,31 +538,36 @@ def identify(icao24: str, db: str | Path | AircraftDB | list[str | Path | Aircra
         if not matches:
             notes.append(f"registration {reg} does not match {country}'s pattern {pattern}: "
                          "re-registered, exported, or a database error")
-    flags = tuple(f for f in row.get("flags", "").split(",") if f)
+    flags = tuple(f for f in str(row["flags"]).split(",") if f)
     return AircraftInfo(
-        icao24=key, country=country, block=block, registration=reg, type_code=row.get("type_code", ""),
-        type_description=row.get("type_description", ""), operator=row.get("operator", ""),
-        year=row.get("year", ""), flags=flags, sources=tuple(sources), notes=tuple(notes),
+        icao24=key, country=country, block=block, registration=reg, type_code=str(row["type_code"]),
+        type_description=str(row["type_description"]), operator=str(row["operator"]), year=str(row["year"]),
+        flags=flags, sources=tuple(sources_), notes=tuple(notes), value_sources=value_sources,
     )
 
 
 # -- a track's identity and emergency squawks ------------------------------------------------------------------
 
-def identify_track(icao24: str, registration: str = "") -> AircraftInfo:
-    """`identify` for the address of a track, with the registration the file itself gives when no database
-    names one (its source then says so). The unknown address 000000 is not looked up: its info says the file
-    gives no address."""
+def identify_track(icao24: str, registration: str = "", sources: Sequence[Source] = ()) -> AircraftInfo:
+    """`identify` for the address of a track read from `sources` (their own identity values fill what the
+    databases lack), then the `registration` the track's rows give when neither names one (cited as the
+    track file). The unknown address 000000 is not looked up: its info says the file gives no address."""
+    from dataclasses import replace
+
     key = str(icao24).strip().lower()
+    cite = (file_citation(sources[0].path) if len(sources) == 1 else
+            f"track files {', '.join(public_name(s.path) for s in sources[:3])}"
+            + (f" and {len(sources) - 3:,} more" if len(sources) > 3 else "") if sources else "the track file")
     if key in ("", UNKNOWN_ICAO24):
         return AircraftInfo(icao24=UNKNOWN_ICAO24, registration=registration,
-                            sources=("the track file",) if registration else (),
+                            sources=(cite,) if registration else (),
+                            value_sources=(("registration", cite),) if registration else (),
                             notes=("the file gives no ICAO 24-bit address (000000 means unknown): no state of "
                                    "registry or database entry; pass icao24= to tracks.load if you know it",))
-    info = identify(key)
+    info = identify(key, sources=sources)
     if registration and not info.registration:
-        from dataclasses import replace
-
-        info = replace(info, registration=registration, sources=(*info.sources, "the track file"))
+        info = replace(info, registration=registration, sources=tuple(dict.fromkeys((*info.sources, cite))),
+                       value_sources=(("registration", cite), *info.value_sources))
     return info
 
 

@@ -242,7 +242,8 @@ def info(files: tuple[str, ...], fmt: str | None, tz: str | None, aircraft_db: s
     if as_json:  # like the text: the first INFO_AIRCRAFT in full, the others in one line each
         from tracks.summary import brief_records
 
-        rest = brief_records(table.data[table.data["icao24"].isin([t.icao24 for t in aircraft[INFO_AIRCRAFT:]])])
+        rest = brief_records(table.data[table.data["icao24"].isin([t.icao24 for t in aircraft[INFO_AIRCRAFT:]])],
+                             table.sources)
         _echo_json({"tool": {"name": "tracks", "version": tracks.__version__},
                     "sources": [s.to_dict() for s in table.sources], "points": len(table),
                     "aircraft": [summarize(t).to_dict() for t in aircraft[:INFO_AIRCRAFT]],
@@ -287,16 +288,18 @@ def _warn_no_positions(table: Any) -> None:
 
 
 def _describe_track(t: Any) -> None:
-    from tracks.aircraft import flag_labels
+    from tracks.aircraft import flag_labels, shown_address
     from tracks.summary import summarize
     from tracks.wording import duration
 
     s = summarize(t)
     ident = s.identity
-    click.secho(f"{s.icao24} {s.callsign or '-'} {s.registration or '-'}", bold=True)
+    click.secho(f"{shown_address(s.icao24)} {s.callsign or '-'} {s.registration or '-'}", bold=True)
     click.echo(f"  aircraft: {ident.sentence()}")
     for label in flag_labels(ident.flags):
         click.secho(f"  FLAG {label}", fg="magenta")
+    for line in ident.source_lines():
+        click.echo(f"  from {line}")
     for note in ident.notes:
         click.echo(f"  note: {note}")
     for e in s.emergencies.to_dict("records"):

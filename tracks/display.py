@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from tracks import wording as fmt
-from tracks.aircraft import flag_labels, identify
+from tracks.aircraft import flag_labels, shown_address
 from tracks.altitude import displayed_ft
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
 
@@ -187,7 +187,8 @@ def _identity_html(info: Any, emergencies: pd.DataFrame) -> str:
     bits += [_badge(label, "#8250df") for label in flag_labels(info.flags)]
     bits += [_badge(f"squawk {e['squawk']} {e['meaning']} {fmt.time_utc(e['start_time'])}", "#cf222e")
              for e in emergencies.to_dict("records")]
-    notes = "".join(f'<div style="color:#57606a;font-size:12px">{esc(n)}</div>' for n in info.notes)
+    notes = "".join(f'<div style="color:#57606a;font-size:12px">{esc(n)}</div>'
+                    for n in (*(f"from {line}" for line in info.source_lines()), *info.notes))
     return " ".join(bits) + notes
 
 
@@ -204,7 +205,7 @@ def track_html(track: Track) -> str:
     if track.empty:
         return f'<div style="{_STYLE}"><b>Track</b>: no positions. Sources:<br>{_sources_html(track.sources)}</div>'
     s = summarize(track)
-    name = " · ".join(dict.fromkeys(p for p in (s.icao24, s.callsign, s.registration) if p))
+    name = " · ".join(dict.fromkeys(p for p in (shown_address(s.icao24), s.callsign, s.registration) if p))
     mix = ", ".join(f"{esc(k)} {v:,}" for k, v in s.position_sources.items())
     gaps = (f"{len(s.gaps):,} longer than {s.gaps.max_gap_s:g} s; longest {esc(fmt.duration(s.longest_gap_s))}, "
             f"{esc(fmt.duration(s.unobserved_s))} unobserved in all") if len(s.gaps) else "none"
@@ -246,12 +247,12 @@ def traffic_html(traffic: Traffic) -> str:
     rows = []
     for t in drawn[:TRAFFIC_LISTED]:
         try:
-            info = identify(t.icao24)
+            info = t.identity  # the databases, then the file's own values (readsb r/t/ownOp/dbFlags)
             state = info.country or "—"
             flags = ", ".join(flag_labels(info.flags))
         except ValueError:
             state, flags = "address unknown", ""
-        rows.append(f"<tr><td>{esc(t.icao24)}</td><td>{esc(state)}</td><td>{esc(t.callsign)}</td>"
+        rows.append(f"<tr><td>{esc(shown_address(t.icao24))}</td><td>{esc(state)}</td><td>{esc(t.callsign)}</td>"
                     f"<td>{esc(t.registration)}</td><td style='text-align:right'>{len(t):,}</td>"
                     f"<td>{esc(fmt.time_utc(t.start))}</td><td>{esc(fmt.time_utc(t.stop))}</td><td>{esc(flags)}</td></tr>")
     head = "".join(f"<th style='text-align:left;padding-right:8px'>{h}</th>" for h in

@@ -322,6 +322,7 @@ def _read_file(path: str, format: str | None = None, *, pre_read: tuple[RawFile,
         rejected_reasons={str(k): int(v) for k, v in reasons.items()},
         illustrative=parsed.illustrative,
         note=parsed.note,
+        aircraft=parsed.aircraft,
     )
     if source.records_kept + source.records_rejected != source.records_read:
         raise AssertionError(
@@ -525,7 +526,7 @@ def read_batch(paths: list[str], format: str | None = None,
             sources[slot] = Source(path=raw.path, sha256=digest.result(), format=name, size=raw.size,
                                    records_read=batch.read[k], records_kept=batch.kept[k],
                                    records_rejected=sum(reasons.values()), rejected_reasons=dict(reasons),
-                                   illustrative=head.illustrative, note=head.note)
+                                   illustrative=head.illustrative, note=head.note, aircraft=head.aircraft)
         if batch.rejected:
             files = [t[2].path for t in traces]
             rejected.append(pd.DataFrame({"file": [files[k] for k, *_ in batch.rejected],

@@ -9,6 +9,7 @@ sentences are those of the leg events (observed vs "last seen near"). Units: sec
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from tracks.airports import Event
     from tracks.gaps import Gaps
     from tracks.legs import Legs
-    from tracks.track import Track
+    from tracks.track import Source, Track
 
 
 @dataclass(frozen=True)
@@ -111,24 +112,36 @@ def summarize(track: Track) -> TrackSummary:
     )
 
 
-def brief_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+def brief_records(table: pd.DataFrame, sources: Sequence[Source] = ()) -> list[dict[str, Any]]:
     """One short JSON-ready row per aircraft of a table (icao24, state of registry, first callsign and
-    registration, points, start, stop), computed in one pass: for tables too large to summarise aircraft by
-    aircraft (legs cost tens of milliseconds each)."""
-    from tracks.aircraft import states_of_registry
+    registration of its rows, type, operator, flags and the source of each of those three, points, start,
+    stop), computed in one pass: for tables too large to summarise aircraft by aircraft (legs cost tens of
+    milliseconds each). Type, operator and flags come from `tracks.aircraft.identities` (the databases, then
+    what the track files of `sources` give)."""
+    from tracks.aircraft import identities, states_of_registry
 
     g = table.groupby("icao24", sort=True, observed=True)
     agg = pd.DataFrame({"points": g.size(), "start": g["time"].min(), "stop": g["time"].max(),
                         "callsign": g["callsign"].first(), "registration": g["registration"].first()})
     icao = agg.index.astype(str).to_numpy()
     states = states_of_registry(icao)
+    ident = identities(icao, sources)
     calls = agg["callsign"].astype(object).where(agg["callsign"].notna(), "").tolist()
     regs = agg["registration"].astype(object).where(agg["registration"].notna(), "").tolist()
     starts, stops = [iso_utc(t) for t in agg["start"]], [iso_utc(t) for t in agg["stop"]]
-    return [{"icao24": a, "callsign": str(c), "registration": str(r), "state_of_registry": st, "points": int(n),
+    value_sources = [{name: src for name, src in zip(VALUE_FIELDS, row, strict=True) if src}
+                     for row in ident[[f"{f}_source" for f in VALUE_FIELDS]].itertuples(index=False)]
+    flags = [[f for f in text.split(",") if f] for text in ident["flags"].tolist()]
+    return [{"icao24": a, "callsign": str(c), "registration": str(r), "state_of_registry": st,
+             "type_code": ty, "operator": op, "flags": fl, "value_sources": vs, "points": int(n),
              "start": t0, "stop": t1}
-            for a, c, r, st, n, t0, t1 in zip(icao.tolist(), calls, regs, states.tolist(), agg["points"].tolist(),
-                                              starts, stops, strict=True)]
+            for a, c, r, st, ty, op, fl, vs, n, t0, t1 in zip(
+                icao.tolist(), calls, regs, states.tolist(), ident["type_code"].tolist(), ident["operator"].tolist(),
+                flags, value_sources, agg["points"].tolist(), starts, stops, strict=True)]
+
+
+#: The identity values a brief record gives, each with its source.
+VALUE_FIELDS: tuple[str, ...] = ("type_code", "operator", "flags")
 
 
 def emergency_records(runs: pd.DataFrame) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ a chain: ``track.clean().between(t0, t1).legs()``. An empty result is an empty T
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
@@ -21,6 +21,7 @@ from tracks import schema
 if TYPE_CHECKING:
     from tracks.aircraft import AircraftInfo
     from tracks.clean import CleanResult
+    from tracks.formats.base import FileAircraft
     from tracks.gaps import Gaps
     from tracks.geo.clip import Clip
     from tracks.geo.regions import Region
@@ -60,10 +61,14 @@ class Source:
     retrieved_at: str = ""  # ISO 8601 UTC when fetched by `tracks fetch`, "" otherwise
     illustrative: bool = False  # the file says it is a synthetic/illustrative track, not a recording
     note: str = ""
+    #: the aircraft identity the file itself carries (readsb `r`, `t`, `desc`, `ownOp`, `dbFlags`), read by
+    #: `Track.identity`; not part of `to_dict` (an aircraft.json holds thousands)
+    aircraft: FileAircraft | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        d = asdict(self)
+        d = asdict(replace(self, aircraft=None))
+        del d["aircraft"]
         d["rejected_reasons"] = dict(self.rejected_reasons)
         return d
 
@@ -235,11 +240,12 @@ class Track(_Table):
     @property
     def identity(self) -> AircraftInfo:
         """Who the aircraft is: the State whose ICAO block holds the address, and registration, type, operator
-        and flags (military, interesting, PIA, LADD) from the aircraft database (`tracks.aircraft.use`), else
-        the registration the file gives. See `tracks.aircraft.identify_track`."""
+        and flags (military, interesting, PIA, LADD) from the aircraft database (`tracks.aircraft.use`), each
+        value the database lacks from the track file itself (readsb `r`, `t`, `desc`, `ownOp`, `dbFlags`),
+        each value with its source. See `tracks.aircraft.identify_track`."""
         from tracks.aircraft import identify_track
 
-        return identify_track(self.icao24, self.registration)
+        return identify_track(self.icao24, self.registration, self.sources)
 
     def emergencies(self) -> pd.DataFrame:
         """Runs of emergency squawks (7500, 7600, 7700) with times; see `tracks.aircraft.emergency_squawks`."""

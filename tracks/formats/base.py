@@ -81,6 +81,35 @@ class RawFile:
             return None
 
 
+@dataclass(frozen=True, eq=False)
+class FileAircraft:
+    """Who the aircraft are in the file's own words (readsb `r`, `t`, `desc`, `ownOp`, `year`, `dbFlags`): one
+    entry per aircraft object, as equal-length columns; "" = not given; `db_flags` -1 = not given (else the readsb
+    bits 1 military, 2 interesting, 4 PIA, 8 LADD). `tracks.aircraft` reads it into a track's identity."""
+
+    icao24: tuple[str, ...]
+    registration: tuple[str, ...]
+    type_code: tuple[str, ...]
+    type_description: tuple[str, ...]
+    operator: tuple[str, ...]
+    year: tuple[str, ...]
+    db_flags: tuple[int, ...]
+
+    @classmethod
+    def from_objects(cls, icao24: list[str], objects: list[dict[str, Any]]) -> FileAircraft | None:
+        """From readsb objects (a trace's top level, aircraft.json entries) and their addresses; None when no
+        object gives any of these values."""
+        def text(key: str) -> tuple[str, ...]:
+            return tuple(v.strip() if isinstance(v, str) else str(v) if type(v) is int else ""
+                         for v in (o.get(key) for o in objects))
+
+        flags = tuple(v if type(v) is int and v >= 0 else -1 for v in (o.get("dbFlags") for o in objects))
+        cols = (text("r"), text("t"), text("desc"), text("ownOp"), text("year"))
+        if not any(map(any, cols)) and all(v < 0 for v in flags):
+            return None
+        return cls(tuple(icao24), *cols, flags)
+
+
 @dataclass
 class Parsed:
     """What a format's `read` returns.
@@ -88,6 +117,7 @@ class Parsed:
     `frame` has canonical column names (any subset; see tracks.schema) and must include `record`.
     `rejected` lists records the parser could not use: (record, reason, values-as-text).
     `records_read` counts every record the file holds (kept + rejected).
+    `aircraft`: the aircraft identity the file itself carries (readsb formats), None when it carries none.
     """
 
     frame: pd.DataFrame
@@ -95,6 +125,7 @@ class Parsed:
     rejected: list[tuple[int, str, str]] = field(default_factory=list)
     illustrative: bool = False
     note: str = ""
+    aircraft: FileAircraft | None = None
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ Per aircraft:
   (the only other position source those decoders have); without those lists the source is ``unknown``.
 - ``rr_lat`` / ``rr_lon`` are a rough guess from receiver locations, **never a position**: an aircraft with
   only those (or with nothing) is rejected with reason "no position".
+- ``r``, ``t``, ``desc``, ``ownOp``, ``year`` and ``dbFlags`` (readsb with its aircraft database) are the
+  aircraft's identity as the file gives it (`Parsed.aircraft`, read by `tracks.aircraft` into the identity).
 - ``lastPosition`` (readsb, when the regular position is older than 60 s): kept by default as a row at
   ``now - lastPosition.seen_pos`` with only its latitude/longitude (the aircraft's altitude, speed and
   track in the object describe ``now``, not that moment, so they are left unknown), ``stale`` True and
@@ -41,7 +43,7 @@ import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.formats._values import numeric, seconds_to_time, text
-from tracks.formats.base import Format, Parsed, RawFile, is_icao_hex, readsb_source
+from tracks.formats.base import FileAircraft, Format, Parsed, RawFile, is_icao_hex, readsb_source
 
 _MS_THRESHOLD = 1e11  # `now` above this is milliseconds (1e11 s is the year 5138)
 
@@ -156,7 +158,9 @@ def read(raw: RawFile, last_position: bool = True) -> Parsed:
     frame = _regular(aircraft, regular, env_ms)
     if last:
         frame = pd.concat([frame, _last(aircraft, last, env_ms)], ignore_index=True) if len(frame) else _last(aircraft, last, env_ms)
-    return Parsed(frame=frame, records_read=len(aircraft), rejected=rejected)
+    kept = [aircraft[i] for i in (*regular, *last)]
+    identity = FileAircraft.from_objects([a["hex"].strip().lower() for a in kept], kept)
+    return Parsed(frame=frame, records_read=len(aircraft), rejected=rejected, aircraft=identity)
 
 
 def _now_column(objs: list[dict[str, Any]], env_ms: float) -> np.ndarray:

@@ -5,6 +5,8 @@ array: [dt_s, lat, lon, alt_ft|"ground"|null, gs_kt, track_deg, flags, vrate_fpm
 source_type, alt_geom_ft, geom_rate_fpm, ias_kt, roll_deg]; 9-element points come from files written
 before 2022. Flags: 1 stale, 2 new leg, 4 vertical rate is geometric, 8 altitude is geometric.
 Absolute time = top-level `timestamp` + point[0] (archived files: midnight UTC; live files cross midnight).
+The top level's `r`, `t`, `desc`, `ownOp`, `year` and `dbFlags` (readsb's aircraft database, copied into the
+file) are the aircraft's identity as the file gives it (`Parsed.aircraft`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pyarrow.compute as pc
 
 from tracks.errors import TrackFormatError
 from tracks.formats._values import seconds_to_time
-from tracks.formats.base import Format, Parsed, RawFile, is_icao_hex, readsb_source
+from tracks.formats.base import FileAircraft, Format, Parsed, RawFile, is_icao_hex, readsb_source
 from tracks.schema import SOURCE_DTYPE, STRING_DTYPE
 
 FLAG_STALE, FLAG_NEW_LEG, FLAG_GEOM_RATE, FLAG_GEOM_ALT = 1, 2, 4, 8
@@ -103,7 +105,8 @@ def _sources(types: tuple[Any, ...]) -> np.ndarray:
 @dataclass
 class TraceHeader:
     """One trace's top-level values and its usable points (see `header`). `db_flags`: readsb database bits
-    (1 military, 2 interesting, 4 PIA, 8 LADD; None = absent)."""
+    (1 military, 2 interesting, 4 PIA, 8 LADD; None = absent); `aircraft`: the header's identity values
+    (`r`, `t`, `desc`, `ownOp`, `year`, `dbFlags`) for the track's identity, None when it has none."""
 
     icao: str
     t0: float
@@ -116,6 +119,7 @@ class TraceHeader:
     points: list[Any]
     illustrative: bool = False
     note: str = ""
+    aircraft: FileAircraft | None = None
 
 
 @dataclass
@@ -176,7 +180,8 @@ def header(doc: Any, path: str) -> TraceHeader:
         icao=icao, t0=t0, registration=doc.get("r") or None, aircraft_type=_text_or_none(doc.get("t")),
         db_flags=int(db_flags) if type(db_flags) is int else None, records_read=len(trace), rejected=rejected,
         records=records.astype("int64"), points=[trace[i] for i in records] if rejected else trace,
-        illustrative=bool(doc.get("illustrative", False)), note=str(doc.get("note", "")))
+        illustrative=bool(doc.get("illustrative", False)), note=str(doc.get("note", "")),
+        aircraft=FileAircraft.from_objects([icao], [doc]))
 
 
 def _transposed(points: list[Any]) -> list[tuple[Any, ...]]:
@@ -272,7 +277,7 @@ def read(raw: RawFile) -> Parsed:
         copy=False,
     )
     return Parsed(frame=frame, records_read=h.records_read, rejected=h.rejected, illustrative=h.illustrative,
-                  note=h.note)
+                  note=h.note, aircraft=h.aircraft)
 
 
 FORMATS = [

@@ -22,6 +22,7 @@ import shapely
 from pyproj import Geod
 
 from tracks import schema, wording
+from tracks.aircraft import shown_address
 from tracks.altitude import displayed_ft
 from tracks.claims.result import EVENT_COLUMNS
 from tracks.claims.verdict import Evidence, GapRef, Verdict
@@ -109,6 +110,20 @@ class MapInput:
         return tuple(name for t, name in zip(self.tracks, self.names, strict=True) if not t.empty)
 
     @functools.cached_property
+    def identities(self) -> pd.DataFrame:
+        """Of a Traffic map's aircraft, in drawing order: registration, type, operator and flags with their
+        sources (`tracks.aircraft.identities`: the databases, then the files' own values; one vectorised pass).
+        Empty for a map of Tracks (their cards use `Track.identity`)."""
+        from tracks.aircraft import identities
+
+        if self.traffic is None or not len(self.traffic):
+            return identities([])
+        from tracks.render.traffic import aircraft_rows
+
+        data = self.traffic.data
+        return identities(data["icao24"].to_numpy()[aircraft_rows(data)[0]], self.traffic.sources)
+
+    @functools.cached_property
     def drafts(self) -> dict[str, Any]:
         """The case's claims still marked `draft: true` (checked with --allow-drafts), by claim id."""
         return {c.id: c for c in (attr(self.case, "claims", ()) or ()) if getattr(c, "draft", False)}
@@ -164,8 +179,8 @@ def _r5(a: np.ndarray) -> list[float]:
 
 
 def track_name(track: Track) -> str:
-    """'CONVIASA1 · YV2984 · 0d8373' (whatever is known)."""
-    parts = [p for p in (track.callsign, track.registration, track.icao24) if p]
+    """'CONVIASA1 · YV2984 · 0d8373' (whatever is known; the unknown address as `shown_address` says it)."""
+    parts = [p for p in (track.callsign, track.registration, shown_address(track.icao24) if track.icao24 else "") if p]
     return " · ".join(dict.fromkeys(parts)) or "track"
 
 

@@ -20,6 +20,7 @@ import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from tracks.aircraft import flag_labels
 from tracks.claims.result import CaseResult
 from tracks.render import assets, basemap, content, page, profile, traffic, wrap
 from tracks.render.content import MapInput
@@ -97,6 +98,9 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
         if inp.traffic is not None:
             tracks = traffic.payloads(inp.traffic, inp.aircraft, max_gap_s=inp.max_gap_s, max_points=max_points,
                                       progress=lambda k: bar.update(k - bar.n))
+            for p, flags, kind in zip(tracks, inp.identities["flags"].tolist(), inp.identities["type_code"].tolist(),
+                                      strict=True):
+                p["flags"], p["type"] = flag_labels(tuple(f for f in flags.split(",") if f)), kind
         else:
             live = [(o, name) for o, name in zip(inp.observations, inp.names, strict=True) if len(o)]
             total = sum(len(o) for o, _ in live) or 1
@@ -106,6 +110,8 @@ def build_payload(inp: MapInput, *, max_points: int = DEFAULT_MAX_POINTS, tiles:
                     o, name=name, keep_times=keep,
                     max_points=max(min(len(o), 200), int(max_points * len(o) / total)),
                     labelled_gap_starts=cited_gaps))
+                ident = o.track.identity
+                tracks[-1]["flags"], tracks[-1]["type"] = flag_labels(ident.flags), ident.type_code
                 bar.update(1)
         if len(tracks) > 1:
             _share_gap_labels(tracks)

@@ -231,14 +231,19 @@ def aircraft_list_html(inp: MapInput) -> str:
     data = inp.traffic.data
     starts, ends = aircraft_rows(data)
     table = summary(data, starts, ends)
+    ident = inp.identities  # type and flags: the databases, then the files' own values (readsb t, dbFlags)
     rows = []
-    for k, (name, row) in enumerate(zip(inp.aircraft, table.itertuples(index=False), strict=True)):
+    for k, (name, row, kind, flags) in enumerate(zip(inp.aircraft, table.itertuples(index=False),
+                                                     ident["type_code"].tolist(), ident["flags"].tolist(),
+                                                     strict=True)):
         first, last = wording.time_short(row.first, inp.tz), wording.time_short(row.last, inp.tz)
         when = first if row.samples == 1 else f"{first} → {last}"
+        marks = "".join(f" · <b>{esc(f)}</b>" for f in flag_labels(tuple(f for f in flags.split(",") if f)))
         rows.append(f'<li><label><input type="checkbox" class="tm-ac" data-track="{k}" checked>'
                     f'<i class="tm-swatch" style="background:{colour(k)}"></i><b>{esc(name)}</b></label>'
-                    f'<span class="tm-ac-meta">{int(row.samples):,} sample{"s" if row.samples != 1 else ""} · '
-                    f'{esc(when)} · {esc(row.sources)}</span></li>')
+                    f'<span class="tm-ac-meta">{esc(kind) + " · " if kind else ""}'
+                    f'{int(row.samples):,} sample{"s" if row.samples != 1 else ""} · '
+                    f'{esc(when)} · {esc(row.sources)}{marks}</span></li>')
     return ('<div class="tm-ac-tools"><button type="button" class="tm-reset tm-ac-all" data-show="1">Show all'
             '</button><button type="button" class="tm-reset tm-ac-all" data-show="0">Hide all</button>'
             '<span role="group" aria-label="Track colour" class="tm-colour-by">Colour: '

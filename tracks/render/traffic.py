@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tracks.aircraft import shown_address
 from tracks.render.content import Columns, columns, columns_payload, esc
 from tracks.render.drawgaps import drawn_gaps
 from tracks.segments import times_s
@@ -65,10 +66,11 @@ def _modes(data: pd.DataFrame, column: str, starts: np.ndarray) -> list[str]:
 
 
 def names(data: pd.DataFrame, starts: np.ndarray) -> list[str]:
-    """'CALLSIGN · REG · icao24' (whatever is known) of every aircraft, plain text."""
+    """'CALLSIGN · REG · icao24' (whatever is known; the unknown address as `shown_address` says it) of every
+    aircraft, plain text."""
     calls, regs = _modes(data, "callsign", starts), _modes(data, "registration", starts)
     ids = data["icao24"].to_numpy()[starts] if len(starts) else []
-    return [" · ".join(dict.fromkeys(p for p in (c, r, str(i)) if p)) or "track"
+    return [" · ".join(dict.fromkeys(p for p in (c, r, shown_address(str(i))) if p)) or "track"
             for c, r, i in zip(calls, regs, ids, strict=True)]
 
 
