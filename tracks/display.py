@@ -21,6 +21,7 @@ import shapely
 from tracks import wording as fmt
 from tracks.aircraft import flag_labels, shown_address
 from tracks.altitude import displayed_ft
+from tracks.paths import public_name
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def _identity_html(info: Any, emergencies: pd.DataFrame) -> str:
 
 
 def _sources_html(sources: tuple[Any, ...]) -> str:
-    return "<br>".join(f"{esc(str(s.path).replace(chr(92), '/').rsplit('/', 1)[-1])} · {esc(s.format)} · "
+    return "<br>".join(f"{esc(public_name(s.path))} · {esc(s.format)} · "
                        f"sha256 {esc(s.sha256[:16]) or '—'}" + (" · <b>ILLUSTRATIVE</b>" if s.illustrative else "")
                        for s in sources) or "—"
 

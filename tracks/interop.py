@@ -17,6 +17,7 @@ geopandas is an optional dependency (`pip install "tracks[geo]"`); only the GeoD
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ import shapely
 
 from tracks import schema
 from tracks.errors import TrackFormatError
+from tracks.paths import public_name
 from tracks.segments import DEFAULT_MAX_GAP_S, gap_mask, segment_dt_s
 
 if TYPE_CHECKING:
@@ -266,13 +268,20 @@ def _source(d: dict[str, Any]) -> Source:
 EVIDENCE_COLUMNS = ("claim_id", "status", "kind", "label", "time", "end_time", "source", "file", "record", "reaches_region")
 
 
-def evidence_geodataframe(verdicts: Any) -> gpd.GeoDataFrame:
+def evidence_geodataframe(verdicts: Any, base: str | os.PathLike[str] | None = None) -> gpd.GeoDataFrame:
     """Every verdict's evidence as rows: cited samples and computed points (Points), lines such as the
     closest-approach line (LineStrings), and the gaps it looked at (the straight line between the two samples;
-    `reaches_region` says whether the verdict depends on it). Columns EVIDENCE_COLUMNS + geometry."""
+    `reaches_region` says whether the verdict depends on it). Columns EVIDENCE_COLUMNS + geometry; `file` named
+    relative to `base` (the case folder), else by name (`tracks.paths.public_name`): never the user's folders."""
     gpd = _geopandas()
     rows: list[dict[str, Any]] = []
     geoms: list[shapely.Geometry] = []
+    names: dict[str, str] = {}  # each file named once (a few files, many cited samples)
+
+    def name(file: str) -> str:
+        if file and file not in names:
+            names[file] = public_name(file, base)
+        return names.get(file, file)
 
     def add(v: Any, kind: str, geom: shapely.Geometry, **values: Any) -> None:
         rows.append({"claim_id": v.claim_id, "status": v.status, "kind": kind, **values})
@@ -281,8 +290,8 @@ def evidence_geodataframe(verdicts: Any) -> gpd.GeoDataFrame:
     for v in verdicts:
         ev = v.evidence
         for s in ev.samples:
-            add(v, "sample", shapely.points(s.lon, s.lat), label=s.role, time=s.time, source=s.source, file=s.file,
-                record=s.record)
+            add(v, "sample", shapely.points(s.lon, s.lat), label=s.role, time=s.time, source=s.source,
+                file=name(s.file), record=s.record)
         for p in ev.points:
             add(v, p.kind or "point", shapely.points(p.lon, p.lat), label=p.label, time=p.time)
         for line in ev.lines:

@@ -95,3 +95,29 @@ def test_outputs_still_name_their_sources(outputs: tuple[Path, list[Path]]) -> N
 ])
 def test_public_name(path: str, base: str | None, expected: str) -> None:
     assert public_name(path, base) == expected
+
+
+def test_check_result_repr_and_geo_exports_show_no_folders(tmp_path: Path) -> None:
+    # what a notebook prints and what a GeoDataFrame / GeoJSON export of a check carries (issue 12)
+    import json
+
+    import tracks
+
+    root = tmp_path / "home" / "jane.doe" / "Documents" / "Sources-confidential" / "story-0d8373"
+    shutil.copytree(data_dir() / "cases" / CASE, root / "case")
+    (root / "case" / "tracks").mkdir()
+    name = "trace_full_0d8373.illustrative.json"
+    (root / "case" / name).rename(root / "case" / "tracks" / name)
+    yaml = root / "case" / "case.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace(f"  - {name}", f"  - tracks/{name}"), encoding="utf-8")
+    result = tracks.check(yaml)
+    private = (str(root), "jane.doe", "Sources-confidential", str(REPO))
+    text = repr(result)
+    assert not [p for p in private if p in text], text
+    assert text.startswith("<CaseResult: 'Presidential jet") and "0d8373" in text and "8 claims" in text
+    assert len(text) < 300
+    ev = result.to_geodataframe()
+    files = set(ev["file"].dropna())
+    assert files == {f"tracks/{name}"}  # relative to the case folder, as in report.json
+    geo = json.dumps(result.__geo_interface__, default=str)
+    assert not [p for p in private if p in geo] and f"tracks/{name}" in geo

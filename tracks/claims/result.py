@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tracks.claims.verdict import Verdict
+from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict
 from tracks.track import Track
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 EVENT_COLUMNS = ("kind", "time", "earliest", "latest", "lat", "lon", "label", "observed", "how")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CaseResult:
     case: Case
     track: Track  # the case aircraft's samples (all loaded files, whole window)
@@ -40,12 +40,27 @@ class CaseResult:
         """True when any track file says it is synthetic (illustrative), not a recording."""
         return self.track.illustrative
 
+    def __repr__(self) -> str:
+        """Short and path-free, like Track's: the title, the aircraft and the verdict counts (a notebook shows it
+        to whoever reads the notebook; the case and track files' folders stay out)."""
+        counts = ", ".join(f"{n} {STATUS_LABELS[s]}" for s in STATUSES
+                           if (n := sum(v.status == s for v in self.verdicts)))
+        aircraft = " ".join(dict.fromkeys(p for p in (self.case.aircraft.icao24, self.case.aircraft.registration,
+                                                      self.case.aircraft.callsign) if p))
+        parts = [repr(self.case.title), aircraft, f"{len(self.verdicts)} claims" + (f" ({counts})" if counts else ""),
+                 f"{len(self.track)} points", f"{len(self.notes)} notes" if self.notes else "",
+                 "ILLUSTRATIVE" if self.illustrative else ""]
+        return f"<{type(self).__name__}: {' · '.join(p for p in parts if p)}>"
+
     def to_geodataframe(self, kind: str = "evidence") -> Any:
         """GeoDataFrame of the claims' evidence (kind "evidence": samples, points, lines, gaps per claim; see
-        `tracks.interop.evidence_geodataframe`) or of the case track ("points", "segments", "legs", "gaps")."""
+        `tracks.interop.evidence_geodataframe`; its `file` names files relative to the case folder, else by
+        name, as every published output does) or of the case track ("points", "segments", "legs", "gaps")."""
         from tracks.interop import evidence_geodataframe
 
-        return evidence_geodataframe(self.verdicts) if kind == "evidence" else self.track.to_geodataframe(kind)
+        if kind == "evidence":
+            return evidence_geodataframe(self.verdicts, base=self.case.directory)
+        return self.track.to_geodataframe(kind)
 
     @property
     def __geo_interface__(self) -> dict[str, Any]:
