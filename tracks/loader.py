@@ -481,9 +481,9 @@ def _progress_bar(n_files: int, progress: bool | None) -> Any:
     show = n_files > PROGRESS_THRESHOLD if progress is None else progress
     if not show:
         return None
-    from tqdm.auto import tqdm
+    from tracks.progress import bar
 
-    return tqdm(total=n_files, desc="loading", unit="file")
+    return bar(total=n_files, desc="loading", unit="file")
 
 
 def read_batch(paths: list[str], format: str | None = None,

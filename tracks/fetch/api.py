@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from tqdm.auto import tqdm
 
 from tracks.errors import FetchError, FetchRequestError
 from tracks.fetch.archive import FAILED, FAILED_LOG, Archive, ManifestEntry
@@ -40,6 +39,7 @@ from tracks.fetch.sources import (
     trace_plans,
     v2_plans,
 )
+from tracks.progress import bar as progress_bar
 from tracks.unpack import GZIP_MAGIC, UnpackError, gunzip
 
 log = logging.getLogger("tracks.fetch")
@@ -279,7 +279,7 @@ class _Runner:
         """Every plan in turn. A 404 in a multi-file fetch becomes a problem (the others still count)
         unless every request failed; `partial=True` never raises for 404 (earlier entries exist)."""
         first_error: FetchError | None = None
-        for plan in tqdm(plans, desc=self.info.name, unit="file", disable=not self.progress or len(plans) < 2):
+        for plan in progress_bar(plans, desc=self.info.name, unit="file", disable=not self.progress or len(plans) < 2):
             try:
                 entry, cached = self.get(plan)
             except FetchError as exc:

@@ -25,9 +25,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
-from tqdm.auto import tqdm
 
 from tracks.errors import FetchError, FetchRequestError
+from tracks.progress import bar as progress_bar
 from tracks.unpack import human_size
 from tracks.wording import duration
 
@@ -419,7 +419,7 @@ class Client:
         cap = self.config.max_body_bytes
         total = response.headers.get("Content-Length")
         total_n = int(total) if total and total.isdigit() else None
-        bar = tqdm(total=total_n, unit="B", unit_scale=True, desc=label.rsplit("/", 1)[-1][:40], leave=False,
+        bar = progress_bar(total=total_n, unit="B", unit_scale=True, desc=label.rsplit("/", 1)[-1][:40], leave=False,
                    disable=not progress or (total_n is not None and total_n < _BAR_MIN_BYTES))
         raw = response.raw
         try:

@@ -229,9 +229,9 @@ class _Progress:
 
     def __enter__(self) -> _Progress:
         if self.show:
-            from tqdm.auto import tqdm
+            from tracks.progress import bar
 
-            self.bar = tqdm(total=self.total, unit="B", unit_scale=True, desc="ingest", smoothing=0.1)
+            self.bar = bar(total=self.total, unit="B", unit_scale=True, desc="ingest", smoothing=0.1)
         return self
 
     def __exit__(self, *exc: object) -> None:
