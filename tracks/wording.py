@@ -145,6 +145,16 @@ def when(ts: Any, timezone: str | None = "UTC", *, seconds: bool = False) -> str
     return text
 
 
+def retrieved(url: str, retrieved_at: str = "") -> str:
+    """'retrieved from https://example.org/t.json on 1 Dec 2025 10:00:00Z': where and when `tracks fetch` got an
+    archived file (report.md's sources, the map's footer); '' when neither is known. Plain text: callers escape
+    it, and show the URL as text, never as a link (it comes from someone else's server)."""
+    t = to_utc(retrieved_at)
+    parts = [f"from {url}" if url else "",
+             f"on {when(t, None, seconds=True)}" if t is not None else (f"on {retrieved_at}" if retrieved_at else "")]
+    return " ".join(["retrieved", *(p for p in parts if p)]) if any(parts) else ""
+
+
 def utc_offset_label(tz: ZoneInfo, at: datetime) -> str:
     """'UTC−04:00' for `tz` at the instant `at`."""
     off = at.astimezone(tz).utcoffset()

@@ -160,17 +160,20 @@ class MapInput:
         return tuple(track_name(t) for t in self.tracks)
 
     def sources(self) -> list[dict[str, Any]]:
-        """Unique sources of all tracks and evidence: name (basename), sha256, format, illustrative, note."""
+        """Unique sources of all tracks and evidence: path, sha256, format, illustrative, note, and for an archived
+        fetch its url and retrieved_at (ISO 8601 UTC)."""
         seen: dict[tuple[str, str], dict[str, Any]] = {}
         for t in (*self.tracks, *((self.traffic,) if self.traffic is not None else ())):
             for s in t.sources:
                 key = (s.path, s.sha256)
                 seen.setdefault(key, {"path": s.path, "sha256": s.sha256, "format": s.format,
-                                      "illustrative": s.illustrative, "note": s.note, "url": s.url})
+                                      "illustrative": s.illustrative, "note": s.note, "url": s.url,
+                                      "retrieved_at": s.retrieved_at})
         for v in self.verdicts:
             for s in v.evidence.sources:
                 seen.setdefault((s.path, s.sha256), {"path": s.path, "sha256": s.sha256, "format": s.format,
-                                                     "illustrative": False, "note": "", "url": ""})
+                                                     "illustrative": False, "note": "", "url": "",
+                                                     "retrieved_at": ""})
         return list(seen.values())
 
 

@@ -305,7 +305,8 @@ def legend_html(legend_id: str, present: dict[str, bool], alt_used: set[int], by
 
 
 def footer_html(inp: MapInput) -> str:
-    """Sources with sha256, tool version, case title and article link."""
+    """Sources with sha256 (and an archived fetch's URL, as text, and retrieval time), tool version, case title
+    and article link."""
     items = []
     case_title = attr(inp.case, "title", "")
     if case_title:
@@ -330,8 +331,10 @@ def footer_html(inp: MapInput) -> str:
     for s in inp.sources():
         base = public_name(str(s["path"]), inp.base)
         flag = ' <b class="tm-illus">illustrative</b>' if s["illustrative"] else ""
+        fetched = wording.retrieved(str(s.get("url") or ""), str(s.get("retrieved_at") or ""))
+        origin = f' <span class="tm-origin">{esc(fetched)}</span>' if fetched else ""  # the URL as text, no link
         srcs.append(f'<li><span class="tm-file">{esc(base)}</span> {esc(s["format"])}{flag} '
-                    f'<code title="sha256">sha256 {esc(s["sha256"])}</code></li>')
+                    f'<code title="sha256">sha256 {esc(s["sha256"])}</code>{origin}</li>')
     sources = (f'<div class="tm-sources"><b>Sources ({len(srcs)}):</b> <ul>{"".join(srcs)}</ul></div>'
                if srcs else '<div class="tm-sources"><b>Sources:</b> none recorded</div>')
     return f'<footer class="tm-footer"><div class="tm-meta">{" · ".join(items)}</div>{sources}</footer>'

@@ -29,7 +29,7 @@ from tracks.claims.verdict import STATUS_LABELS, STATUSES, Verdict, iso_utc
 from tracks.paths import is_inside, public_name
 from tracks.render.fmt import measured_value
 from tracks.summary import emergency_records
-from tracks.wording import duration, km, when
+from tracks.wording import duration, km, retrieved, when
 
 #: Version of the report.json layout; bumped when a field changes meaning or disappears.
 REPORT_VERSION = 1
@@ -386,6 +386,8 @@ def report_markdown(result: CaseResult, figures: Sequence[tuple[str, str]] = ())
     out += ["## Sources", "", "| file | format | records kept / read | illustrative | sha256 |", "|---|---|---|---|---|"]
     for s in t.sources:
         where = "" if is_inside(s.path, base) else " (outside the case folder)"
+        fetched = retrieved(s.url, s.retrieved_at)  # an archived fetch: the URL as escaped text, never a link
+        where += f", {md(fetched)}" if fetched else ""
         out.append(f"| {md(_relpath(s.path, base))}{where} | {md(s.format)} | {s.records_kept} / {s.records_read} | "
                    f"{'yes' if s.illustrative else 'no'} | `{s.sha256}` |")
     out.append("")
