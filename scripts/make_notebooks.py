@@ -12,6 +12,10 @@ notebook and fails when the text such a cell prints differs from the committed o
 (`--execute` above) refreshes the committed outputs. Other outputs (maps, HTML displays, plots) may differ
 from run to run and are not compared.
 
+Committed outputs are published, so they never show the folders of whoever ran them (the repository, home,
+temporary folders): `--execute` refuses to write a notebook whose outputs do (`private_outputs`), and the tests
+check the committed ones. Print file names (`tracks.paths.public_name`), not paths.
+
 To add a notebook: define its cells (a list of `md(...)` / `code(...)`) and add it to NOTEBOOK_CELLS.
 They run with notebooks/ as the working directory; ../shared/corpus is read at run time, never copied.
 """
@@ -394,7 +398,7 @@ sorted(p.name for p in (work / "releases" / "adsblol").iterdir())[:4]
     md("## Ingest: one Parquet dataset partitioned by UTC day\nEvery input is hashed into the day's manifest; bad members would be counted and named."),
     code("""
 report = ingest([str(work / "releases" / "adsblol")], work / "history", progress=False)
-print(report.summary().splitlines()[-1])
+print(report.summary().splitlines()[-1].replace(str(work), "<work>"))   # the temporary folder is nobody's business
 m = tracks.history.Dataset(work / "history").manifest("2025-11-29")
 print(m.rows, "points,", m.aircraft_count, "aircraft; inputs:", [(Path(i["path"]).name, i["sha256"][:12]) for i in m.inputs])
 """),
@@ -634,6 +638,33 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
+def private_folders() -> tuple[str, ...]:
+    """Folders of the machine that runs the notebooks, which committed outputs must never show: the repository,
+    the home folder, temporary folders, and /work/ (where the project's worktrees live)."""
+    import tempfile
+
+    repo = NOTEBOOKS.parent
+    folders = {str(repo), str(repo.resolve()), str(Path.home()) + "/", tempfile.gettempdir() + "/", "/tmp/", "/work/"}
+    return tuple(sorted(f for f in folders if len(f.strip("/")) > 1))
+
+
+def private_outputs(nb: nbformat.NotebookNode) -> dict[str, list[str]]:
+    """The private folders (`private_folders`) each code cell's outputs show, by cell id. Text outputs only:
+    pictures (image/png, base64) are not text, and could hold such letters by chance."""
+    folders = private_folders()
+    found = {}
+    for cell in nb.cells:
+        texts = []
+        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            texts += [o.get("text", ""), o.get("evalue", ""), *o.get("traceback", [])]
+            texts += [v if isinstance(v, str) else str(v) for k, v in o.get("data", {}).items()
+                      if not k.startswith("image/") or k == "image/svg+xml"]
+        shown = [f for f in folders if any(f in t for t in texts)]
+        if shown:
+            found[cell.id] = shown
+    return found
+
+
 def verdict_outputs(nb: nbformat.NotebookNode) -> dict[str, str]:
     """The text each verdict cell printed (stdout and plain-text results), by cell id; memory addresses and
     trailing spaces removed. Errors are included, so a cell that fails never matches."""
@@ -667,6 +698,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.execute:
             print(f"running notebooks/{name} ...", flush=True)
             execute(nb)
+            leaks = private_outputs(nb)
+            if leaks:  # a committed notebook is published: print relative names, never the runner's folders
+                print(f"notebooks/{name} NOT written: its outputs show private folders {leaks}", file=sys.stderr)
+                return 1
         nbformat.write(nb, NOTEBOOKS / name)
         size = (NOTEBOOKS / name).stat().st_size
         print(f"wrote notebooks/{name} ({size / 1e6:.2f} MB{', with outputs' if args.execute else ''})")

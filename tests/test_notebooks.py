@@ -54,6 +54,17 @@ def test_committed_with_outputs_small_enough(path: Path) -> None:
     assert path.stat().st_size < MAX_BYTES
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_committed_outputs_show_no_private_folders(path: Path) -> None:
+    # a committed notebook is published: its outputs (printed text, reprs, warnings, HTML) never show the folders
+    # of whoever ran it (issue 12: a check result's repr, a TqdmWarning and a temporary dataset path did)
+    mk = script()
+    home = [str(Path.home()) + "/"] if Path.home() != Path("/") else []
+    assert {str(REPO), "/tmp/", "/work/", *home} <= set(mk.private_folders())
+    leaks = mk.private_outputs(nbformat.read(path, as_version=4))
+    assert not leaks, f"{path.name}: outputs show private folders {leaks}; print names, not paths, and run `{REFRESH}`"
+
+
 def test_maps_and_plots_visible_without_running() -> None:
     # a repository viewer shows PNG images, not the interactive map's JavaScript: the case study and the real
     # exports each carry static pictures, and the interactive map as well
