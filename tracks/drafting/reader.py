@@ -138,9 +138,12 @@ def parse_article(data: str | bytes, *, kind: str | None = None, name: str = "<t
     if not article.paragraphs:
         raise DraftError(f"{name}: no text found (expected an article in plain text, Markdown or HTML)")
     size = sum(len(p.text) for p in article.paragraphs)
-    if size > MAX_TEXT_CHARS or len(article.paragraphs) >= MAX_PARAGRAPHS:
-        raise DraftError(f"{name}: {size:,} characters in {len(article.paragraphs):,} paragraphs is more than one "
-                         f"article (at most {MAX_TEXT_CHARS:,} characters); give the article alone")
+    if size > MAX_TEXT_CHARS:
+        raise DraftError(f"{name}: {size:,} characters of text is more than one article (at most "
+                         f"{MAX_TEXT_CHARS:,}); give the article alone")
+    if len(article.paragraphs) >= MAX_PARAGRAPHS:  # _numbered keeps MAX_PARAGRAPHS: reaching it means more
+        raise DraftError(f"{name}: {MAX_PARAGRAPHS:,} paragraphs or more is more than one article (fewer than "
+                         f"{MAX_PARAGRAPHS:,}); give the article alone")
     return article
 
 
