@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +20,12 @@ from tracks.drafting.assemble import (
     Assembled,
     DraftClaim,
     assign,
+    fit_clock_changes,
     render,
     timezone_of,
     window_of,
 )
+from tracks.drafting.dates import usable_dates
 from tracks.drafting.identity import Identity, find_identity
 from tracks.drafting.reader import ArticleText, DraftError, parse_article, read_article
 from tracks.drafting.rules import Context, Proposal, Unmapped, propose
@@ -62,21 +64,46 @@ class Draft:
         return p
 
 
-def _published(value: str | dt.date | None, article: ArticleText) -> dt.date:
+def _published(value: str | dt.date | None, article: ArticleText) -> tuple[dt.date, str]:
+    """The publication date (`value`, else the page's) and, when `value` sets aside a page date that is not one
+    tracks draft handles, a note saying so. DraftError naming the value and the range when the date used is not
+    a date in FIRST_DAY..LAST_DAY."""
+    if value is None or value == "":
+        if not article.published:
+            raise DraftError(f"{article.name}: no publication date; give it (--published 2025-12-01): relative "
+                             "dates such as 'last week' are resolved from it")
+        return _day(article.published, f"{article.name}: the page's publication date",
+                    "; give the article's date (--published YYYY-MM-DD)"), ""
+    if isinstance(value, str):
+        day = _day(value, f"{article.name}: publication date", "")
+    else:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        _day(day.isoformat(), f"{article.name}: publication date", "")
+    note = ""
+    if article.published:
+        try:
+            _day(article.published, "the page's date", "")
+        except DraftError as e:
+            note = f"{e}; the date given ({day}) is used instead"
+    return day, note
+
+
+def _day(text: str, what: str, hint: str) -> dt.date:
+    """`text` (ISO 8601 date or time) as a date in FIRST_DAY..LAST_DAY; DraftError '<what> <text> is ...' else."""
     import pandas as pd
 
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = value or article.published
-    if not text:
-        raise DraftError(f"{article.name}: no publication date; give it (--published 2025-12-01): relative dates "
-                         "such as 'last week' are resolved from it")
+    from tracks.drafting.dates import DAYS_HANDLED, FIRST_DAY, LAST_DAY
+
     try:
-        return pd.Timestamp(str(text).strip()).date()
-    except (ValueError, TypeError):
-        raise DraftError(f"{article.name}: publication date {text!r} is not a date (expected YYYY-MM-DD)") from None
+        ts = pd.Timestamp(str(text).strip())
+    except (ValueError, TypeError, OverflowError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise DraftError(f"{what} {text!r} is not a date (expected YYYY-MM-DD){hint}")
+    day = ts.date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DraftError(f"{what} {text!r} is outside {DAYS_HANDLED}{hint}")
+    return day
 
 
 def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = None, aircraft: str = "",
@@ -93,21 +120,23 @@ def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = 
         raise DraftError(f"{article.name}: language {language!r} is not one tracks draft reads "
                          f"({', '.join(LANGUAGES)})")
     lang = language or (article.language if article.language in LANGUAGES else detect_language(article.text))
-    day = _published(published, article)
+    day, page_note = _published(published, article)
+    if page_note:  # the case file's article block gets the date used, and says why
+        article = replace(article, published="")
     ctx = Context(lang, day)
     proposals: list[Proposal] = []
     unmapped: list[Unmapped] = []
     claim_dates: list[Any] = []
+    set_aside: list[str] = []  # notes on the dates of claim sentences that the window does not use
     for s in sentences(article, lang):
         carried = ctx.last_date
         props, skipped = propose(s, ctx)
         proposals += props
         unmapped += skipped
         if props:
-            from tracks.drafting.dates import find_dates
-
-            own = find_dates(s.text, lang, day)
+            own, notes = usable_dates(s.text, lang, day)
             claim_dates += own or ([carried] if carried is not None else [])
+            set_aside += notes
     if len(proposals) > MAX_CLAIMS:
         raise DraftError(f"{article.name}: {len(proposals)} claims is more than one article makes (at most "
                          f"{MAX_CLAIMS}); give the article alone")
@@ -117,10 +146,12 @@ def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = 
                          f"paragraph(s) read as {lang}{why}); write the case by hand (docs/case-format.md)")
     claims = assign(proposals)
     tz, tz_notes = timezone_of(proposals, day)
-    window, window_notes = window_of(proposals, claim_dates, day, tz)
+    fit_clock_changes(proposals, tz)
+    window, window_notes = window_of(proposals, claim_dates, day, tz, set_aside)
     ident = find_identity([(p.number, p.text) for p in article.paragraphs],
                           [*ctx.countries, *(p.place.country for p in proposals if p.place)], aircraft)
-    asm = Assembled(claims, unmapped, tz, window, {"timezone": tz_notes, "window": window_notes})
+    asm = Assembled(claims, unmapped, tz, window, {"timezone": tz_notes, "window": window_notes,
+                                                    "article": [page_note] if page_note else []})
     text_out = render(article, lang, day, ident, asm, list(tracks))
     _validate(text_out, article.name)
     return Draft(text_out, tuple(claims), tuple(unmapped), article, lang, day, ident)

@@ -144,9 +144,35 @@ def _capital_zone(proposals: list[Proposal]) -> str:
     return ""
 
 
-def window_of(proposals: list[Proposal], dates: list[Any], published: dt.date, tz: str
-              ) -> tuple[tuple[str, str], list[str]]:
-    """The case window: the days the article dates for its claims, padded, in the case's zone."""
+def fit_clock_changes(proposals: list[Proposal], tz: str) -> None:
+    """Event time windows whose local start or end a daylight-saving change skips or repeats in their zone
+    (theirs, else the case's `tz`) are rewritten in UTC to cover every reading of those clock times, with a note."""
+    import pandas as pd
+
+    for p in proposals:
+        start, end = p.params.get("start"), p.params.get("end")
+        if p.predicate != "event_time_within" or not isinstance(start, dict) or not isinstance(end, dict):
+            continue
+        zone = start.get("tz") or tz
+        lo, hi = pd.Timestamp(start["local"]), pd.Timestamp(end["local"])
+        try:
+            for t in (lo, hi):
+                t.tz_localize(zone, ambiguous="raise", nonexistent="raise")
+            continue
+        except ValueError:  # skipped or repeated: both offsets around the change count
+            pass
+        offsets = [(t + pd.Timedelta(hours=h)).tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+                   .utcoffset() for t in (lo, hi) for h in (-12, 12)]
+        first, last = lo - max(offsets), hi - min(offsets)
+        p.params["start"], p.params["end"] = f"{first:%Y-%m-%dT%H:%M}Z", f"{last:%Y-%m-%dT%H:%M}Z"
+        p.review.append(f"{start['local']}..{end['local']} in {zone} meets a daylight-saving change: written in UTC "
+                        f"({first:%H:%M}..{last:%H:%M}Z) to cover both clocks; narrow it")
+
+
+def window_of(proposals: list[Proposal], dates: list[Any], published: dt.date, tz: str,
+              set_aside: list[str] | tuple[str, ...] = ()) -> tuple[tuple[str, str], list[str]]:
+    """The case window: the days the article dates for its claims (dates.usable_dates), padded, in the case's
+    zone at the offsets of those days; `set_aside` notes the dates of claim sentences it leaves out."""
     import pandas as pd
 
     notes: list[str] = []
@@ -159,9 +185,14 @@ def window_of(proposals: list[Proposal], dates: list[Any], published: dt.date, t
     else:
         first, last = published - dt.timedelta(days=7), published
         notes.append(f"the claims name no date: the week before publication ({first}..{last})")
-    start = pd.Timestamp(dt.datetime.combine(first, dt.time())).tz_localize(tz) - pd.Timedelta(hours=WINDOW_PAD_BEFORE_H)
-    end = (pd.Timestamp(dt.datetime.combine(last, dt.time())).tz_localize(tz) + pd.Timedelta(days=1)
-           + pd.Timedelta(hours=WINDOW_PAD_AFTER_H))
+    notes += list(dict.fromkeys(set_aside))
+
+    def midnight(day: dt.date) -> pd.Timestamp:  # a midnight skipped by a clock change is the first hour after it
+        return pd.Timestamp(dt.datetime.combine(day, dt.time())).tz_localize(tz, ambiguous=True,
+                                                                             nonexistent="shift_forward")
+
+    start = midnight(first) - pd.Timedelta(hours=WINDOW_PAD_BEFORE_H)
+    end = midnight(last + dt.timedelta(days=1)) + pd.Timedelta(hours=WINDOW_PAD_AFTER_H)
     notes.append(f"padded by {WINDOW_PAD_BEFORE_H} h before and {WINDOW_PAD_AFTER_H} h after: narrow it to the "
                  "flight once the track is loaded (hours without data weaken 'never' claims)")
     return (start.isoformat(timespec="minutes"), end.isoformat(timespec="minutes")), notes
@@ -198,7 +229,7 @@ def render(article: ArticleText, lang: str, published: dt.date, ident: Identity,
     add("# Lines marked REVIEW are proposals the article does not settle.")
     title = article.title or _first_words(article.paragraphs[0].text if article.paragraphs else "Drafted case")
     add(f"title: {scalar(title)}")
-    add("article:")
+    add("article:" + (f"  # REVIEW: {comment('; '.join(asm.notes['article']))}" if asm.notes.get("article") else ""))
     for key, value in (("publisher", article.publisher), ("title", article.title), ("url", article.url),
                        ("published", article.published or str(published)), ("language", lang)):
         add(f"  {key}: {scalar(value)}")

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from tracks.schema import EARLIEST_TIME, LATEST_TIME
+
 _WEEKDAYS = {
     "en": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
     "es": ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
@@ -30,6 +32,18 @@ _MONTHS = {
     "es": "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
     "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
 }
+#: A date named further than this before or after publication is not used for the window or times.
+FAR_FROM_PUBLICATION = dt.timedelta(days=366)
+#: The days tracks draft dates a case on: the times tracks handles (tracks.schema) less DAY_MARGIN at each end,
+#: which is as far as a drafted time reaches from its day (a traffic baseline starts up to two weeks before the
+#: publication; an event time ± 30 min, written in any zone, falls on the next day).
+DAY_MARGIN = dt.timedelta(days=15)
+FIRST_DAY: dt.date = EARLIEST_TIME.date() + DAY_MARGIN
+LAST_DAY: dt.date = LATEST_TIME.date() - DAY_MARGIN
+#: The range in words, for messages.
+DAYS_HANDLED = (f"{FIRST_DAY}..{LAST_DAY}, the dates tracks draft handles (tracks handles times in "
+                f"{EARLIEST_TIME:%Y-%m-%d}..{LATEST_TIME:%Y-%m-%d}; a drafted case reaches two weeks before its dates)")
+
 _LAST_WEEK = {"en": r"last week", "es": r"la semana pasada", "pt": r"(?:na )?semana passada"}
 _YESTERDAY = {"en": r"yesterday|last night", "es": r"ayer|anoche", "pt": r"ontem"}
 _TODAY = {"en": r"today|tonight|this morning|this afternoon", "es": r"hoy|esta noche|esta mañana|esta tarde",
@@ -94,6 +108,18 @@ def _fmt(d: dt.date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def _latest(month: int, day: int, published: dt.date) -> dt.date:
+    """The latest `day` of `month` on or before `published` (29 February: the last leap year's)."""
+    for year in range(published.year, published.year - 9, -1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:  # 29 February of a common year
+            continue
+        if d <= published:
+            return d
+    raise ValueError(f"no {day}/{month} before {published}")  # unreachable: every 8 years hold a leap day
+
+
 def find_dates(text: str, lang: str, published: dt.date) -> list[DateMention]:
     """Every date named in `text`, resolved against `published` (see the module docstring)."""
     import dateparser
@@ -114,9 +140,7 @@ def find_dates(text: str, lang: str, published: dt.date) -> list[DateMention]:
         d = parsed.date()
         note = ""
         if not (m.group(3) or m.group(6)):  # no year: the latest such day on or before publication
-            d = d.replace(year=published.year)
-            if d > published:
-                d = d.replace(year=published.year - 1)
+            d = _latest(d.month, d.day, published)
             note = f"'{m.group(0)}' has no year: read as {_fmt(d)}, the latest on or before publication"
         out.append(DateMention(m.group(0), m.start(), m.end(), d, d, note))
         taken.append((m.start(), m.end()))
@@ -143,6 +167,26 @@ def find_dates(text: str, lang: str, published: dt.date) -> list[DateMention]:
                 out.append(DateMention(m.group(0), m.start(), m.end(), first, last, note))
                 taken.append((m.start(), m.end()))
     return sorted(out, key=lambda d: d.start)
+
+
+def set_aside(d: DateMention, published: dt.date) -> str:
+    """Why a date named in the text is not used for the window and times ('' when it is used)."""
+    if d.first < published - FAR_FROM_PUBLICATION:
+        why = f"long before publication ({_fmt(published)})"
+    elif d.last > published + FAR_FROM_PUBLICATION:
+        why = f"long after publication ({_fmt(published)})"
+    elif not FIRST_DAY <= d.first <= d.last <= LAST_DAY:
+        why = f"outside {FIRST_DAY}..{LAST_DAY}, the dates tracks draft handles"
+    else:
+        return ""
+    return f"date {d.text} is {why}; not used for the window or times"
+
+
+def usable_dates(text: str, lang: str, published: dt.date) -> tuple[list[DateMention], list[str]]:
+    """The dates named in `text` that the case's window and times may use, and a note for each one set aside."""
+    found = find_dates(text, lang, published)
+    notes = [set_aside(d, published) for d in found]
+    return [d for d, n in zip(found, notes, strict=True) if not n], [n for n in notes if n]
 
 
 _CLOCK = re.compile(

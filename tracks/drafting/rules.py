@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracks.drafting import lexicon as lx
-from tracks.drafting.dates import ClockTime, find_clock_times, find_dates
+from tracks.drafting.dates import ClockTime, find_clock_times, usable_dates
 from tracks.drafting.places import Match, Place, capital_of, demonym_country, lookup
 from tracks.drafting.text import Sentence
 
@@ -202,7 +202,7 @@ def propose(s: Sentence, ctx: Context) -> tuple[list[Proposal], list[Unmapped]]:
     props: list[Proposal] = []
     unmapped: list[Unmapped] = []
     negated = bool(_m("negation", ctx).search(text))
-    dates = find_dates(text, ctx.lang, ctx.published)
+    dates, set_aside = usable_dates(text, ctx.lang, ctx.published)  # history is no flight date
     for c in _countries(text):
         if c not in ctx.countries:
             ctx.countries.append(c)
@@ -226,6 +226,8 @@ def propose(s: Sentence, ctx: Context) -> tuple[list[Proposal], list[Unmapped]]:
     props += _traffic(s, ctx, dates)
     props += _time_inside(s, ctx, unmapped)
     props.sort(key=lambda p: p.pos)
+    for p in props:
+        p.review += set_aside
     if not props and not unmapped and _m("aircraft", ctx).search(text) and _claimlike(text, ctx):
         unmapped.append(Unmapped(s, "a statement about a flight for which no test was found"))
     return props, unmapped
