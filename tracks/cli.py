@@ -6,6 +6,8 @@ Exit codes: 0 done (whatever the verdicts), 1 bad input (file, case, region), 2 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -566,7 +568,28 @@ _add_history()
 
 
 def main() -> None:
-    cli(prog_name="tracks")
+    """The `tracks` command. The process ends with `os._exit` once the command, the atexit handlers and the
+    output streams are done: after a Parquet read, pyarrow's thread pools can abort the interpreter's own
+    teardown at random (SIGABRT, 'terminate called without an active exception', apache/arrow#34314; about 1 run
+    in 10 here), which turned a finished command into exit 134."""
+    try:
+        cli(prog_name="tracks")
+        code = 0
+    except SystemExit as e:
+        code = _exit_code(e)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _exit_code(e: SystemExit) -> int:
+    """The process exit code Python gives a SystemExit (None: 0; text: printed on stderr, 1)."""
+    if e.code is None or isinstance(e.code, int):
+        return int(e.code or 0)
+    print(e.code, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

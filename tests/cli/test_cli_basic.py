@@ -146,3 +146,29 @@ def test_check_json_prints_the_report(tmp_path: Path) -> None:
     doc = json.loads(r.stdout)
     assert doc == json.loads((tmp_path / "out" / "report.json").read_text())
     assert "wrote" in r.stderr
+
+
+def test_main_ends_the_process_with_the_command_exit_code_after_exit_handlers_and_flushing(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`tracks` ends with os._exit (pyarrow's thread pools can abort the interpreter's teardown after a Parquet
+    read: exit 134 on a finished command), after the atexit handlers, with the command's own exit code."""
+    import tracks.cli as cli_module
+
+    class Ended(Exception):
+        pass
+
+    calls: list[object] = []
+
+    def fake_exit(code: int) -> None:
+        calls.append(code)
+        raise Ended
+
+    monkeypatch.setattr(cli_module.os, "_exit", fake_exit)
+    monkeypatch.setattr(cli_module.atexit, "_run_exitfuncs", lambda: calls.append("atexit"))
+    for argv, code in ((["tracks", "info", str(tmp_path / "missing.json")], 1), (["tracks", "--version"], 0),
+                       (["tracks", "no-such-command"], 2)):
+        calls.clear()
+        monkeypatch.setattr(sys, "argv", argv)
+        with pytest.raises(Ended):
+            cli_module.main()
+        assert calls == ["atexit", code], argv
