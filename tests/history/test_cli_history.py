@@ -79,6 +79,8 @@ def test_bad_query_options_exit_1_naming_the_option(dataset, tmp_path) -> None:
         ((*query, "--callsign", "("), "callsign pattern (--callsign) '(' is not a regular expression RE2 accepts"),
         ((*query, "--hex-prefix", "zz"), "address prefix (--hex-prefix) 'zz' is not 1 to 6 hex digits"),
         ((*query, "--near-km", "-5"), "near_km (--near-km) must be 0 km or more, not -5"),
+        ((*query, "--db-flags", "-1"), "database flags (--db-flags) -1 are not a sum of readsb's flag bits"),
+        ((*extract, "--db-flags", "16"), "database flags (--db-flags) 16 are not a sum of readsb's flag bits"),
         ((*extract, "--callsign", "["), "callsign pattern (--callsign) '[' is not a regular expression RE2 accepts"),
         ((*extract, "--hex-prefix", "ae", "--end", "2025-02-30"), "end day (--end) '2025-02-30' is not a date"),
     ]:

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tracks import schema
+from tracks.aircraft import DB_FLAGS
 from tracks.geo.geodesy import KM_PER_DEG_MIN
 from tracks.geo.regions import Region
 from tracks.history import presence as presence_module
@@ -51,6 +52,10 @@ class Filters:
                 raise DatasetError(f"the address (--icao24) {text!r} is not an ICAO address (6 hex digits, e.g. 0d8373)")
         object.__setattr__(self, "hex_prefixes", prefixes)
         object.__setattr__(self, "icao24", addresses)
+        every_flag = (1 << len(DB_FLAGS)) - 1
+        if self.db_flags is not None and not 0 < self.db_flags <= every_flag:
+            raise DatasetError(f"the database flags (--db-flags) {self.db_flags} are not a sum of readsb's flag "
+                               f"bits (1 military, 2 interesting, 4 PIA, 8 LADD: 1 to {every_flag})")
         if self.callsign:
             import duckdb
 
