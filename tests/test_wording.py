@@ -97,3 +97,15 @@ def test_no_other_module_words_durations_or_times() -> None:
         for name in names:
             defined = getattr(mod, name, None)
             assert defined is None or getattr(defined, "__module__", "") == "tracks.wording", (mod.__name__, name)
+
+
+def test_day_ranges_words_runs_of_consecutive_days() -> None:
+    from tracks.wording import day_ranges
+
+    assert day_ranges([]) == ""
+    assert day_ranges(["2025-11-09"]) == "2025-11-09"
+    days = ["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-09", "2025-12-31", "2026-01-01"]
+    assert day_ranges(days[::-1]) == ("2025-11-01..2025-11-03 (3 days), 2025-11-09, "
+                                      "2025-12-31..2026-01-01 (2 days)")
+    long = [d.date().isoformat() for d in pd.date_range("1980-01-01", "2025-11-13")]
+    assert day_ranges(long) == f"1980-01-01..2025-11-13 ({len(long):,} days)"

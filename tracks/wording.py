@@ -145,6 +145,19 @@ def when(ts: Any, timezone: str | None = "UTC", *, seconds: bool = False) -> str
     return text
 
 
+def day_ranges(days: list[str]) -> str:
+    """ISO days ('2025-11-01', ...) as runs of consecutive days: '2025-11-01..2025-11-05 (5 days), 2025-11-09'."""
+    if not days:
+        return ""
+    ordinals = np.array(sorted({pd.Timestamp(d).toordinal() for d in days}))
+    breaks = np.flatnonzero(np.diff(ordinals) != 1) + 1
+    runs = []
+    for run in np.split(ordinals, breaks):
+        first, last = (datetime.fromordinal(int(x)).date().isoformat() for x in (run[0], run[-1]))
+        runs.append(first if len(run) == 1 else f"{first}..{last} ({len(run):,} days)")
+    return ", ".join(runs)
+
+
 def retrieved(url: str, retrieved_at: str = "") -> str:
     """'retrieved from https://example.org/t.json on 1 Dec 2025 10:00:00Z': where and when `tracks fetch` got an
     archived file (report.md's sources, the map's footer); '' when neither is known. Plain text: callers escape

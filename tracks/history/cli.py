@@ -7,6 +7,8 @@ from typing import Any
 import click
 import pandas as pd
 
+from tracks import wording
+
 _ENGINE = [
     click.option("--jobs", type=int, default=None, help="Local worker processes [default: every core]."),
     click.option("--workers", type=int, default=None,
@@ -154,7 +156,7 @@ def query(dataset: str, region: str, regions_file: tuple[str, ...], by: str, lis
     with pd.option_context("display.max_rows", None, "display.width", 200, "display.max_columns", None):
         click.echo(table.to_string(index=False) if len(table) else "(nothing)")
     if rt.missing_days:
-        click.echo(f"days the dataset does not hold (no data, not no traffic): {', '.join(rt.missing_days)}")
+        click.echo(f"days the dataset does not hold (no data, not no traffic): {wording.day_ranges(rt.missing_days)}")
 
 
 @history.command()
