@@ -162,7 +162,9 @@ def _airports_of(match: Match) -> tuple[list[str], list[str]]:
             f"{p.kind} {p.label} ({', '.join(p.airports)})" for p in others[:4]))
     if match.how.startswith("the airports of"):
         notes.append(f"'{match.text}' is in no airport list by that name: read as {match.how}; check the base")
-    elif match.how != "exact" and not match.how.startswith("capital"):
+    elif match.how == "IATA code":
+        notes.append(f"'{match.text}' read as the IATA code of {first.name} ({codes[0]}): check the place")
+    elif match.how not in ("exact", "ICAO code") and not match.how.startswith("capital"):
         notes.append(f"'{match.text}' matched by {match.how}: check the place")
     return codes, notes
 
@@ -247,6 +249,11 @@ def _claimlike(text: str, ctx: Context) -> bool:
     return bool(find_clock_times(text) or re.search(r"\d", text) or _PLACE_RE.search(text[1:]))
 
 
+#: Where a verb's reach for its place ends: a sentence or clause mark, but not the ':' or '.' inside a clock time
+#: or number ("landed around 21:10 local time at Santa Elena de Uairén", "21.10 Uhr").
+_CLAUSE_END = re.compile(r"[;!?]|[.:](?!\d)")
+
+
 def _slot_places(key: str, s: Sentence, ctx: Context, country_hint: str = ""
                  ) -> list[tuple[re.Match[str], str, Match, int]]:
     """(verb match, the words from the verb to the place, the place, end) for each event verb of `key` (see
@@ -260,7 +267,7 @@ def _slot_places(key: str, s: Sentence, ctx: Context, country_hint: str = ""
             continue
         starts = [vm.end()] if direct and re.fullmatch(direct, vm.group(0), re.IGNORECASE) else []
         reach = s.text[vm.end():vm.end() + lx.SLOT_REACH]
-        reach = re.split(r"[.;:!?]", reach)[0]
+        reach = _CLAUSE_END.split(reach)[0]
         starts += [vm.end() + pm.end() for pm in re.finditer(rf"\s(?:{preps})(?=\s)", reach, re.IGNORECASE)]
         for pos in starts:
             hit, words, end = place_after(s.text, pos, ctx, country_hint)
@@ -288,7 +295,9 @@ def _event_proposals(key: str, role: str, predicate: str, s: Sentence, ctx: Cont
             continue
         place = hit.places[0]
         why = [f"'{phrase}' -> {predicate}" + (" (after the trip's earlier events)" if role == "return" else ""),
-               f"'{hit.text}' -> " + (f"{place.name}: " if hit.how.startswith("capital") else "") + ", ".join(codes)]
+               f"'{hit.text}' -> " + (f"{place.name}: " if hit.how.startswith("capital") else
+                                      f"{hit.how} of {place.name}: " if hit.how.endswith(" code") else "")
+               + ", ".join(codes)]
         slug = _slug(place.name if hit.how.startswith("capital") else hit.text)
         out.append(Proposal(role, predicate, {"airports": codes}, s, why, notes, vm.start(), place, slug))
         if key == "depart" and not ctx.home_country:
