@@ -209,6 +209,10 @@ def lookup(name: str, *, country_hint: str = "") -> Match | None:
         places += _city_places(core)
         how = f"the airports of {core!r}" if places else how
     if not places:
+        coded = _code_place(name)
+        if coded is not None:
+            places, how = [coded[0]], coded[1]
+    if not places:
         fuzzy = _fuzzy(key, named_airport)
         if fuzzy is None:
             return None
@@ -218,6 +222,40 @@ def lookup(name: str, *, country_hint: str = "") -> Match | None:
         places = inside or places
     places = _dedupe(places)
     return Match(name, tuple(places), how)
+
+
+@cache
+def _codes() -> tuple[dict[str, int], dict[str, int]]:
+    """ICAO code -> row, and IATA code -> row for the codes that name one airport, in airport_table()."""
+    from tracks.airports import airport_table
+
+    t = airport_table()
+    icao = {str(c): i for i, c in enumerate(t["icao"].tolist())}
+    iata_all = t["iata"].fillna("").astype(str)
+    counts = iata_all.value_counts()
+    iata = {c: i for i, c in enumerate(iata_all.tolist()) if re.fullmatch(r"[A-Z]{3}", c) and counts[c] == 1}
+    return icao, iata
+
+
+def _code_place(name: str) -> tuple[Place, str] | None:
+    """An airport named by its code in the text: 'SVMI' (four capitals, an ICAO code in airportsdata) or 'CCS'
+    (three capitals, the IATA code of one airport, and no country's alpha-3 code such as 'BRA'); with how it was
+    read ("ICAO code", "IATA code"). Only when the word names no place (lookup tries names first)."""
+    token = name.strip()
+    icao, iata = _codes()
+    if re.fullmatch(r"[A-Z]{4}", token) and token in icao:
+        return _airport_place(icao[token]), "ICAO code"
+    if re.fullmatch(r"[A-Z]{3}", token) and token in iata and token not in _alpha3():
+        return _airport_place(iata[token]), "IATA code"
+    return None
+
+
+@cache
+def _alpha3() -> frozenset[str]:
+    """The countries' ISO alpha-3 codes ('BRA', 'VEN'): words that name a country before an airport."""
+    from tracks.geo.regions import list_regions
+
+    return frozenset(a for r in list_regions() for a in r.aliases if re.fullmatch(r"[A-Z]{3}", a))
 
 
 def _dedupe(places: list[Place]) -> list[Place]:
