@@ -142,6 +142,8 @@ def draft(text: str | bytes | ArticleText, *, published: str | dt.date | None = 
                          f"{MAX_CLAIMS}); give the article alone")
     if not proposals:
         why = f"; {len(unmapped)} sentence(s) about a flight had no test" if unmapped else ""
+        why += (f"; {len(article.code_blocks)} Markdown code block(s) not read as prose" if article.code_blocks
+                else "")
         raise DraftError(f"{article.name}: no checkable claim about a flight found ({len(article.paragraphs)} "
                          f"paragraph(s) read as {lang}{why}); write the case by hand (docs/case-format.md)")
     claims = assign(proposals)

@@ -284,6 +284,12 @@ def render(article: ArticleText, lang: str, published: dt.date, ident: Identity,
             s = u.sentence
             add(f"# - paragraph {s.paragraph} [{s.start}:{s.end}]: {comment(scalar(s.text))}")
             add(f"#   why not: {comment(u.reason)}")
+    if article.code_blocks:
+        add("")
+        add("# Not read: Markdown code blocks (``` fenced or indented 4 spaces) are not the article's prose; if one")
+        add("# holds the article's words, remove its fence or indentation and draft again.")
+        for block in article.code_blocks:
+            add(f"# - {comment(block)}")
     return "\n".join(lines) + "\n"
 
 

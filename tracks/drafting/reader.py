@@ -4,7 +4,8 @@ The article's text as read here is what drafted claims quote: paragraph N (from 
 - Plain text: paragraphs are blocks separated by blank lines, the lines of a block joined by one space; a text
   with no blank line between its lines (one paragraph per line, as pasted from many sites) has one paragraph
   per line.
-- Markdown: rendered by markdown-it-py, then read as HTML.
+- Markdown: rendered by markdown-it-py, then read as HTML; its code blocks are not prose: left out and listed in
+  ArticleText.code_blocks (a plain text with a closed ``` fence is Markdown).
 - HTML: parsed by BeautifulSoup (Python's own html.parser: no network, no scripts run). <script>, <style>,
   <template>, <noscript>, <iframe>, <svg>, <nav>, <footer>, <aside> and <form> are dropped; the paragraphs
   are the page's <p>, <h1>-<h6>, <li>, <blockquote> and <pre> blocks, inside <article> (or <main>) when the
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tracks.errors import TracksError
@@ -69,6 +70,7 @@ class ArticleText:
     url: str = ""
     published: str = ""  # as the page gives it (ISO 8601 date or time)
     language: str = ""  # as the page declares it (<html lang>), e.g. "es"; "" when it does not
+    code_blocks: tuple[str, ...] = ()  # Markdown code blocks not read as prose: "lines 5-7: 'first words'"
 
     @property
     def text(self) -> str:
@@ -169,7 +171,8 @@ def _looks_html(head: str) -> bool:
 
 def _looks_markdown(text: str) -> bool:
     head = text[:20_000]
-    return bool(re.search(r"^#{1,6} \S|\[[^\]\n]+\]\([^)\s]+\)|^\s*[*-] \S.*\n\s*[*-] \S", head, re.MULTILINE))
+    return bool(re.search(r"^#{1,6} \S|\[[^\]\n]+\]\([^)\s]+\)|^\s*[*-] \S.*\n\s*[*-] \S|"
+                          r"^ {0,3}(`{3,}|~{3,})[^\n]*\n(?:.*\n)*? {0,3}\1\s*$", head, re.MULTILINE))
 
 
 def _text_paragraphs(text: str) -> list[str]:
@@ -204,11 +207,43 @@ def _numbered(texts: list[str]) -> tuple[Paragraph, ...]:
 
 
 def _from_markdown(text: str, name: str) -> ArticleText:
+    """Markdown rendered to HTML and read as a page, less its code blocks (``` or ~~~ fenced, or indented by 4
+    spaces): code is not the article's prose. They are listed in `code_blocks` so that the draft names them. A
+    fence that is never closed is read as text (CommonMark would make the rest of the article code)."""
     from markdown_it import MarkdownIt
 
-    html = MarkdownIt("commonmark", {"html": False}).render(text)  # raw HTML in Markdown stays text, never markup
+    md = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text, never markup
+    lines = text.split("\n")
+    for _ in range(100):  # each pass escapes one unclosed fence (a stray ``` line) and parses again
+        tokens = md.parse("\n".join(lines))
+        stray = next((t for t in tokens if t.type == "fence" and t.map and not _closes(lines, t)), None)
+        if stray is None:
+            break
+        escaped = re.sub(r"^([\s>]*)([`~])", r"\1\\\2", lines[stray.map[0]])
+        if escaped == lines[stray.map[0]]:  # a fence opened inside a list item: left as code (and listed)
+            break
+        lines[stray.map[0]] = escaped
+    code = [t for t in tokens if t.type in ("fence", "code_block")]
+    kept = [t for t in tokens if t.type not in ("fence", "code_block")]
+    html = md.renderer.render(kept, md.options, {})
     article = _from_html(html, name, "markdown")
-    return article
+    return replace(article, code_blocks=tuple(_code_label(t.map, t.content) for t in code))
+
+
+def _closes(lines: list[str], fence: object) -> bool:
+    """Whether a fenced code block's last line is its closing fence (else it ran to the end of the text)."""
+    first, end = fence.map  # type: ignore[attr-defined]
+    last = re.sub(r"^[\s>]*", "", lines[end - 1]).strip() if first < end - 1 < len(lines) else ""
+    marker = fence.markup  # type: ignore[attr-defined]
+    return bool(last) and set(last) == {marker[0]} and len(last) >= len(marker)
+
+
+def _code_label(span: list[int] | None, content: str) -> str:
+    """'lines 5-7: "The jet ..."': where a skipped code block is in the source (lines from 1) and how it begins."""
+    where = ("a code block" if not span else f"line {span[1]}" if span[1] - span[0] == 1 else
+             f"lines {span[0] + 1}-{span[1]}")
+    words = clean_text(content).replace("\n", " ").strip()
+    return f"{where}: " + (repr(words[:80] + (" ..." if len(words) > 80 else "")) if words else "(empty)")
 
 
 def _from_html(text: str, name: str, kind: str) -> ArticleText:
