@@ -137,3 +137,25 @@ def test_cli_draft_of_a_markdown_file_skips_its_code(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert "Bogotá" not in yaml.safe_load(text)["claims"].__repr__()
     assert "'The jet landed at Lima on 3 December.'" in text
+
+
+def test_many_code_blocks_are_counted_not_all_listed() -> None:
+    blocks = "".join(f"```\nThe jet landed at Bogotá, block {i}.\n```\n\n" for i in range(60))
+    d = draft(f"# Jet\n\nThe jet landed at Caracas on 3 December.\n\n{blocks}", published=PUBLISHED)
+    assert len(d.article.code_blocks) == 60
+    assert d.yaml.count("# - lines ") == 50 and "# - and 10 more" in d.yaml
+    assert [c["id"] for c in claims(d).values()] == ["landed-caracas"]
+
+
+@pytest.mark.parametrize(("source", "paragraphs", "code"), [
+    ("```\nA\n```\n```\nB\n\nC", ["``` B", "C"], ["lines 3-5: 'A'"]),  # the second fence is never closed
+    ("````\nA\n```\nB\n````\n\nD", ["D"], ["lines 3-7: 'A ``` B'"]),  # a shorter fence does not close a longer
+    ("~~~\nA\n```\n\nD", ["~~~ A ```", "D"], []),  # nor one of the other character
+    ("> ```\n> quoted code\n> ```\n\nE", ["E"], ["lines 3-5: 'quoted code'"]),
+])
+def test_fences_are_paired_as_commonmark_pairs_them(source: str, paragraphs: list[str], code: list[str]) -> None:
+    from tracks.drafting.reader import parse_article
+
+    a = parse_article(f"# T\n\n{source}")
+    assert [p.text for p in a.paragraphs][1:] == paragraphs
+    assert list(a.code_blocks) == code

@@ -217,6 +217,10 @@ def comment(text: str) -> str:
     return re.sub(r"[\r\n\u2028\u2029\x85]+", " ", text)
 
 
+#: Most Markdown code blocks named one by one in the case file's closing comment (the rest are counted).
+MAX_CODE_BLOCKS_LISTED = 50
+
+
 def render(article: ArticleText, lang: str, published: dt.date, ident: Identity, asm: Assembled,
            tracks: list[str]) -> str:
     """The case file text."""
@@ -288,8 +292,10 @@ def render(article: ArticleText, lang: str, published: dt.date, ident: Identity,
         add("")
         add("# Not read: Markdown code blocks (``` fenced or indented 4 spaces) are not the article's prose; if one")
         add("# holds the article's words, remove its fence or indentation and draft again.")
-        for block in article.code_blocks:
+        for block in article.code_blocks[:MAX_CODE_BLOCKS_LISTED]:
             add(f"# - {comment(block)}")
+        if len(article.code_blocks) > MAX_CODE_BLOCKS_LISTED:
+            add(f"# - and {len(article.code_blocks) - MAX_CODE_BLOCKS_LISTED} more")
     return "\n".join(lines) + "\n"
 
 

@@ -213,8 +213,8 @@ def _from_markdown(text: str, name: str) -> ArticleText:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False})  # raw HTML in Markdown stays text, never markup
-    lines = text.split("\n")
-    for _ in range(100):  # each pass escapes one unclosed fence (a stray ``` line) and parses again
+    lines = _escape_stray_fences(text.split("\n"))
+    for _ in range(3):  # a fence the scan paired but markdown-it left open (inside a container): escape, parse again
         tokens = md.parse("\n".join(lines))
         stray = next((t for t in tokens if t.type == "fence" and t.map and not _closes(lines, t)), None)
         if stray is None:
@@ -228,6 +228,43 @@ def _from_markdown(text: str, name: str) -> ArticleText:
     html = md.renderer.render(kept, md.options, {})
     article = _from_html(html, name, "markdown")
     return replace(article, code_blocks=tuple(_code_label(t.map, t.content) for t in code))
+
+
+_FENCE_OPEN = re.compile(r"^([\s>]*)(?:(`{3,})[^`]*|(~{3,}).*)$")
+_FENCE_CLOSE = re.compile(r"^[\s>]*(`{3,}|~{3,})\s*$")
+
+
+def _escape_stray_fences(lines: list[str]) -> list[str]:
+    """The lines with every fence that no later line can close (a stray ```) escaped ('\\```'), so that it reads as
+    text and does not make the rest of the article code. One pass: a closing line is found by its character and
+    length, and the longest closer still ahead of each line is known in advance."""
+    n = len(lines)
+    ahead = {"`": [0] * (n + 1), "~": [0] * (n + 1)}  # longest closing fence of each kind at or after line i
+    for i in range(n - 1, -1, -1):
+        for ch in ahead:
+            ahead[ch][i] = ahead[ch][i + 1]
+        m = _FENCE_CLOSE.match(lines[i])
+        if m:
+            ch = m.group(1)[0]
+            ahead[ch][i] = max(ahead[ch][i], len(m.group(1)))
+    out = list(lines)
+    i = 0
+    while i < n:
+        m = _FENCE_OPEN.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        marker = m.group(2) or m.group(3)
+        if ahead[marker[0]][i + 1] < len(marker):
+            out[i] = m.group(1) + "\\" + lines[i][len(m.group(1)):]
+            i += 1
+            continue
+        i += 1
+        while i < n and not ((c := _FENCE_CLOSE.match(lines[i])) and c.group(1)[0] == marker[0]
+                             and len(c.group(1)) >= len(marker)):
+            i += 1
+        i += 1
+    return out
 
 
 def _closes(lines: list[str], fence: object) -> bool:
