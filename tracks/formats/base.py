@@ -12,12 +12,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import pandas as pd
 
 from tracks.errors import TrackFormatError
 from tracks.schema import (
     is_icao_hex as is_icao_hex,  # the rule lives in tracks.schema; readers import it here
 )
+
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19  # 19 digits in a row: perhaps an integer beyond 64 bits, which orjson reads as a float
+
+
+def parse_json(data: bytes) -> Any:
+    """`json.loads(data)`, faster: orjson (several times quicker) reads strict JSON whose integers fit 64 bits,
+    and returns what `json` does; anything else (NaN/Infinity, a run of 19+ digits, lone surrogates, other
+    encodings than UTF-8, invalid JSON) goes to `json`, so values and error messages are those of `json`."""
+    if _LONG_NUMBER not in data.translate(_DIGITS_AS_ZERO):  # one pass in C (a regex takes 10x as long)
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
 
 
 @dataclass
@@ -58,7 +74,7 @@ class RawFile:
         if not self._json_tried:
             self._json_tried = True
             try:
-                self._json = json.loads(self.data)
+                self._json = parse_json(self.data)
             except json.JSONDecodeError as e:
                 self._json_error = TrackFormatError(
                     self.path, f"invalid JSON: {e.msg}", where=f"line {e.lineno} column {e.colno}",
