@@ -185,11 +185,11 @@ def header(doc: Any, path: str) -> TraceHeader:
 
 
 def _transposed(points: list[Any]) -> list[tuple[Any, ...]]:
-    """A trace's points as 14 columns (missing trailing values None: 9-element points of older files)."""
+    """Points as 14 columns (missing trailing values None: 9-element points of older files)."""
     n = len(points)
     if not n:
         return [()] * 14
-    if all(len(p) == 14 for p in points):
+    if set(map(len, points)) == {14}:  # the usual case: lengths checked and columns built in C
         return list(zip(*points, strict=True))
     cols = list(zip_longest(*points, fillvalue=None))[:14]
     return cols + [(None,) * n] * (14 - len(cols))
@@ -206,8 +206,7 @@ def decode_many(headers: list[TraceHeader], bools_possible: bool = True) -> Trac
     `bools_possible` False (no JSON true/false in the data) lets numbers convert in C."""
     lengths = np.array([len(h.points) for h in headers], dtype=np.int64)
     n = int(lengths.sum())
-    per_trace = [_transposed(h.points) for h in headers]  # per trace: columns of a few hundred values (fast)
-    cols = [list(chain.from_iterable(t[k] for t in per_trace)) for k in range(14)]
+    cols = _transposed(list(chain.from_iterable(h.points for h in headers)))  # all the traces' points at once
     owner = np.repeat(np.arange(len(headers)), lengths)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(headers) else np.zeros(0, dtype=np.int64)
 
