@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracks import schema
 from tracks.errors import FormatOptionError, TrackFormatError
@@ -93,23 +94,84 @@ def _load_many(files: list[str], format: str | None, options: dict[str, Any], pr
 
             ctx = multiprocessing.get_context("forkserver")
             with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = [pool.submit(read_batch, b, format, options) for b in batches]
+                futures = [pool.submit(_sorted_batch, b, format, options) for b in batches]
                 for f, b in zip(futures, batches, strict=True):
                     done.append(f.result())
                     if bar is not None:
                         bar.update(len(b))
         else:
             for b in batches:
-                done.append(read_batch(b, format, options))
+                done.append(_sorted_batch(b, format, options))
                 if bar is not None:
                     bar.update(len(b))
     finally:
         if bar is not None:
             bar.close()
-    data = arrow_to_frame(pa.concat_tables([t for t, _, _ in done]))
+    sources = tuple(s for _, srcs, _ in done for s in srcs)
     rejected = [r for _, _, r in done if r is not None and len(r)]
     rej_all = _typed_rejected(pd.concat(rejected, ignore_index=True)) if rejected else empty_rejected()
-    return data, tuple(s for _, srcs, _ in done for s in srcs), rej_all
+    tables = [t for t, _, _ in done]
+    del done  # the batches' tables are held by `tables` and `table` only, freed once converted
+    table = merge_sorted(tables)
+    del tables
+    return arrow_to_frame(table), sources, rej_all
+
+
+_AIRCRAFT_TIME = [("icao24", "ascending"), ("time", "ascending")]
+
+
+def sort_by_aircraft_time(table: pa.Table) -> pa.Table:
+    """`table` sorted by (icao24, time), stably (rows of equal keys keep their order; missing values last), as
+    Traffic sorts its table (so that it finds it sorted) and as Track sorts by time (one aircraft). A table
+    already in order is returned as is."""
+    if _ordered(table):
+        return table
+    return table.take(pc.sort_indices(table, _AIRCRAFT_TIME))
+
+
+def _ordered(table: pa.Table) -> bool:
+    """True when the rows are sorted by (icao24, time) and none misses either (compared pairwise in Arrow)."""
+    ids, t = table["icao24"], table["time"]
+    if ids.null_count or t.null_count:
+        return False
+    if table.num_rows < 2:
+        return True
+    a, b = ids[:-1], ids[1:]
+    in_order = pc.or_(pc.less(a, b), pc.and_(pc.equal(a, b), pc.greater_equal(t[1:], t[:-1])))
+    return bool(pc.all(in_order).as_py())
+
+
+def merge_sorted(tables: list[pa.Table]) -> pa.Table:
+    """Tables each sorted by (icao24, time) (see `sort_by_aircraft_time`) as one table so sorted, as a stable
+    sort of their concatenation would give. When no aircraft has rows in two tables (one file per aircraft),
+    each aircraft's rows are moved as one slice (its run), ordered by address: no sort of the rows, and no copy
+    (the result's columns are chunked by slice; `arrow_to_frame` makes each one array, as it copies anyway)."""
+    table = pa.concat_tables(tables)
+    runs: list[tuple[str, int, int]] = []  # (icao24, first row, rows) of each aircraft of each table
+    offset = 0
+    for t in (t for t in tables if t.num_rows):
+        ids = t["icao24"].combine_chunks()
+        if ids.null_count:
+            return sort_by_aircraft_time(table)
+        starts = np.flatnonzero(np.r_[True, pc.not_equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)])
+        lengths = np.diff(np.r_[starts, len(t)])
+        firsts = ids.take(pa.array(starts, pa.int64())).to_pylist()
+        runs += zip(firsts, (offset + starts).tolist(), lengths.tolist(), strict=True)
+        offset += t.num_rows
+    if len({icao for icao, _, _ in runs}) < len(runs):  # an aircraft in several tables: its rows merge by time
+        return sort_by_aircraft_time(table)
+    ordered = sorted(runs, key=itemgetter(0))
+    if ordered == runs:
+        return table
+    return pa.concat_tables([table.slice(start, n) for _, start, n in ordered])  # slices: no copy yet
+
+
+def _sorted_batch(paths: list[str], format: str | None,
+                  options: dict[str, Any]) -> tuple[pa.Table, list[Source], pd.DataFrame | None]:
+    """`read_batch`, its table sorted by (icao24, time) (on the pool worker, so that the main process only
+    merges batches, when they interleave)."""
+    table, sources, rejected = read_batch(paths, format, options)
+    return sort_by_aircraft_time(table), sources, rejected
 
 
 def _several_aircraft(icao: pd.Series) -> bool:
@@ -544,21 +606,20 @@ def _canonical_arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
-    """A table with the canonical columns (Arrow types of schema.ARROW_SCHEMA) as the canonical pandas table."""
+    """A table with the canonical columns (Arrow types of schema.ARROW_SCHEMA) as the canonical pandas table.
+    Each column is converted whole, however the table is chunked (one copy): text becomes one array of the
+    large strings that pandas keeps, `on_ground` a nullable boolean, the others numpy arrays (`to_pandas`)."""
     table = table.select(list(schema.COLUMN_NAMES))
-
-    def mapper(t: pa.DataType) -> Any:
-        if t in (pa.string(), pa.large_string()):
-            return schema.STRING_DTYPE
-        if t == pa.bool_():
-            return pd.BooleanDtype()
-        return None
-
-    frame = table.to_pandas(types_mapper=mapper)
-    for c in ("stale", "new_leg"):
-        frame[c] = frame[c].to_numpy(dtype=bool)
-    frame["source"] = frame["source"].astype(str).astype(schema.SOURCE_DTYPE) if frame["source"].dtype != \
-        schema.SOURCE_DTYPE else frame["source"]
+    for i, f in enumerate(table.schema):
+        if f.type in (pa.string(), pa.large_string()):
+            table = table.set_column(i, f.name, pc.cast(table[i], pa.large_string()).combine_chunks())
+    on_ground = table["on_ground"]
+    known = on_ground.is_valid().to_numpy(zero_copy_only=False)
+    frame = table.drop_columns(["on_ground"]).to_pandas(
+        types_mapper=lambda t: schema.STRING_DTYPE if t == pa.large_string() else None)
+    frame["on_ground"] = pd.arrays.BooleanArray(pc.fill_null(on_ground, False).to_numpy(zero_copy_only=False), ~known)
+    if frame["source"].dtype != schema.SOURCE_DTYPE:
+        frame["source"] = frame["source"].astype(str).astype(schema.SOURCE_DTYPE)
     return _writable(schema.conform(frame))
 
 

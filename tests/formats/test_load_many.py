@@ -9,9 +9,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import tracks
 from tracks import loader, schema
+from tracks.errors import TrackFormatError
 
 
 def _write_traces(folder: Path, n: int) -> None:
@@ -53,3 +55,84 @@ def test_many_files_on_a_pool_equal_reading_them_one_by_one(tmp_path: Path) -> N
     serial = tracks.load(tmp_path, jobs=1, progress=False)
     pd.testing.assert_frame_equal(serial.data, many.data)
     pd.testing.assert_frame_equal(serial.rejected, many.rejected)
+
+
+def _trace(path: Path, icao: str, t0: float, lat0: float, n: int = 6) -> None:
+    pts = [[30.0 * i, lat0 + 0.01 * i, -66.0, 30000, 450.0, 90.0, 0, None, None, "adsb_icao", None, None, None, None]
+           for i in range(n)]
+    path.write_text(json.dumps({"icao": icao, "timestamp": t0, "trace": pts}))
+
+
+def _serial(files: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The files read one by one, concatenated in file order, stably sorted as Traffic sorts."""
+    one_by_one = [loader.read_file(f) for f in files]
+    data = pd.concat([f for f, _, _ in one_by_one], ignore_index=True).sort_values(
+        ["icao24", "time"], kind="stable").reset_index(drop=True)
+    rej = [r for _, _, r in one_by_one if len(r)]
+    return data, pd.concat(rej, ignore_index=True) if rej else loader.empty_rejected()
+
+
+def _loaded(files: list[str], jobs: int) -> pd.DataFrame:
+    """The loader's table before Track or Traffic sees it."""
+    return loader._load_many(files, None, {}, False, jobs)[0]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batches_merge_as_a_stable_sort_of_all_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     jobs: int) -> None:
+    """Batches sorted on their own merge into the table of the files read one by one (issue 13): aircraft
+    whose files fall in different batches interleave, one aircraft has files in two batches with times that
+    interleave, one file has a rejected point."""
+    monkeypatch.setattr(loader, "BATCH_FILES", 3)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 2)
+    t0 = 1764374400.0
+    for k, (icao, start) in enumerate([("0d8003", 0), ("0d8001", 60), ("0d8005", 0), ("0d8002", 0),
+                                       ("0d8004", 10), ("0d8000", 0), ("0d8009", 5)]):
+        _trace(tmp_path / f"a{k}_trace_full_{icao}.json", icao, t0 + start, 5.0 + k)
+    _trace(tmp_path / "b0_trace_recent_0d8001.json", "0d8001", t0 + 15, 9.0)  # 0d8001 again, times interleaved
+    _trace(tmp_path / "b1_trace_recent_0d8001.json", "0d8001", t0 + 15, 8.0)  # and the same times: file order
+    bad = json.loads((tmp_path / "a6_trace_full_0d8009.json").read_text())
+    bad["trace"][2][1] = 95.0
+    (tmp_path / "a6_trace_full_0d8009.json").write_text(json.dumps(bad))
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    many = tracks.load(tmp_path, jobs=jobs, progress=False)
+    data, rej = _serial(files)
+    pd.testing.assert_frame_equal(many.data, data)
+    pd.testing.assert_frame_equal(_loaded(files, jobs), data)  # in order as loaded: Traffic need not sort
+    pd.testing.assert_frame_equal(many.rejected, rej)
+    assert len(rej) == 1 and rej.iloc[0]["file"].endswith("0d8009.json")
+    assert many.sources == tuple(loader.read_file(f)[1] for f in files)
+
+
+def test_batches_of_one_aircraft_each_merge_as_whole_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One file per aircraft, batches interleaving by address (a tar1090 traces/<xx>/ folder): the same table."""
+    monkeypatch.setattr(loader, "BATCH_FILES", 2)
+    for k, icao in enumerate(["0d90a1", "0d10b2", "0d50a0", "0d20c3", "0d7000", "0d30ff"]):
+        sub = tmp_path / icao[-2:]
+        sub.mkdir(exist_ok=True)
+        _trace(sub / f"trace_full_{icao}.json", icao, 1764374400.0 + 7 * k, 5.0 + k)
+    files = sorted(str(p) for p in tmp_path.rglob("*.json"))
+    many = tracks.load(tmp_path, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(many.data, _serial(files)[0])
+    pd.testing.assert_frame_equal(_loaded(files, 1), many.data)
+
+
+def test_one_aircraft_in_many_batches_is_a_track_sorted_by_time(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "BATCH_FILES", 2)
+    for k, start in enumerate([300, 0, 150, 10, 0]):
+        _trace(tmp_path / f"part{k}.json", "0d8373", 1764374400.0 + start, 5.0 + k)
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    one = tracks.load(tmp_path, jobs=1, progress=False)
+    assert isinstance(one, tracks.Track)
+    want = pd.concat([loader.read_file(f)[0] for f in files], ignore_index=True)
+    pd.testing.assert_frame_equal(one.data, tracks.Track(want).data)
+
+
+def test_a_broken_file_among_many_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "BATCH_FILES", 2)
+    for k in range(4):
+        _trace(tmp_path / f"trace_full_0d800{k}.json", f"0d800{k}", 1764374400.0, 5.0)
+    (tmp_path / "trace_full_0d8002.json").write_text('{"icao": "0d8002", "timestamp": 1, "trace": [[1, 2')
+    with pytest.raises(TrackFormatError, match=r"trace_full_0d8002\.json.*invalid JSON"):
+        tracks.load(tmp_path, jobs=1, progress=False)
