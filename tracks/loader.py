@@ -169,9 +169,12 @@ def merge_sorted(tables: list[pa.Table]) -> pa.Table:
 def _sorted_batch(paths: list[str], format: str | None,
                   options: dict[str, Any]) -> tuple[pa.Table, list[Source], pd.DataFrame | None]:
     """`read_batch`, its table sorted by (icao24, time) (on the pool worker, so that the main process only
-    merges batches, when they interleave)."""
+    merges batches, when they interleave), its `file` column dictionary-encoded: each path is sent to the main
+    process once, not once per row (`arrow_to_frame` writes them out)."""
     table, sources, rejected = read_batch(paths, format, options)
-    return sort_by_aircraft_time(table), sources, rejected
+    table = sort_by_aircraft_time(table)
+    i = table.schema.get_field_index("file")
+    return table.set_column(i, "file", pc.dictionary_encode(table["file"])), sources, rejected
 
 
 def _several_aircraft(icao: pd.Series) -> bool:
@@ -611,7 +614,7 @@ def arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     large strings that pandas keeps, `on_ground` a nullable boolean, the others numpy arrays (`to_pandas`)."""
     table = table.select(list(schema.COLUMN_NAMES))
     for i, f in enumerate(table.schema):
-        if f.type in (pa.string(), pa.large_string()):
+        if f.type in (pa.string(), pa.large_string()) or f.name == "file":  # `file` may be dictionary-encoded
             table = table.set_column(i, f.name, pc.cast(table[i], pa.large_string()).combine_chunks())
     on_ground = table["on_ground"]
     known = on_ground.is_valid().to_numpy(zero_copy_only=False)
