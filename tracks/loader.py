@@ -81,8 +81,9 @@ def load(
 
 def _load_many(files: list[str], format: str | None, options: dict[str, Any], progress: bool | None,
                jobs: int | None) -> tuple[pd.DataFrame, tuple[Source, ...], pd.DataFrame]:
-    """Many files, in batches of BATCH_FILES: each batch becomes one Arrow table (read_batch), the batches run
-    on a process pool when there are at least PARALLEL_MIN_FILES files, and the table is built once."""
+    """Many files, in batches of BATCH_FILES: each batch becomes one Arrow table sorted by (icao24, time)
+    (`_sorted_batch`), the batches run on a process pool when there are at least PARALLEL_MIN_FILES files, and
+    are merged (`merge_sorted`) into the one table, built once, in the order Traffic keeps."""
     batches = [files[i : i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
     workers = min(len(batches), jobs or os.cpu_count() or 1)
     bar = _progress_bar(len(files), progress)
