@@ -29,7 +29,7 @@ class Run:
     code: int
     out: str
     err: str
-    peak_kib: int  # peak resident memory of the child (ru_maxrss of the waited-for child)
+    peak_kib: int  # peak resident memory of the child's own address space (VmHWM)
 
 
 RUNNER = r"""
@@ -37,7 +37,12 @@ import atexit, os, resource, sys
 limit = int(sys.argv[1])
 if limit:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-atexit.register(lambda: os.write(2, b"\n@peak_kib=%d\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+def peak_kib():
+    # VmHWM: the peak of this program's own address space. getrusage's ru_maxrss is kept across fork + exec, so it
+    # would report the pytest worker's peak when that is larger (a big worker made a small bomb look 720 MB).
+    with open("/proc/self/status") as fh:
+        return int(next(line.split()[1] for line in fh if line.startswith("VmHWM:")))
+atexit.register(lambda: os.write(2, b"\n@peak_kib=%d\n" % peak_kib()))
 sys.argv = ["tracks", *sys.argv[2:]]
 from tracks.cli import main
 main()
