@@ -22,13 +22,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.render import prepare, run
+from benchmarks.render import interleaved, prepare, print_ratios
 
 
 def floor(data: Path, out: Path) -> None:
@@ -67,21 +66,10 @@ def main() -> None:
         "check": [py, "-m", "tracks", "check", str(case), "--out", str(args.workdir / "out")],
     }
     print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}", flush=True)
-    times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
-    for r in range(args.repeat):
-        for name, cmd in cmds.items():
-            times[name].append(run(cmd, args.workdir))
-            print(f"  run {r + 1} {name:<6} wall {times[name][-1][0]:7.2f} s  cpu {times[name][-1][1]:7.2f} s",
-                  flush=True)
+    times = interleaved(cmds, args.repeat, args.workdir)
     print(f"\n{args.points:,} samples, {data.stat().st_size / 1e6:.0f} MB Parquet; medians of {args.repeat}, "
           f"load {os.getloadavg()[0]:.2f} at the end")
-    print(f"{'':<7}{'wall s':>9}{'cpu s':>9}{'wall/floor':>12}{'cpu/floor':>11}")
-    for name in cmds:
-        w = statistics.median(x for x, _ in times[name])
-        c = statistics.median(x for _, x in times[name])
-        rw = statistics.median(a[0] / b[0] for a, b in zip(times[name], times["floor"], strict=True))
-        rc = statistics.median(a[1] / b[1] for a, b in zip(times[name], times["floor"], strict=True))
-        print(f"{name:<7}{w:9.2f}{c:9.2f}{rw:11.2f}x{rc:10.2f}x")
+    print_ratios(times)
     report = json.loads((args.workdir / "out" / "report.json").read_text())
     print("verdicts: " + ", ".join(f"{c['id']}={c['status']}" for c in report["claims"]))
 

@@ -126,6 +126,30 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def interleaved(cmds: dict[str, list[str]], repeat: int, cwd: Path) -> dict[str, list[tuple[float, float]]]:
+    """(wall s, CPU s) of each command, run `repeat` times in turn (interleaved: each repetition under the same
+    conditions), each in a fresh process."""
+    times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
+    for r in range(repeat):
+        for name, cmd in cmds.items():
+            times[name].append(run(cmd, cwd))
+            print(f"  run {r + 1} {name:<6} wall {times[name][-1][0]:7.2f} s  cpu {times[name][-1][1]:7.2f} s",
+                  flush=True)
+    return times
+
+
+def print_ratios(times: dict[str, list[tuple[float, float]]]) -> None:
+    """Median wall and CPU seconds of each command and the median of its per-repetition ratios to 'floor'."""
+    print(f"{'':<7}{'wall s':>9}{'cpu s':>9}{'wall/floor':>12}{'cpu/floor':>11}")
+    for name, rows in times.items():
+        w = statistics.median(x for x, _ in rows)
+        c = statistics.median(x for _, x in rows)
+        # ratios within each repetition (same conditions), then their median
+        rw = statistics.median(a[0] / b[0] for a, b in zip(rows, times["floor"], strict=True))
+        rc = statistics.median(a[1] / b[1] for a, b in zip(rows, times["floor"], strict=True))
+        print(f"{name:<7}{w:9.2f}{c:9.2f}{rw:11.2f}x{rc:10.2f}x")
+
+
 def evidence_drawn(out: Path) -> tuple[int, int]:
     """(cited samples drawn on the check's map, cited samples): each must be a drawn sample, to the second."""
     report = json.loads((out / "report.json").read_text())
@@ -145,24 +169,12 @@ def file_mode(n: int, repeat: int, workdir: Path) -> None:
         "map": [py, "-m", "tracks", "map", str(data), "-o", str(workdir / "map.html")],
         "check": [py, "-m", "tracks", "check", str(case), "--out", str(workdir / "check")],
     }
-    times: dict[str, list[tuple[float, float]]] = {k: [] for k in cmds}
-    for r in range(repeat):
-        for name, cmd in cmds.items():
-            times[name].append(run(cmd, workdir))
-            print(f"  run {r + 1} {name:<6} wall {times[name][-1][0]:7.2f} s  cpu {times[name][-1][1]:7.2f} s",
-                  flush=True)
+    times = interleaved(cmds, repeat, workdir)
     print(f"\n{n:,} samples, {data.stat().st_size / 1e6:.0f} MB Parquet; medians of {repeat}, load "
           f"{os.getloadavg()[0]:.1f} at the end")
     f_wall = statistics.median(w for w, _ in times["floor"])
     f_cpu = statistics.median(c for _, c in times["floor"])
-    print(f"{'':<7}{'wall s':>9}{'cpu s':>9}{'wall/floor':>12}{'cpu/floor':>11}")
-    for name in cmds:
-        w = statistics.median(x for x, _ in times[name])
-        c = statistics.median(x for _, x in times[name])
-        # ratios within each repetition (same conditions), then their median
-        rw = statistics.median(a[0] / b[0] for a, b in zip(times[name], times["floor"], strict=True))
-        rc = statistics.median(a[1] / b[1] for a, b in zip(times[name], times["floor"], strict=True))
-        print(f"{name:<7}{w:9.2f}{c:9.2f}{rw:11.2f}x{rc:10.2f}x")
+    print_ratios(times)
     print(f"floor median {f_wall:.2f} s wall, {f_cpu:.2f} s CPU")
     for label, path in (("tracks map", workdir / "map.html"), ("tracks check", workdir / "check" / "map.html")):
         size = path.stat().st_size
