@@ -5,49 +5,24 @@ bar's counts; the reviewed claims are not. On a phone the mark is on screen with
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import tracks
+from tests.claims.test_drafts_in_cases import case_dir
 from tests.render.browser import PHONE, browser, close, open_page
 from tracks.claims.case import DRAFT_MARK
-from tracks.paths import data_dir
 from tracks.render.map import render_map, to_html
 from tracks.render.report import report_markdown
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
-BUNDLED = data_dir() / "cases" / "venezuela-2025-11"
-CASE = """\
-title: Drafted
-aircraft: {icao24: 0d8373}
-timezone: America/Caracas
-window: {start: 2025-11-28T18:00Z, end: 2025-11-29T08:00Z}
-tracks: [trace_full_0d8373.illustrative.json]
-claims:
-  - id: departed-caracas
-    quote: "the aircraft departed from Caracas"
-    test: {departed_from: [SVMI, SVFM]}
-  - id: reached-border
-    draft: true
-    quote: "flew to the border with the Brazilian state of Roraima"
-    why: "'flew to the border with' -> approached"
-    review:
-      - "the article gives no distance: within_km 15 is a proposal"
-    test: {approached: {border: [VE, BR-RR], within_km: 15}}
-    after: departed-caracas
-"""
-
 
 @pytest.fixture(scope="module")
 def drafted(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    folder = tmp_path_factory.mktemp("drafted")
-    shutil.copy(BUNDLED / "trace_full_0d8373.illustrative.json", folder)
-    (folder / "case.yaml").write_text(CASE)
-    return tracks.check(folder / "case.yaml", allow_drafts=True)
+    return tracks.check(case_dir(tmp_path_factory.mktemp("drafted")), allow_drafts=True)
 
 
 def _card(html: str, claim_id: str) -> str:
